@@ -1,0 +1,97 @@
+"""Command line: ``python build.py check|build|serve|new``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import ContentError, Problem, UsageError
+from .pipeline import Paths, Report, build, check
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Bygger det offentlige arkivet til Politirådet i Oslo.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    check_cmd = commands.add_parser("check", help="kontroller innholdet uten å bygge")
+    _content_option(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "github"), default="text",
+                           help="text (standard) eller github (merknader i pull requests)")
+    build_cmd = commands.add_parser("build", help="kontroller og bygg nettstedet")
+    _content_option(build_cmd)
+    build_cmd.add_argument("--out", type=Path, default=Path("site"),
+                           help="mappe nettstedet skrives til (standard: site/)")
+    build_cmd.add_argument("--base-url", default="/",
+                           help="stien nettstedet publiseres under, for eksempel /politiradet/")
+    return parser
+
+
+def _content_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--content", type=Path, default=Path("content"),
+                         help="innholdsmappen (standard: content/)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        paths = _paths(args)
+        if args.command == "check":
+            return _check(paths, args.format)
+        return _build(paths, args.base_url)
+    except UsageError as exc:
+        print(f"feil: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        _print_problems(exc.problems, "text")
+        return EXIT_INVALID
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    content: Path = args.content
+    if not content.is_dir():
+        raise UsageError(f"fant ikke innholdsmappen «{content}».")
+    out: Path | None = getattr(args, "out", None)
+    if out is not None and (out.resolve() == content.resolve() or
+                            content.resolve().is_relative_to(out.resolve())):
+        raise UsageError("utmappen kan ikke være innholdsmappen eller ligge over den.")
+    return Paths(content=content, out=out or Path("site"))
+
+
+def _check(paths: Paths, fmt: str) -> int:
+    archive, problems = check(paths)
+    if problems:
+        _print_problems(sorted(set(problems)), fmt)
+        return EXIT_INVALID
+    count = len(archive.content.documents)
+    print(f"Innholdet er i orden: {count} dokumenter kontrollert.")
+    return EXIT_OK
+
+
+def _build(paths: Paths, base_url: str) -> int:
+    report = build(paths, base_url)
+    _print_report(report, paths)
+    return EXIT_OK
+
+
+def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+    for problem in problems:
+        print(problem.github() if fmt == "github" else str(problem), file=sys.stderr)
+    noun = "feil" if len(problems) != 1 else "feil"
+    print(f"\n{len(problems)} {noun} funnet. Ingenting ble publisert.", file=sys.stderr)
+
+
+def _print_report(report: Report, paths: Paths) -> None:
+    stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings.stages.items())
+    drafts = f" ({report.drafts} utkast ikke publisert)" if report.drafts else ""
+    print(f"Bygget {report.documents} dokumenter{drafts} til {report.pages} sider "
+          f"({report.files} filer) i {paths.out}/ på {report.timings.total:.2f} s [{stages}].")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""Resolve every reference between documents and build the archive's link graph.
+
+Checks that topics, areas, follow-up points and internal links resolve, then indexes the
+published documents by topic, area (with sub-areas), year, follow-up history and backlinks.
+Drafts are checked like everything else but never enter the graph.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .errors import Problem, did_you_mean
+from .markdown import Body, StatusBlock, parse
+from .model import Content, Document
+from .validate import Validated
+
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an href written in a document leads."""
+
+    path: str | None
+    """Content path of the target document, or None for external and same-page links."""
+    fragment: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A follow-up point's status as reported in a referat."""
+
+    point: Document
+    document: Document
+    block: StatusBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """The published archive with every cross-reference resolved."""
+
+    content: Content
+    documents: tuple[Document, ...]
+    """Published documents (no drafts), newest first."""
+    bodies: Mapping[str, Body]
+    by_topic: Mapping[str, tuple[Document, ...]]
+    by_area: Mapping[str, tuple[Document, ...]]
+    """Documents tagged with an area or any area below it."""
+    area_children: Mapping[str, tuple[str, ...]]
+    by_year: Mapping[int, tuple[Document, ...]]
+    history: Mapping[str, tuple[StatusUpdate, ...]]
+    """Follow-up point path -> its status updates, oldest first."""
+    reported: Mapping[str, tuple[StatusUpdate, ...]]
+    """Document path -> the status updates it gives, in text order."""
+    backlinks: Mapping[str, tuple[Document, ...]]
+    targets: Mapping[tuple[str, str], Target]
+    """(document path, href as written) -> resolved target."""
+
+    def get(self, path: str) -> Document:
+        return next(doc for doc in self.documents if doc.path == path)
+
+
+def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
+    """Resolve *href* written in *doc_path*; return the target or a Norwegian error."""
+    parsed = urllib.parse.urlsplit(href)
+    if parsed.scheme:
+        if parsed.scheme.lower() in EXTERNAL_SCHEMES:
+            return Target(None, ""), None
+        return None, (f"lenketypen «{parsed.scheme}:» er ikke tillatt. Bruk https-adresser "
+                      f"eller relative lenker til .md-filer.")
+    if not parsed.path:
+        return Target(None, parsed.fragment), None
+    if parsed.path.startswith("/") or parsed.netloc:
+        return None, ("lenken er absolutt. Skriv en relativ lenke til .md-filen, for eksempel "
+                      "«../referater/2025-05-14.md».")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path),
+                                               urllib.parse.unquote(parsed.path)))
+    if joined == ".." or joined.startswith("../"):
+        return None, "lenken peker ut av innholdsmappen. Lenk til en .md-fil i content/."
+    if not joined.endswith(".md"):
+        return None, ("lenken går ikke til et dokument. Interne lenker skal gå til en .md-fil, "
+                      "for eksempel «../referater/2025-05-14.md».")
+    return Target(joined, parsed.fragment), None
+
+
+def link(validated: Validated) -> tuple[Archive, list[Problem]]:
+    """Check every reference and build the archive graph from the published documents."""
+    content = validated.content
+    bodies = {doc.path: parse(doc, content.abbreviations) for doc in content.documents}
+    problems = list(_check_registry_refs(validated))
+    targets: dict[tuple[str, str], Target] = {}
+    problems += _check_links(validated, bodies, targets)
+    problems += _check_statuses(validated, bodies)
+    published = tuple(sorted((d for d in content.documents if not d.draft),
+                             key=lambda d: (d.date, d.path), reverse=True))
+    archive = _graph(content, published, bodies, targets)
+    return archive, problems
+
+
+def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
+    content = validated.content
+    registries = (("temaer", "topics", content.topics, "tema"),
+                  ("omrader", "areas", content.areas, "område"))
+    for doc in content.documents:
+        for key, attribute, known, word in registries:
+            if key not in validated.registries_ok:
+                continue
+            for index, slug in enumerate(getattr(doc, attribute)):
+                if slug not in known:
+                    line, col = doc.locations.get((key, index), (1, 1))
+                    yield Problem(doc.source, line, col,
+                                  f"ukjent {word} «{slug}».{did_you_mean(slug, known)} "
+                                  f"Se content/{key}.yaml for lovlige verdier.")
+
+
+def _check_links(validated: Validated, bodies: Mapping[str, Body],
+                 targets: dict[tuple[str, str], Target]) -> Iterator[Problem]:
+    by_path = validated.content.by_path()
+    for doc in validated.content.documents:
+        for href, line, col, image in _hrefs(doc, bodies[doc.path]):
+            if image:
+                yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
+                              "Fjern bildet eller lenk til det med en vanlig lenke.")
+                continue
+            target, error = resolve_href(doc.path, href)
+            if error or target is None:
+                yield Problem(doc.source, line, col, f"ugyldig lenke «{href}»: {error}")
+                continue
+            targets[(doc.path, href)] = target
+            message = _target_problem(doc, target, by_path, validated.invalid_paths)
+            if message:
+                yield Problem(doc.source, line, col, f"lenken «{href}» {message}")
+
+
+def _hrefs(doc: Document, body: Body) -> Iterator[tuple[str, int, int, bool]]:
+    for ref in body.links:
+        yield ref.href, ref.line, ref.col, ref.image
+    if "vedtatt_i" in doc.fields:
+        yield (doc.fields["vedtatt_i"], *doc.locations.get(("vedtatt_i",), (1, 1)), False)
+    for index, attachment in enumerate(doc.fields.get("vedlegg", [])):
+        if "lenke" in attachment:
+            yield (attachment["lenke"],
+                   *doc.locations.get(("vedlegg", index, "lenke"), (1, 1)), False)
+
+
+def _target_problem(doc: Document, target: Target, by_path: Mapping[str, Document],
+                    invalid: frozenset[str]) -> str | None:
+    if target.path is None or target.path in invalid:
+        return None
+    found = by_path.get(target.path)
+    if found is None:
+        suggestion = did_you_mean(target.path, by_path)
+        return f"peker til et dokument som ikke finnes ({target.path}).{suggestion}"
+    if found.draft and not doc.draft:
+        return (f"peker til et utkast ({target.path}), som ikke publiseres. Fjern lenken "
+                f"eller publiser dokumentet.")
+    return None
+
+
+def _check_statuses(validated: Validated, bodies: Mapping[str, Body]) -> Iterator[Problem]:
+    points = {d.slug: d for d in validated.content.documents if d.kind == "oppfolgingspunkt"}
+    invalid_points = {p.rsplit("/", 1)[-1].removesuffix(".md") for p in validated.invalid_paths
+                      if p.startswith("oppfolgingspunkter/")}
+    for doc in validated.content.documents:
+        seen: set[str] = set()
+        for status in bodies[doc.path].statuses:
+            point = points.get(status.point)
+            if doc.kind != "referat":
+                yield Problem(doc.source, status.line, 1, "statusoppdateringer («::: status») "
+                              "kan bare stå i referater.")
+            elif not status.point:
+                yield Problem(doc.source, status.line, 1, "status-blokken mangler punkt. "
+                              "Skriv for eksempel «::: status 2025-1».")
+            elif status.point in seen:
+                yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} har "
+                              f"allerede en status i dette dokumentet. Slå blokkene sammen.")
+            elif point is None and status.point not in invalid_points:
+                yield Problem(doc.source, status.line, 1, f"ukjent oppfølgingspunkt "
+                              f"«{status.point}».{did_you_mean(status.point, points)} Lag filen "
+                              f"content/oppfolgingspunkter/{status.point}.md først.")
+            elif point is not None and point.draft and not doc.draft:
+                yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} er "
+                              f"et utkast og publiseres ikke. Publiser punktet først.")
+            seen.add(status.point)
+
+
+def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[str, Body],
+           targets: Mapping[tuple[str, str], Target]) -> Archive:
+    children = _area_children(content)
+    by_topic: dict[str, list[Document]] = defaultdict(list)
+    by_area: dict[str, list[Document]] = defaultdict(list)
+    by_year: dict[int, list[Document]] = defaultdict(list)
+    for doc in published:
+        by_year[doc.year].append(doc)
+        for topic in doc.topics:
+            by_topic[topic].append(doc)
+        for area in _with_ancestors(doc.areas, content):
+            by_area[area].append(doc)
+    history, reported = _histories(published, bodies)
+    return Archive(
+        content=content, documents=published,
+        bodies={doc.path: bodies[doc.path] for doc in published},
+        by_topic={k: tuple(v) for k, v in by_topic.items()},
+        by_area={k: tuple(v) for k, v in by_area.items()},
+        area_children=children,
+        by_year={k: tuple(v) for k, v in sorted(by_year.items(), reverse=True)},
+        history=history, reported=reported,
+        backlinks=_backlinks(published, targets),
+        targets=targets,
+    )
+
+
+def _area_children(content: Content) -> dict[str, tuple[str, ...]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for area in content.areas.values():
+        for parent in area.parents:
+            children[parent].append(area.slug)
+    return {parent: tuple(kids) for parent, kids in children.items()}
+
+
+def _with_ancestors(slugs: tuple[str, ...], content: Content) -> list[str]:
+    """The areas and every area above them, each once, in a stable order."""
+    result: list[str] = []
+    queue = list(slugs)
+    while queue:
+        slug = queue.pop(0)
+        if slug in result or slug not in content.areas:
+            continue
+        result.append(slug)
+        queue += content.areas[slug].parents
+    return result
+
+
+def _histories(published: tuple[Document, ...], bodies: Mapping[str, Body]
+               ) -> tuple[dict[str, tuple[StatusUpdate, ...]], dict[str, tuple[StatusUpdate, ...]]]:
+    points = {d.slug: d for d in published if d.kind == "oppfolgingspunkt"}
+    history: dict[str, list[StatusUpdate]] = defaultdict(list)
+    reported: dict[str, tuple[StatusUpdate, ...]] = {}
+    for doc in sorted(published, key=lambda d: (d.date, d.path)):
+        updates = tuple(StatusUpdate(points[s.point], doc, s) for s in bodies[doc.path].statuses
+                        if s.point in points and doc.kind == "referat")
+        reported[doc.path] = updates
+        for update in updates:
+            history[update.point.path].append(update)
+    return {k: tuple(v) for k, v in history.items()}, reported
+
+
+def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]
+               ) -> dict[str, tuple[Document, ...]]:
+    public = {doc.path: doc for doc in published}
+    backlinks: dict[str, list[Document]] = defaultdict(list)
+    for (source, _href), target in sorted(targets.items()):
+        if target.path in public and source in public and source != target.path:
+            if public[source] not in backlinks[target.path]:
+                backlinks[target.path].append(public[source])
+    return {k: tuple(v) for k, v in backlinks.items()}

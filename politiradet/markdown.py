@@ -1,0 +1,283 @@
+"""Parse document bodies once with markdown-it and render them with site URLs.
+
+Raw HTML is never passed through, ``javascript:``/``data:`` links are not links, relative
+links to other ``.md`` files become site URLs, and ``::: status <punkt>`` blocks mark
+status updates for follow-up points.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .load import suggest_slug
+from .model import Abbreviation, Document
+
+STATUS = "status"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A link or image target written in a body, with its place in the file."""
+
+    href: str
+    line: int
+    col: int
+    image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusBlock:
+    """A ``::: status <punkt>`` block: a status update for one follow-up point."""
+
+    point: str
+    """The follow-up point's id as written, e.g. ``2025-1``."""
+    line: int
+    start: int
+    """Index of the opening token."""
+    end: int
+    """Index of the closing token."""
+
+    @property
+    def anchor(self) -> str:
+        return f"status-{self.point}"
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading, for the table of contents."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A parsed document body."""
+
+    tokens: Sequence[Token]
+    links: tuple[LinkRef, ...]
+    statuses: tuple[StatusBlock, ...]
+    headings: tuple[Heading, ...]
+    text: str
+    """Plain text of the body, for search and open data."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What rendering needs to know about the site: how to turn links into URLs."""
+
+    resolve: Callable[[str], str | None]
+    """Map an href written in the document to a site URL (None: leave as written)."""
+    point_url: Callable[[str], str]
+    """URL of a follow-up point's page by id."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _heading_slug(text: str) -> str:
+    return suggest_slug(text)
+
+
+def _status_valid(params: str, _markup: str) -> bool:
+    return params.strip().split(" ", 1)[0] == STATUS
+
+
+def _render_status(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                   _options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</section>\n"
+    point = _status_point(token.info)
+    ctx: RenderContext = env["ctx"]
+    url = ctx.point_url(point)
+    return (f'<section class="status-update" id="status-{_escape(point)}">\n'
+            f'<p class="status-update__label">Status for <a href="{_escape(url)}">'
+            f'oppfølgingspunkt {_escape(point)}</a></p>\n')
+
+
+def _status_point(info: str) -> str:
+    parts = info.strip().split()
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
+               options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    ctx: RenderContext | None = env.get("ctx")
+    href = str(token.attrGet("href") or "")
+    if ctx is not None:
+        resolved = ctx.resolve(href)
+        if resolved is not None:
+            token.attrSet("href", resolved)
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _image(self: RendererHTML, tokens: Sequence[Token], idx: int,
+           options: OptionsDict, env: EnvType) -> str:
+    """Images are not published (they would load from elsewhere); show the alt text."""
+    return _escape(tokens[idx].content)
+
+
+def _abbreviations_rule(state: StateCore) -> None:
+    """Wrap the first use of each registered abbreviation in ``<abbr title=…>``."""
+    known: dict[str, str] = state.env.get("abbreviations", {})
+    if not known:
+        return
+    pattern = re.compile(r"(?<![\wÆØÅæøå/-])(" + "|".join(
+        re.escape(short) for short in sorted(known, key=len, reverse=True)) + r")(?![\wÆØÅæøå])")
+    used: set[str] = state.env.setdefault("abbreviations_used", set())
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = _wrap_abbreviations(block.children, pattern, known, used)
+
+
+def _wrap_abbreviations(children: list[Token], pattern: re.Pattern[str],
+                        known: dict[str, str], used: set[str]) -> list[Token]:
+    result: list[Token] = []
+    for child in children:
+        if child.type != "text":
+            result.append(child)
+            continue
+        rest = child.content
+        for match in list(pattern.finditer(child.content)):
+            short = match.group(1)
+            if short in used:
+                continue
+            used.add(short)
+            before, _, rest = rest.partition(short)
+            result.append(_text(before))
+            opening = Token("abbr_open", "abbr", 1)
+            opening.attrSet("title", known[short])
+            result += [opening, _text(short), Token("abbr_close", "abbr", -1)]
+        result.append(_text(rest))
+    return [token for token in result if token.type != "text" or token.content]
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def make_parser() -> MarkdownIt:
+    """The one Markdown dialect of the archive: CommonMark, tables, footnotes, status blocks."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    md.use(container_plugin, name=STATUS, validate=_status_valid, render=_render_status)
+    md.core.ruler.push("abbreviations", _abbreviations_rule)
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("image", _image)
+    return md
+
+
+_PARSER = make_parser()
+
+
+def parse(doc: Document, abbreviations: Sequence[Abbreviation] = ()) -> Body:
+    """Parse a document's body and collect its links, status blocks and headings."""
+    env: dict[str, Any] = {"abbreviations": {a.short: a.meaning for a in abbreviations}}
+    tokens = _PARSER.parse(doc.body, env)
+    lines = doc.body.split("\n")
+    return Body(
+        tokens=tokens,
+        links=tuple(_links(tokens, lines, doc.body_line)),
+        statuses=tuple(_statuses(tokens, doc.body_line)),
+        headings=tuple(_headings(tokens)),
+        text=plain_text(tokens),
+    )
+
+
+def render(body: Body, ctx: RenderContext, start: int = 0, end: int | None = None) -> str:
+    """Render the body (or the token slice *start*..*end*) to HTML."""
+    env: dict[str, Any] = {"ctx": ctx}
+    return str(_PARSER.renderer.render(list(body.tokens[start:end]), _PARSER.options, env))
+
+
+def render_status(body: Body, status: StatusBlock, ctx: RenderContext) -> str:
+    """The HTML of one status block's content (without its label), for the point's page.
+
+    Footnote references point back to the footnotes on the source document's page.
+    """
+    html = render(body, ctx, status.start + 1, status.end)
+    return html.replace('href="#fn', f'href="{_escape(ctx.extra.get("page_url", ""))}#fn')
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """Readable text of a token stream: paragraphs and headings separated by newlines."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.append("".join(child.content if child.type in ("text", "code_inline")
+                                 else " " for child in token.children or ()
+                                 if child.type in ("text", "code_inline", "softbreak",
+                                                   "hardbreak")).strip())
+        elif token.type in ("code_block", "fence"):
+            parts.append(token.content.strip())
+    return "\n".join(part for part in parts if part)
+
+
+def _links(tokens: Sequence[Token], lines: list[str], first_line: int) -> list[LinkRef]:
+    found = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        start = block.map[0] if block.map else 0
+        for child in block.children:
+            if child.type == "link_open":
+                found.append(_locate(str(child.attrGet("href") or ""), child.markup, lines,
+                                     start, first_line, image=False))
+            elif child.type == "image":
+                found.append(_locate(str(child.attrGet("src") or ""), "", lines, start,
+                                     first_line, image=True))
+    return found
+
+
+def _locate(href: str, markup: str, lines: list[str], start: int, first_line: int,
+            image: bool) -> LinkRef:
+    """Find where *href* is written, starting at the block's first line."""
+    for offset, line in enumerate(lines[start:], start=start):
+        col = line.find(href) if href else -1
+        if col >= 0:
+            return LinkRef(href, first_line + offset, col + 1, image)
+    return LinkRef(href, first_line + start, 1, image)
+
+
+def _statuses(tokens: Sequence[Token], first_line: int) -> list[StatusBlock]:
+    found, stack = [], []
+    for index, token in enumerate(tokens):
+        if token.type == f"container_{STATUS}_open":
+            stack.append(index)
+        elif token.type == f"container_{STATUS}_close" and stack:
+            start = stack.pop()
+            opening = tokens[start]
+            line = first_line + (opening.map[0] if opening.map else 0)
+            found.append(StatusBlock(_status_point(opening.info), line, start, index))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _headings(tokens: Sequence[Token]) -> list[Heading]:
+    found = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            text = plain_text([tokens[index + 1]])
+            found.append(Heading(int(token.tag[1]), text, str(token.attrGet("id"))))
+    return found

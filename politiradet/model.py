@@ -1,0 +1,105 @@
+"""The archive's content model: plain frozen data, never touching the disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["referat", "avtale", "oppfolgingspunkt"]
+
+FOLDERS: Mapping[str, Kind] = {
+    "referater": "referat",
+    "avtaler": "avtale",
+    "oppfolgingspunkter": "oppfolgingspunkt",
+}
+"""Content folder -> document kind. The folder is also the first part of the URL."""
+
+KIND_FOLDER: Mapping[Kind, str] = {kind: folder for folder, kind in FOLDERS.items()}
+
+KIND_LABEL: Mapping[Kind, str] = {
+    "referat": "Referat",
+    "avtale": "Avtale",
+    "oppfolgingspunkt": "Oppfølgingspunkt",
+}
+
+REGISTRIES = ("temaer", "omrader", "forkortelser")
+"""Registry files in the content root: ``<name>.yaml``, validated by ``<name>.schema.json``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A theme (tema) that documents are tagged with."""
+
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A place (område) in the hierarchy politidistrikt -> driftsenhet -> bydel -> prioritert område."""
+
+    slug: str
+    name: str
+    level: str
+    parents: tuple[str, ...]
+    """Slugs of the enclosing areas; a bydel split between two police units has two."""
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """An abbreviation used in the documents and what it stands for."""
+
+    short: str
+    meaning: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One content file: a referat, an avtale or an oppfølgingspunkt."""
+
+    kind: Kind
+    slug: str
+    """The file name without ``.md``; also the last part of the URL."""
+    path: str
+    """Path inside the content folder, with forward slashes: ``referater/2025-05-14.md``."""
+    source: str
+    """Path as the editor sees it, used in messages."""
+    title: str
+    date: dt.date
+    topics: tuple[str, ...]
+    areas: tuple[str, ...]
+    draft: bool
+    fields: Mapping[str, Any]
+    """The whole validated front matter, for type-specific keys (motetype, signatarer …)."""
+    body: str
+    body_line: int
+    """Line in the file where the Markdown body starts."""
+    locations: Mapping[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    """(line, col) of each front matter value, for messages about references."""
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the document's page, without the base URL."""
+        return f"{KIND_FOLDER[self.kind]}/{self.slug}/"
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything in ``content/`` after validation, drafts included."""
+
+    documents: tuple[Document, ...]
+    topics: Mapping[str, Topic]
+    areas: Mapping[str, Area]
+    abbreviations: tuple[Abbreviation, ...] = field(default_factory=tuple)
+
+    def by_path(self) -> dict[str, Document]:
+        return {doc.path: doc for doc in self.documents}

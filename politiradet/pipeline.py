@@ -1,0 +1,94 @@
+"""The build, as one pipeline: load → validate → link → render → index → write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import search
+from .errors import ContentError, Problem
+from .link import Archive, link
+from .load import load_content, load_schemas
+from .render import render_site
+from .validate import Schemas, validate
+from .write import publish
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Where the pipeline reads and writes."""
+
+    content: Path = Path("content")
+    out: Path = Path("site")
+    templates: Path = PROJECT_ROOT / "templates"
+    schema: Path = PROJECT_ROOT / "schema"
+
+
+@dataclass(slots=True)
+class Timings:
+    """Seconds spent in each stage, in pipeline order."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+    @property
+    def total(self) -> float:
+        return sum(self.stages.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a successful build did."""
+
+    documents: int
+    drafts: int
+    files: int
+    pages: int
+    timings: Timings
+
+
+def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[Problem]]:
+    """Load, validate and link the content; return the archive and every problem found."""
+    timings = timings or Timings()
+    with timings.stage("load"):
+        raw, problems = load_content(paths.content)
+        schemas = Schemas(load_schemas(paths.schema))
+    with timings.stage("validate"):
+        validated, found = validate(raw, schemas)
+        problems += found
+    with timings.stage("link"):
+        archive, found = link(validated)
+        problems += found
+    return archive, problems
+
+
+def build(paths: Paths, base_url: str = "/") -> Report:
+    """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`."""
+    timings = Timings()
+    archive, problems = check(paths, timings)
+    if problems:
+        raise ContentError(problems)
+    with timings.stage("render"):
+        files = dict(render_site(archive, paths.templates, base_url))
+    with timings.stage("index"):
+        files.update(search.index(files, base_url))
+    with timings.stage("write"):
+        publish(files, paths.out)
+    documents = archive.content.documents
+    return Report(documents=len(archive.documents),
+                  drafts=sum(1 for doc in documents if doc.draft),
+                  files=len(files),
+                  pages=sum(1 for name in files if name.endswith(".html")),
+                  timings=timings)

@@ -1,0 +1,261 @@
+"""Check raw content against the JSON Schemas and turn it into the content model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+import referencing
+from jsonschema.exceptions import ValidationError
+
+from .errors import Problem, did_you_mean, quoted_list
+from .frontmatter import Parsed
+from .load import RawContent, RawDocument, RawRegistry, suggest_slug
+from .model import Abbreviation, Area, Content, Document, Kind, Topic
+
+SCHEMA_FOR: dict[str, str] = {
+    "referat": "referat.schema.json",
+    "avtale": "avtale.schema.json",
+    "oppfolgingspunkt": "oppfolgingspunkt.schema.json",
+    "temaer": "temaer.schema.json",
+    "omrader": "omrader.schema.json",
+    "forkortelser": "forkortelser.schema.json",
+}
+
+_TYPE_NAMES = {
+    "string": "tekst", "integer": "et heltall", "number": "et tall", "boolean": "true eller false",
+    "array": "en liste", "object": "en gruppe med nøkler", "null": "tom",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """Result of validation: the model, plus what could not be modelled."""
+
+    content: Content
+    invalid_paths: frozenset[str]
+    """Documents that exist but failed validation: links to them are not reported again."""
+    registries_ok: frozenset[str]
+    """Registries that loaded and validated, so references to them can be checked."""
+
+
+class Schemas:
+    """The JSON Schemas in ``schema/``, compiled once, with cross-file ``$ref`` support."""
+
+    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
+        missing = set(SCHEMA_FOR.values()) - documents.keys()
+        if missing:
+            raise FileNotFoundError(f"mangler skjema: {', '.join(sorted(missing))}")
+        registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+            (name, referencing.Resource.from_contents(
+                schema, default_specification=referencing.jsonschema.DRAFT202012))
+            for name, schema in documents.items())
+        self.raw = documents
+        self._validators = {
+            name: jsonschema.Draft202012Validator(
+                documents[file], registry=registry,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+            for name, file in SCHEMA_FOR.items()}
+
+    def problems(self, name: str, parsed: Parsed, source: str) -> list[Problem]:
+        """Every schema violation in *parsed*, as Norwegian problems."""
+        errors = self._validators[name].iter_errors(parsed.data)
+        return [problem for error in errors for problem in _explain(error, parsed, source)]
+
+
+def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem]]:
+    """Validate every document and registry; build the model from what is valid."""
+    problems: list[Problem] = []
+    registries_ok = set()
+    registry_data: dict[str, list[dict[str, Any]]] = {}
+    for name, registry in raw.registries.items():
+        found = schemas.problems(name, registry.parsed, registry.source)
+        found += list(_registry_checks(registry)) if not found else []
+        problems += found
+        if not found:
+            registries_ok.add(name)
+            registry_data[name] = registry.parsed.data
+    documents, invalid = [], set()
+    for raw_doc in raw.documents:
+        found = schemas.problems(raw_doc.kind, raw_doc.file.front, raw_doc.source)
+        found += list(_document_checks(raw_doc)) if not found else []
+        problems += found
+        if found:
+            invalid.add(raw_doc.path)
+        else:
+            documents.append(_document(raw_doc))
+    content = Content(
+        documents=tuple(documents),
+        topics={t["slug"]: Topic(t["slug"], t["navn"], t["beskrivelse"])
+                for t in registry_data.get("temaer", [])},
+        areas={a["slug"]: Area(a["slug"], a["navn"], a["nivå"], tuple(a.get("foreldre", [])),
+                               a["beskrivelse"]) for a in registry_data.get("omrader", [])},
+        abbreviations=tuple(Abbreviation(a["forkortelse"], a["betydning"],
+                                         a.get("beskrivelse", ""))
+                            for a in registry_data.get("forkortelser", [])),
+    )
+    return Validated(content, frozenset(invalid), frozenset(registries_ok)), problems
+
+
+def _document(raw: RawDocument) -> Document:
+    data = raw.file.front.data
+    return Document(
+        kind=raw.kind, slug=raw.slug, path=raw.path, source=raw.source,
+        title=data["tittel"], date=dt.date.fromisoformat(data["dato"]),
+        topics=tuple(data["temaer"]), areas=tuple(data["omrader"]),
+        draft=data.get("utkast", False), fields=data,
+        body=raw.file.body, body_line=raw.file.body_line, locations=raw.file.front.values)
+
+
+def _document_checks(raw: RawDocument) -> Iterator[Problem]:
+    """Rules a schema cannot express: ids that must match fields, date order."""
+    data, front, kind = raw.file.front.data, raw.file.front, raw.kind
+
+    def at(key: str, message: str) -> Problem:
+        return Problem(raw.source, *front.where((key,)), message)
+
+    if kind == "oppfolgingspunkt":
+        expected = f"{data['seminar']}-{data['nummer']}"
+        if raw.slug != expected:
+            yield at("nummer", f"filnavnet «{raw.slug}.md» stemmer ikke med seminar "
+                     f"{data['seminar']} og nummer {data['nummer']}. Kall filen «{expected}.md» "
+                     f"eller rett «seminar»/«nummer».")
+    if "sluttdato" in data and data["sluttdato"] < data["dato"]:
+        yield at("sluttdato", f"sluttdatoen {data['sluttdato']} er før datoen {data['dato']}.")
+    for index, meeting in enumerate(data.get("planlagte_moter", [])):
+        if meeting.get("sluttdato", meeting["dato"]) < meeting["dato"]:
+            yield Problem(raw.source, *front.where(("planlagte_moter", index, "sluttdato")),
+                          "sluttdatoen er før datoen for møtet.")
+    if kind == "avtale" and data["gyldig_til"] < data["gyldig_fra"]:
+        yield at("gyldig_til", f"«gyldig_til» ({data['gyldig_til']}) er før «gyldig_fra» "
+                 f"({data['gyldig_fra']}).")
+
+
+def _registry_checks(registry: RawRegistry) -> Iterator[Problem]:
+    """Unique slugs in every registry; an area hierarchy that resolves and has no cycles."""
+    key = "forkortelse" if registry.name == "forkortelser" else "slug"
+    items, parsed = registry.parsed.data, registry.parsed
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item[key] in seen:
+            yield Problem(registry.source, *parsed.where((index, key)),
+                          f"«{item[key]}» står to ganger i registeret (også element "
+                          f"{seen[item[key]] + 1}). Fjern eller gi nytt navn til det ene.")
+        seen[item[key]] = index
+    if registry.name == "omrader":
+        yield from _area_checks(registry, seen)
+
+
+def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Problem]:
+    items, parsed = registry.parsed.data, registry.parsed
+    parents = {item["slug"]: item.get("foreldre", []) for item in items}
+    for index, item in enumerate(items):
+        for p_index, parent in enumerate(item.get("foreldre", [])):
+            if parent not in slugs:
+                yield Problem(registry.source, *parsed.where((index, "foreldre", p_index)),
+                              f"ukjent område «{parent}» i «foreldre».{did_you_mean(parent, slugs)}")
+        if not item.get("foreldre") and item["nivå"] != "politidistrikt":
+            yield Problem(registry.source, *parsed.where((index, "slug")),
+                          f"området «{item['slug']}» mangler «foreldre». Bare politidistriktet "
+                          f"kan stå øverst i hierarkiet.")
+        if _reaches(item["slug"], item["slug"], parents, set()):
+            yield Problem(registry.source, *parsed.where((index, "foreldre")),
+                          f"området «{item['slug']}» ligger under seg selv (sirkel i «foreldre»).")
+
+
+def _reaches(start: str, target: str, parents: dict[str, list[str]], seen: set[str]) -> bool:
+    for parent in parents.get(start, []):
+        if parent == target:
+            return True
+        if parent not in seen:
+            seen.add(parent)
+            if _reaches(parent, target, parents, seen):
+                return True
+    return False
+
+
+def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Problem]:
+    """Translate one jsonschema error into Norwegian problems located in the file."""
+    path = tuple(error.absolute_path)
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "verdien")
+    where = parsed.where(path)
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties":
+        allowed = error.schema.get("properties", {}).keys()
+        for extra in sorted(set(value) - set(allowed)):
+            yield Problem(source, *parsed.where((*path, extra), key=True),
+                          f"ukjent nøkkel «{extra}».{did_you_mean(extra, allowed)} "
+                          f"Tillatte nøkler her: {quoted_list(allowed)}.")
+        return
+    if kind == "required":
+        for missing in [key for key in expected if key not in value]:
+            described = error.schema.get("properties", {}).get(missing, {})
+            hint = _description(described)
+            yield Problem(source, *where, f"mangler nøkkelen «{missing}»."
+                          f"{' ' + hint if hint else ''} Legg den til.")
+        return
+    yield Problem(source, *where, _message(kind, expected, value, name, error))
+
+
+def _description(schema: dict[str, Any]) -> str:
+    text = schema.get("description", "")
+    return text if isinstance(text, str) else ""
+
+
+def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationError) -> str:
+    shown = f"«{value}»" if not isinstance(value, (dict, list)) else ""
+    if kind == "type":
+        wanted = _TYPE_NAMES.get(str(expected), str(expected))
+        actual = _TYPE_NAMES.get(_json_type(value), _json_type(value))
+        hint = " Sett teksten i anførselstegn." if wanted == "tekst" else ""
+        list_hint = f" Skriv for eksempel {name}: [{value}]." if wanted == "en liste" and \
+            isinstance(value, str) else ""
+        return f"«{name}» skal være {wanted}, men er {actual} {shown}.{hint}{list_hint}".replace(
+            "  .", ".").replace(" .", ".")
+    if kind == "enum":
+        options = [str(option) for option in expected]
+        return (f"{shown} er ikke en gyldig verdi for «{name}».{did_you_mean(str(value), options)}"
+                f" Tillatte verdier: {quoted_list(options)}.")
+    if kind == "format" and expected == "date":
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return f"datoen {shown} i «{name}» finnes ikke i kalenderen. Sjekk dag og måned."
+        return (f"{shown} i «{name}» er ikke en dato på formen ÅÅÅÅ-MM-DD. "
+                f"Skriv for eksempel 2025-05-14.")
+    if kind == "pattern":
+        if "a-z0-9" in str(expected):
+            return (f"{shown} i «{name}» er ikke et gyldig kortnavn. Bruk små bokstaver a–z, tall "
+                    f"og bindestrek, for eksempel «{suggest_slug(str(value))}».")
+        return f"{shown} i «{name}» har ugyldig form. {_description(error.schema)}"
+    if kind == "minLength":
+        return f"«{name}» kan ikke være tom."
+    if kind == "maxLength":
+        return f"«{name}» er for lang: høyst {expected} tegn."
+    if kind == "minItems":
+        return f"«{name}» må ha minst {expected} element."
+    if kind == "uniqueItems":
+        return f"«{name}» har samme verdi flere ganger. Fjern den doble."
+    if kind in ("minimum", "maximum"):
+        word = "minst" if kind == "minimum" else "høyst"
+        return f"«{name}» må være {word} {expected}, men er {value}."
+    return f"ugyldig verdi for «{name}»: {error.message}."
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+__all__ = ["Kind", "Schemas", "Validated", "validate"]

@@ -1,0 +1,69 @@
+"""Publish the rendered site atomically: build beside the old site, then swap."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+
+
+def publish(files: Mapping[str, bytes], out: Path) -> None:
+    """Write *files* into a fresh folder beside *out*, then put it in place in one step.
+
+    If anything fails before the swap, *out* is untouched and the half-written folder removed.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
+    try:
+        _write_all(files, staging)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_all(files: Mapping[str, bytes], root: Path) -> None:
+    created: set[Path] = set()
+    for relative, content in files.items():
+        target = root / relative
+        if target.parent not in created:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            created.add(target.parent)
+        target.write_bytes(content)
+    os.chmod(root, 0o755)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace *out* by *staging*: an atomic exchange where the OS allows it."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    if out.is_dir() and not out.is_symlink() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.gammel-", dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
