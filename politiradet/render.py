@@ -155,6 +155,7 @@ def _listing_pages(r: Renderer) -> Iterator[Page]:
 def _static_pages(r: Renderer) -> Iterator[Page]:
     yield r.page("404.html", "404.html")
     yield r.page("tilgjengelighet/index.html", "tilgjengelighet.html")
+    yield r.page("sok/index.html", "sok.html")
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Page]], ...] = (

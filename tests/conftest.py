@@ -1,0 +1,130 @@
+"""Shared fixtures: run the real CLI, serve a built site on loopback, drive a real Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@dataclass
+class Result:
+    """Outcome of one run of ``python build.py``."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Result:
+    """Run ``python build.py ARGS`` as an editor would, in a separate process."""
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)],
+                          cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    """Copy a fixture content folder into *dest* (so tests can change it) and return it."""
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli
+
+
+@pytest.fixture
+def valid_content(tmp_path: Path) -> Path:
+    """A fresh copy of the small valid fixture site."""
+    return copy_fixture("gyldig", tmp_path)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__utenfor_base_url__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@dataclass
+class Served:
+    """A folder served over HTTP on 127.0.0.1 under a path prefix."""
+
+    root: Path
+    base: str
+    """Base URL including the prefix, e.g. http://127.0.0.1:4711/sub/path/"""
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path, prefix: str = "/") -> Iterator[Served]:
+    """Serve *root* under *prefix* on a free loopback port for the duration of the context."""
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(root, f"http://127.0.0.1:{server.server_address[1]}{prefix}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; the suite fails loudly without it (tests/run.sh installs it)."""
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+    if not path:
+        pytest.fail("Chromium mangler. Installer med «apt-get install -y chromium» "
+                    "(tests/run.sh gjør det).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One real headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page; console errors and page errors are collected in ``page.errors``."""
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.errors = errors
+    yield tab
+    context.close()
