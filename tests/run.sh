@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what the test suite needs (Python packages, Debian's Chromium) and runs all tests.
+set -eu
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "Installerer Chromium (Debian-pakken «chromium») for nettlesertestene …"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+exec python3 -m pytest -q "$@"
