@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,11 @@ from .validate import Schemas, validate
 from .write import publish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, step, steps)`` when a build stage starts (step counts from 1)."""
+
+BUILD_STAGES = ("check", "render", "index", "write")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +79,21 @@ def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[P
     return archive, problems
 
 
-def build(paths: Paths, base_url: str = "/") -> Report:
+def build(paths: Paths, base_url: str = "/", progress: Progress | None = None) -> Report:
     """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`."""
     timings = Timings()
+    step = _stepper(progress)
+    step("check")
     archive, problems = check(paths, timings)
     if problems:
         raise ContentError(problems)
+    step("render")
     with timings.stage("render"):
         files = dict(render_site(archive, paths.templates, base_url))
+    step("index")
     with timings.stage("index"):
         files.update(search.index(files, base_url))
+    step("write")
     with timings.stage("write"):
         publish(files, paths.out)
     documents = archive.content.documents
@@ -92,3 +102,11 @@ def build(paths: Paths, base_url: str = "/") -> Report:
                   files=len(files),
                   pages=sum(1 for name in files if name.endswith(".html")),
                   timings=timings)
+
+
+def _stepper(progress: Progress | None) -> Callable[[str], None]:
+    """Report the start of each of :data:`BUILD_STAGES` to *progress*, if given."""
+    def step(stage: str) -> None:
+        if progress is not None:
+            progress(stage, BUILD_STAGES.index(stage) + 1, len(BUILD_STAGES))
+    return step
