@@ -90,11 +90,12 @@ def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
 def link(validated: Validated) -> tuple[Archive, list[Problem]]:
     """Check every reference and build the archive graph from the published documents."""
     content = validated.content
-    bodies = {doc.path: parse(doc, content.abbreviations) for doc in content.documents}
+    checked = (*content.documents, *validated.unvalidated)
+    bodies = {doc.path: parse(doc, content.abbreviations) for doc in checked}
     problems = list(_check_registry_refs(validated))
     targets: dict[tuple[str, str], Target] = {}
-    problems += _check_links(validated, bodies, targets)
-    problems += _check_statuses(validated, bodies)
+    problems += _check_links(checked, validated, bodies, targets)
+    problems += _check_statuses(checked, validated, bodies)
     published = tuple(sorted((d for d in content.documents if not d.draft),
                              key=lambda d: (d.date, d.path), reverse=True))
     archive = _graph(content, published, bodies, targets)
@@ -117,10 +118,11 @@ def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
                                   f"Se content/{key}.yaml for lovlige verdier.")
 
 
-def _check_links(validated: Validated, bodies: Mapping[str, Body],
-                 targets: dict[tuple[str, str], Target]) -> Iterator[Problem]:
+def _check_links(checked: tuple[Document, ...], validated: Validated,
+                 bodies: Mapping[str, Body], targets: dict[tuple[str, str], Target]
+                 ) -> Iterator[Problem]:
     by_path = validated.content.by_path()
-    for doc in validated.content.documents:
+    for doc in checked:
         for href, line, col, image in _hrefs(doc, bodies[doc.path]):
             if image:
                 yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
@@ -161,11 +163,12 @@ def _target_problem(doc: Document, target: Target, by_path: Mapping[str, Documen
     return None
 
 
-def _check_statuses(validated: Validated, bodies: Mapping[str, Body]) -> Iterator[Problem]:
+def _check_statuses(checked: tuple[Document, ...], validated: Validated,
+                    bodies: Mapping[str, Body]) -> Iterator[Problem]:
     points = {d.slug: d for d in validated.content.documents if d.kind == "oppfolgingspunkt"}
     invalid_points = {p.rsplit("/", 1)[-1].removesuffix(".md") for p in validated.invalid_paths
                       if p.startswith("oppfolgingspunkter/")}
-    for doc in validated.content.documents:
+    for doc in checked:
         seen: set[str] = set()
         for status in bodies[doc.path].statuses:
             point = points.get(status.point)

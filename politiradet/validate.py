@@ -39,6 +39,8 @@ class Validated:
     content: Content
     invalid_paths: frozenset[str]
     """Documents that exist but failed validation: links to them are not reported again."""
+    unvalidated: tuple[Document, ...]
+    """Best-effort models of the invalid documents, so their bodies are still checked."""
     registries_ok: frozenset[str]
     """Registries that loaded and validated, so references to them can be checked."""
 
@@ -79,13 +81,14 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
         if not found:
             registries_ok.add(name)
             registry_data[name] = registry.parsed.data
-    documents, invalid = [], set()
+    documents, invalid, unvalidated = [], set(), []
     for raw_doc in raw.documents:
         found = schemas.problems(raw_doc.kind, raw_doc.file.front, raw_doc.source)
         found += list(_document_checks(raw_doc)) if not found else []
         problems += found
         if found:
             invalid.add(raw_doc.path)
+            unvalidated.append(_lenient_document(raw_doc))
         else:
             documents.append(_document(raw_doc))
     content = Content(
@@ -98,7 +101,8 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
                                          a.get("beskrivelse", ""))
                             for a in registry_data.get("forkortelser", [])),
     )
-    return Validated(content, frozenset(invalid), frozenset(registries_ok)), problems
+    return Validated(content, frozenset(invalid), tuple(unvalidated),
+                     frozenset(registries_ok)), problems
 
 
 def _document(raw: RawDocument) -> Document:
@@ -109,6 +113,16 @@ def _document(raw: RawDocument) -> Document:
         topics=tuple(data["temaer"]), areas=tuple(data["omrader"]),
         draft=data.get("utkast", False), fields=data,
         body=raw.file.body, body_line=raw.file.body_line, locations=raw.file.front.values)
+
+
+def _lenient_document(raw: RawDocument) -> Document:
+    """A document whose front matter is invalid, with placeholders: only its body is used."""
+    data = raw.file.front.data if isinstance(raw.file.front.data, dict) else {}
+    return Document(
+        kind=raw.kind, slug=raw.slug, path=raw.path, source=raw.source,
+        title=str(data.get("tittel", raw.slug)), date=dt.date.min, topics=(), areas=(),
+        draft=data.get("utkast") is True, fields={}, body=raw.file.body,
+        body_line=raw.file.body_line, locations=raw.file.front.values)
 
 
 def _document_checks(raw: RawDocument) -> Iterator[Problem]:

@@ -1,0 +1,111 @@
+"""`build.py check` on deliberately broken copies of the fixture site: exact locations and hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_fixture, run_cli
+
+REFERAT = "referater/2025-05-14.md"
+
+# (file to change, old text, new text, expected "FILE:LINE:COL: message" fragment)
+CASES = [
+    ("unknown-key", REFERAT, "motetype: møte", "motetype: møte\nmotetpye: møte",
+     "referater/2025-05-14.md:5:1: ukjent nøkkel «motetpye». Mente du «motetype»?"),
+    ("missing-key", REFERAT, "motetype: møte\n", "",
+     "referater/2025-05-14.md:2:1: mangler nøkkelen «motetype»."),
+    ("bad-enum", REFERAT, "motetype: møte", "motetype: mote",
+     "referater/2025-05-14.md:4:11: «mote» er ikke en gyldig verdi for «motetype». "
+     "Mente du «møte»?"),
+    ("impossible-date", REFERAT, "dato: 2025-05-14", "dato: 2025-02-30",
+     "referater/2025-05-14.md:3:7: datoen «2025-02-30» i «dato» finnes ikke i kalenderen."),
+    ("non-iso-date", REFERAT, "dato: 2025-05-14", "dato: 14.05.2025",
+     "referater/2025-05-14.md:3:7: «14.05.2025» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+    ("unknown-topic", REFERAT, "temaer: [salto]", "temaer: [salot]",
+     "referater/2025-05-14.md:5:10: ukjent tema «salot». Mente du «salto»?"),
+    ("unknown-area", REFERAT, "omrader: [furuset]", "omrader: [furuseth]",
+     "referater/2025-05-14.md:6:11: ukjent område «furuseth». Mente du «furuset»?"),
+    ("wrong-type", REFERAT, "temaer: [salto]", "temaer: salto",
+     "referater/2025-05-14.md:5:9: «temaer» skal være en liste, men er tekst «salto»."),
+    ("duplicate-key", REFERAT, "motetype: møte", "motetype: møte\ndato: 2025-05-15",
+     "referater/2025-05-14.md:5:1: nøkkelen «dato» står to ganger (første gang på linje 3)."),
+    ("broken-link", REFERAT, "(2016-01-12.md)", "(2016-01-13.md)",
+     "referater/2025-05-14.md:12:49: lenken «2016-01-13.md» peker til et dokument som ikke "
+     "finnes (referater/2016-01-13.md). Mente du «referater/2016-01-12.md»?"),
+    ("escaping-link", REFERAT, "(2016-01-12.md)", "(../../../etc/passwd.md)",
+     "referater/2025-05-14.md:12:49: ugyldig lenke «../../../etc/passwd.md»: lenken peker ut "
+     "av innholdsmappen."),
+    ("unknown-point", REFERAT, "::: status 2025-1", "::: status 2025-9",
+     "referater/2025-05-14.md:16:1: ukjent oppfølgingspunkt «2025-9»."),
+    ("link-to-draft", REFERAT, "(2016-01-12.md)", "(utkast.md)",
+     "referater/2025-05-14.md:12:49: lenken «utkast.md» peker til et utkast"),
+    ("tab-indent", REFERAT, "kilde:\n  tittel", "kilde:\n\ttittel",
+     "referater/2025-05-14.md:8:1: YAML-feil: tabulatortegn kan ikke brukes i YAML."),
+    ("no-front-matter", REFERAT, "---\ntittel", "tittel",
+     "referater/2025-05-14.md:1:1: fant ikke front matter."),
+    ("point-id-mismatch", "oppfolgingspunkter/2025-1.md", "nummer: 1", "nummer: 2",
+     "oppfolgingspunkter/2025-1.md:5:9: filnavnet «2025-1.md» stemmer ikke med seminar 2025 "
+     "og nummer 2."),
+]
+
+
+@pytest.mark.parametrize(("name", "file", "old", "new", "expected"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_check_reports_problem_with_location_and_hint(tmp_path: Path, name: str, file: str,
+                                                      old: str, new: str, expected: str) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    path = content / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_cli("check", "--content", content, cwd=tmp_path)
+    assert result.code == 1, result.err
+    assert f"gyldig/{expected}" in result.err, result.err
+    assert "Traceback" not in result.err
+
+
+def test_all_problems_reported_at_once(tmp_path: Path) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    path = content / REFERAT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("motetype: møte", "motetype: mote").replace(
+        "(2016-01-12.md)", "(finnes-ikke.md)"), encoding="utf-8")
+    (content / "referater/ny.md").write_text("tittel: uten front matter\n", encoding="utf-8")
+    result = run_cli("check", "--content", content, cwd=tmp_path)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith("gyldig/")]
+    assert len(problems) == 3, result.err
+    assert "3 feil funnet" in result.err
+
+
+def test_valid_content_passes(valid_content: Path) -> None:
+    result = run_cli("check", "--content", valid_content)
+    assert (result.code, result.err) == (0, "")
+    assert "5 dokumenter kontrollert" in result.out
+
+
+def test_github_format_annotates_the_line(tmp_path: Path) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    path = content / REFERAT
+    path.write_text(path.read_text(encoding="utf-8").replace("[salto]", "[salot]"), "utf-8")
+    result = run_cli("check", "--content", content, "--format", "github", cwd=tmp_path)
+    assert result.code == 1
+    assert "::error file=gyldig/referater/2025-05-14.md,line=5,col=10::ukjent tema «salot»" \
+        in result.err
+
+
+def test_bad_file_name_is_refused_with_a_suggestion(valid_content: Path, tmp_path: Path) -> None:
+    (valid_content / "referater/Møte 12. Mars.md").write_text("---\n---\n", encoding="utf-8")
+    result = run_cli("check", "--content", valid_content, cwd=tmp_path)
+    assert result.code == 1
+    assert "«Møte 12. Mars.md» kan ikke brukes i en nettadresse" in result.err
+    assert "«mote-12-mars.md»" in result.err
+
+
+@pytest.mark.parametrize("args", [("check", "--content", "finnes-ikke"), ("bygg",), ()])
+def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.code == 2
+    assert "Traceback" not in result.err
