@@ -92,7 +92,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None) -
         files = dict(render_site(archive, paths.templates, base_url))
     step("index")
     with timings.stage("index"):
-        files.update(search.index(files, base_url))
+        files.update(search.index(archive, files))
     step("write")
     with timings.stage("write"):
         publish(files, paths.out)
