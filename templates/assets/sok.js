@@ -1,0 +1,258 @@
+// The search page (/sok/): a small interface over Pagefind's JavaScript API.
+//
+// The query, the filters and the sort order live in the URL (?q=SaLTo&tema=SaLTo), so a
+// search can be linked and bookmarked. Results are built as DOM nodes; the only markup taken
+// from the index is Pagefind's <mark> around matched words. No inline scripts or styles, so
+// the page works under the site's Content-Security-Policy.
+
+const PAGE_SIZE = 20;
+const TYPING_DELAY_MS = 250;
+
+/** Filter name in the index (and in the URL) -> legend, in the order shown. */
+const FILTERS = new Map([
+  ["type", "Dokumenttype"],
+  ["tema", "Tema"],
+  ["omrade", "Område"],
+  ["ar", "År"],
+]);
+const TYPE_ORDER = ["Referat", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
+const NEWEST = "nyeste";
+
+const dateFormat = new Intl.DateTimeFormat("nb-NO", {
+  day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+});
+
+const root = document.getElementById("sok");
+const form = document.getElementById("sok-skjema");
+const queryInput = document.getElementById("sok-q");
+const sortSelect = document.getElementById("sok-sortering");
+const filterBox = document.getElementById("sok-filtre");
+const status = document.getElementById("sok-status");
+const list = document.getElementById("sok-treff");
+const moreButton = document.getElementById("sok-flere");
+
+let pagefind = null;
+let generation = 0;
+let pending = [];
+let typingTimer = 0;
+
+// --- state <-> URL -----------------------------------------------------------------------
+
+function readState(params) {
+  const filters = {};
+  for (const name of FILTERS.keys()) {
+    const values = params.getAll(name).filter(Boolean);
+    if (values.length) filters[name] = values;
+  }
+  return { query: (params.get("q") || "").trim(), sort: params.get("sortering") || "", filters };
+}
+
+function formState() {
+  const filters = {};
+  for (const box of filterBox.querySelectorAll("input[type=checkbox]:checked")) {
+    (filters[box.name] ||= []).push(box.value);
+  }
+  return { query: queryInput.value.trim(), sort: sortSelect.value, filters };
+}
+
+function stateParams(state) {
+  const params = new URLSearchParams();
+  if (state.query) params.set("q", state.query);
+  for (const [name, values] of Object.entries(state.filters)) {
+    for (const value of values) params.append(name, value);
+  }
+  if (state.sort) params.set("sortering", state.sort);
+  return params;
+}
+
+function remember(state) {
+  const search = stateParams(state).toString();
+  const url = window.location.pathname + (search ? `?${search}` : "");
+  if (url !== window.location.pathname + window.location.search) {
+    window.history.replaceState(null, "", url);
+  }
+  document.title = (state.query ? `«${state.query}» – ` : "") + "Søk – Politirådet i Oslo";
+}
+
+function isEmpty(state) {
+  return !state.query && Object.keys(state.filters).length === 0;
+}
+
+// --- filter controls ---------------------------------------------------------------------
+
+function sortedValues(name, counts) {
+  const values = Object.keys(counts);
+  if (name === "ar") return values.sort().reverse();
+  if (name === "type") {
+    const rank = (value) => {
+      const place = TYPE_ORDER.indexOf(value);
+      return place < 0 ? TYPE_ORDER.length : place;
+    };
+    return values.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "nb"));
+  }
+  return values.sort((a, b) => a.localeCompare(b, "nb"));
+}
+
+function buildFilters(available, selected) {
+  filterBox.replaceChildren();
+  let index = 0;
+  for (const [name, legendText] of FILTERS) {
+    const counts = available[name];
+    if (!counts || Object.keys(counts).length === 0) continue;
+    const fieldset = document.createElement("fieldset");
+    fieldset.className = "search-filter";
+    const legend = document.createElement("legend");
+    legend.textContent = legendText;
+    fieldset.append(legend);
+    for (const value of sortedValues(name, counts)) {
+      fieldset.append(checkbox(name, value, `sok-filter-${index++}`, selected[name] || []));
+    }
+    filterBox.append(fieldset);
+  }
+}
+
+function checkbox(name, value, id, selected) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "search-filter__option";
+  const input = document.createElement("input");
+  Object.assign(input, { type: "checkbox", name, value, id, checked: selected.includes(value) });
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  const text = document.createElement("span");
+  text.textContent = value;
+  const count = document.createElement("span");
+  count.className = "search-filter__count";
+  label.append(text, " ", count);
+  wrapper.append(input, label);
+  return wrapper;
+}
+
+function showCounts(counts) {
+  for (const box of filterBox.querySelectorAll("input[type=checkbox]")) {
+    const count = counts?.[box.name]?.[box.value] ?? 0;
+    box.nextElementSibling.querySelector(".search-filter__count").textContent = `(${count})`;
+  }
+}
+
+// --- results -----------------------------------------------------------------------------
+
+/** Text with Pagefind's <mark> tags as real elements; everything else stays text. */
+function excerptNodes(excerpt) {
+  const nodes = [];
+  excerpt.split(/(<mark>.*?<\/mark>)/s).forEach((part) => {
+    const marked = /^<mark>(.*)<\/mark>$/s.exec(part);
+    if (marked) {
+      const mark = document.createElement("mark");
+      mark.textContent = marked[1];
+      nodes.push(mark);
+    } else if (part) {
+      nodes.push(document.createTextNode(part));
+    }
+  });
+  return nodes;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h2");
+  heading.className = "search-result__title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "search-result__meta";
+  meta.append(data.meta.type || "");
+  if (data.meta.date) {
+    const time = document.createElement("time");
+    time.dateTime = data.meta.date;
+    time.textContent = dateFormat.format(new Date(`${data.meta.date}T00:00:00Z`));
+    meta.append(", ", time);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-result__excerpt";
+  excerpt.append(...excerptNodes(data.excerpt || ""));
+  item.append(heading, meta, excerpt);
+  return item;
+}
+
+async function showMore(focusFirst) {
+  const batch = pending.splice(0, PAGE_SIZE);
+  const mine = generation;
+  const items = (await Promise.all(batch.map((result) => result.data()))).map(resultItem);
+  if (mine !== generation) return;
+  list.append(...items);
+  moreButton.hidden = pending.length === 0;
+  if (focusFirst && items.length) items[0].querySelector("a").focus();
+}
+
+function countText(count, state) {
+  const what = state.query ? ` for «${state.query}»` : "";
+  const filtered = Object.keys(state.filters).length ? " med valgte filtre" : "";
+  if (count === 0) {
+    return `Ingen treff${what}${filtered}. Prøv et annet ord eller færre filtre.`;
+  }
+  return `${count} treff${what}${filtered}.`;
+}
+
+// --- searching ---------------------------------------------------------------------------
+
+async function run(state) {
+  const mine = ++generation;
+  remember(state);
+  if (isEmpty(state)) {
+    pending = [];
+    list.replaceChildren();
+    moreButton.hidden = true;
+    status.textContent = "";
+    showCounts(await pagefind.filters());
+    return;
+  }
+  const sort = state.sort === NEWEST || !state.query ? { date: "desc" } : undefined;
+  const filters = Object.fromEntries(
+    Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
+  const response = await pagefind.search(state.query || null, { filters, sort });
+  if (mine !== generation || !response) return;
+  pending = [...response.results];
+  list.replaceChildren();
+  await showMore(false);
+  if (mine !== generation) return;
+  showCounts(response.filters);
+  status.textContent = countText(response.results.length, state);
+}
+
+function schedule(delay) {
+  window.clearTimeout(typingTimer);
+  typingTimer = window.setTimeout(() => run(formState()), delay);
+}
+
+async function start() {
+  root.hidden = false;
+  const state = readState(new URLSearchParams(window.location.search));
+  queryInput.value = state.query;
+  sortSelect.value = state.sort === NEWEST ? NEWEST : "";
+  status.textContent = "Laster søket …";
+  try {
+    pagefind = await import(root.dataset.pagefind);
+    await pagefind.options({ baseUrl: root.dataset.baseUrl });
+    await pagefind.init();
+    buildFilters(await pagefind.filters(), state.filters);
+  } catch (error) {
+    status.textContent = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
+    throw error;
+  }
+  status.textContent = "";
+  queryInput.addEventListener("input", () => schedule(TYPING_DELAY_MS));
+  form.addEventListener("change", (event) => {
+    if (event.target !== queryInput) schedule(0);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    schedule(0);
+  });
+  moreButton.addEventListener("click", () => showMore(true));
+  await run(state);
+}
+
+start();
