@@ -19,7 +19,7 @@ Path = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """SafeLoader that keeps dates as text and knows only true/false as booleans.
 
     Dates stay strings so the JSON Schema ``format: date`` check can explain a bad date,
@@ -137,8 +137,9 @@ def _reject_aliases(source: str, first_line: int) -> None:
     """Refuse anchors and aliases: editors never need them, and they enable alias bombs."""
     for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise FrontMatterError(mark.line + first_line, mark.column + 1,
+            line, col = (event.start_mark.line, event.start_mark.column) \
+                if event.start_mark else (0, 0)
+            raise FrontMatterError(line + first_line, col + 1,
                                    "YAML-ankere og -aliaser (& og *) er ikke tillatt. "
                                    "Skriv verdien ut der den skal brukes.")
 

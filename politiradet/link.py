@@ -257,7 +257,7 @@ def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str]
     public = {doc.path: doc for doc in published}
     backlinks: dict[str, list[Document]] = defaultdict(list)
     for (source, _href), target in sorted(targets.items()):
-        if target.path in public and source in public and source != target.path:
-            if public[source] not in backlinks[target.path]:
-                backlinks[target.path].append(public[source])
+        if (target.path in public and source in public and source != target.path
+                and public[source] not in backlinks[target.path]):
+            backlinks[target.path].append(public[source])
     return {k: tuple(v) for k, v in backlinks.items()}

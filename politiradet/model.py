@@ -39,7 +39,7 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Area:
-    """A place (område) in the hierarchy politidistrikt -> driftsenhet -> bydel -> prioritert område."""
+    """A place (område): politidistrikt -> driftsenhet -> bydel -> prioritert område."""
 
     slug: str
     name: str

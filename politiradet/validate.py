@@ -171,7 +171,8 @@ def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Probl
         for p_index, parent in enumerate(item.get("foreldre", [])):
             if parent not in slugs:
                 yield Problem(registry.source, *parsed.where((index, "foreldre", p_index)),
-                              f"ukjent område «{parent}» i «foreldre».{did_you_mean(parent, slugs)}")
+                              f"ukjent område «{parent}» i «foreldre»."
+                              f"{did_you_mean(parent, slugs)}")
         if not item.get("foreldre") and item["nivå"] != "politidistrikt":
             yield Problem(registry.source, *parsed.where((index, "slug")),
                           f"området «{item['slug']}» mangler «foreldre». Bare politidistriktet "
@@ -197,9 +198,12 @@ def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Pr
     path = tuple(error.absolute_path)
     name = next((str(p) for p in reversed(path) if isinstance(p, str)), "verdien")
     where = parsed.where(path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    kind = str(error.validator)
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties":
-        allowed = error.schema.get("properties", {}).keys()
+        allowed = schema.get("properties", {}).keys()
         for extra in sorted(set(value) - set(allowed)):
             yield Problem(source, *parsed.where((*path, extra), key=True),
                           f"ukjent nøkkel «{extra}».{did_you_mean(extra, allowed)} "
@@ -207,7 +211,7 @@ def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Pr
         return
     if kind == "required":
         for missing in [key for key in expected if key not in value]:
-            described = error.schema.get("properties", {}).get(missing, {})
+            described = schema.get("properties", {}).get(missing, {})
             hint = _description(described)
             yield Problem(source, *where, f"mangler nøkkelen «{missing}»."
                           f"{' ' + hint if hint else ''} Legg den til.")
@@ -215,8 +219,8 @@ def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Pr
     yield Problem(source, *where, _message(kind, expected, value, name, error))
 
 
-def _description(schema: dict[str, Any]) -> str:
-    text = schema.get("description", "")
+def _description(schema: Any) -> str:
+    text = schema.get("description", "") if isinstance(schema, dict) else ""
     return text if isinstance(text, str) else ""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_fixture, run_cli
 
 REFERAT = "referater/2025-05-14.md"
