@@ -7,8 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import scaffold
 from .errors import ContentError, Problem, UsageError
+from .load import display, load_schemas
 from .pipeline import Paths, Report, build, check
+from .progress import progress_line
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -28,7 +31,16 @@ def _parser() -> argparse.ArgumentParser:
                            help="mappe nettstedet skrives til (standard: site/)")
     build_cmd.add_argument("--base-url", default="/",
                            help="stien nettstedet publiseres under, for eksempel /politiradet/")
+    _new_command(commands)
     return parser
+
+
+def _new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new_cmd = commands.add_parser("new", help="lag et nytt dokument (utkast) fra skjemaet")
+    _content_option(new_cmd)
+    new_cmd.add_argument("type", metavar="TYPE", help=", ".join(scaffold.KINDS))
+    new_cmd.add_argument("id", metavar="ID",
+                         help="filnavnet uten .md, for eksempel 2026-03-12 eller 2025-8")
 
 
 def _content_option(command: argparse.ArgumentParser) -> None:
@@ -43,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = _paths(args)
         if args.command == "check":
             return _check(paths, args.format)
+        if args.command == "new":
+            return _new(paths, args.type, args.id)
         return _build(paths, args.base_url)
     except UsageError as exc:
         print(f"feil: {exc}", file=sys.stderr)
@@ -74,16 +88,23 @@ def _check(paths: Paths, fmt: str) -> int:
 
 
 def _build(paths: Paths, base_url: str) -> int:
-    report = build(paths, base_url)
+    with progress_line() as progress:
+        report = build(paths, base_url, progress)
     _print_report(report, paths)
+    return EXIT_OK
+
+
+def _new(paths: Paths, kind: str, slug: str) -> int:
+    path = scaffold.create(paths.content, kind, slug, load_schemas(paths.schema))
+    print(f"Opprettet {display(path)} som utkast. Fyll inn teksten, og fjern «utkast: true» "
+          f"når dokumentet skal publiseres.")
     return EXIT_OK
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
     for problem in problems:
         print(problem.github() if fmt == "github" else str(problem), file=sys.stderr)
-    noun = "feil" if len(problems) != 1 else "feil"
-    print(f"\n{len(problems)} {noun} funnet. Ingenting ble publisert.", file=sys.stderr)
+    print(f"\n{len(problems)} feil funnet. Ingenting ble publisert.", file=sys.stderr)
 
 
 def _print_report(report: Report, paths: Paths) -> None:
