@@ -1,0 +1,250 @@
+"""Search: the Pagefind index holds exactly the published content, and /sok/ finds it.
+
+One site is built per module from the valid fixture plus two documents written here, under
+the sub-path /sub/path/, then searched in a real Chromium over loopback (Pagefind's
+WebAssembly cannot load from file://).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, Served, run_cli, serve_folder
+
+from politiradet.model import Area, Content
+from politiradet.search import area_names
+
+BASE = "/sub/path/"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+EXTRA_DOCUMENTS = {
+    "referater/2024-03-01.md": """\
+---
+tittel: Referat fra møte 1. mars 2024
+dato: 2024-03-01
+motetype: møte
+temaer: [beredskap]
+omrader: [furuset]
+kilde:
+  tittel: Referat Politirådet i Oslo 01.03.2024
+---
+## Fritidskortet
+
+Fritidskortet gir ungdommer gratis aktiviteter. Bydelsdirektør Kvasirsdottir orienterte
+om tilbudet og om møte med foreldre.
+""",
+    "referater/2024-09-10.md": """\
+---
+tittel: Referat fra møte 10. september 2024
+dato: 2024-09-10
+motetype: møte
+temaer: [salto]
+omrader: []
+kilde:
+  tittel: Referat Politirådet i Oslo 10.09.2024
+---
+Rådet drøftet et nytt møte om trygghet i sentrum.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site: the valid fixture plus two more referater."""
+    root = tmp_path_factory.mktemp("sok")
+    content = root / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    for name, text in EXTRA_DOCUMENTS.items():
+        (content / name).write_text(text, encoding="utf-8")
+    out = root / "site"
+    result = run_cli("build", "--content", content, "--out", out, "--base-url", BASE)
+    assert result.code == 0, result.err
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[Served]:
+    with serve_folder(site, BASE) as server:
+        yield server
+
+
+# --- the index ---------------------------------------------------------------------------
+
+def fragments(site: Path) -> dict[str, dict[str, Any]]:
+    """Every record in the built index, by URL (Pagefind fragments are gzipped JSON)."""
+    records = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        records[data["url"]] = data
+    return records
+
+
+def test_index_holds_documents_points_topics_and_areas_and_nothing_else(site: Path) -> None:
+    assert set(fragments(site)) == {
+        "/referater/2025-05-14/", "/referater/2024-09-10/", "/referater/2024-03-01/",
+        "/referater/2016-01-12/", "/avtaler/avtale-2023/", "/oppfolgingspunkter/2025-1/",
+        "/temaer/salto/", "/temaer/beredskap/",
+        "/omrader/oslo-politidistrikt/", "/omrader/enhet-ost/", "/omrader/alna/",
+        "/omrader/furuset/",
+    }
+
+
+def test_index_has_no_drafts_navigation_or_footer(site: Path) -> None:
+    text = json.dumps(fragments(site), ensure_ascii=False)
+    for outside in ("Zyxwvutkastord", "Hemmelig utkast", "Hopp til hovedinnholdet",
+                    "Hovedmeny", "Tilgjengelighetserklæring", "samarbeidsforumet for"):
+        assert outside not in text
+
+
+def test_records_carry_filters_with_parent_areas_meta_and_date_sort(site: Path) -> None:
+    record = fragments(site)["/referater/2024-03-01/"]
+    assert record["filters"] == {
+        "type": ["Referat"], "tema": ["Beredskap"], "ar": ["2024"],
+        "omrade": ["Furuset", "Bydel Alna", "Enhet øst", "Oslo politidistrikt"]}
+    assert record["meta"] == {"title": "Referat fra møte 1. mars 2024", "type": "Referat",
+                              "date": "2024-03-01"}
+    assert "Kvasirsdottir" in record["content"]
+    assert record["content"].startswith("Referat fra møte 1. mars 2024.")
+
+
+def test_index_is_norwegian_and_ships_without_unused_interfaces(site: Path) -> None:
+    bundle = {p.name for p in (site / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-entry.json", "wasm.nb.pagefind"} <= bundle
+    assert not [name for name in bundle if name.startswith("pagefind-ui")]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert set(entry["languages"]) == {"nb"}
+
+
+def test_signatories_are_searchable_text(site: Path) -> None:
+    assert "Ida Melbo Øystese" in fragments(site)["/avtaler/avtale-2023/"]["content"]
+
+
+def test_area_names_include_every_ancestor_once_nearest_first() -> None:
+    areas = {slug: Area(slug, name, "nivå", parents, "")
+             for slug, name, parents in (
+                 ("opd", "Oslo politidistrikt", ()), ("ost", "Enhet øst", ("opd",)),
+                 ("syd", "Enhet syd", ("opd",)), ("delt", "Bydel Delt", ("ost", "syd")),
+                 ("torg", "Torget", ("delt",)))}
+    content = Content(documents=(), topics={}, areas=areas)
+    assert area_names(("torg",), content) == (
+        "Torget", "Bydel Delt", "Enhet øst", "Enhet syd", "Oslo politidistrikt")
+    assert area_names(("ost", "opd", "ukjent"), content) == ("Enhet øst", "Oslo politidistrikt")
+
+
+# --- the search page in Chromium ---------------------------------------------------------
+
+def search(page: Any, served: Served, query: str) -> list[str]:
+    """Open /sok/?QUERY, wait for the result count, return the result links' hrefs."""
+    page.goto(served.base + "sok/?" + query)
+    page.locator("#sok-status", has_text="treff").wait_for()
+    return hrefs(page)
+
+
+def hrefs(page: Any) -> list[str]:
+    return [str(a.get_attribute("href")) for a in page.locator(".search-result a").all()]
+
+
+def wait_for_status(page: Any, text: str) -> None:
+    page.locator("#sok-status", has_text=text).wait_for()
+
+
+@pytest.mark.browser
+def test_a_name_found_in_one_source_opens_that_document_under_the_sub_path(
+        page: Any, served: Served) -> None:
+    assert search(page, served, "q=Kvasirsdottir") == [BASE + "referater/2024-03-01/"]
+    assert page.locator("#sok-status").inner_text() == "1 treff for «Kvasirsdottir»."
+    page.locator(".search-result a").click()
+    assert page.url == served.base + "referater/2024-03-01/"
+    assert page.title().startswith("Referat fra møte 1. mars 2024")
+    assert page.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["fritidskort", "ungdom", "Fritidskortene"])
+def test_other_forms_of_a_word_find_the_document(page: Any, served: Served, query: str) -> None:
+    assert BASE + "referater/2024-03-01/" in search(page, served, f"q={query}")
+
+
+@pytest.mark.browser
+def test_a_drafts_unique_word_finds_nothing(page: Any, served: Served) -> None:
+    assert search(page, served, "q=Zyxwvutkastord") == []
+    assert page.locator("#sok-status").inner_text().startswith("Ingen treff")
+
+
+@pytest.mark.browser
+def test_a_topic_filter_narrows_results_by_keyboard_and_is_kept_in_the_url(
+        page: Any, served: Served) -> None:
+    everything = search(page, served, "q=m%C3%B8te")
+    assert len(everything) == 4
+    assert page.get_by_label("Beredskap (2)").count() == 1
+    page.get_by_label("Beredskap (2)").focus()
+    page.keyboard.press("Space")
+    wait_for_status(page, "2 treff for «møte» med valgte filtre")
+    assert sorted(hrefs(page)) == [BASE + "referater/2016-01-12/",
+                                   BASE + "referater/2024-03-01/"]
+    assert page.url == served.base + "sok/?q=m%C3%B8te&tema=Beredskap"
+
+
+@pytest.mark.browser
+def test_a_parent_area_finds_documents_tagged_with_an_area_inside_it(
+        page: Any, served: Served) -> None:
+    found = search(page, served, "omrade=Enhet+%C3%B8st&type=Referat")
+    assert found == [BASE + "referater/2025-05-14/", BASE + "referater/2024-03-01/"]
+
+
+@pytest.mark.browser
+def test_newest_first_sorts_by_date(page: Any, served: Served) -> None:
+    search(page, served, "q=m%C3%B8te")
+    page.get_by_label("Sorter treffene").select_option("nyeste")
+    page.wait_for_url("**sortering=nyeste")
+    page.locator(".search-result a").first.wait_for()
+    assert hrefs(page) == [BASE + f"referater/{day}/"
+                           for day in ("2025-05-14", "2024-09-10", "2024-03-01", "2016-01-12")]
+    metas = page.locator(".search-result__meta").all_inner_texts()
+    assert metas[0] == "Referat, 14. mai 2025"
+
+
+@pytest.mark.browser
+def test_header_search_leads_to_results_and_typing_updates_the_url(
+        page: Any, served: Served) -> None:
+    page.goto(served.base)
+    page.get_by_label("Søk i arkivet").fill("SaLTo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(served.base + "sok/?q=SaLTo")
+    wait_for_status(page, "treff for «SaLTo»")
+    assert BASE + "referater/2025-05-14/" in hrefs(page)
+    page.get_by_label("Søkeord").fill("fritidskort")
+    wait_for_status(page, "treff for «fritidskort»")
+    assert page.url == served.base + "sok/?q=fritidskort"
+    assert page.locator(".search-result__excerpt mark").first.inner_text().startswith(
+        "Fritidskortet")
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_search_page_with_results_has_no_axe_violations(page: Any, served: Served) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    search(page, served, "q=m%C3%B8te&tema=Beredskap")
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert result.violations_count == 0, result.generate_report()
+
+
+@pytest.mark.browser
+def test_without_javascript_the_page_explains_and_links_to_browsing(
+        browser: Any, served: Served) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served.base + "sok/?q=SaLTo")
+    notice = page.locator("main p", has_text="Søket trenger JavaScript")
+    assert notice.is_visible()
+    assert [a.get_attribute("href") for a in notice.locator("a").all()] == [
+        BASE + "temaer/", BASE + "omrader/", BASE + "ar/"]
+    assert not page.get_by_label("Søkeord").is_visible()
+    context.close()
