@@ -17,6 +17,8 @@ const FILTERS = new Map([
 ]);
 const TYPE_ORDER = ["Referat", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
 const NEWEST = "nyeste";
+/** Below this width the filters start folded, so the results are not pushed far down. */
+const NARROW = window.matchMedia("(max-width: 47.99rem)");
 
 const dateFormat = new Intl.DateTimeFormat("nb-NO", {
   day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
@@ -27,6 +29,7 @@ const form = document.getElementById("sok-skjema");
 const queryInput = document.getElementById("sok-q");
 const sortSelect = document.getElementById("sok-sortering");
 const filterBox = document.getElementById("sok-filtre");
+const filterPanel = document.getElementById("sok-filterboks");
 const status = document.getElementById("sok-status");
 const list = document.getElementById("sok-treff");
 const moreButton = document.getElementById("sok-flere");
@@ -232,6 +235,7 @@ async function start() {
   const state = readState(new URLSearchParams(window.location.search));
   queryInput.value = state.query;
   sortSelect.value = state.sort === NEWEST ? NEWEST : "";
+  filterPanel.open = !NARROW.matches || Object.keys(state.filters).length > 0;
   status.textContent = "Laster søket …";
   try {
     pagefind = await import(root.dataset.pagefind);
