@@ -158,6 +158,8 @@ def wait_for_status(page: Any, text: str) -> None:
 def test_a_name_found_in_one_source_opens_that_document_under_the_sub_path(
         page: Any, served: Served) -> None:
     assert search(page, served, "q=Kvasirsdottir") == [BASE + "referater/2024-03-01/"]
+    policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+    assert "'wasm-unsafe-eval'" in policy and "'unsafe-eval'" not in policy
     assert page.locator("#sok-status").inner_text() == "1 treff for «Kvasirsdottir»."
     page.locator(".search-result a").click()
     assert page.url == served.base + "referater/2024-03-01/"

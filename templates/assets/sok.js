@@ -256,7 +256,7 @@ async function start() {
     schedule(0);
   });
   moreButton.addEventListener("click", () => showMore(true));
-  await run(state);
+  await run(formState());
 }
 
 start();
