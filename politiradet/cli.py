@@ -31,8 +31,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="mappe nettstedet skrives til (standard: site/)")
     build_cmd.add_argument("--base-url", default="/",
                            help="stien nettstedet publiseres under, for eksempel /politiradet/")
+    _serve_command(commands)
     _new_command(commands)
     return parser
+
+
+def _serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve_cmd = commands.add_parser(
+        "serve", help="forhåndsvis nettstedet lokalt; bygger på nytt når du lagrer")
+    _content_option(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000,
+                           help="porten på 127.0.0.1 (standard: 8000; 0 velger en ledig port)")
 
 
 def _new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = _paths(args)
         if args.command == "check":
             return _check(paths, args.format)
+        if args.command == "serve":
+            return _serve(paths, args.port)
         if args.command == "new":
             return _new(paths, args.type, args.id)
         return _build(paths, args.base_url)
@@ -91,6 +102,15 @@ def _build(paths: Paths, base_url: str) -> int:
     with progress_line() as progress:
         report = build(paths, base_url, progress)
     _print_report(report, paths)
+    return EXIT_OK
+
+
+def _serve(paths: Paths, port: int) -> int:
+    from .serve import serve  # watchdog and the HTTP server are only needed here
+
+    if not 0 <= port <= 65535:
+        raise UsageError(f"porten må være et tall fra 0 til 65535, ikke {port}.")
+    serve(paths, port)
     return EXIT_OK
 
 

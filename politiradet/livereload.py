@@ -1,0 +1,170 @@
+"""Live reload for the preview server: the build state, its event stream and the page script.
+
+The browser side is an external same-origin script (the site's Content-Security-Policy forbids
+inline script and inline style). It listens to server-sent events and either reloads the page
+after a successful rebuild or shows the build's problems in an overlay until they are fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .errors import Problem
+
+PREFIX = "/__reload/"
+SCRIPT_PATH = PREFIX + "reload.js"
+STYLE_PATH = PREFIX + "overlay.css"
+EVENTS_PATH = PREFIX + "events"
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The state of the preview at one moment."""
+
+    version: int
+    """Bumped on every finished build, good or bad; tells event streams something happened."""
+    generation: int
+    """Number of successful builds so far; the page reloads when its own is older."""
+    problems: tuple[Problem, ...]
+    """Problems of the latest build; empty when it succeeded."""
+
+
+class BuildState:
+    """Thread-safe record of the latest build, which event streams wait on."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._snapshot = Snapshot(0, 0, ())
+        self.closed = False
+
+    def snapshot(self) -> Snapshot:
+        with self._changed:
+            return self._snapshot
+
+    def succeeded(self) -> None:
+        self._publish(lambda s: Snapshot(s.version + 1, s.generation + 1, ()))
+
+    def failed(self, problems: Sequence[Problem]) -> None:
+        self._publish(lambda s: Snapshot(s.version + 1, s.generation, tuple(problems)))
+
+    def close(self) -> None:
+        """Wake every waiting stream so it can end (the server is stopping)."""
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> Snapshot:
+        """Return once the version differs from *seen*, the state closes, or *timeout* passes."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self._snapshot.version != seen, timeout)
+            return self._snapshot
+
+    def _publish(self, change: Callable[[Snapshot], Snapshot]) -> None:
+        with self._changed:
+            self._snapshot = change(self._snapshot)
+            self._changed.notify_all()
+
+
+def event(snapshot: Snapshot) -> bytes:
+    """One server-sent ``state`` event: the generation and the problems, as JSON."""
+    data = {"generation": snapshot.generation,
+            "problems": [_problem_json(p) for p in snapshot.problems]}
+    return f"event: state\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def _problem_json(problem: Problem) -> dict[str, str | int]:
+    return {"file": problem.path, "line": problem.line, "col": problem.col,
+            "message": problem.message}
+
+
+KEEPALIVE = b": ping\n\n"
+RETRY = b"retry: 500\n\n"
+
+
+def inject(html: bytes, generation: int) -> bytes:
+    """Add the reload script to an HTML page, just before ``</body>``."""
+    tag = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'.encode()
+    end = html.lower().rfind(b"</body>")
+    if end < 0:
+        return html + tag
+    return html[:end] + tag + html[end:]
+
+
+RELOAD_JS = """\
+// Forhåndsvisning: laster siden på nytt etter bygging og viser byggfeil.
+// Ikke en del av nettstedet.
+(function () {
+  "use strict";
+  var OVERLAY_ID = "politiradet-byggfeil";
+  var script = document.currentScript;
+  var generation = Number(script && script.dataset.generation);
+
+  function addStylesheet() {
+    if (document.getElementById(OVERLAY_ID + "-stil")) { return; }
+    var link = document.createElement("link");
+    link.id = OVERLAY_ID + "-stil";
+    link.rel = "stylesheet";
+    link.href = "@STYLE@";
+    document.head.appendChild(link);
+  }
+
+  function hideOverlay() {
+    var old = document.getElementById(OVERLAY_ID);
+    if (old) { old.remove(); }
+  }
+
+  function problemItem(problem) {
+    var item = document.createElement("li");
+    var where = document.createElement("code");
+    where.textContent = problem.file + ":" + problem.line + ":" + problem.col + ":";
+    item.append(where, document.createTextNode(" " + problem.message));
+    return item;
+  }
+
+  function showOverlay(problems) {
+    addStylesheet();
+    hideOverlay();
+    var box = document.createElement("section");
+    box.id = OVERLAY_ID;
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", OVERLAY_ID + "-tittel");
+    var heading = document.createElement("h2");
+    heading.id = OVERLAY_ID + "-tittel";
+    heading.textContent = "Nettstedet kunne ikke bygges (" + problems.length + " feil)";
+    var help = document.createElement("p");
+    help.textContent = "Siden under er fra siste vellykkede bygging. Rett feilene og lagre " +
+      "filen, så oppdateres siden av seg selv.";
+    var list = document.createElement("ol");
+    problems.forEach(function (problem) { list.append(problemItem(problem)); });
+    box.append(heading, help, list);
+    document.body.append(box);
+  }
+
+  var source = new EventSource("@EVENTS@");
+  source.addEventListener("state", function (message) {
+    var state = JSON.parse(message.data);
+    if (state.problems.length > 0) { showOverlay(state.problems); return; }
+    if (state.generation !== generation) { window.location.reload(); return; }
+    hideOverlay();
+  });
+})();
+""".replace("@STYLE@", STYLE_PATH).replace("@EVENTS@", EVENTS_PATH)
+
+OVERLAY_CSS = """\
+/* Forhåndsvisning: feilmeldinger fra byggingen. Ikke en del av nettstedet. */
+#politiradet-byggfeil {
+  position: fixed; inset: 0 0 auto 0; z-index: 2147483647;
+  max-height: 70vh; overflow: auto; box-sizing: border-box;
+  margin: 0; padding: 1rem 1.5rem; border-bottom: 4px solid #a4000f;
+  background: #fff4f4; color: #1a1a1a; font: 1rem/1.5 system-ui, sans-serif;
+  box-shadow: 0 4px 16px rgba(0, 0, 0, .25);
+}
+#politiradet-byggfeil h2 { margin: 0 0 .5rem; font-size: 1.25rem; color: #a4000f; }
+#politiradet-byggfeil p { margin: 0 0 .5rem; }
+#politiradet-byggfeil ol { margin: 0; padding-left: 1.5rem; }
+#politiradet-byggfeil li { margin: .25rem 0; }
+#politiradet-byggfeil code { font: .95rem/1.4 ui-monospace, monospace; font-weight: 600; }
+"""

@@ -1,0 +1,181 @@
+"""The preview's HTTP side: files from the built site only, plus the live reload endpoints.
+
+Every request path is decoded segment by segment and refused if any segment could climb out
+(``..``, an encoded ``/`` or ``\\``, a NUL byte); the file's real path, after following
+symlinks, must still lie inside the site folder. Anything else is a plain 404.
+"""
+
+from __future__ import annotations
+
+import http.server
+import mimetypes
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from . import livereload
+
+KEEPALIVE_SECONDS = 15.0
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".txt": "text/plain; charset=utf-8",
+}
+FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
+
+NOT_BUILT = (b'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
+             b"<title>Ikke bygget \xe2\x80\x93 forh\xc3\xa5ndsvisning</title>\n</head>\n<body>\n"
+             b"<h1>Nettstedet er ikke bygget enn\xc3\xa5</h1>\n"
+             b"<p>Rett feilene som vises, og lagre filen.</p>\n</body>\n</html>\n")
+
+
+def safe_relative(request_path: str) -> list[str] | None:
+    """The URL path as folder and file names, or None if it tries to leave the site."""
+    path = urlsplit(request_path).path
+    if not path.startswith("/"):
+        return None
+    parts: list[str] = []
+    for segment in path.split("/"):
+        try:
+            name = unquote(segment, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        if name in (".", "..") or any(bad in name for bad in FORBIDDEN_IN_SEGMENT):
+            return None
+        if name:
+            parts.append(name)
+    return parts
+
+
+def locate(root: Path, parts: list[str]) -> Path | None:
+    """The existing file or folder inside *root* that *parts* name, after following symlinks.
+
+    None when it does not exist or its real path lies outside *root*.
+    """
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(real_root, *parts))
+    if target != real_root and not target.startswith(real_root + os.sep):
+        return None
+    return Path(target) if os.path.exists(target) else None
+
+
+def content_type(path: Path) -> str:
+    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or \
+        "application/octet-stream"
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """Serves *site* on a loopback address; one thread per connection."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site: Path,
+                 state: livereload.BuildState) -> None:
+        self.site, self.state = site, state
+        super().__init__(address, PreviewHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """GET and HEAD for the site's files and the live reload endpoints; nothing else."""
+
+    server: PreviewServer
+    server_version = "politiradet-forhandsvisning"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _respond(self, head: bool) -> None:
+        route = urlsplit(self.path).path
+        if route == livereload.EVENTS_PATH and not head:
+            self._events()
+        elif route == livereload.SCRIPT_PATH:
+            self._send(200, livereload.RELOAD_JS.encode(), TYPES[".js"], head)
+        elif route == livereload.STYLE_PATH:
+            self._send(200, livereload.OVERLAY_CSS.encode(), TYPES[".css"], head)
+        else:
+            self._file(head)
+
+    def _file(self, head: bool) -> None:
+        parts = safe_relative(self.path)
+        found = locate(self.server.site, parts) if parts is not None else None
+        if parts is not None and found is not None and found.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                self._redirect("/" + "/".join(quote(part) for part in parts) + "/")
+                return
+            found = locate(self.server.site, [*parts, "index.html"])
+        body = _read(found) if found is not None and found.is_file() else None
+        if found is None or body is None:
+            self._not_found(head)
+        else:
+            self._page(200, body, content_type(found), head)
+
+    def _not_found(self, head: bool) -> None:
+        page = locate(self.server.site, ["404.html"])
+        body = _read(page) if page is not None and page.is_file() else None
+        self._page(404, body or NOT_BUILT, TYPES[".html"], head)
+
+    def _page(self, status: int, body: bytes, ctype: str, head: bool) -> None:
+        if ctype.startswith("text/html"):
+            body = livereload.inject(body, self.server.state.snapshot().generation)
+        self._send(status, body, ctype, head)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: int, body: bytes, ctype: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Stream the build state as server-sent events until the client or server goes away."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state, seen = self.server.state, -1
+        try:
+            self.wfile.write(livereload.RETRY)
+            while not state.closed:
+                snapshot = state.wait(seen, KEEPALIVE_SECONDS)
+                changed = snapshot.version != seen
+                self.wfile.write(livereload.event(snapshot) if changed else livereload.KEEPALIVE)
+                self.wfile.flush()
+                seen = snapshot.version
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None if it vanished (a rebuild swapped the site meanwhile)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

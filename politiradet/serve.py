@@ -1,0 +1,141 @@
+"""Preview server: build into a temporary folder, serve it on loopback, rebuild on save.
+
+``python build.py serve`` builds the site with base URL ``/``, serves it on 127.0.0.1 only, and
+watches the content, the templates and the schemas. Each burst of saves leads to one rebuild;
+a good rebuild makes the open page reload, a bad one keeps the last good site online and shows
+the problems in the page and in the terminal until they are fixed.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+
+from . import livereload
+from .errors import ContentError, Problem, UsageError
+from .load import display
+from .pipeline import Paths, Report, build
+from .preview_http import PreviewServer
+from .progress import progress_line
+from .watch import Debouncer, Watcher
+
+HOST = "127.0.0.1"
+CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
+"""Files in the content folder the build reads; other files there cannot change the site."""
+
+
+class Rebuilder:
+    """Runs the pipeline into the preview folder and records the outcome for the browser."""
+
+    def __init__(self, paths: Paths, state: livereload.BuildState) -> None:
+        self.paths, self.state = paths, state
+
+    def relevant(self, path: Path) -> bool:
+        """Whether a changed path can affect the site (content files the loader reads, all else)."""
+        content = self.paths.content.resolve()
+        return (not path.is_relative_to(content) or path.suffix in CONTENT_SUFFIXES
+                or path.is_dir())
+
+    def rebuild(self, changed: set[Path]) -> None:
+        names = ", ".join(sorted(display(path) for path in changed)[:3])
+        more = f" og {len(changed) - 3} til" if len(changed) > 3 else ""
+        _say(f"Endret: {names}{more}. Bygger på nytt …")
+        self.build()
+
+    def build(self) -> None:
+        """Build once; never raise, so a mistake in a file cannot stop the server."""
+        start = time.perf_counter()
+        try:
+            with progress_line() as progress:
+                report = build(self.paths, "/", progress)
+        except ContentError as exc:
+            self._failed(exc.problems)
+        except Exception as exc:  # a broken template must not stop the server
+            self._failed([unexpected_problem(exc, self.paths.templates)])
+        else:
+            self._succeeded(report, time.perf_counter() - start)
+
+    def _succeeded(self, report: Report, seconds: float) -> None:
+        before = self.state.snapshot()
+        self.state.succeeded()
+        fixed = "Feilene er rettet. " if before.problems else ""
+        reload = " Åpne sider lastes på nytt." if before.version else ""
+        _say(f"{fixed}Bygget {report.pages} sider på {seconds:.2f} s.{reload}")
+
+    def _failed(self, problems: Sequence[Problem]) -> None:
+        self.state.failed(problems)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} feil. Forhåndsvisningen viser siste vellykkede bygging og "
+              f"feilmeldingene, til feilene er rettet.", file=sys.stderr, flush=True)
+
+
+def unexpected_problem(exc: Exception, templates: Path) -> Problem:
+    """Turn an error outside the content checks (a template, a schema) into a located problem.
+
+    Jinja puts the template's file and line into the traceback; the innermost one is the spot.
+    """
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).is_relative_to(templates.resolve())]
+    filename = getattr(exc, "filename", None)
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if frames:
+        filename, line = frames[-1].filename, frames[-1].lineno
+    where = display(Path(filename)) if isinstance(filename, str) else "(byggingen)"
+    return Problem(where, int(line or 1), int(col or 1),
+                   f"byggingen stoppet: {type(exc).__name__}: {exc}")
+
+
+def serve(paths: Paths, port: int) -> None:
+    """Preview the site at http://127.0.0.1:PORT/ until interrupted (Ctrl+C or SIGTERM)."""
+    with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
+        state = livereload.BuildState()
+        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state)
+        server = _server(port, rebuilder.paths.out, state)
+        rebuilder.build()
+        debouncer = Debouncer(rebuilder.rebuild)
+        watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
+        _run(server, debouncer, watcher)
+
+
+def _server(port: int, site: Path, state: livereload.BuildState) -> PreviewServer:
+    try:
+        return PreviewServer((HOST, port), site, state)
+    except OSError as exc:
+        raise UsageError(f"kan ikke lytte på {HOST}:{port} ({exc.strerror}). Er forhåndsvisningen "
+                         f"alt i gang? Velg en annen port med --port.") from None
+
+
+def _watched(paths: Paths) -> list[Path]:
+    return [paths.content.resolve(), paths.templates.resolve(), paths.schema.resolve()]
+
+
+def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher) -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
+    debouncer.start()
+    watcher.start()
+    _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        _say("Avslutter forhåndsvisningen.")
+    finally:
+        watcher.stop()
+        debouncer.stop()
+        server.state.close()
+        server.server_close()
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)

@@ -1,0 +1,115 @@
+"""Watch the source folders and call back once per burst of saves (debounced)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+QUIET_SECONDS = 0.1
+"""A burst of file events ends after this long without a new one."""
+
+WRITE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed"})
+"""Event types that change a file; reads (``opened``, ``closed_no_write``) are ignored, or the
+build's own reading of the templates would trigger the next build."""
+
+SCRATCH_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload")
+
+
+def is_scratch(path: Path) -> bool:
+    """Editor swap and backup files, hidden files and vim's «4913» probe: never worth a build."""
+    name = path.name
+    return name.startswith((".", "#")) or name.endswith(SCRATCH_SUFFIXES) or name == "4913"
+
+
+class Debouncer:
+    """Collect changed paths and hand them to *action* once they have been quiet for a while.
+
+    *action* runs in a single background thread, so builds never overlap.
+    """
+
+    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS) -> None:
+        self._action, self._quiet = action, quiet
+        self._pending: set[Path] = set()
+        self._last = 0.0
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="ombygging", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify_all()
+        self._thread.join(timeout=5)
+
+    def add(self, path: Path) -> None:
+        with self._wake:
+            self._pending.add(path)
+            self._last = time.monotonic()
+            self._wake.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            batch = self._next_batch()
+            if batch is None:
+                return
+            self._action(batch)
+
+    def _next_batch(self) -> set[Path] | None:
+        """Wait for a change, then for the burst to go quiet; None when stopped."""
+        with self._wake:
+            self._wake.wait_for(lambda: self._stopped or bool(self._pending))
+            while not self._stopped:
+                remaining = self._last + self._quiet - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._wake.wait(remaining)
+            if self._stopped:
+                return None
+            batch, self._pending = self._pending, set()
+            return batch
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, relevant: Callable[[Path], bool], changed: Callable[[Path], None]) -> None:
+        self._relevant, self._changed = relevant, changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in WRITE_EVENTS:
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(_text(raw)) if raw else None
+            if path is not None and not is_scratch(path) and self._relevant(path):
+                self._changed(path)
+
+
+def _text(raw: str | bytes) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+class Watcher:
+    """Watch *folders* recursively; report each relevant changed path to *changed*."""
+
+    def __init__(self, folders: Iterable[Path], relevant: Callable[[Path], bool],
+                 changed: Callable[[Path], None]) -> None:
+        self._observer = Observer()
+        handler = _Handler(relevant, changed)
+        for folder in folders:
+            if folder.is_dir():
+                self._observer.schedule(handler, str(folder), recursive=True)
+
+    def start(self) -> None:
+        self._observer.start()
+
+    def stop(self) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=5)

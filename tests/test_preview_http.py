@@ -1,0 +1,206 @@
+"""The preview server serves only files inside the built site, whatever the request looks like."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from politiradet import livereload
+from politiradet.preview_http import PreviewServer, safe_relative
+from politiradet.serve import unexpected_problem
+from politiradet.watch import Debouncer, is_scratch
+
+SECRET = "HEMMELIG-innhold-utenfor-nettstedet"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A built site with symlinks pointing inside and outside it, beside a secret file."""
+    (tmp_path / "hemmelig.txt").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "utenfor").mkdir()
+    (tmp_path / "utenfor" / "hemmelig.txt").write_text(SECRET, encoding="utf-8")
+    root = tmp_path / "site"
+    (root / "referater" / "2025-05-14").mkdir(parents=True)
+    (root / "index.html").write_text("<html><body><p>Forside</p></body></html>")
+    (root / "404.html").write_text("<html><body><p>Fant ikke siden</p></body></html>")
+    (root / "referater" / "2025-05-14" / "index.html").write_text("<p>Referat</p></body>")
+    (root / "lenke-ut.txt").symlink_to(tmp_path / "hemmelig.txt")
+    (root / "mappe-ut").symlink_to(tmp_path / "utenfor", target_is_directory=True)
+    (root / "lenke-inn.html").symlink_to(root / "index.html")
+    return root
+
+
+@pytest.fixture
+def port(site: Path) -> Iterator[int]:
+    server = PreviewServer(("127.0.0.1", 0), site, livereload.BuildState())
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                              daemon=True)
+    thread.start()
+    yield server.port
+    server.state.close()
+    server.shutdown()
+    server.server_close()
+
+
+def raw_get(port: int, target: str, method: str = "GET") -> tuple[int, bytes]:
+    """Send the request target exactly as given, as a browser never would."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     f"Connection: close\r\n\r\n".encode("latin-1"))
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data
+
+
+ESCAPES = [
+    "/../hemmelig.txt",
+    "/../../../../../../etc/passwd",
+    "/%2e%2e/hemmelig.txt",
+    "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+    "/..%2fhemmelig.txt",
+    "/%2e%2e%2fhemmelig.txt",
+    "/referater/..%2f..%2f..%2fhemmelig.txt",
+    "/referater/%2e%2e/%2e%2e/hemmelig.txt",
+    "/%252e%252e/hemmelig.txt",
+    "/..%5chemmelig.txt",
+    "/.%2e/hemmelig.txt",
+    "/%c0%ae%c0%ae/hemmelig.txt",
+    "/hemmelig.txt%00.html",
+    "/lenke-ut.txt",
+    "/mappe-ut/hemmelig.txt",
+    "/mappe-ut/",
+    "http://127.0.0.1/../hemmelig.txt",
+    "//../hemmelig.txt",
+    "..",
+    "*",
+]
+
+
+@pytest.mark.parametrize("target", ESCAPES)
+def test_requests_cannot_read_outside_the_site(port: int, target: str) -> None:
+    status, data = raw_get(port, target)
+    assert status in (400, 403, 404)
+    assert SECRET.encode() not in data and b"root:" not in data
+
+
+def test_etc_passwd_is_never_served(port: int) -> None:
+    for target in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"):
+        status, data = raw_get(port, target)
+        assert status == 404 and b"root:" not in data
+
+
+def test_files_inside_the_site_are_served_with_the_reload_script(port: int) -> None:
+    status, data = raw_get(port, "/referater/2025-05-14/")
+    assert status == 200
+    assert b'<script src="/__reload/reload.js" data-generation="0"></script></body>' in data
+    assert raw_get(port, "/lenke-inn.html")[0] == 200  # a symlink that stays inside is fine
+    assert raw_get(port, "/index.html?x=1#y")[0] == 200
+
+
+def test_folder_without_slash_redirects_to_the_folder(port: int) -> None:
+    status, data = raw_get(port, "/referater/2025-05-14")
+    assert status == 301
+    assert b"\r\nLocation: /referater/2025-05-14/\r\n" in data
+
+
+def test_missing_page_gets_the_sites_404_page(port: int) -> None:
+    status, data = raw_get(port, "/finnes-ikke/")
+    assert status == 404 and b"Fant ikke siden" in data and b"reload.js" in data
+
+
+def test_only_get_and_head(port: int) -> None:
+    assert raw_get(port, "/", "HEAD")[0] == 200
+    assert raw_get(port, "/", "POST")[0] == 501
+    assert raw_get(port, "/", "PUT")[0] == 501
+
+
+@pytest.mark.parametrize(("target", "parts"), [
+    ("/", []),
+    ("/referater/2025-05-14/", ["referater", "2025-05-14"]),
+    ("/s%C3%B8k/?q=a", ["søk"]),
+    ("/%2e%2e/", None),
+    ("/a%2fb", None),
+    ("/%ff", None),
+    ("relative", None),
+])
+def test_safe_relative(target: str, parts: list[str] | None) -> None:
+    assert safe_relative(target) == parts
+
+
+def test_event_stream_sends_state_when_a_build_finishes(port: int, site: Path) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"GET /__reload/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = read_until(conn, b'"generation": 0')
+        assert b"text/event-stream" in first
+
+
+def read_until(conn: socket.socket, marker: bytes) -> bytes:
+    data = b""
+    while marker not in data:
+        chunk = conn.recv(4096)
+        assert chunk, data
+        data += chunk
+    return data
+
+
+def test_state_changes_wake_waiting_streams() -> None:
+    state = livereload.BuildState()
+    seen = state.snapshot().version
+    threading.Timer(0.05, state.failed, args=[()]).start()
+    assert state.wait(seen, timeout=10).version == seen + 1
+    state.succeeded()
+    snapshot = state.snapshot()
+    assert (snapshot.generation, snapshot.problems) == (1, ())
+    assert b'"generation": 1' in livereload.event(snapshot)
+
+
+def test_inject_without_body_end_appends() -> None:
+    assert livereload.inject(b"<p>x</p>", 3).endswith(b'data-generation="3"></script>')
+    assert livereload.inject(b"<BODY></BODY>", 1).startswith(b"<BODY><script")
+
+
+def test_debouncer_turns_a_burst_into_one_build() -> None:
+    batches: list[set[Path]] = []
+    done = threading.Event()
+
+    def action(batch: set[Path]) -> None:
+        batches.append(batch)
+        done.set()
+
+    debouncer = Debouncer(action, quiet=0.1)
+    debouncer.start()
+    for number in range(5):
+        debouncer.add(Path(f"{number}.md"))
+        time.sleep(0.02)
+    assert done.wait(5)
+    time.sleep(0.3)
+    debouncer.stop()
+    assert batches == [{Path(f"{number}.md") for number in range(5)}]
+
+
+@pytest.mark.parametrize(("name", "scratch"), [
+    (".2025-05-14.md.swp", True), ("2025-05-14.md~", True), ("4913", True),
+    ("#2025-05-14.md#", True), ("2025-05-14.md", False), ("temaer.yaml", False),
+])
+def test_editor_scratch_files_are_ignored(name: str, scratch: bool) -> None:
+    assert is_scratch(Path(name)) is scratch
+
+
+def test_template_error_is_located_in_the_template(tmp_path: Path) -> None:
+    (tmp_path / "side.html").write_text("<p>\n{{ mangler.felt }}\n</p>\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path),
+                             undefined=jinja2.StrictUndefined, autoescape=True)
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        env.get_template("side.html").render()
+    problem = unexpected_problem(caught.value, tmp_path)
+    assert problem.path.endswith("side.html")
+    assert problem.line == 2
+    assert "mangler" in problem.message

@@ -1,0 +1,201 @@
+"""`build.py serve` as an editor uses it: a real server process, a real Chromium, real saves."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, copy_fixture, run_cli
+
+REFERAT = "referater/2025-05-14.md"
+OVERLAY = "#politiradet-byggfeil"
+TIMEOUT_MS = 30_000
+
+
+@dataclass
+class Preview:
+    """A running ``build.py serve`` process on a free loopback port."""
+
+    proc: subprocess.Popen[bytes]
+    base: str
+    content: Path
+    out: Path
+    err: Path
+    tmp: Path
+
+    def edit(self, old: str, new: str, file: str = REFERAT) -> None:
+        path = self.content / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def stderr(self) -> str:
+        return self.err.read_text(encoding="utf-8")
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+
+def start_preview(tmp_path: Path, content: Path) -> Preview:
+    out, err, tmp = tmp_path / "serve.out", tmp_path / "serve.err", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0",
+             "--content", str(content)], cwd=tmp_path, stdout=stdout, stderr=stderr, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:\d+/", out.read_text(encoding="utf-8"))
+        if found:
+            return Preview(proc, found[0], content, out, err, tmp)
+        assert proc.poll() is None, err.read_text(encoding="utf-8")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("serve startet ikke innen 60 s")
+
+
+def stop_preview(preview: Preview) -> None:
+    preview.proc.terminate()
+    try:
+        preview.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        preview.proc.kill()
+        preview.proc.wait()
+        pytest.fail("serve avsluttet ikke på SIGTERM")
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    running = start_preview(tmp_path, copy_fixture("gyldig", tmp_path))
+    yield running
+    stop_preview(running)
+
+
+def wait_until(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "tidsavbrudd"
+        time.sleep(0.05)
+
+
+@pytest.mark.browser
+def test_saving_a_file_reloads_the_open_page(preview: Preview, page: Any) -> None:
+    page.goto(preview.base + "referater/2025-05-14/")
+    page.get_by_text("OPD orienterte om SaLTo").wait_for()
+    start = time.perf_counter()
+    preview.edit("OPD orienterte om SaLTo", "OPD orienterte om Grorud-prosjektet")
+    page.get_by_text("OPD orienterte om Grorud-prosjektet").wait_for(timeout=TIMEOUT_MS)
+    latency = time.perf_counter() - start
+    print(f"\nfra lagring til oppdatert side: {latency * 1000:.0f} ms")
+    assert page.url == preview.base + "referater/2025-05-14/"
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_broken_yaml_shows_overlay_server_survives_and_page_recovers(preview: Preview,
+                                                                      page: Any) -> None:
+    page.goto(preview.base + "referater/2025-05-14/")
+    preview.edit("motetype: møte", "motetype: [møte")
+    overlay = page.locator(OVERLAY)
+    overlay.wait_for(timeout=TIMEOUT_MS)
+    assert "Nettstedet kunne ikke bygges" in overlay.inner_text()
+    assert re.search(r"referater/2025-05-14\.md:\d+:\d+: YAML-feil", overlay.inner_text())
+    assert overlay.evaluate("el => getComputedStyle(el).position") == "fixed"
+    assert "referater/2025-05-14.md" in preview.stderr() and "YAML-feil" in preview.stderr()
+    assert preview.proc.poll() is None
+    assert preview.get("referater/2025-05-14/")[0] == 200  # the last good site stays online
+    page.reload()
+    overlay.wait_for(timeout=TIMEOUT_MS)  # a page opened while broken shows the problems too
+
+    preview.edit("motetype: [møte", "motetype: møte")
+    preview.edit("OPD orienterte om SaLTo", "OPD orienterte om Furuset")
+    page.get_by_text("OPD orienterte om Furuset").wait_for(timeout=TIMEOUT_MS)
+    assert overlay.count() == 0
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_server_starts_on_broken_content_and_recovers(tmp_path: Path, page: Any) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    path = content / REFERAT
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("dato: 2025-05-14", "dato: 2025-02-30"), encoding="utf-8")
+    running = start_preview(tmp_path, content)
+    try:
+        page.goto(running.base + "referater/2025-05-14/")
+        page.locator(OVERLAY).get_by_text("2025-02-30").wait_for(timeout=TIMEOUT_MS)
+        path.write_text(good, encoding="utf-8")
+        page.get_by_text("OPD orienterte om SaLTo").wait_for(timeout=TIMEOUT_MS)
+        assert page.locator(OVERLAY).count() == 0
+    finally:
+        stop_preview(running)
+
+
+def test_serves_built_pages_with_the_reload_script(preview: Preview) -> None:
+    status, html = preview.get("referater/2025-05-14/")
+    assert status == 200
+    assert re.search(r'<script src="/__reload/reload\.js" data-generation="1"></script></body>',
+                     html)
+    status, script = preview.get("__reload/reload.js")
+    assert status == 200 and "EventSource" in script
+    status, html = preview.get("finnes-ikke/")
+    assert status == 404 and "/__reload/reload.js" in html
+
+
+def test_serve_listens_on_loopback_only(preview: Preview) -> None:
+    port = int(preview.base.rsplit(":", 1)[1].strip("/"))
+    assert listening_addresses(port) == ["127.0.0.1"]
+
+
+def listening_addresses(port: int) -> list[str]:
+    """Local addresses with a listening TCP socket on *port*, from Linux's /proc/net/tcp{,6}."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.append(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1])
+                             if len(address) == 8 else address)
+    return found
+
+
+def test_sigterm_stops_the_server_and_removes_its_temporary_site(tmp_path: Path) -> None:
+    running = start_preview(tmp_path, copy_fixture("gyldig", tmp_path))
+    assert any(running.tmp.iterdir())
+    stop_preview(running)
+    assert running.proc.returncode == 0
+    assert list(running.tmp.iterdir()) == []
+
+
+def test_change_outside_content_files_does_not_rebuild(preview: Preview) -> None:
+    (preview.content / "notater.txt").write_text("ikke en del av nettstedet", encoding="utf-8")
+    time.sleep(0.5)  # its own burst: a rebuild would start now
+    preview.edit("OPD orienterte", "OPD orienterte igjen")
+    wait_until(lambda: preview.out.read_text(encoding="utf-8").count("Bygget") == 2)
+    log = preview.out.read_text(encoding="utf-8")
+    assert "notater.txt" not in log
+    assert log.count("Endret:") == 1
+
+
+def test_port_in_use_is_explained(preview: Preview) -> None:
+    port = preview.base.rsplit(":", 1)[1].strip("/")
+    result = run_cli("serve", "--port", port, "--content", preview.content, timeout=60)
+    assert result.code == 2
+    assert f"kan ikke lytte på 127.0.0.1:{port}" in result.err
