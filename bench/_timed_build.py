@@ -1,0 +1,56 @@
+"""``python build.py build …`` as an editor runs it, also saving the stage times as JSON.
+
+bench/run.py starts this as a whole process. ``BENCH_TIMINGS=file`` receives the per-stage
+seconds of the build; ``BENCH_PROFILE=file`` profiles the whole process with pyinstrument
+and writes its text report (``file``) and an HTML report (``file.html``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _record_timings(target: str) -> None:
+    """Wrap the pipeline's build() so its Timings land in *target* as JSON."""
+    from politiradet import cli, pipeline
+
+    original = pipeline.build
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        report = original(*args, **kwargs)
+        Path(target).write_text(json.dumps(report.timings.stages), encoding="utf-8")
+        return report
+
+    pipeline.build = build
+    if getattr(cli, "build", None) is original:
+        cli.build = build
+
+
+def main() -> int:
+    profile_to = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile_to:
+        from pyinstrument import Profiler
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+    if os.environ.get("BENCH_TIMINGS"):
+        _record_timings(os.environ["BENCH_TIMINGS"])
+    from politiradet.cli import main as cli_main
+    code = cli_main(sys.argv[1:])
+    if profiler is not None and profile_to:
+        profiler.stop()
+        Path(profile_to).write_text(profiler.output_text(unicode=True, color=False),
+                                    encoding="utf-8")
+        Path(profile_to + ".html").write_text(profiler.output_html(), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

