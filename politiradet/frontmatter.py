@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,14 @@ except ImportError:  # pragma: no cover
 Path = tuple[str | int, ...]
 """Location of a value inside the front matter, e.g. ("kilde", "tittel") or ("temaer", 2)."""
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024
+"""Larger files are refused before they are read: no archive document comes near 1 MB."""
+MAX_DEPTH = 20
+"""Deepest nesting of lists and groups allowed in YAML; the schemas need three levels."""
+MAX_INTEGER = 2**53
+"""Larger whole numbers cannot be represented exactly in the JSON export."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Invisible control characters: never meant by an editor, and not allowed in XML."""
 
 
 class _Loader(_BaseLoader):
@@ -32,11 +40,14 @@ _Loader.yaml_implicit_resolvers = {
         "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(  # decimal only: no YAML 1.1 octal (010 = 8) or base 60 (1:30 = 90)
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
 
 
 class FrontMatterError(Exception):
@@ -79,24 +90,43 @@ class SplitFile:
     """1-based line number where the body starts in the file."""
 
 
+def too_large(size: int) -> FrontMatterError:
+    """The error for a file of *size* bytes above :data:`MAX_FILE_BYTES`."""
+    return FrontMatterError(1, 1, f"filen er for stor ({size / 1048576:.1f} MB); grensen er "
+                            f"{MAX_FILE_BYTES / 1048576:g} MB. Del opp dokumentet.")
+
+
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (with or without BOM), normalise line endings; explain invalid bytes."""
     if len(raw) > MAX_FILE_BYTES:
-        raise FrontMatterError(1, 1, f"filen er for stor ({len(raw) / 1048576:.1f} MB); "
-                               f"grensen er {MAX_FILE_BYTES // 1048576} MB. Del opp dokumentet.")
+        raise too_large(len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise FrontMatterError(line, col, "ugyldig tegnkoding: filen er ikke UTF-8. "
-                               "Lagre filen på nytt med tegnkodingen UTF-8.") from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise FrontMatterError(line, 1, "filen inneholder et NUL-tegn og ser ikke ut som tekst. "
-                               "Lagre den som ren tekst (UTF-8).")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        prefix = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        raise FrontMatterError(*_position(prefix, len(prefix)), "ugyldig tegnkoding: filen er "
+                               "ikke UTF-8. Lagre filen på nytt med tegnkodingen UTF-8.") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        raise FrontMatterError(*_position(text, control.start()),
+                               _control_message(control.group(), "filen"))
+    return text
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of *index* in *text*."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _control_message(char: str, where: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char == "\x00":
+        return (f"{where} inneholder et NUL-tegn ({code}) og ser ikke ut som tekst. "
+                "Lagre filen som ren tekst (UTF-8).")
+    return (f"{where} inneholder et usynlig kontrolltegn ({code}). Slett tegnet; "
+            "har teksten blitt kopiert fra et annet program, lim den inn som ren tekst.")
 
 
 def split(text: str) -> SplitFile:
@@ -119,7 +149,7 @@ def split(text: str) -> SplitFile:
 def parse_yaml(source: str, first_line: int = 1) -> Parsed:
     """Parse YAML into plain data with positions; reject duplicate keys and aliases."""
     try:
-        _reject_aliases(source, first_line)
+        _check_events(source, first_line)
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -133,15 +163,38 @@ def parse_yaml(source: str, first_line: int = 1) -> Parsed:
     return Parsed(data, builder.values, builder.keys)
 
 
-def _reject_aliases(source: str, first_line: int) -> None:
-    """Refuse anchors and aliases: editors never need them, and they enable alias bombs."""
+def _check_events(source: str, first_line: int) -> None:
+    """Refuse what editors never need and attackers love, before building anything.
+
+    Anchors and aliases enable alias bombs, explicit tags construct unexpected types, and
+    deep nesting would exhaust the recursion of the YAML composer.
+    """
+    depth = 0
     for event in yaml.parse(source, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line, col = (event.start_mark.line, event.start_mark.column) \
-                if event.start_mark else (0, 0)
-            raise FrontMatterError(line + first_line, col + 1,
-                                   "YAML-ankere og -aliaser (& og *) er ikke tillatt. "
-                                   "Skriv verdien ut der den skal brukes.")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        message = _event_problem(event, depth)
+        if message:
+            mark = event.start_mark
+            line, col = (mark.line, mark.column) if mark else (0, 0)
+            raise FrontMatterError(line + first_line, col + 1, message)
+
+
+def _event_problem(event: yaml.Event, depth: int) -> str | None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return ("YAML-ankere og -aliaser (& og *) er ikke tillatt. "
+                "Skriv verdien ut der den skal brukes.")
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+        return (f"YAML-typemerket «{shown}» er ikke tillatt. Fjern det, og sett verdien i "
+                "anførselstegn hvis den skal være tekst.")
+    if depth > MAX_DEPTH:
+        return (f"front matter er nestet for dypt (mer enn {MAX_DEPTH} nivåer med lister og "
+                "grupper). Sjekk innrykket og hakeparentesene.")
+    return None
 
 
 class _Builder:
@@ -184,11 +237,29 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         construct: Callable[[yaml.Node], Any] = self.constructor.construct_object
         try:
-            return construct(node)
-        except yaml.YAMLError as exc:
-            raise FrontMatterError(*self.pos(node), f"ugyldig verdi: {exc}") from None
+            value = construct(node)
+        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. an integer of 5000 digits
+            raise FrontMatterError(*self.pos(node), _unreadable(node)) from None
+        return self.checked(node, value)
+
+    def checked(self, node: yaml.Node, value: Any) -> Any:
+        """Refuse values that YAML allows but no document needs."""
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            raise FrontMatterError(*self.pos(node), _TOO_BIG)
+        control = _CONTROL.search(value) if isinstance(value, str) else None
+        if control:
+            raise FrontMatterError(*self.pos(node), _control_message(control.group(), "verdien"))
+        return value
 
 
+def _unreadable(node: yaml.Node) -> str:
+    if str(node.tag).endswith(":int"):
+        return _TOO_BIG
+    return (f"verdien «{str(node.value)[:40]}» kan ikke leses. Sett den i anførselstegn hvis "
+            "den er tekst.")
+
+
+_TOO_BIG = "tallet er for stort. Skriv et vanlig heltall, for eksempel 2025."
 _TAB = "tabulatortegn kan ikke brukes i YAML. Bruk mellomrom til innrykk."
 _YAML_HINTS = {
     "mapping values are not allowed": "kolon på feil sted. Sett verdien i anførselstegn hvis "
@@ -208,6 +279,20 @@ _YAML_HINTS = {
     "expected ',' or '}'": "klammeparentesen er ikke lukket riktig.",
     "found character that cannot start any token": "tegnet kan ikke stå først i en verdi. "
         "Sett verdien i anførselstegn.",
+    "found another document": "front matter kan bare være ett YAML-dokument. Fjern linjen "
+        "med «---» inne i front matter.",
+    "hexdecimal number": "ugyldig \\x- eller \\u-kode i tekst i doble anførselstegn. Skriv "
+        "tegnet direkte, eller bruk enkle anførselstegn.",
+    "invalid Unicode character escape": "ugyldig \\u-kode i tekst i doble anførselstegn. "
+        "Skriv tegnet direkte, eller bruk enkle anførselstegn.",
+    "expected alphabetic or numeric character": "en verdi som begynner med «&» eller «*» "
+        "må stå i anførselstegn.",
+    "expected comment or line break": "uventet tekst etter «|» eller «>». Skriv teksten "
+        "på linjene under med innrykk, eller sett verdien i anførselstegn.",
+    "expected node content": "verdien mangler, eller begynner med et tegn som må stå i "
+        "anførselstegn (for eksempel «,»).",
+    "not allowed in this context": "«- » eller «? » kan ikke stå etter en nøkkel på samme "
+        "linje. Sett verdien i anførselstegn, eller skriv listen på linjene under.",
 }
 
 
@@ -218,4 +303,5 @@ def _yaml_message(exc: yaml.MarkedYAMLError, char: str) -> str:
     for english, norwegian in _YAML_HINTS.items():
         if english in problem:
             return f"YAML-feil: {norwegian}"
-    return f"YAML-feil: {exc.problem or exc}. Sjekk innrykk, kolon og anførselstegn."
+    return (f"YAML-feil: front matter kan ikke leses ({exc.problem or exc}). "
+            "Sjekk innrykk, kolon og anførselstegn.")

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
+from .frontmatter import (
+    MAX_FILE_BYTES,
+    FrontMatterError,
+    Parsed,
+    SplitFile,
+    decode,
+    parse_yaml,
+    split,
+    too_large,
+)
 from .model import FOLDERS, REGISTRIES, Kind
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -68,15 +78,35 @@ def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
 def _documents(root: Path, problems: list[Problem]) -> list[RawDocument]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        problems += [_linked_folder(folder / d) for d in dirnames if (folder / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (folder / d).is_symlink())
         for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith(".md"):
+            if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            raw = _document(root, path, problems)
+            if not name.endswith(".md"):
+                problems += _not_a_document(root, folder / name)
+                continue
+            raw = _document(root, folder / name, problems)
             if raw:
                 found.append(raw)
     return found
+
+
+def _linked_folder(path: Path) -> Problem:
+    return Problem(display(path), 1, 1, "mappen er en snarvei (symbolsk lenke) og leses ikke. "
+                   "Legg filene direkte i innholdsmappen.")
+
+
+def _not_a_document(root: Path, path: Path) -> list[Problem]:
+    """Files beside the documents that would silently go unpublished."""
+    folder = path.parent.relative_to(root).as_posix()
+    if folder not in FOLDERS and not path.name.lower().endswith((".md", ".markdown")):
+        return []
+    return [Problem(display(path), 1, 1, f"filen «{path.name}» publiseres ikke: bare filer som "
+                    f"slutter på «.md» er dokumenter. Gi filen endelsen .md (små bokstaver), "
+                    f"eller flytt den ut av innholdsmappen.")]
 
 
 def _document(root: Path, path: Path, problems: list[Problem]) -> RawDocument | None:
@@ -84,8 +114,8 @@ def _document(root: Path, path: Path, problems: list[Problem]) -> RawDocument | 
     relative = path.relative_to(root).as_posix()
     folder, _, name = relative.rpartition("/")
     if folder not in FOLDERS:
-        problems.append(Problem(source, 1, 1, f"dokumentet ligger i en ukjent mappe. Legg det i "
-                                f"{' , '.join(f'content/{f}/' for f in FOLDERS)}."))
+        problems.append(Problem(source, 1, 1, f"dokumentet ligger i en ukjent mappe. Legg det "
+                                f"rett i {_folder_list()}."))
         return None
     slug = name.removesuffix(".md")
     if not SLUG.match(slug):
@@ -94,14 +124,24 @@ def _document(root: Path, path: Path, problems: list[Problem]) -> RawDocument | 
                                 f"for eksempel «{suggest_slug(slug)}.md»."))
         return None
     try:
-        split_file = split(decode(_read(path)))
+        split_file = split(decode(_read(root, path)))
     except FrontMatterError as exc:
         problems.append(Problem(source, exc.line, exc.col, exc.message))
         return None
     except OSError as exc:
-        problems.append(Problem(source, 1, 1, f"kan ikke lese filen: {exc.strerror}."))
+        problems.append(_unreadable(source, exc))
         return None
     return RawDocument(FOLDERS[folder], slug, relative, source, split_file)
+
+
+def _folder_list() -> str:
+    folders = [f"content/{folder}/" for folder in FOLDERS]
+    return ", ".join(folders[:-1]) + " eller " + folders[-1]
+
+
+def _unreadable(source: str, exc: OSError) -> Problem:
+    return Problem(source, 1, 1, f"kan ikke lese filen ({exc.strerror or exc}). Sjekk at den "
+                   f"finnes og at du har lesetilgang.")
 
 
 def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | None:
@@ -112,17 +152,33 @@ def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | N
                                 f"innholdsmappen."))
         return None
     try:
-        return RawRegistry(name, source, parse_yaml(decode(_read(path))))
+        return RawRegistry(name, source, parse_yaml(decode(_read(root, path))))
     except FrontMatterError as exc:
         problems.append(Problem(source, exc.line, exc.col, exc.message))
     except OSError as exc:
-        problems.append(Problem(source, 1, 1, f"kan ikke lese filen: {exc.strerror}."))
+        problems.append(_unreadable(source, exc))
     return None
 
 
-def _read(path: Path) -> bytes:
+def _read(root: Path, path: Path) -> bytes:
+    """Read a content file, refusing before reading what is not a small regular file inside *root*.
+
+    The size is checked with ``stat`` first so a file of many megabytes is never read, and
+    a FIFO or device is never opened (that could block for ever).
+    """
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise FrontMatterError(1, 1, "filen er en snarvei (symbolsk lenke) som peker ut av "
+                               "innholdsmappen. Kopier innholdet inn i filen i stedet.")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise FrontMatterError(1, 1, "dette er ikke en vanlig fil. Erstatt den med en tekstfil.")
+    if info.st_size > MAX_FILE_BYTES:
+        raise too_large(info.st_size)
     with path.open("rb") as handle:
-        return handle.read()
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # the file grew after stat
+        raise too_large(len(data))
+    return data
 
 
 def suggest_slug(text: str) -> str:
