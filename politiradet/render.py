@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup
 
-from .link import Archive, resolve_href
-from .markdown import Heading, RenderContext, render, render_status
-from .model import KIND_LABEL, Document
+from . import feeds
+from .address import SiteAddress
+from .link import Archive, StatusUpdate, resolve_href
+from .markdown import Heading, RenderContext, plain_text, render, render_status
+from .model import KIND_LABEL, Abbreviation, Area, Document
 
 TOC_MIN_HEADINGS = 3
 RELATED_LIMIT = 5
+LATEST_LIMIT = 6
+SITE_NAME = "Politirådet i Oslo"
+Crumbs = list[tuple[str, str]]
+"""Breadcrumb trail above the current page: (label, site-relative path)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +44,23 @@ def norwegian_date(value: dt.date, fmt: str = "long") -> str:
 
 
 def normalise_base_url(base_url: str) -> str:
-    """«/sub/path» and «sub/path/» both become «/sub/path/»; «» becomes «/»."""
-    stripped = base_url.strip().strip("/")
-    return f"/{stripped}/" if stripped else "/"
+    """«/sub/path», «sub/path/» and «https://host/sub/path» all become «/sub/path/»."""
+    return SiteAddress.parse(base_url).path
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON safe inside ``<script type="application/ld+json">``: no «</script>» or «<!--»."""
+    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def document_label(doc: Document) -> str:
+    """«Referat fra møte», «Referat fra seminar», «Politirådsavtale», «Oppfølgingspunkt» …"""
+    if doc.kind == "referat":
+        return f"Referat fra {doc.fields.get('motetype', 'møte')}"
+    if doc.kind == "avtale":
+        return str(doc.fields.get("avtaletype", "avtale")).capitalize()
+    return KIND_LABEL[doc.kind]
 
 
 class Renderer:
@@ -44,20 +68,24 @@ class Renderer:
 
     def __init__(self, archive: Archive, templates: Path, base_url: str) -> None:
         self.archive = archive
-        self.base_url = normalise_base_url(base_url)
+        self.address = SiteAddress.parse(base_url)
+        self.base_url = self.address.path
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.globals.update(url=self.url, archive=archive, kind_label=KIND_LABEL,
-                                topics=archive.content.topics, areas=archive.content.areas)
+        self.env.globals.update(
+            url=self.url, absolute_url=self.address.absolute, archive=archive,
+            kind_label=KIND_LABEL, document_label=document_label, site_name=SITE_NAME,
+            topics=archive.content.topics, areas=archive.content.areas, status_of=self.status_of)
         self.env.filters["dato"] = norwegian_date
+        self.env.filters["todate"] = dt.date.fromisoformat
 
     def url(self, path: str = "") -> str:
         """Site URL of a site-relative path, honouring the base URL."""
-        return self.base_url + path.lstrip("/")
+        return self.address.url(path)
 
     def context_for(self, doc: Document) -> RenderContext:
         """How links inside *doc* become URLs."""
@@ -74,6 +102,9 @@ class Renderer:
                              extra={"page_url": self.url(doc.url)})
 
     def page(self, path: str, template: str, **context: Any) -> Page:
+        context.setdefault("crumbs", [])
+        context.setdefault("feeds", [])
+        context.setdefault("json_ld", None)
         html = self.env.get_template(template).render(page_path=path, **context)
         return Page(path, html.encode("utf-8"))
 
@@ -82,7 +113,32 @@ class Renderer:
         for builder in PAGE_BUILDERS:
             yield from builder(self)
 
-    # --- helpers for templates -------------------------------------------------------------
+    # --- the archive seen from the pages ----------------------------------------------------
+
+    @cached_property
+    def meetings(self) -> list[Document]:
+        """Published referater, oldest first."""
+        return sorted((d for d in self.archive.documents if d.kind == "referat"),
+                      key=lambda d: (d.date, d.path))
+
+    @cached_property
+    def points(self) -> list[Document]:
+        """Published follow-up points, newest seminar first, then by number."""
+        return sorted((d for d in self.archive.documents if d.kind == "oppfolgingspunkt"),
+                      key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
+
+    @cached_property
+    def adopted(self) -> dict[str, str]:
+        """Follow-up point path -> path of the document it was adopted in (``vedtatt_i``)."""
+        found = {}
+        for point in self.points:
+            target = self.archive.targets.get((point.path, point.fields.get("vedtatt_i", "")))
+            if target is not None and target.path is not None:
+                found[point.path] = target.path
+        return found
+
+    def status_of(self, point: Document) -> str:
+        return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
 
     def body_html(self, doc: Document) -> str:
         return render(self.archive.bodies[doc.path], self.context_for(doc))
@@ -102,64 +158,170 @@ class Renderer:
 
     def neighbours(self, doc: Document) -> tuple[Document | None, Document | None]:
         """Previous and next referat by date."""
-        meetings = sorted((d for d in self.archive.documents if d.kind == "referat"),
-                          key=lambda d: (d.date, d.path))
-        if doc not in meetings:
+        if doc not in self.meetings:
             return None, None
-        index = meetings.index(doc)
-        return (meetings[index - 1] if index > 0 else None,
-                meetings[index + 1] if index + 1 < len(meetings) else None)
+        index = self.meetings.index(doc)
+        return (self.meetings[index - 1] if index > 0 else None,
+                self.meetings[index + 1] if index + 1 < len(self.meetings) else None)
 
+    def abbreviations_in(self, doc: Document) -> list[Abbreviation]:
+        """Registered abbreviations used in the document, for its glossary."""
+        text = self.archive.bodies[doc.path].text
+        return [a for a in self.archive.content.abbreviations
+                if re.search(rf"(?<![\wÆØÅæøå/-]){re.escape(a.short)}(?![\wÆØÅæøå])", text)]
+
+    def attachments(self, doc: Document) -> list[tuple[str, str | None]]:
+        """(title, URL) of each attachment; the URL is None when it has no link."""
+        resolve = self.context_for(doc).resolve
+        return [(item["tittel"], (resolve(item["lenke"]) or item["lenke"]) if "lenke" in item
+                 else None) for item in doc.fields.get("vedlegg", ())]
+
+    def history(self, point: Document) -> list[tuple[StatusUpdate, str]]:
+        """The point's status updates, oldest first, each with its HTML."""
+        return [(update, render_status(self.archive.bodies[update.document.path], update.block,
+                                       self.context_for(update.document)))
+                for update in self.archive.history.get(point.path, ())]
+
+    def area_trail(self, area: Area) -> list[Area]:
+        """The areas above *area*, outermost first (following the first parent)."""
+        trail: list[Area] = []
+        while area.parents and area.parents[0] in self.archive.content.areas:
+            area = self.archive.content.areas[area.parents[0]]
+            if area in trail:
+                break
+            trail.insert(0, area)
+        return trail
+
+    def introduction(self) -> tuple[str, Document] | None:
+        """The first paragraph of the newest politirådsavtale: what Politirådet is."""
+        agreements = [d for d in self.archive.documents
+                      if d.kind == "avtale" and d.fields.get("avtaletype") == "politirådsavtale"]
+        if not agreements:
+            return None
+        doc = agreements[0]
+        tokens = self.archive.bodies[doc.path].tokens
+        for index, token in enumerate(tokens):
+            if token.type == "paragraph_open":
+                text = re.sub(r"\[\^?\d+\]", "", plain_text([tokens[index + 1]]))
+                return text, doc
+        return None
+
+    def json_ld(self, doc: Document) -> Markup:
+        """schema.org description of a document page."""
+        types = {"referat": "Report", "avtale": "DigitalDocument",
+                 "oppfolgingspunkt": "CreativeWork"}
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": types[doc.kind],
+            "name": doc.title, "headline": doc.title[:110],
+            "url": self.address.absolute(doc.url), "inLanguage": "nb",
+            "datePublished": doc.date.isoformat(), "genre": document_label(doc),
+            "about": [{"@type": "Thing", "name": self.archive.content.topics[t].name,
+                       "url": self.address.absolute(f"temaer/{t}/")} for t in doc.topics],
+            "spatialCoverage": [{"@type": "Place", "name": self.archive.content.areas[a].name,
+                                 "url": self.address.absolute(f"omrader/{a}/")}
+                                for a in doc.areas],
+            "publisher": {"@type": "Organization", "name": SITE_NAME,
+                          "url": self.address.absolute()},
+            "isPartOf": {"@type": "WebSite", "name": f"Arkiv for {SITE_NAME}",
+                         "url": self.address.absolute()},
+        }
+        if "kilde" in doc.fields:
+            data["isBasedOn"] = {"@type": "CreativeWork", "name": doc.fields["kilde"]["tittel"]}
+        return json_for_script(data)
+
+    def crumbs_for(self, doc: Document) -> Crumbs:
+        if doc.kind == "oppfolgingspunkt":
+            return [("Forside", ""), ("Oppfølgingspunkter", "oppfolgingspunkter/")]
+        return [("Forside", ""), (str(doc.year), f"ar/{doc.year}/")]
+
+
+# --- page builders ---------------------------------------------------------------------------
 
 def _document_pages(r: Renderer) -> Iterator[Page]:
     for doc in r.archive.documents:
-        previous, following = r.neighbours(doc)
         context: dict[str, Any] = dict(
             doc=doc, body=r.body_html(doc), toc=r.toc(doc), related=r.related(doc),
-            previous=previous, next=following,
             backlinks=r.archive.backlinks.get(doc.path, ()),
-            reported=r.archive.reported.get(doc.path, ()),
-        )
+            glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc))
         if doc.kind == "oppfolgingspunkt":
-            context["history"] = [
-                (update, render_status(r.archive.bodies[update.document.path], update.block,
-                                       r.context_for(update.document)))
-                for update in r.archive.history.get(doc.path, ())]
-            yield r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context)
+            adopted = r.adopted.get(doc.path)
+            yield r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
+                         history=r.history(doc),
+                         adopted_in=r.archive.get(adopted) if adopted else None)
         else:
-            yield r.page(doc.url + "index.html", "dokument.html", **context)
+            previous, following = r.neighbours(doc)
+            yield r.page(doc.url + "index.html", "dokument.html", **context,
+                         previous=previous, next=following,
+                         reported=r.archive.reported.get(doc.path, ()),
+                         attachments=r.attachments(doc),
+                         adopted_here=[p for p in r.points if r.adopted.get(p.path) == doc.path])
 
 
-def _listing_pages(r: Renderer) -> Iterator[Page]:
-    docs = r.archive.documents
-    points = sorted((d for d in docs if d.kind == "oppfolgingspunkt"),
-                    key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
-    yield r.page("index.html", "index.html", latest=[d for d in docs
-                                                     if d.kind != "oppfolgingspunkt"][:8],
-                 open_points=[p for p in points if not p.fields.get("avsluttet", False)])
-    yield r.page("oppfolgingspunkter/index.html", "oppfolgingspunkter.html", points=points)
-    yield r.page("temaer/index.html", "temaer.html")
+def _home_page(r: Renderer) -> Iterator[Page]:
+    latest = [d for d in r.archive.documents if d.kind != "oppfolgingspunkt"][:LATEST_LIMIT]
+    units = [a for a in r.archive.content.areas.values() if a.level == "driftsenhet"]
+    yield r.page("index.html", "index.html", latest=latest, introduction=r.introduction(),
+                 units=units, open_points=[p for p in r.points
+                                           if not p.fields.get("avsluttet", False)])
+
+
+def _point_pages(r: Renderer) -> Iterator[Page]:
+    seminars: dict[int, list[Document]] = {}
+    for point in r.points:
+        seminars.setdefault(point.fields["seminar"], []).append(point)
+    yield r.page("oppfolgingspunkter/index.html", "oppfolgingspunkter.html", seminars=seminars,
+                 latest_status={p.path: r.archive.history[p.path][-1] for p in r.points
+                                if r.archive.history.get(p.path)},
+                 crumbs=[("Forside", "")])
+
+
+def _topic_pages(r: Renderer) -> Iterator[Page]:
+    yield r.page("temaer/index.html", "temaer.html", crumbs=[("Forside", "")])
     for slug, topic in r.archive.content.topics.items():
+        tagged = r.archive.by_topic.get(slug, ())
         yield r.page(f"temaer/{slug}/index.html", "tema.html", topic=topic,
-                     documents=r.archive.by_topic.get(slug, ()))
+                     documents=[d for d in tagged if d.kind != "oppfolgingspunkt"],
+                     points=[d for d in tagged if d.kind == "oppfolgingspunkt"],
+                     crumbs=[("Forside", ""), ("Temaer", "temaer/")],
+                     feeds=[(f"{SITE_NAME} – {topic.name}", f"temaer/{slug}/feed.xml")])
+
+
+def _area_pages(r: Renderer) -> Iterator[Page]:
     roots = [a for a in r.archive.content.areas.values() if not a.parents]
-    yield r.page("omrader/index.html", "omrader.html", roots=roots)
+    yield r.page("omrader/index.html", "omrader.html", roots=roots, crumbs=[("Forside", "")])
     for slug, area in r.archive.content.areas.items():
+        tagged = r.archive.by_area.get(slug, ())
+        trail = [("Forside", ""), ("Områder", "omrader/")] + [
+            (a.name, f"omrader/{a.slug}/") for a in r.area_trail(area)]
         yield r.page(f"omrader/{slug}/index.html", "omrade.html", area=area,
-                     documents=r.archive.by_area.get(slug, ()))
-    yield r.page("ar/index.html", "arkiv.html")
-    for year, year_docs in r.archive.by_year.items():
-        yield r.page(f"ar/{year}/index.html", "ar.html", year=year, documents=year_docs)
+                     children=[r.archive.content.areas[c]
+                               for c in r.archive.area_children.get(slug, ())],
+                     documents=[d for d in tagged if d.kind != "oppfolgingspunkt"],
+                     points=[d for d in tagged if d.kind == "oppfolgingspunkt"], crumbs=trail)
+
+
+def _year_pages(r: Renderer) -> Iterator[Page]:
+    yield r.page("ar/index.html", "arkiv.html", crumbs=[("Forside", "")])
+    years = list(r.archive.by_year)
+    for index, (year, year_docs) in enumerate(r.archive.by_year.items()):
+        yield r.page(f"ar/{year}/index.html", "ar.html", year=year, documents=year_docs,
+                     newer=years[index - 1] if index > 0 else None,
+                     older=years[index + 1] if index + 1 < len(years) else None,
+                     crumbs=[("Forside", ""), ("År", "ar/")])
 
 
 def _static_pages(r: Renderer) -> Iterator[Page]:
     yield r.page("404.html", "404.html")
-    yield r.page("tilgjengelighet/index.html", "tilgjengelighet.html")
+    yield r.page("tilgjengelighet/index.html", "tilgjengelighet.html", crumbs=[("Forside", "")])
+    yield r.page("forkortelser/index.html", "forkortelser.html", crumbs=[("Forside", "")],
+                 abbreviations=sorted(r.archive.content.abbreviations,
+                                      key=lambda a: a.short.casefold()))
     yield r.page("sok/index.html", "sok.html")
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Page]], ...] = (
-    _document_pages, _listing_pages, _static_pages)
+    _document_pages, _home_page, _point_pages, _topic_pages, _area_pages, _year_pages,
+    _static_pages)
 
 
 def assets(templates: Path) -> Iterator[Page]:
@@ -170,11 +332,19 @@ def assets(templates: Path) -> Iterator[Page]:
             yield Page("assets/" + path.relative_to(root).as_posix(), path.read_bytes())
 
 
+def machine_outputs(renderer: Renderer, html_paths: list[str]) -> Iterator[Page]:
+    """Feeds, calendar, open data, sitemap and robots.txt."""
+    for path, content in feeds.outputs(renderer.archive, renderer.address, html_paths):
+        yield Page(path, content)
+
+
 def render_site(archive: Archive, templates: Path, base_url: str) -> Mapping[str, bytes]:
-    """All pages and assets of the site, keyed by output path."""
+    """All pages, assets and machine-readable outputs of the site, keyed by output path."""
     renderer = Renderer(archive, templates, base_url)
     result: dict[str, bytes] = {}
-    for page in (*renderer.pages(), *assets(templates)):
+    pages = list(renderer.pages())
+    html_paths = [page.path for page in pages]
+    for page in (*pages, *assets(templates), *machine_outputs(renderer, html_paths)):
         if page.path in result:
             raise ValueError(f"to sider vil skrives til samme adresse: {page.path}")
         result[page.path] = page.content

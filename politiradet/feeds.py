@@ -1,0 +1,237 @@
+"""Outputs for machines and subscribers: Atom feeds, iCalendar, open data, sitemap, robots.txt.
+
+Everything is derived from the archive alone, so two builds of the same content give the same
+bytes: timestamps come from document dates, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from xml.sax.saxutils import escape
+
+import icalendar
+from feedgen.feed import FeedGenerator
+
+from .address import SiteAddress
+from .link import Archive, StatusUpdate
+from .markdown import plain_text
+from .model import Document
+
+SITE_NAME = "Politirådet i Oslo"
+SUMMARY_LENGTH = 300
+OSLO = dt.timezone(dt.timedelta(hours=1))
+"""Document dates are days; they are published as midnight, Norwegian standard time."""
+
+
+def outputs(archive: Archive, address: SiteAddress,
+            html_paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """Every machine-readable file of the site, keyed by output path."""
+    yield "feed.xml", atom(archive, archive.documents, address, "feed.xml", "",
+                           f"{SITE_NAME} – alle dokumenter")
+    for slug, topic in archive.content.topics.items():
+        tagged = archive.by_topic.get(slug, ())
+        yield f"temaer/{slug}/feed.xml", atom(archive, tagged, address, f"temaer/{slug}/feed.xml",
+                                              f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}")
+    yield "kalender.ics", calendar(archive, address)
+    yield "data/dokumenter.json", open_data(archive, address)
+    yield "sitemap.xml", sitemap(html_paths, address)
+    yield "robots.txt", robots(address)
+
+
+# --- Atom --------------------------------------------------------------------------------------
+
+def _entry_id(address: SiteAddress, doc: Document) -> str:
+    """A stable id that survives a move of the site: derived from the document's path."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{doc.url}").urn
+
+
+def _timestamp(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), OSLO)
+
+
+def summary(archive: Archive, doc: Document) -> str:
+    """The start of the document's plain text, cut at a word."""
+    text = " ".join(archive.bodies[doc.path].text.split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
+         self_path: str, page_path: str, title: str) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of *documents*, newest first."""
+    docs = list(documents)
+    feed = FeedGenerator()
+    feed.id(uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{self_path}").urn)
+    feed.title(title)
+    feed.author({"name": SITE_NAME})
+    feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
+    feed.link(href=address.absolute(page_path), rel="alternate", type="text/html")
+    feed.language("nb")
+    feed.icon(address.absolute("assets/punkt/favicon.svg"))
+    feed.subtitle("Referater, avtaler og oppfølgingspunkter fra Politirådet i Oslo.")
+    feed.updated(_timestamp(max((d.date for d in docs), default=dt.date(2000, 1, 1))))
+    feed.generator("politiradet-arkiv")
+    for doc in reversed(docs):  # feedgen puts the last added entry first
+        _add_entry(feed, archive, doc, address)
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
+               address: SiteAddress) -> None:
+    entry = feed.add_entry()
+    entry.id(_entry_id(address, doc))
+    entry.title(doc.title)
+    entry.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
+    entry.published(_timestamp(doc.date))
+    entry.updated(_timestamp(doc.date))
+    entry.summary(summary(archive, doc) or doc.title)
+    for slug in doc.topics:
+        entry.category(term=slug, label=archive.content.topics[slug].name,
+                       scheme=address.absolute("temaer/"))
+
+
+# --- iCalendar -------------------------------------------------------------------------------
+
+def calendar(archive: Archive, address: SiteAddress) -> bytes:
+    """The council's meetings and seminars as iCalendar (RFC 5545), all-day events."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Oslo kommune//Arkiv for Politirådet i Oslo//NB")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{SITE_NAME} – møter og seminarer")
+    cal.add("x-wr-timezone", "Europe/Oslo")
+    for event in _events(archive, address):
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def _events(archive: Archive, address: SiteAddress) -> Iterator[icalendar.Event]:
+    meetings = sorted((d for d in archive.documents if d.kind == "referat"),
+                      key=lambda d: (d.date, d.path))
+    held = {(d.date, d.fields.get("motetype")) for d in meetings}
+    seen: set[tuple[dt.date, str]] = set()
+    for doc in meetings:
+        yield _event(f"referat-{doc.slug}", doc.fields.get("motetype", "møte"), doc.date,
+                     doc.fields.get("sluttdato"), doc.date, address,
+                     description=f"Referat: {doc.title}", url=address.absolute(doc.url),
+                     location=doc.fields.get("sted"))
+        for planned in doc.fields.get("planlagte_moter", ()):
+            day, kind = _date(planned["dato"]), planned["motetype"]
+            if (day, kind) in held or (day, kind) in seen:
+                continue
+            seen.add((day, kind))
+            yield _event(f"planlagt-{day.isoformat()}-{kind}", kind, day,
+                         planned.get("sluttdato"), doc.date, address,
+                         description=f"Fastsatt i {doc.title}.", url=address.absolute(doc.url))
+
+
+def _event(uid: str, kind: str, start: dt.date, end: Any, stamp: dt.date,
+           address: SiteAddress, description: str, url: str,
+           location: str | None = None) -> icalendar.Event:
+    event = icalendar.Event()
+    host = address.origin.split("://", 1)[-1]
+    event.add("uid", f"{uid}@{host}{address.path.rstrip('/')}")
+    event.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", _date(end or start) + dt.timedelta(days=1))
+    event.add("summary", f"{kind.capitalize()} i {SITE_NAME}")
+    event.add("description", description)
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    if location:
+        event.add("location", location)
+    return event
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# --- open data -------------------------------------------------------------------------------
+
+def open_data(archive: Archive, address: SiteAddress) -> bytes:
+    """Every published document and follow-up point with metadata and plain text, as JSON."""
+    data = {
+        "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
+                       "avtaler og oppfølgingspunkter.",
+        "nettsted": address.absolute(),
+        "lisens": "Offentlige dokumenter fra Oslo kommune og Oslo politidistrikt.",
+        "temaer": [{"slug": t.slug, "navn": t.name, "beskrivelse": t.description,
+                    "url": address.absolute(f"temaer/{t.slug}/")}
+                   for t in archive.content.topics.values()],
+        "omrader": [{"slug": a.slug, "navn": a.name, "nivå": a.level,
+                     "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
+                    for a in archive.content.areas.values()],
+        "dokumenter": [_document_record(archive, doc, address) for doc in archive.documents],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+
+
+FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
+          "signatarer", "seminar", "nummer", "kilde", "planlagte_moter")
+
+
+def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": doc.slug, "type": doc.kind, "tittel": doc.title, "dato": doc.date.isoformat(),
+        "url": address.absolute(doc.url),
+        "temaer": [{"slug": t, "navn": archive.content.topics[t].name} for t in doc.topics],
+        "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
+    }
+    record.update({key: _jsonable(doc.fields[key]) for key in FIELDS if key in doc.fields})
+    if doc.kind == "oppfolgingspunkt":
+        record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
+        record["statusoppdateringer"] = [_status_record(archive, u, address)
+                                         for u in archive.history.get(doc.path, ())]
+    else:
+        record["statusoppdateringer"] = [
+            {"oppfolgingspunkt": u.point.slug, "url": address.absolute(u.point.url)}
+            for u in archive.reported.get(doc.path, ())]
+    record["tekst"] = archive.bodies[doc.path].text
+    return record
+
+
+def _status_record(archive: Archive, update: StatusUpdate,
+                   address: SiteAddress) -> dict[str, Any]:
+    tokens = archive.bodies[update.document.path].tokens[update.block.start + 1:update.block.end]
+    return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
+            "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
+            "tekst": plain_text(tokens)}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# --- sitemap and robots ------------------------------------------------------------------------
+
+def sitemap(html_paths: Iterable[str], address: SiteAddress) -> bytes:
+    """sitemaps.org XML of every page except the 404 page."""
+    urls = sorted(address.absolute(path.removesuffix("index.html")) for path in html_paths
+                  if path != "404.html")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(address: SiteAddress) -> bytes:
+    """Allow everything and point to the sitemap."""
+    note = ("" if address.path == "/" else
+            f"# Nettstedet ligger under {address.path}; robots.txt virker bare i roten av "
+            "verten, så kopier linjene dit.\n")
+    return (f"{note}User-agent: *\nAllow: /\n\n"
+            f"Sitemap: {address.absolute('sitemap.xml')}\n").encode()
