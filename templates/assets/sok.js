@@ -209,7 +209,8 @@ async function run(state) {
     list.replaceChildren();
     moreButton.hidden = true;
     status.textContent = "";
-    showCounts(await pagefind.filters());
+    const totals = await pagefind.filters();
+    if (mine === generation) showCounts(totals);
     return;
   }
   const sort = state.sort === NEWEST || !state.query ? { date: "desc" } : undefined;
