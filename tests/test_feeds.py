@@ -1,0 +1,192 @@
+"""Machine outputs of a built fixture site: Atom feeds, iCalendar, open data, sitemap, robots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from lxml import etree
+from site_helpers import build
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+PUBLIC = "https://example.org/politiradet/"
+TOPICS = ("salto", "beredskap")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("feeds") / "site", base_url=PUBLIC)
+
+
+def _page_for(site: Path, url: str) -> Path:
+    """The built file an absolute site URL points to."""
+    assert url.startswith(PUBLIC), url
+    relative = urllib.parse.unquote(url[len(PUBLIC):])
+    return site / relative / "index.html" if relative.endswith("/") or not relative \
+        else site / relative
+
+
+def _rfc3339(value: str) -> dt.datetime:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value), value
+    return dt.datetime.fromisoformat(value)
+
+
+# --- Atom ----------------------------------------------------------------------------------------
+
+def _check_atom(site: Path, path: str) -> etree._Element:
+    """The RFC 4287 rules a feed reader relies on; return the parsed feed."""
+    feed = etree.parse(str(site / path)).getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert len(feed.findall(f"{ATOM}{name}")) == 1, name
+    self_links = [link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in self_links] == [PUBLIC + path]
+    updated = _rfc3339(feed.findtext(f"{ATOM}updated", ""))
+    ids = set()
+    for entry in feed.findall(f"{ATOM}entry"):
+        entry_id = entry.findtext(f"{ATOM}id", "")
+        assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", entry_id)
+        ids.add(entry_id)
+        assert entry.findtext(f"{ATOM}title")
+        assert _rfc3339(entry.findtext(f"{ATOM}updated", "")) <= updated
+        links = [link for link in entry.findall(f"{ATOM}link")
+                 if link.get("rel", "alternate") == "alternate"]
+        assert len(links) == 1 and _page_for(site, links[0].get("href", "")).is_file()
+        assert entry.findtext(f"{ATOM}summary") or entry.find(f"{ATOM}content") is not None
+    assert len(ids) == len(feed.findall(f"{ATOM}entry")), "id-ene må være unike"
+    return feed
+
+
+def _titles(feed: etree._Element) -> list[str]:
+    return [entry.findtext(f"{ATOM}title", "") for entry in feed.findall(f"{ATOM}entry")]
+
+
+def test_main_feed_lists_every_published_document_newest_first(site: Path) -> None:
+    feed = _check_atom(site, "feed.xml")
+    assert _titles(feed) == ["Referat fra møte 14. mai 2025",
+                             "Kunnskapsdeling i beredskapsarbeidet",
+                             "Politirådsavtale 2023–2025", "Referat fra møte 12. januar 2016"]
+    assert "Hemmelig utkast" not in (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "nb"
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_topic_has_its_own_valid_feed(site: Path, topic: str) -> None:
+    feed = _check_atom(site, f"temaer/{topic}/feed.xml")
+    for entry in feed.findall(f"{ATOM}entry"):
+        assert topic in [c.get("term") for c in entry.findall(f"{ATOM}category")]
+    page = (site / "temaer" / topic / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml" title="Politirådet i Oslo – ' in page
+    assert f'href="/politiradet/temaer/{topic}/feed.xml"' in page
+
+
+def test_every_page_announces_the_main_feed(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        assert 'rel="alternate" type="application/atom+xml"' in page.read_text("utf-8"), page
+
+
+# --- iCalendar -----------------------------------------------------------------------------------
+
+def _events(site: Path) -> list[Any]:
+    raw = (site / "kalender.ics").read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n"), "linjeskift skal være CRLF"
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "linjer skal brettes ved 75"
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert str(calendar["VERSION"]) == "2.0" and calendar.get("PRODID")
+    return list(calendar.walk("VEVENT"))
+
+
+def test_calendar_is_valid_rfc5545(site: Path) -> None:
+    events = _events(site)
+    uids = [str(event["UID"]) for event in events]
+    assert len(uids) == len(set(uids))
+    for event in events:
+        assert event.get("DTSTAMP") and event.get("SUMMARY")
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert isinstance(start, dt.date) and end > start
+
+
+def test_calendar_has_meetings_from_minutes_and_planned_dates(site: Path) -> None:
+    spans = {(e.decoded("DTSTART"), e.decoded("DTEND"), str(e["SUMMARY"]))
+             for e in _events(site)}
+    assert spans == {
+        (dt.date(2016, 1, 12), dt.date(2016, 1, 13), "Møte i Politirådet i Oslo"),
+        (dt.date(2016, 4, 7), dt.date(2016, 4, 9), "Seminar i Politirådet i Oslo"),
+        (dt.date(2016, 6, 2), dt.date(2016, 6, 3), "Møte i Politirådet i Oslo"),
+        (dt.date(2025, 5, 14), dt.date(2025, 5, 15), "Møte i Politirådet i Oslo"),
+    }
+
+
+def test_calendar_links_meetings_to_their_minutes(site: Path) -> None:
+    for event in _events(site):
+        assert _page_for(site, str(event["URL"])).is_file()
+
+
+# --- open data -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def open_data(site: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
+    return data
+
+
+def test_open_data_has_every_published_document_with_metadata(open_data: dict[str, Any],
+                                                               site: Path) -> None:
+    documents = {d["id"]: d for d in open_data["dokumenter"]}
+    assert set(documents) == {"2025-05-14", "2025-1", "avtale-2023", "2016-01-12"}
+    for doc in documents.values():
+        assert {"type", "tittel", "dato", "url", "temaer", "omrader", "tekst"} <= set(doc)
+        assert _page_for(site, doc["url"]).is_file()
+        dt.date.fromisoformat(doc["dato"])
+    assert documents["2025-05-14"]["omrader"] == [{"slug": "furuset", "navn": "Furuset"}]
+    assert "OPD orienterte om SaLTo" in documents["2025-05-14"]["tekst"]
+    assert documents["avtale-2023"]["signatarer"][0]["navn"] == "Ida Melbo Øystese"
+
+
+def test_open_data_follow_up_points_carry_their_status_history(
+        open_data: dict[str, Any]) -> None:
+    point = next(d for d in open_data["dokumenter"] if d["id"] == "2025-1")
+    assert point["avsluttet"] is False
+    assert point["statusoppdateringer"] == [{
+        "dato": "2025-05-14", "dokument": "2025-05-14",
+        "url": PUBLIC + "referater/2025-05-14/#status-2025-1",
+        "tekst": "Beredskapsetaten følger opp."}]
+
+
+def test_open_data_leaves_drafts_out(site: Path) -> None:
+    assert "Zyxwvutkastord" not in (site / "data/dokumenter.json").read_text("utf-8")
+
+
+# --- sitemap, robots, reproducibility --------------------------------------------------------
+
+def test_sitemap_lists_every_page_but_404_with_absolute_urls(site: Path) -> None:
+    root = etree.parse(str(site / "sitemap.xml")).getroot()
+    locs = [loc.text or "" for loc in root.iter(f"{SITEMAP}loc")]
+    assert len(locs) == len(set(locs)) == len(list(site.rglob("*.html"))) - 1
+    assert all(_page_for(site, loc).is_file() for loc in locs)
+    assert PUBLIC + "404.html" not in locs
+
+
+def test_robots_points_to_the_sitemap(site: Path) -> None:
+    robots = (site / "robots.txt").read_text("utf-8")
+    assert "User-agent: *" in robots
+    assert f"Sitemap: {PUBLIC}sitemap.xml" in robots
+
+
+def test_machine_outputs_are_reproducible(site: Path, tmp_path: Path) -> None:
+    again = build(tmp_path / "again", base_url=PUBLIC)
+    for name in ("feed.xml", "kalender.ics", "data/dokumenter.json", "sitemap.xml"):
+        assert (again / name).read_bytes() == (site / name).read_bytes(), name
+
+
+def test_links_between_pages_use_the_path_of_an_absolute_base_url(site: Path) -> None:
+    html = (site / "index.html").read_text("utf-8")
+    assert 'href="/politiradet/temaer/"' in html
+    assert "example.org" not in html
