@@ -29,6 +29,8 @@ TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost"})
+"""Host names a request may carry; another name means DNS rebinding by some web page."""
 
 NOT_BUILT = (b'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
              b"<title>Ikke bygget \xe2\x80\x93 forh\xc3\xa5ndsvisning</title>\n</head>\n<body>\n"
@@ -64,6 +66,13 @@ def locate(root: Path, parts: list[str]) -> Path | None:
     if target != real_root and not target.startswith(real_root + os.sep):
         return None
     return Path(target) if os.path.exists(target) else None
+
+
+def loopback_host(host: str | None) -> bool:
+    """Whether the Host header names this machine (or is absent, as HTTP/1.0 allows)."""
+    if host is None:
+        return True
+    return host.rsplit(":", 1)[0].lower() in LOOPBACK_NAMES
 
 
 def content_type(path: Path) -> str:
@@ -105,7 +114,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         route = urlsplit(self.path).path
-        if route == livereload.EVENTS_PATH and not head:
+        if not loopback_host(self.headers.get("Host")):
+            self._send(421, b"Bare for 127.0.0.1.\n", TYPES[".txt"], head)
+        elif route == livereload.EVENTS_PATH and not head:
             self._events()
         elif route == livereload.SCRIPT_PATH:
             self._send(200, livereload.RELOAD_JS.encode(), TYPES[".js"], head)

@@ -95,6 +95,7 @@ def unexpected_problem(exc: Exception, templates: Path) -> Problem:
 
 def serve(paths: Paths, port: int) -> None:
     """Preview the site at http://127.0.0.1:PORT/ until interrupted (Ctrl+C or SIGTERM)."""
+    signal.signal(signal.SIGTERM, _interrupt)  # so the temporary folder is always removed
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
         state = livereload.BuildState()
         rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state)
@@ -118,7 +119,6 @@ def _watched(paths: Paths) -> list[Path]:
 
 
 def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher) -> None:
-    signal.signal(signal.SIGTERM, _interrupt)
     debouncer.start()
     watcher.start()
     _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")

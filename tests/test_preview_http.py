@@ -48,10 +48,11 @@ def port(site: Path) -> Iterator[int]:
     server.server_close()
 
 
-def raw_get(port: int, target: str, method: str = "GET") -> tuple[int, bytes]:
+def raw_get(port: int, target: str, method: str = "GET",
+            host: str = "127.0.0.1") -> tuple[int, bytes]:
     """Send the request target exactly as given, as a browser never would."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        conn.sendall(f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
                      f"Connection: close\r\n\r\n".encode("latin-1"))
         data = b""
         while chunk := conn.recv(65536):
@@ -122,6 +123,13 @@ def test_only_get_and_head(port: int) -> None:
     assert raw_get(port, "/", "PUT")[0] == 501
 
 
+def test_other_host_names_are_refused_against_dns_rebinding(port: int) -> None:
+    status, data = raw_get(port, "/", host="angriper.example")
+    assert status == 421 and b"Forside" not in data
+    assert raw_get(port, "/", host="localhost")[0] == 200
+    assert raw_get(port, "/__reload/events", host="angriper.example")[0] == 421
+
+
 @pytest.mark.parametrize(("target", "parts"), [
     ("/", []),
     ("/referater/2025-05-14/", ["referater", "2025-05-14"]),
@@ -135,9 +143,9 @@ def test_safe_relative(target: str, parts: list[str] | None) -> None:
     assert safe_relative(target) == parts
 
 
-def test_event_stream_sends_state_when_a_build_finishes(port: int, site: Path) -> None:
+def test_event_stream_starts_with_the_current_state(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(b"GET /__reload/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        conn.sendall(b"GET /__reload/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         first = read_until(conn, b'"generation": 0')
         assert b"text/event-stream" in first
 
