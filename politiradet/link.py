@@ -7,18 +7,21 @@ Drafts are checked like everything else but never enter the graph.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import Problem, did_you_mean
-from .markdown import Body, StatusBlock, parse
+from .markdown import MAX_ELEMENTS, Body, StatusBlock, parse, too_complex
 from .model import Content, Document
 from .validate import Validated
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+MAX_LINK_PROBLEMS = 25
+"""Link problems reported per document; after that one summary (each costs a fuzzy search)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,9 @@ def link(validated: Validated) -> tuple[Archive, list[Problem]]:
     """Check every reference and build the archive graph from the published documents."""
     content = validated.content
     checked = (*content.documents, *validated.unvalidated)
-    bodies = {doc.path: parse(doc, content.abbreviations) for doc in checked}
-    problems = list(_check_registry_refs(validated))
+    bodies, problems = _parse_bodies(checked, content)
+    problems += _check_urls(checked)
+    problems += _check_registry_refs(validated)
     targets: dict[tuple[str, str], Target] = {}
     problems += _check_links(checked, validated, bodies, targets)
     problems += _check_statuses(checked, validated, bodies)
@@ -100,6 +104,39 @@ def link(validated: Validated) -> tuple[Archive, list[Problem]]:
                              key=lambda d: (d.date, d.path), reverse=True))
     archive = _graph(content, published, bodies, targets)
     return archive, problems
+
+
+def _parse_bodies(checked: tuple[Document, ...], content: Content
+                  ) -> tuple[dict[str, Body], list[Problem]]:
+    """Parse every body once; a body too complex to parse quickly is reported, not parsed."""
+    bodies, problems = {}, []
+    for doc in checked:
+        line = too_complex(doc.body)
+        if line is not None:
+            problems.append(Problem(doc.source, doc.body_line + line, 1, _TOO_COMPLEX))
+            doc = replace(doc, body="")
+        bodies[doc.path] = parse(doc, content.abbreviations)
+    return bodies, problems
+
+
+def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
+    """Two documents must never be written to the same address, whatever the file system.
+
+    Addresses are compared without regard to case, as on macOS and Windows file systems.
+    """
+    by_url: dict[str, list[Document]] = defaultdict(list)
+    for doc in checked:
+        by_url[doc.url.casefold()].append(doc)
+    for same in (docs for docs in by_url.values() if len(docs) > 1):
+        for doc in same:
+            others = " og ".join(other.source for other in same if other is not doc)
+            yield Problem(doc.source, 1, 1, f"dokumentet får samme nettadresse (/{doc.url}) som "
+                          f"{others}. Gi en av filene et annet navn.")
+
+
+_TOO_COMPLEX = (f"teksten er for stor eller har for mye formatering til å bli en nettside raskt "
+                f"nok: mer enn {MAX_ELEMENTS} linjer og formateringstegn (som [ ] * _ # - : |) "
+                f"til og med denne linjen. Del opp dokumentet, eller fjern tegn som ikke trengs.")
 
 
 def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
@@ -123,19 +160,31 @@ def _check_links(checked: tuple[Document, ...], validated: Validated,
                  ) -> Iterator[Problem]:
     by_path = validated.content.by_path()
     for doc in checked:
-        for href, line, col, image in _hrefs(doc, bodies[doc.path]):
-            if image:
-                yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
-                              "Fjern bildet eller lenk til det med en vanlig lenke.")
-                continue
-            target, error = resolve_href(doc.path, href)
-            if error or target is None:
-                yield Problem(doc.source, line, col, f"ugyldig lenke «{href}»: {error}")
-                continue
-            targets[(doc.path, href)] = target
-            message = _target_problem(doc, target, by_path, validated.invalid_paths)
-            if message:
-                yield Problem(doc.source, line, col, f"lenken «{href}» {message}")
+        found = _link_problems(doc, bodies[doc.path], validated, by_path, targets)
+        yield from itertools.islice(found, MAX_LINK_PROBLEMS)
+        extra = next(found, None)
+        if extra is not None:
+            yield Problem(extra.path, extra.line, extra.col, f"flere enn {MAX_LINK_PROBLEMS} "
+                          f"lenkefeil i dokumentet; resten vises ikke. Rett feilene over og "
+                          f"kontroller på nytt.")
+
+
+def _link_problems(doc: Document, body: Body, validated: Validated,
+                   by_path: Mapping[str, Document], targets: dict[tuple[str, str], Target]
+                   ) -> Iterator[Problem]:
+    for href, line, col, image in _hrefs(doc, body):
+        if image:
+            yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
+                          "Fjern bildet eller lenk til det med en vanlig lenke.")
+            continue
+        target, error = resolve_href(doc.path, href)
+        if error or target is None:
+            yield Problem(doc.source, line, col, f"ugyldig lenke «{href}»: {error}")
+            continue
+        targets[(doc.path, href)] = target
+        message = _target_problem(doc, target, by_path, validated.invalid_paths)
+        if message:
+            yield Problem(doc.source, line, col, f"lenken «{href}» {message}")
 
 
 def _hrefs(doc: Document, body: Body) -> Iterator[tuple[str, int, int, bool]]:

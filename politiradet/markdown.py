@@ -17,7 +17,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -25,6 +24,13 @@ from .load import suggest_slug
 from .model import Abbreviation, Document
 
 STATUS = "status"
+
+MAX_ELEMENTS = 10_000
+"""Most lines plus Markdown punctuation a body may have, so that any body parses in well under
+a second. The largest document in the archive has about 400; pathological text (``[[[[…``,
+10 000 nested quotes, 100 000 ``*``) costs the parser up to 50 µs per element."""
+_PUNCTUATION = "\n!#$%&*+-:<=>@[\\]^_`{}~|"
+"""Characters where markdown-it's inline parser stops to try every rule, plus line breaks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +92,30 @@ class RenderContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _heading_slug(text: str) -> str:
-    return suggest_slug(text)
+HEADING_LEVELS = range(2, 5)
+"""Headings that get an id for links and the table of contents."""
+
+
+def _heading_ids_rule(state: StateCore) -> None:
+    """Give headings unique ids: «Status», «Status» -> ``status``, ``status-1``.
+
+    Counts per base slug, so a thousand equal headings cost a thousand steps, not a million.
+    """
+    taken: set[str] = set()
+    counters: dict[str, int] = {}
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open" or int(token.tag[1]) not in HEADING_LEVELS:
+            continue
+        title = "".join(child.content for child in state.tokens[index + 1].children or ()
+                        if child.type in ("text", "code_inline"))
+        base = suggest_slug(title)
+        slug, number = base, counters.get(base, 0)
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        counters[base] = number
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def _status_valid(params: str, _markup: str) -> bool:
@@ -181,7 +209,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable("table")
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.use(container_plugin, name=STATUS, validate=_status_valid, render=_render_status)
     md.core.ruler.push("abbreviations", _abbreviations_rule)
     md.add_render_rule("link_open", _link_open)
@@ -190,6 +218,18 @@ def make_parser() -> MarkdownIt:
 
 
 _PARSER = make_parser()
+
+
+def too_complex(text: str) -> int | None:
+    """0-based line of *text* where it exceeds :data:`MAX_ELEMENTS`, or None if it does not."""
+    if sum(text.count(char) for char in _PUNCTUATION) <= MAX_ELEMENTS:
+        return None
+    total = 0
+    for index, line in enumerate(text.split("\n")):
+        total += 1 + sum(line.count(char) for char in _PUNCTUATION[1:])
+        if total > MAX_ELEMENTS:
+            return index
+    return None  # pragma: no cover - the sums above agree
 
 
 def parse(doc: Document, abbreviations: Sequence[Abbreviation] = ()) -> Body:
@@ -240,25 +280,31 @@ def _links(tokens: Sequence[Token], lines: list[str], first_line: int) -> list[L
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
-        start = block.map[0] if block.map else 0
+        start, end = block.map if block.map else (0, len(lines))
+        cursor = (start, 0)
         for child in block.children:
-            if child.type == "link_open":
-                found.append(_locate(str(child.attrGet("href") or ""), child.markup, lines,
-                                     start, first_line, image=False))
-            elif child.type == "image":
-                found.append(_locate(str(child.attrGet("src") or ""), "", lines, start,
-                                     first_line, image=True))
+            if child.type in ("link_open", "image"):
+                href = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
+                ref, cursor = _locate(href, lines, cursor, end, first_line,
+                                      image=child.type == "image")
+                found.append(ref)
     return found
 
 
-def _locate(href: str, markup: str, lines: list[str], start: int, first_line: int,
-            image: bool) -> LinkRef:
-    """Find where *href* is written, starting at the block's first line."""
-    for offset, line in enumerate(lines[start:], start=start):
-        col = line.find(href) if href else -1
-        if col >= 0:
-            return LinkRef(href, first_line + offset, col + 1, image)
-    return LinkRef(href, first_line + start, 1, image)
+def _locate(href: str, lines: list[str], cursor: tuple[int, int], end: int, first_line: int,
+            image: bool) -> tuple[LinkRef, tuple[int, int]]:
+    """Find where *href* is written, searching on from *cursor* (line, column) in its block.
+
+    Links are found in text order, so each search continues where the last one ended and a
+    block with many links is scanned once.
+    """
+    line_index, col = cursor
+    for index in range(line_index, min(end, len(lines))):
+        found = lines[index].find(href, col if index == line_index else 0) if href else -1
+        if found >= 0:
+            return (LinkRef(href, first_line + index, found + 1, image),
+                    (index, found + len(href)))
+    return LinkRef(href, first_line + cursor[0], 1, image), cursor
 
 
 def _statuses(tokens: Sequence[Token], first_line: int) -> list[StatusBlock]:
