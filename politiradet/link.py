@@ -12,7 +12,7 @@ import posixpath
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .errors import Problem, did_you_mean
 from .markdown import MAX_ELEMENTS, Body, StatusBlock, parse, too_complex
@@ -62,9 +62,12 @@ class Archive:
     backlinks: Mapping[str, tuple[Document, ...]]
     targets: Mapping[tuple[str, str], Target]
     """(document path, href as written) -> resolved target."""
+    by_path: Mapping[str, Document] = field(default_factory=dict)
+    """Published documents by content path, for :meth:`get` in constant time."""
 
     def get(self, path: str) -> Document:
-        return next(doc for doc in self.documents if doc.path == path)
+        found = self.by_path.get(path)
+        return found if found is not None else next(d for d in self.documents if d.path == path)
 
 
 def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
@@ -263,6 +266,7 @@ def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[st
         history=history, reported=reported,
         backlinks=_backlinks(published, targets),
         targets=targets,
+        by_path={doc.path: doc for doc in published},
     )
 
 

@@ -20,6 +20,7 @@ from .address import SiteAddress
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
 from .model import KIND_LABEL, Abbreviation, Area, Document
+from .related import RelatedIndex
 
 TOC_MIN_HEADINGS = 3
 RELATED_LIMIT = 5
@@ -147,20 +148,23 @@ class Renderer:
         headings = tuple(h for h in self.archive.bodies[doc.path].headings if h.level <= 3)
         return headings if len(headings) >= TOC_MIN_HEADINGS else ()
 
+    @cached_property
+    def related_index(self) -> RelatedIndex:
+        return RelatedIndex(d for d in self.archive.documents if d.kind != "oppfolgingspunkt")
+
     def related(self, doc: Document) -> list[Document]:
-        """Other published documents sharing topics or areas, most shared first."""
-        def shared(other: Document) -> int:
-            return len(set(doc.topics) & set(other.topics)) + len(set(doc.areas) & set(other.areas))
-        candidates = [d for d in self.archive.documents
-                      if d.path != doc.path and d.kind != "oppfolgingspunkt" and shared(d)]
-        candidates.sort(key=lambda d: (-shared(d), -d.date.toordinal(), d.path))
-        return candidates[:RELATED_LIMIT]
+        """Other published documents sharing topics or areas, most shared, then newest first."""
+        return self.related_index.top(doc, RELATED_LIMIT)
+
+    @cached_property
+    def meeting_index(self) -> dict[str, int]:
+        return {meeting.path: index for index, meeting in enumerate(self.meetings)}
 
     def neighbours(self, doc: Document) -> tuple[Document | None, Document | None]:
         """Previous and next referat by date."""
-        if doc not in self.meetings:
+        index = self.meeting_index.get(doc.path)
+        if index is None:
             return None, None
-        index = self.meetings.index(doc)
         return (self.meetings[index - 1] if index > 0 else None,
                 self.meetings[index + 1] if index + 1 < len(self.meetings) else None)
 
