@@ -8,6 +8,7 @@ the problems in the page and in the terminal until they are fixed.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from .load import display
 from .pipeline import Paths, Report, build
 from .preview_http import PreviewServer
 from .progress import progress_line
+from .render import assets
 from .watch import Debouncer, Watcher
 
 HOST = "127.0.0.1"
@@ -44,10 +46,36 @@ class Rebuilder:
                 or path.is_dir())
 
     def rebuild(self, changed: set[Path]) -> None:
+        """Bring the preview up to date with *changed*: copy static files, or build again."""
         names = ", ".join(sorted(display(path) for path in changed)[:3])
         more = f" og {len(changed) - 3} til" if len(changed) > 3 else ""
+        if self._only_assets(changed):
+            self._copy_assets(changed)
+            _say(f"Endret: {names}{more}. Kopiert inn; åpne sider lastes på nytt.")
+            return
         _say(f"Endret: {names}{more}. Bygger på nytt …")
         self.build()
+
+    def _only_assets(self, changed: set[Path]) -> bool:
+        """Whether every change is an edited static file, so copying it is all a build would do.
+
+        Only after a good build (the site exists and shows no problems); deletions and new files
+        go through the full build.
+        """
+        root = self.paths.templates.resolve() / "assets"
+        served = self.paths.out / "assets"
+        return (self.state.snapshot().generation > 0 and not self.state.snapshot().problems
+                and all(path.is_relative_to(root) and path.is_file()
+                        and (served / path.relative_to(root)).is_file() for path in changed))
+
+    def _copy_assets(self, changed: set[Path]) -> None:
+        """Write the changed static files exactly as :func:`render.assets` would, then reload."""
+        wanted = {"assets/" + path.relative_to(self.paths.templates.resolve() / "assets")
+                  .as_posix() for path in changed}
+        for page in assets(self.paths.templates):
+            if page.path in wanted:
+                _replace(self.paths.out / page.path, page.content)
+        self.state.succeeded()
 
     def build(self) -> None:
         """Build once; never raise, so a mistake in a file cannot stop the server."""
@@ -75,6 +103,13 @@ class Rebuilder:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} feil. Forhåndsvisningen viser siste vellykkede bygging og "
               f"feilmeldingene, til feilene er rettet.", file=sys.stderr, flush=True)
+
+
+def _replace(target: Path, content: bytes) -> None:
+    """Write *content* to *target* in one step, so a request never sees half a file."""
+    staging = target.with_name(f".{target.name}.ny")
+    staging.write_bytes(content)
+    os.replace(staging, target)
 
 
 def unexpected_problem(exc: Exception, templates: Path) -> Problem:

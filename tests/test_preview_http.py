@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from conftest import ROOT, copy_fixture
 
 from politiradet import livereload
+from politiradet.pipeline import Paths
 from politiradet.preview_http import PreviewServer, safe_relative
-from politiradet.serve import unexpected_problem
+from politiradet.serve import Rebuilder, unexpected_problem
 from politiradet.watch import Debouncer, is_scratch
 
 SECRET = "HEMMELIG-innhold-utenfor-nettstedet"
@@ -212,3 +215,27 @@ def test_template_error_is_located_in_the_template(tmp_path: Path) -> None:
     assert problem.path.endswith("side.html")
     assert problem.line == 2
     assert "mangler" in problem.message
+
+
+def test_edited_stylesheet_is_copied_without_a_full_build(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    paths = Paths(content=copy_fixture("gyldig", tmp_path), out=tmp_path / "site",
+                  templates=templates, schema=ROOT / "schema")
+    state = livereload.BuildState()
+    rebuilder = Rebuilder(paths, state)
+    rebuilder.build()
+    assert state.snapshot().generation == 1, state.snapshot().problems
+    stylesheet = templates / "assets" / "site.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n/* endret */\n")
+    start = time.perf_counter()
+    rebuilder.rebuild({stylesheet.resolve()})
+    assert time.perf_counter() - start < 5
+    assert (paths.out / "assets" / "site.css").read_bytes() == stylesheet.read_bytes()
+    assert state.snapshot().generation == 2
+    built = (paths.out / "index.html").stat().st_mtime_ns
+
+    (templates / "assets" / "ny.css").write_text("p {}\n")  # a new file needs the full build
+    rebuilder.rebuild({(templates / "assets" / "ny.css").resolve()})
+    assert (paths.out / "assets" / "ny.css").is_file()
+    assert (paths.out / "index.html").stat().st_mtime_ns != built
