@@ -196,7 +196,7 @@ def _reaches(start: str, target: str, parents: dict[str, list[str]], seen: set[s
 def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Problem]:
     """Translate one jsonschema error into Norwegian problems located in the file."""
     path = tuple(error.absolute_path)
-    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "verdien")
+    name = _name(path)
     where = parsed.where(path)
     kind = str(error.validator)
     expected: Any = error.validator_value
@@ -216,7 +216,30 @@ def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Pr
             yield Problem(source, *where, f"mangler nøkkelen «{missing}»."
                           f"{' ' + hint if hint else ''} Legg den til.")
         return
+    if not path and kind == "type":
+        yield Problem(source, *where, _root_message(expected, value))
+        return
     yield Problem(source, *where, _message(kind, expected, value, name, error))
+
+
+def _name(path: tuple[str | int, ...]) -> str:
+    """What to call the value at *path*: its key, or «element N» in a registry list."""
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return f"element {path[-1] + 1}" if path and isinstance(path[-1], int) else "verdien"
+
+
+def _root_message(expected: Any, value: Any) -> str:
+    """The whole file has the wrong shape: front matter that is not keys, a registry not a list."""
+    if expected == "array":
+        return ("registeret skal være en liste der hvert element begynner med «- », for "
+                "eksempel «- slug: salto». Se de andre registerfilene for mønster.")
+    if value is None:
+        return ("front matter er tom. Skriv nøklene mellom de to linjene med «---», for "
+                "eksempel «tittel: Referat fra møte 14. mai 2025».")
+    return ("front matter skal bestå av nøkler med verdier, én per linje, for eksempel "
+            "«tittel: Referat fra møte 14. mai 2025».")
 
 
 def _description(schema: Any) -> str:
@@ -226,6 +249,8 @@ def _description(schema: Any) -> str:
 
 def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationError) -> str:
     shown = f"«{value}»" if not isinstance(value, (dict, list)) else ""
+    if kind == "type" and value is None:
+        return f"«{name}» mangler verdi. Skriv verdien etter kolonet, eller fjern nøkkelen."
     if kind == "type":
         wanted = _TYPE_NAMES.get(str(expected), str(expected))
         actual = _TYPE_NAMES.get(_json_type(value), _json_type(value))
