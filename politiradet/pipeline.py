@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import search
+from .cache import PACKAGE, BuildCache, Summary
 from .errors import ContentError, Problem
 from .link import Archive, link
 from .load import load_content, load_schemas
@@ -62,6 +63,8 @@ class Report:
     files: int
     pages: int
     timings: Timings
+    cached: bool = False
+    """True when the output was already up to date and nothing was rebuilt."""
 
 
 def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[Problem]]:
@@ -79,10 +82,23 @@ def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[P
     return archive, problems
 
 
-def build(paths: Paths, base_url: str = "/", progress: Progress | None = None) -> Report:
-    """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`."""
+def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
+          use_cache: bool = True) -> Report:
+    """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`.
+
+    When nothing the site is made from has changed since the last build into ``paths.out``
+    and the published files are untouched, the build stops after hashing the inputs
+    (``Report.cached``); see :mod:`politiradet.cache`.
+    """
     timings = Timings()
     step = _stepper(progress)
+    cache = BuildCache(paths.out) if use_cache else None
+    with timings.stage("load"):
+        key = cache.key(_inputs(paths), base_url) if cache else ""
+        unchanged = cache.hit(key) if cache else None
+    if unchanged is not None:
+        return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
+                      timings, cached=True)
     step("check")
     archive, problems = check(paths, timings)
     if problems:
@@ -97,11 +113,18 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None) -
     with timings.stage("write"):
         publish(files, paths.out)
     documents = archive.content.documents
-    return Report(documents=len(archive.documents),
-                  drafts=sum(1 for doc in documents if doc.draft),
-                  files=len(files),
-                  pages=sum(1 for name in files if name.endswith(".html")),
-                  timings=timings)
+    summary = Summary(documents=len(archive.documents),
+                      drafts=sum(1 for doc in documents if doc.draft),
+                      files=len(files),
+                      pages=sum(1 for name in files if name.endswith(".html")))
+    if cache:
+        cache.store(key, summary)
+    return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings)
+
+
+def _inputs(paths: Paths) -> tuple[Path, ...]:
+    """Everything the site is made from, for the build cache's key."""
+    return (paths.content, paths.templates, paths.schema, PACKAGE)
 
 
 def _stepper(progress: Progress | None) -> Callable[[str], None]:
