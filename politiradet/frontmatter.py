@@ -152,7 +152,8 @@ def parse_yaml(source: str, first_line: int = 1) -> Parsed:
         _check_events(source, first_line)
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        unclosed = "end of stream" in (exc.problem or "") and exc.context_mark is not None
+        mark = exc.context_mark if unclosed else exc.problem_mark or exc.context_mark
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         char = source[mark.index] if mark and mark.index < len(source) else ""
         raise FrontMatterError(line, col, _yaml_message(exc, char)) from None

@@ -1,0 +1,436 @@
+"""Every kind of mistake an editor or a tool can make: a clear Norwegian problem, never a crash.
+
+Data-driven: each case writes one file into a copy of the valid fixture site and expects
+exactly one problem, given as ``FILE:LINE:COL: message`` (the message may be a prefix).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import copy_fixture, run_cli
+
+from politiradet import frontmatter, link, load, markdown
+from politiradet.pipeline import Paths, check
+from politiradet.validate import Schemas, validate
+
+GOOD = """---
+tittel: Referat fra et testmøte
+dato: 2025-05-14
+motetype: møte
+temaer: [salto]
+omrader: []
+kilde:
+  tittel: Kilde
+---
+Tekst med en [lenke](2016-01-12.md).
+"""
+POINT = """---
+tittel: Et punkt
+dato: 2025-05-14
+seminar: {seminar}
+nummer: {nummer}
+temaer: []
+omrader: []
+kilde: {{tittel: Kilde}}
+---
+Tekst.
+"""
+DOC = "referater/ny.md"
+
+
+def _good(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+def _billion_laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]"
+              for i in range(9)]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+# (id, file, content, expected "FILE:LINE:COL: message" prefix)
+CASES: list[tuple[str, str, str | bytes, str]] = [
+    # --- the file itself
+    ("empty-file", DOC, "",
+     "referater/ny.md:1:1: filen er tom. Et dokument begynner med front matter"),
+    ("only-blank-lines", DOC, "\n  \n\n",
+     "referater/ny.md:1:1: filen er tom."),
+    ("no-front-matter", DOC, "# Referat\n\nTekst.\n",
+     "referater/ny.md:1:1: fant ikke front matter. Har du glemt å begynne filen med en linje "
+     "med «---»?"),
+    ("unclosed-front-matter", DOC, "---\ntittel: x\ndato: 2025-05-14\n",
+     "referater/ny.md:1:1: front matter er ikke avsluttet. Legg til en linje med «---»"),
+    ("invalid-utf8", DOC, GOOD.encode().replace(b"Tekst med", b"T\xe6kst med"),
+     "referater/ny.md:10:2: ugyldig tegnkoding: filen er ikke UTF-8. Lagre filen på nytt"),
+    ("nul-byte", DOC, _good("Tekst med", "Tekst\x00med"),
+     "referater/ny.md:10:6: filen inneholder et NUL-tegn (U+0000)"),
+    ("control-character-in-body", DOC, _good("Tekst med", "Tekst\x1bmed"),
+     "referater/ny.md:10:6: filen inneholder et usynlig kontrolltegn (U+001B). Slett tegnet"),
+    ("control-character-escaped-in-yaml", DOC, _good("tittel: Referat fra et testmøte",
+                                                       'tittel: "Ref\\aerat"'),
+     "referater/ny.md:2:9: verdien inneholder et usynlig kontrolltegn (U+0007)."),
+    ("c1-control-from-bad-copy", DOC, _good("Tekst med", "Tekst\x85med"),
+     "referater/ny.md:10:6: filen inneholder et usynlig kontrolltegn (U+0085)."),
+    ("too-large", DOC, GOOD + "x" * (frontmatter.MAX_FILE_BYTES + 1),
+     "referater/ny.md:1:1: filen er for stor (1.0 MB); grensen er 1 MB. Del opp dokumentet."),
+    # --- YAML syntax
+    ("yaml-unclosed-list", DOC, _good("temaer: [salto]", "temaer: [salto"),
+     "referater/ny.md:6:8: YAML-feil: listen i hakeparentes er ikke lukket riktig."),
+    ("yaml-unclosed-quote", DOC, _good("tittel: Referat fra et testmøte", 'tittel: "Referat'),
+     "referater/ny.md:2:9: YAML-feil: anførselstegn som ikke er lukket."),
+    ("yaml-colon-in-value", DOC, _good("tittel: Referat fra", "tittel: Referat: fra"),
+     "referater/ny.md:2:16: YAML-feil: kolon på feil sted. Sett verdien i anførselstegn"),
+    ("yaml-tab-indent", DOC, _good("  tittel: Kilde", "\ttittel: Kilde"),
+     "referater/ny.md:8:1: YAML-feil: tabulatortegn kan ikke brukes i YAML. Bruk mellomrom"),
+    ("yaml-bad-indent", DOC, _good("kilde:\n  tittel: Kilde", "kilde:\n  tittel: Kilde\n sted: x"),
+     "referater/ny.md:9:2: YAML-feil: innrykket er feil, eller en verdi mangler kolon."),
+    ("yaml-bad-escape", DOC, _good("tittel: Referat fra et testmøte", 'tittel: "a\\qb"'),
+     "referater/ny.md:2:11: YAML-feil: ugyldig skråstrek-kode (\\) i tekst i doble"),
+    ("yaml-lone-surrogate", DOC, _good("tittel: Referat fra et testmøte", 'tittel: "\\ud800"'),
+     "referater/ny.md:2:12: YAML-feil: ugyldig \\u-kode i tekst i doble anførselstegn."),
+    ("yaml-alias", DOC, _good("omrader: []", "omrader: &x []\nsted: *x"),
+     "referater/ny.md:6:10: YAML-ankere og -aliaser (& og *) er ikke tillatt."),
+    ("yaml-billion-laughs", DOC, _billion_laughs(),
+     "referater/ny.md:2:4: YAML-ankere og -aliaser (& og *) er ikke tillatt."),
+    ("yaml-python-tag", DOC, _good("tittel: Referat fra et testmøte",
+                                   "tittel: !!python/object/apply:os.system [ls]"),
+     "referater/ny.md:2:9: YAML-typemerket «!!python/object/apply:os.system» er ikke tillatt."),
+    ("yaml-binary-tag", DOC, _good("tittel: Referat fra et testmøte", "tittel: !!binary aGVp"),
+     "referater/ny.md:2:9: YAML-typemerket «!!binary» er ikke tillatt."),
+    ("yaml-deep-nesting", DOC, "---\nsted: " + "[" * 5000 + "]" * 5000 + "\n---\n",
+     "referater/ny.md:2:26: front matter er nestet for dypt (mer enn 20 nivåer"),
+    ("yaml-merge-key", DOC, _good("omrader: []", "omrader: []\n<<: {sted: x}"),
+     "referater/ny.md:7:1: YAML-fletting («<<») er ikke tillatt."),
+    # --- keys
+    ("duplicate-key", DOC, _good("motetype: møte", "motetype: møte\ntittel: B"),
+     "referater/ny.md:5:1: nøkkelen «tittel» står to ganger (første gang på linje 2). "
+     "Fjern den ene."),
+    ("missing-key", DOC, _good("motetype: møte\n", ""),
+     "referater/ny.md:2:1: mangler nøkkelen «motetype». Hva slags samling"),
+    ("integer-key", DOC, _good("omrader: []", "omrader: []\n2025: x"),
+     "referater/ny.md:7:1: en nøkkel må være et ord, for eksempel «tittel»."),
+    ("null-key", DOC, _good("omrader: []", "omrader: []\n~: x"),
+     "referater/ny.md:7:1: en nøkkel må være et ord"),
+    ("list-as-key", DOC, _good("omrader: []", "omrader: []\n? [a]\n: x"),
+     "referater/ny.md:7:3: en nøkkel må være et ord"),
+    # --- shapes and types
+    ("front-matter-is-list", DOC, "---\n- tittel: x\n---\nTekst.\n",
+     "referater/ny.md:2:1: front matter skal bestå av nøkler med verdier, én per linje"),
+    ("front-matter-is-scalar", DOC, "---\nReferat fra møtet\n---\nTekst.\n",
+     "referater/ny.md:2:1: front matter skal bestå av nøkler med verdier"),
+    ("front-matter-empty", DOC, "---\n---\nTekst.\n",
+     "referater/ny.md:1:1: front matter er tom. Skriv nøklene mellom de to linjene"),
+    ("title-is-number", DOC, _good("tittel: Referat fra et testmøte", "tittel: 2025"),
+     "referater/ny.md:2:9: «tittel» skal være tekst, men er et heltall «2025». Sett teksten i "
+     "anførselstegn."),
+    ("title-without-value", DOC, _good("tittel: Referat fra et testmøte", "tittel:"),
+     "referater/ny.md:2:8: «tittel» mangler verdi. Skriv verdien etter kolonet"),
+    ("topics-as-string", DOC, _good("temaer: [salto]", "temaer: salto"),
+     "referater/ny.md:5:9: «temaer» skal være en liste, men er tekst «salto». Skriv for "
+     "eksempel temaer: [salto]."),
+    ("octal-looking-number", "oppfolgingspunkter/2025-8.md",
+     POINT.format(seminar=2025, nummer="010"),
+     "oppfolgingspunkter/2025-8.md:5:9: «nummer» skal være et heltall, men er tekst «010»."),
+    ("huge-integer", "oppfolgingspunkter/2025-8.md",
+     POINT.format(seminar=2025, nummer="9" * 5000),
+     "oppfolgingspunkter/2025-8.md:5:9: tallet er for stort. Skriv et vanlig heltall"),
+    ("large-integer", "oppfolgingspunkter/2025-8.md",
+     POINT.format(seminar="9" * 30, nummer=8),
+     "oppfolgingspunkter/2025-8.md:4:10: tallet er for stort."),
+    ("nan", "oppfolgingspunkter/2025-8.md", POINT.format(seminar=".nan", nummer=8),
+     "oppfolgingspunkter/2025-8.md:4:10: «seminar» skal være et heltall, men er et tall «nan»."),
+    # --- dates
+    ("impossible-date", DOC, _good("dato: 2025-05-14", "dato: 2025-02-30"),
+     "referater/ny.md:3:7: datoen «2025-02-30» i «dato» finnes ikke i kalenderen."),
+    ("norwegian-date", DOC, _good("dato: 2025-05-14", "dato: 14.05.2025"),
+     "referater/ny.md:3:7: «14.05.2025» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD. "
+     "Skriv for eksempel 2025-05-14."),
+    ("date-with-time", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14T10:00"),
+     "referater/ny.md:3:7: «2025-05-14T10:00» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+    ("date-as-number", DOC, _good("dato: 2025-05-14", "dato: 20250514"),
+     "referater/ny.md:3:7: «dato» skal være tekst, men er et heltall «20250514»."),
+    ("end-before-start", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\nsluttdato: 2025-05-13"),
+     "referater/ny.md:4:12: sluttdatoen 2025-05-13 er før datoen 2025-05-14."),
+    # --- references
+    ("misspelt-key", DOC, _good("motetype:", "møtetype:"),
+     "referater/ny.md:4:1: ukjent nøkkel «møtetype». Mente du «motetype»?"),
+    ("unknown-topic", DOC, _good("temaer: [salto]", "temaer: [salt]"),
+     "referater/ny.md:5:10: ukjent tema «salt». Mente du «salto»? Se content/temaer.yaml"),
+    ("unknown-area", DOC, _good("omrader: []", "omrader: [furset]"),
+     "referater/ny.md:6:11: ukjent område «furset». Mente du «furuset»?"),
+    ("unknown-point", DOC, GOOD + "\n::: status 2025-9\nx\n:::\n",
+     "referater/ny.md:12:1: ukjent oppfølgingspunkt «2025-9». Mente du «2025-1»? Lag filen "
+     "content/oppfolgingspunkter/2025-9.md først."),
+    ("broken-link", DOC, _good("(2016-01-12.md)", "(2016-01-13.md)"),
+     "referater/ny.md:10:22: lenken «2016-01-13.md» peker til et dokument som ikke finnes "
+     "(referater/2016-01-13.md). Mente du «referater/2016-01-12.md»?"),
+    ("escaping-link", DOC, _good("(2016-01-12.md)", "(../../../etc/passwd.md)"),
+     "referater/ny.md:10:22: ugyldig lenke «../../../etc/passwd.md»: lenken peker ut av "
+     "innholdsmappen."),
+    ("escaping-link-encoded", DOC, _good("(2016-01-12.md)", "(..%2F..%2F..%2Fetc%2Fpasswd.md)"),
+     "referater/ny.md:10:22: ugyldig lenke «..%2F..%2F..%2Fetc%2Fpasswd.md»: lenken peker ut"),
+    ("absolute-link", DOC, _good("(2016-01-12.md)", "(/etc/passwd)"),
+     "referater/ny.md:10:22: ugyldig lenke «/etc/passwd»: lenken er absolutt."),
+    ("ftp-link", DOC, _good("(2016-01-12.md)", "(ftp://example.org/x)"),
+     "referater/ny.md:10:22: ugyldig lenke «ftp://example.org/x»: lenketypen «ftp:» er ikke "
+     "tillatt."),
+    ("image", DOC, _good("[lenke](2016-01-12.md)", "![bilde](https://example.org/x.png)"),
+     "referater/ny.md:10:23: bilder publiseres ikke i arkivet."),
+    # --- files and folders
+    ("unknown-folder", "diverse/ny.md", GOOD,
+     "diverse/ny.md:1:1: dokumentet ligger i en ukjent mappe. Legg det rett i "
+     "content/referater/, content/avtaler/ eller content/oppfolgingspunkter/."),
+    ("sub-folder", "referater/2025/ny.md", GOOD,
+     "referater/2025/ny.md:1:1: dokumentet ligger i en ukjent mappe."),
+    ("bad-file-name", "referater/Møte 14. mai.md", GOOD,
+     "referater/Møte 14. mai.md:1:1: filnavnet «Møte 14. mai.md» kan ikke brukes i en "
+     "nettadresse. Bruk små bokstaver a–z, tall og bindestrek, for eksempel "
+     "«mote-14-mai.md»."),
+    ("upper-case-extension", "referater/ny.MD", GOOD,
+     "referater/ny.MD:1:1: filen «ny.MD» publiseres ikke: bare filer som slutter på «.md» "
+     "er dokumenter."),
+    ("text-file-in-document-folder", "avtaler/ny.txt", GOOD,
+     "avtaler/ny.txt:1:1: filen «ny.txt» publiseres ikke"),
+    # --- registries
+    ("empty-registry", "temaer.yaml", "",
+     "temaer.yaml:1:1: registeret skal være en liste der hvert element begynner med «- »"),
+    ("registry-is-mapping", "temaer.yaml", "salto:\n  navn: SaLTo\n",
+     "temaer.yaml:1:1: registeret skal være en liste"),
+    ("registry-item-is-word", "temaer.yaml", "- salto\n",
+     "temaer.yaml:1:3: «element 1» skal være en gruppe med nøkler, men er tekst «salto»."),
+    ("registry-duplicate-slug", "omrader.yaml",
+     "- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}\n"
+     "- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}\n"
+     "- {slug: furuset, navn: F, nivå: bydel, foreldre: [oslo-politidistrikt], "
+     "beskrivelse: x}\n",
+     "omrader.yaml:2:10: «oslo-politidistrikt» står to ganger i registeret"),
+]
+
+
+def _problems(content: Path) -> list[str]:
+    """Every problem of a content folder, with paths relative to it."""
+    _, problems = check(Paths(content=content))
+    prefix = load.display(content) + "/"
+    return [str(problem).removeprefix(prefix) for problem in sorted(set(problems))]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return copy_fixture("gyldig", tmp_path)
+
+
+def _write(site: Path, name: str, content: str | bytes) -> None:
+    path = site / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+@pytest.mark.parametrize(("file", "content", "expected"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_mistake_gives_one_located_norwegian_problem(site: Path, file: str,
+                                                     content: str | bytes, expected: str) -> None:
+    _write(site, file, content)
+    started = time.process_time()
+    problems = _problems(site)
+    assert time.process_time() - started < 1.0
+    matching = [p for p in problems if p.startswith(expected)]
+    assert matching, f"ventet «{expected}», fikk:\n" + "\n".join(problems)
+    if "misspelt" not in file:
+        assert len(problems) <= 2, problems
+
+
+@pytest.mark.parametrize(("name", "transform"), [
+    ("byte-order-mark", lambda text: "\ufeff" + text),
+    ("crlf", lambda text: text.replace("\n", "\r\n")),
+    ("cr-only", lambda text: text.replace("\n", "\r")),
+    ("trailing-spaces", lambda text: text.replace("\n", "  \n")),
+    ("tab-after-colon", lambda text: text.replace("motetype: ", "motetype:\t")),
+    ("all-at-once", lambda text: "\ufeff" + text.replace("\n", " \t\r\n")),
+])
+def test_harmless_variation_still_works(site: Path, name: str, transform: object) -> None:
+    assert callable(transform)
+    _write(site, DOC, transform(GOOD))
+    assert _problems(site) == []
+    archive, _ = check(Paths(content=site))
+    doc = archive.get(DOC)
+    assert (doc.title, doc.fields["motetype"]) == ("Referat fra et testmøte", "møte")
+
+
+def test_huge_file_is_refused_without_being_read(site: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    big = site / DOC
+    with big.open("wb") as handle:  # sparse: 50 MB on paper, nothing on disk
+        handle.truncate(50 * 1024 * 1024)
+    opened: list[str] = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: object, **kwargs: object) -> object:
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", spy)
+    started = time.process_time()
+    problems = _problems(site)
+    assert time.process_time() - started < 1.0
+    assert "referater/ny.md:1:1: filen er for stor (50.0 MB); grensen er 1 MB." in \
+        "\n".join(problems)
+    assert "ny.md" not in opened
+
+
+def _in_thread(function: object, timeout: float) -> list[str]:
+    result: list[list[str]] = []
+    assert callable(function)
+    thread = threading.Thread(target=lambda: result.append(function()), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert result, f"hang: ingen svar etter {timeout} s"
+    return result[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_named_pipe_is_refused_not_read(site: Path) -> None:
+    os.mkfifo(site / DOC)
+    problems = _in_thread(lambda: _problems(site), timeout=10)
+    assert problems == ["referater/ny.md:1:1: dette er ikke en vanlig fil. Erstatt den med en "
+                        "tekstfil."]
+
+
+def test_symlink_out_of_content_is_refused(site: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "hemmelig.md"
+    secret.write_text(GOOD.replace("Tekst med", "Hemmelig tekst med"), encoding="utf-8")
+    (site / DOC).symlink_to(secret)
+    assert _problems(site) == [
+        "referater/ny.md:1:1: filen er en snarvei (symbolsk lenke) som peker ut av "
+        "innholdsmappen. Kopier innholdet inn i filen i stedet."]
+
+
+def test_symlinked_folder_is_reported_not_followed(site: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "utenfor"
+    outside.mkdir()
+    (outside / "ny.md").write_text(GOOD, encoding="utf-8")
+    (site / "referater" / "mer").symlink_to(outside, target_is_directory=True)
+    assert _problems(site) == [
+        "referater/mer:1:1: mappen er en snarvei (symbolsk lenke) og leses ikke. Legg filene "
+        "direkte i innholdsmappen."]
+
+
+def test_missing_registry(site: Path) -> None:
+    (site / "temaer.yaml").unlink()
+    assert "temaer.yaml:1:1: registeret mangler. Lag filen temaer.yaml i innholdsmappen." in \
+        _problems(site)
+
+
+def test_two_documents_with_the_same_address_are_both_reported(site: Path) -> None:
+    """Impossible through file names today (they are lower case), so the model is forged:
+    on a case-insensitive file system «Ny.md» and «ny.md» would overwrite each other."""
+    raw, _ = load.load_content(site)
+    schemas = Schemas(load.load_schemas(Paths().schema))
+    validated, _ = validate(raw, schemas)
+    original = validated.content.by_path()["referater/2025-05-14.md"]
+    twin = dataclasses.replace(original, slug="2025-05-14".upper(), path="referater/TWIN.md",
+                               source="referater/TWIN.md")
+    content = dataclasses.replace(validated.content,
+                                  documents=(*validated.content.documents, twin))
+    _, problems = link.link(dataclasses.replace(validated, content=content))
+    texts = [str(p).removeprefix(load.display(site) + "/") for p in problems]
+    assert "referater/2025-05-14.md:1:1: dokumentet får samme nettadresse " \
+        "(/referater/2025-05-14/) som referater/TWIN.md. Gi en av filene et annet navn." in texts
+    assert "referater/TWIN.md:1:1: dokumentet får samme nettadresse (/referater/2025-05-14/) " \
+        "som " + load.display(site / "referater/2025-05-14.md") + ". Gi en av filene et annet " \
+        "navn." in [str(p) for p in problems]
+
+
+# --- pathological Markdown: parsed in well under a second, or refused with a clear message
+
+TOO_COMPLEX = (f"teksten er for stor eller har for mye formatering til å bli en nettside raskt "
+               f"nok: mer enn {markdown.MAX_ELEMENTS} linjer og formateringstegn (som "
+               f"[ ] * _ # - : |) til og med denne linjen. Del opp dokumentet, eller fjern tegn "
+               f"som ikke trengs.")
+
+# (id, body after the valid fixture text, expected: None for no problem, else "LINE:COL: text")
+BODIES: list[tuple[str, str, str | None]] = [
+    ("deep-quotes", ">" * 100_000 + " x\n", f"11:1: {TOO_COMPLEX}"),
+    ("deep-quotes-under-limit", ">" * 9_000 + " x\n", None),
+    ("many-brackets", "[" * 100_000 + "\n", f"11:1: {TOO_COMPLEX}"),
+    ("many-stars", "*" * 100_000 + "\n", f"11:1: {TOO_COMPLEX}"),
+    ("stars-and-underscores", "*_" * 4_000 + "\n", None),
+    ("open-links", "[a](" * 2_400 + "\n", None),
+    ("nested-images", "![" * 4_900 + "\n", None),
+    ("footnote-openers", "[^" * 4_900 + "\n", None),
+    ("backticks", "`a" * 9_000 + "\n", None),
+    ("angle-brackets", "<" * 9_000 + "\n", None),
+    ("equal-headings", "## Status\n" * 3_000, None),
+    ("many-headings", "## Status\n" * 20_000, f"3342:1: {TOO_COMPLEX}"),
+    ("flat-list", "- x\n" * 4_900, None),
+    ("deep-list", "".join("  " * i + "- x\n" for i in range(700)), None),
+    ("deep-bullets-one-line", "- " * 9_000 + "x\n", None),
+    ("ordered-list", "1. x\n" * 9_000, None),
+    ("long-table", "|a|b|\n|-|-|\n" + "|x|y|\n" * 2_400, None),
+    ("status-openers", "::: status 2025-1\n" * 1_200,
+     "12:1: oppfølgingspunkt 2025-1 har allerede en status i dette dokumentet."),
+    ("many-links", "[a](2016-01-12.md)\n" * 1_500, None),
+    ("colons", ":" * 500_000 + "\n", f"11:1: {TOO_COMPLEX}"),
+    ("long-plain-line", "ord " * 200_000 + "\n", None),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [case[1:] for case in BODIES],
+                         ids=[case[0] for case in BODIES])
+def test_pathological_markdown_is_fast_or_refused(site: Path, body: str,
+                                                  expected: str | None) -> None:
+    """CPU time of the whole check (load, validate, parse, link), not wall time: CI is shared."""
+    _write(site, DOC, GOOD + body)
+    started = time.process_time()
+    problems = _problems(site)
+    elapsed = time.process_time() - started
+    if expected is None:
+        assert problems == []
+    else:
+        assert problems[0].startswith(f"referater/ny.md:{expected}"), problems[0]
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+def test_many_broken_links_are_capped(site: Path) -> None:
+    _write(site, DOC, GOOD + "".join(f"[a](mangler{i}.md)\n" for i in range(1_000)))
+    problems = [p for p in _problems(site) if "ny.md" in p]
+    assert len(problems) == link.MAX_LINK_PROBLEMS + 1
+    assert problems[-1].endswith(f"flere enn {link.MAX_LINK_PROBLEMS} lenkefeil i dokumentet; "
+                                 f"resten vises ikke. Rett feilene over og kontroller på nytt.")
+
+
+# --- through the real command line: exit codes, no traceback
+
+@pytest.mark.parametrize(("file", "content", "expected"), [
+    (DOC, "", "referater/ny.md:1:1: filen er tom."),
+    (DOC, _billion_laughs(), "referater/ny.md:2:4: YAML-ankere og -aliaser"),
+    ("oppfolgingspunkter/2025-8.md", POINT.format(seminar=2025, nummer="9" * 5000),
+     "oppfolgingspunkter/2025-8.md:5:9: tallet er for stort."),
+    (DOC, "---\nsted: " + "[" * 5000 + "]" * 5000 + "\n---\n", "front matter er nestet for dypt"),
+], ids=["empty", "billion-laughs", "huge-integer", "deep-yaml"])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_cli_exits_1_with_message_and_no_traceback(site: Path, tmp_path: Path, command: str,
+                                                   file: str, content: str,
+                                                   expected: str) -> None:
+    _write(site, file, content)
+    out = tmp_path / "ut"
+    args = ["--out", str(out)] if command == "build" else []
+    result = run_cli(command, "--content", site, *args, timeout=60)
+    assert result.code == 1, result.err
+    assert expected in result.err
+    assert "Traceback" not in result.err + result.out
+    assert not out.exists()
+
+
+def test_cli_usage_error_exits_2(tmp_path: Path) -> None:
+    result = run_cli("check", "--content", tmp_path / "finnes-ikke")
+    assert result.code == 2
+    assert "fant ikke innholdsmappen" in result.err
+    assert "Traceback" not in result.err
