@@ -9,18 +9,22 @@ into the static bundle under ``pagefind/``, which the search page loads.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import html
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pagefind.service import PagefindService
 
 from .link import Archive
 from .markdown import RenderContext, render, render_status
 from .model import KIND_LABEL, Content, Document
+
+_T = TypeVar("_T")
 
 LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
@@ -59,7 +63,7 @@ def index(archive: Archive, pages: Mapping[str, bytes]) -> dict[str, bytes]:
     """
     found = list(records(archive))
     _check_pages_exist(found, pages)
-    bundle = asyncio.run(_pagefind_bundle(found))
+    bundle = _run_coroutine(_pagefind_bundle(found))
     return {BUNDLE_DIR + name: data for name, data in bundle.items()
             if not name.startswith(UNUSED_BUNDLE_FILES)}
 
@@ -190,3 +194,13 @@ def _write_records(found: Iterable[Record], root: Path) -> None:
 def _read_tree(root: Path) -> dict[str, bytes]:
     return {path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run *coroutine* to completion, also when the caller already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
