@@ -261,3 +261,18 @@ def test_no_dialog_fires_and_nothing_is_injected_on_any_page(page: Any, site: Pa
             hover.hover(timeout=2000)
     assert dialogs == []
     assert injected == {}
+
+
+def test_documented_csp_header_is_the_meta_policy_plus_frame_ancestors() -> None:
+    """docs/publisering.md gives the server header; it must not drift from the meta tag."""
+    root = Path(__file__).resolve().parent.parent
+    base = (root / "templates" / "base.html").read_text(encoding="utf-8")
+    meta = BeautifulSoup(base, "html5lib").find(
+        "meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert meta is not None
+    header = f"{meta['content']}; frame-ancestors 'none'"
+    guide = (root / "docs" / "publisering.md").read_text(encoding="utf-8")
+    block = guide.split("<!-- csp-header: start -->")[1].split("<!-- csp-header: slutt -->")[0]
+    assert block.strip().strip("`").strip() == header
+    assert f'add_header Content-Security-Policy "{header}" always;' in guide
+    assert f'Header always set Content-Security-Policy "{header}"' in guide
