@@ -20,6 +20,7 @@ from .address import SiteAddress
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
 from .model import KIND_LABEL, Abbreviation, Area, Document
+from .parallel import ordered_map
 from .related import RelatedIndex
 
 TOC_MIN_HEADINGS = 3
@@ -138,6 +139,15 @@ class Renderer:
                 found[point.path] = target.path
         return found
 
+    @cached_property
+    def adopted_here(self) -> dict[str, list[Document]]:
+        """Document path -> the follow-up points adopted in it, in :attr:`points` order."""
+        found: dict[str, list[Document]] = {}
+        for point in self.points:
+            if point.path in self.adopted:
+                found.setdefault(self.adopted[point.path], []).append(point)
+        return found
+
     def status_of(self, point: Document) -> str:
         return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
 
@@ -242,23 +252,25 @@ class Renderer:
 # --- page builders ---------------------------------------------------------------------------
 
 def _document_pages(r: Renderer) -> Iterator[Page]:
-    for doc in r.archive.documents:
-        context: dict[str, Any] = dict(
-            doc=doc, body=r.body_html(doc), toc=r.toc(doc), related=r.related(doc),
-            backlinks=r.archive.backlinks.get(doc.path, ()),
-            glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc))
-        if doc.kind == "oppfolgingspunkt":
-            adopted = r.adopted.get(doc.path)
-            yield r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
-                         history=r.history(doc),
-                         adopted_in=r.archive.get(adopted) if adopted else None)
-        else:
-            previous, following = r.neighbours(doc)
-            yield r.page(doc.url + "index.html", "dokument.html", **context,
-                         previous=previous, next=following,
-                         reported=r.archive.reported.get(doc.path, ()),
-                         attachments=r.attachments(doc),
-                         adopted_here=[p for p in r.points if r.adopted.get(p.path) == doc.path])
+    yield from ordered_map(lambda doc: _document_page(r, doc), r.archive.documents)
+
+
+def _document_page(r: Renderer, doc: Document) -> Page:
+    context: dict[str, Any] = dict(
+        doc=doc, body=r.body_html(doc), toc=r.toc(doc), related=r.related(doc),
+        backlinks=r.archive.backlinks.get(doc.path, ()),
+        glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc))
+    if doc.kind == "oppfolgingspunkt":
+        adopted = r.adopted.get(doc.path)
+        return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
+                      history=r.history(doc),
+                      adopted_in=r.archive.get(adopted) if adopted else None)
+    previous, following = r.neighbours(doc)
+    return r.page(doc.url + "index.html", "dokument.html", **context,
+                  previous=previous, next=following,
+                  reported=r.archive.reported.get(doc.path, ()),
+                  attachments=r.attachments(doc),
+                  adopted_here=r.adopted_here.get(doc.path, []))
 
 
 def _home_page(r: Renderer) -> Iterator[Page]:

@@ -1,0 +1,60 @@
+"""Spread independent work over the machine's cores with forked worker processes.
+
+Forked workers inherit the parsed archive and the template environment as they are, so
+nothing large is sent to them; only each result (a page's bytes) comes back. Results come
+back in input order, so output never depends on scheduling. Small jobs, machines with one
+core, and processes that already run other threads (the preview server: forking a threaded
+process can deadlock) stay in one process. ``POLITIRADET_JOBS=1`` forces one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MIN_ITEMS = 200
+"""Below this many items, starting workers costs more than it saves."""
+CHUNK = 16
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""The function and items of the running map, set before forking so workers inherit them."""
+
+
+def jobs() -> int:
+    """How many processes to use: ``POLITIRADET_JOBS``, else the cores this process may use."""
+    configured = os.environ.get("POLITIRADET_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[Result]:
+    """``map(function, items)``, in worker processes when that pays off."""
+    workers = min(jobs(), max(1, len(items) // CHUNK))
+    if (workers < 2 or len(items) < MIN_ITEMS or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        yield from map(function, items)
+        return
+    global _work
+    _work = (function, items)
+    gc.freeze()  # workers' garbage collector then leaves the inherited objects' pages shared
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
+    finally:
+        gc.unfreeze()
+        _work = None
+
+
+def _call(index: int) -> Any:
+    assert _work is not None, "ordered_map's work is set before the workers fork"
+    function, items = _work
+    return function(items[index])
