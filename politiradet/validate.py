@@ -167,6 +167,7 @@ def _registry_checks(registry: RawRegistry) -> Iterator[Problem]:
 def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Problem]:
     items, parsed = registry.parsed.data, registry.parsed
     parents = {item["slug"]: item.get("foreldre", []) for item in items}
+    cyclic = _on_cycle(parents)
     for index, item in enumerate(items):
         for p_index, parent in enumerate(item.get("foreldre", [])):
             if parent not in slugs:
@@ -177,20 +178,65 @@ def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Probl
             yield Problem(registry.source, *parsed.where((index, "slug")),
                           f"området «{item['slug']}» mangler «foreldre». Bare politidistriktet "
                           f"kan stå øverst i hierarkiet.")
-        if _reaches(item["slug"], item["slug"], parents, set()):
+        if item["slug"] in cyclic:
             yield Problem(registry.source, *parsed.where((index, "foreldre")),
                           f"området «{item['slug']}» ligger under seg selv (sirkel i «foreldre»).")
 
 
-def _reaches(start: str, target: str, parents: dict[str, list[str]], seen: set[str]) -> bool:
-    for parent in parents.get(start, []):
-        if parent == target:
-            return True
-        if parent not in seen:
-            seen.add(parent)
-            if _reaches(parent, target, parents, seen):
-                return True
-    return False
+def _on_cycle(parents: dict[str, list[str]]) -> set[str]:
+    """Areas that lie under themselves, in linear time however long the chains are."""
+    return _Cycles(parents).find()
+
+
+class _Cycles:
+    """Tarjan's strongly connected components over «foreldre», iterative so a chain of
+    thousands of areas cannot exhaust Python's recursion. An area is on a cycle when its
+    component has more than one area, or it is its own parent."""
+
+    def __init__(self, parents: dict[str, list[str]]) -> None:
+        self.parents = parents
+        self.order: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.cyclic: set[str] = set()
+
+    def find(self) -> set[str]:
+        for root in self.parents:
+            if root not in self.order:
+                self.visit(root)
+        return self.cyclic
+
+    def enter(self, node: str) -> None:
+        self.order[node] = self.low[node] = len(self.order)
+        self.stack.append(node)
+        self.on_stack.add(node)
+
+    def visit(self, root: str) -> None:
+        self.enter(root)
+        work = [(root, iter(self.parents[root]))]
+        while work:
+            node, above = work[-1]
+            parent = next(above, None)
+            if parent is None:
+                work.pop()
+                if work:
+                    self.low[work[-1][0]] = min(self.low[work[-1][0]], self.low[node])
+                if self.low[node] == self.order[node]:
+                    self.close(node)
+            elif parent in self.parents and parent not in self.order:
+                self.enter(parent)
+                work.append((parent, iter(self.parents[parent])))
+            elif parent in self.on_stack:
+                self.low[node] = min(self.low[node], self.order[parent])
+
+    def close(self, node: str) -> None:
+        component: list[str] = []
+        while not component or component[-1] != node:
+            component.append(self.stack.pop())
+            self.on_stack.discard(component[-1])
+        if len(component) > 1 or node in self.parents[node]:
+            self.cyclic.update(component)
 
 
 def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Problem]:

@@ -434,3 +434,30 @@ def test_cli_usage_error_exits_2(tmp_path: Path) -> None:
     assert result.code == 2
     assert "fant ikke innholdsmappen" in result.err
     assert "Traceback" not in result.err
+
+
+def _area_chain(length: int, cycle: bool) -> str:
+    """omrader.yaml with a chain of *length* areas, optionally closed into a circle."""
+    top = "a0" if cycle else "oslo-politidistrikt"
+    lines = ["- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}"]
+    lines += [f"- {{slug: {slug}, navn: X, nivå: bydel, foreldre: [a0], beskrivelse: x}}"
+              for slug in ("enhet-ost", "alna", "furuset")]
+    lines += [f"- {{slug: a{i}, navn: A, nivå: bydel, foreldre: "
+              f"[{f'a{i + 1}' if i + 1 < length else top}], beskrivelse: x}}"
+              for i in range(length)]
+    return "\n".join(lines) + "\n"
+
+
+def test_long_area_chain_is_checked_without_recursion(site: Path) -> None:
+    _write(site, "omrader.yaml", _area_chain(3_000, cycle=False))
+    started = time.process_time()
+    assert _problems(site) == []
+    assert time.process_time() - started < 2.0
+
+
+def test_area_circle_is_reported_on_every_area_in_it(site: Path) -> None:
+    _write(site, "omrader.yaml", _area_chain(3_000, cycle=True))
+    problems = _problems(site)
+    assert len(problems) == 3_000
+    assert problems[0] == ("omrader.yaml:5:46: området «a0» ligger under seg selv "
+                           "(sirkel i «foreldre»).")
