@@ -13,7 +13,7 @@ from .load import display, load_schemas
 from .pipeline import Paths, Report, build, check
 from .progress import progress_line
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         _print_problems(exc.problems, "text")
         return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("\nAvbrutt. Ingenting ble publisert; forrige versjon av nettstedet er urørt.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _paths(args: argparse.Namespace) -> Paths:

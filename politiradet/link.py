@@ -224,6 +224,10 @@ def _check_statuses(checked: tuple[Document, ...], validated: Validated,
         seen: set[str] = set()
         for status in bodies[doc.path].statuses:
             point = points.get(status.point)
+            if not status.closed:
+                yield Problem(doc.source, status.line, 1, "status-blokken er ikke lukket, så "
+                              "resten av dokumentet ville blitt en del av den. Avslutt blokken "
+                              "med en linje med «:::».")
             if doc.kind != "referat":
                 yield Problem(doc.source, status.line, 1, "statusoppdateringer («::: status») "
                               "kan bare stå i referater.")

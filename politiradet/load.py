@@ -52,6 +52,8 @@ class RawContent:
 
     documents: tuple[RawDocument, ...]
     registries: dict[str, RawRegistry]
+    unreadable: frozenset[str] = frozenset()
+    """Documents that exist but could not be read or split: links to them are not reported."""
 
 
 def display(path: Path) -> str:
@@ -65,17 +67,19 @@ def display(path: Path) -> str:
 def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
     """Read every document and registry below *root*, collecting all problems."""
     problems: list[Problem] = []
-    documents = [doc for doc in _documents(root, problems)]
+    unreadable: set[str] = set()
+    documents = _documents(root, problems, unreadable)
     registries = {}
     for name in REGISTRIES:
         registry = _registry(root, name, problems)
         if registry:
             registries[name] = registry
     documents.sort(key=lambda d: d.path)
-    return RawContent(tuple(documents), registries), problems
+    return RawContent(tuple(documents), registries, frozenset(unreadable)), problems
 
 
-def _documents(root: Path, problems: list[Problem]) -> list[RawDocument]:
+def _documents(root: Path, problems: list[Problem], unreadable: set[str]
+               ) -> list[RawDocument]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         folder = Path(dirpath)
@@ -88,7 +92,7 @@ def _documents(root: Path, problems: list[Problem]) -> list[RawDocument]:
             if not name.endswith(".md"):
                 problems += _not_a_document(root, folder / name)
                 continue
-            raw = _document(root, folder / name, problems)
+            raw = _document(root, folder / name, problems, unreadable)
             if raw:
                 found.append(raw)
     return found
@@ -109,7 +113,8 @@ def _not_a_document(root: Path, path: Path) -> list[Problem]:
                     f"eller flytt den ut av innholdsmappen.")]
 
 
-def _document(root: Path, path: Path, problems: list[Problem]) -> RawDocument | None:
+def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[str]
+              ) -> RawDocument | None:
     source = display(path)
     relative = path.relative_to(root).as_posix()
     folder, _, name = relative.rpartition("/")
@@ -125,11 +130,10 @@ def _document(root: Path, path: Path, problems: list[Problem]) -> RawDocument | 
         return None
     try:
         split_file = split(decode(_read(root, path)))
-    except FrontMatterError as exc:
-        problems.append(Problem(source, exc.line, exc.col, exc.message))
-        return None
-    except OSError as exc:
-        problems.append(_unreadable(source, exc))
+    except (FrontMatterError, OSError) as exc:
+        unreadable.add(relative)
+        problems.append(Problem(source, exc.line, exc.col, exc.message)
+                        if isinstance(exc, FrontMatterError) else _unreadable(source, exc))
         return None
     return RawDocument(FOLDERS[folder], slug, relative, source, split_file)
 

@@ -54,6 +54,8 @@ class StatusBlock:
     """Index of the opening token."""
     end: int
     """Index of the closing token."""
+    closed: bool = True
+    """False when the editor forgot the closing ``:::`` and the block ran to the end."""
 
     @property
     def anchor(self) -> str:
@@ -316,7 +318,8 @@ def _statuses(tokens: Sequence[Token], first_line: int) -> list[StatusBlock]:
             start = stack.pop()
             opening = tokens[start]
             line = first_line + (opening.map[0] if opening.map else 0)
-            found.append(StatusBlock(_status_point(opening.info), line, start, index))
+            found.append(StatusBlock(_status_point(opening.info), line, start, index,
+                                     closed=bool(token.markup)))
     return sorted(found, key=lambda s: s.start)
 
 

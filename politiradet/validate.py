@@ -101,7 +101,7 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
                                          a.get("beskrivelse", ""))
                             for a in registry_data.get("forkortelser", [])),
     )
-    return Validated(content, frozenset(invalid), tuple(unvalidated),
+    return Validated(content, frozenset(invalid | raw.unreadable), tuple(unvalidated),
                      frozenset(registries_ok)), problems
 
 

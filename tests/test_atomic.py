@@ -182,7 +182,6 @@ def test_interrupted_cli_build_leaves_the_old_site(
     assert _leftovers(site.parent, site) == []
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main does not catch KeyboardInterrupt (owner: cli)")
 def test_interrupted_cli_build_says_so_without_traceback(
         changed_site: tuple[Path, Path, dict[str, bytes]]) -> None:
     content, site, _ = changed_site

@@ -40,6 +40,8 @@ CASES = [
      "referater/2025-05-14.md:16:1: ukjent oppfølgingspunkt «2025-9»."),
     ("link-to-draft", REFERAT, "(2016-01-12.md)", "(utkast.md)",
      "referater/2025-05-14.md:12:49: lenken «utkast.md» peker til et utkast"),
+    ("unclosed-status", REFERAT, "følger opp.\n:::", "følger opp.",
+     "referater/2025-05-14.md:16:1: status-blokken er ikke lukket"),
     ("tab-indent", REFERAT, "kilde:\n  tittel", "kilde:\n\ttittel",
      "referater/2025-05-14.md:8:1: YAML-feil: tabulatortegn kan ikke brukes i YAML."),
     ("no-front-matter", REFERAT, "---\ntittel", "tittel",
@@ -77,6 +79,18 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
     problems = [line for line in result.err.splitlines() if line.startswith("gyldig/")]
     assert len(problems) == 3, result.err
     assert "3 feil funnet" in result.err
+
+
+def test_unreadable_document_does_not_cascade_into_link_errors(tmp_path: Path) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    target = content / "referater/2016-01-12.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("motetype: møte",
+                                                                 "motetype: [møte"), "utf-8")
+    result = run_cli("check", "--content", content, cwd=tmp_path)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith("gyldig/")]
+    assert len(problems) == 1 and problems[0].startswith("gyldig/referater/2016-01-12.md:"), \
+        result.err
 
 
 def test_valid_content_passes(valid_content: Path) -> None:
