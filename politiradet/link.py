@@ -257,7 +257,7 @@ def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[st
         by_year[doc.year].append(doc)
         for topic in doc.topics:
             by_topic[topic].append(doc)
-        for area in _with_ancestors(doc.areas, content):
+        for area in content.with_ancestors(doc.areas):
             by_area[area].append(doc)
     history, reported = _histories(published, bodies)
     return Archive(
@@ -280,19 +280,6 @@ def _area_children(content: Content) -> dict[str, tuple[str, ...]]:
         for parent in area.parents:
             children[parent].append(area.slug)
     return {parent: tuple(kids) for parent, kids in children.items()}
-
-
-def _with_ancestors(slugs: tuple[str, ...], content: Content) -> list[str]:
-    """The areas and every area above them, each once, in a stable order."""
-    result: list[str] = []
-    queue = list(slugs)
-    while queue:
-        slug = queue.pop(0)
-        if slug in result or slug not in content.areas:
-            continue
-        result.append(slug)
-        queue += content.areas[slug].parents
-    return result
 
 
 def _histories(published: tuple[Document, ...], bodies: Mapping[str, Body]

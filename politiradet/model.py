@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -103,3 +103,19 @@ class Content:
 
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}
+
+    def with_ancestors(self, slugs: Iterable[str]) -> tuple[str, ...]:
+        """The areas and every area above them, each once, nearest first.
+
+        A document about Furuset then also belongs to Bydel Alna, Enhet øst and Oslo
+        politidistrikt. Unknown slugs are skipped.
+        """
+        found: list[str] = []
+        queue = list(slugs)
+        while queue:
+            slug = queue.pop(0)
+            if slug in found or slug not in self.areas:
+                continue
+            found.append(slug)
+            queue += self.areas[slug].parents
+        return tuple(found)

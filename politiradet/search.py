@@ -96,20 +96,8 @@ def document_record(archive: Archive, doc: Document) -> Record:
 
 
 def area_names(slugs: Iterable[str], content: Content) -> tuple[str, ...]:
-    """Names of the areas and of every area above them, each once, nearest first.
-
-    A document about Furuset is then also found under Bydel Alna, Enhet øst and Oslo
-    politidistrikt.
-    """
-    found: list[str] = []
-    queue = list(slugs)
-    while queue:
-        slug = queue.pop(0)
-        if slug in found or slug not in content.areas:
-            continue
-        found.append(slug)
-        queue += content.areas[slug].parents
-    return tuple(content.areas[slug].name for slug in found)
+    """Names of the areas and every area above them, so a parent area finds its children."""
+    return tuple(content.areas[slug].name for slug in content.with_ancestors(slugs))
 
 
 def record_html(record: Record) -> str:
