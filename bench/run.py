@@ -5,8 +5,11 @@
     python bench/run.py --profile            # also profile one cold build with pyinstrument
 
 Every figure is a whole process (interpreter start-up included), the median of the runs.
-Peak memory is the largest proportional set size (PSS) of the whole process tree, sampled,
-so worker processes count. Absolute times on shared machines are noise: read the ratios.
+Peak memory is the largest resident set size (RSS) summed over the process tree, sampled
+every 50 ms, so worker processes count; pages that forked workers share with the main
+process are counted in each, so it is an upper bound. (PSS would be exact, but reading it
+walks the page tables and slowed a 6 GB build several-fold.) Absolute times on shared
+machines are noise: read the ratios.
 Results also go to bench/out/results.json and bench/out/results.md.
 """
 
@@ -89,14 +92,13 @@ def _tree(pid: int) -> list[int]:
 
 
 def _memory_kb(pid: int) -> int:
-    """PSS of one process (shared pages split between sharers), RSS where PSS is unavailable."""
-    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
-        try:
-            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-                if line.startswith(key):
-                    return int(line.split()[1])
-        except (OSError, ValueError):
-            continue
+    """Resident set size of one process (cheap to read, unlike PSS, which walks page tables)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
     return 0
 
 
@@ -108,7 +110,7 @@ class _MemorySampler(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             self.peak_kb = max(self.peak_kb, sum(_memory_kb(p) for p in _tree(self.pid)))
-            self.done.wait(0.02)
+            self.done.wait(0.05)
 
 
 def measure(command: Sequence[str | Path], env: dict[str, str] | None = None) -> Sample:
