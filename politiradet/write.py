@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2
 
@@ -20,18 +22,42 @@ def publish(files: Mapping[str, bytes], out: Path) -> None:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
+    with _exclusive(out.parent):
+        _remove_stale(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
+        try:
+            _write_all(files, staging)
+            _swap(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One publish at a time into *folder*, so leftovers found inside are from dead builds."""
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        _write_all(files, staging)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove half-written folders of builds that were killed before they could clean up."""
+    for pattern in (f".{out.name}.ny-*", f".{out.name}.gammel-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _write_all(files: Mapping[str, bytes], root: Path) -> None:
     created: set[Path] = set()
     for relative, content in files.items():
+        parts = PurePosixPath(relative)
+        if parts.is_absolute() or ".." in parts.parts or not parts.parts:
+            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
         target = root / relative
         if target.parent not in created:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -104,6 +104,18 @@ def test_killed_build_leaves_the_old_site(out: Path) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     assert _tree(out) == OLD
+    assert _leftovers(out.parent, out), "the killed build left its staging folder"
+    write.publish(NEW, out)
+    assert _tree(out) == NEW
+    assert _leftovers(out.parent, out) == [], "the next publish removes the dead build's folder"
+
+
+@pytest.mark.parametrize("path", ["../utenfor.html", "/etc/passwd", "a/../../b.html"])
+def test_output_paths_outside_the_site_are_refused(out: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="utenfor nettstedet"):
+        write.publish({path: b"x"}, out)
+    assert _tree(out) == OLD
+    assert not (out.parent / "utenfor.html").exists()
 
 
 def test_readers_never_see_a_missing_or_mixed_site(out: Path) -> None:
