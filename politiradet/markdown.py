@@ -97,6 +97,22 @@ class RenderContext:
 HEADING_LEVELS = range(2, 5)
 """Headings that get an id for links and the table of contents."""
 
+TEMPLATE_IDS = frozenset({
+    "adopted-heading", "apne-heading", "ar-heading", "backlinks-heading", "dokument-tittel",
+    "dokumenter-heading", "forkortelser-heading", "header-sok", "hovedinnhold", "kilde-heading",
+    "omrade-heading", "punkter-heading", "related-heading", "reported-heading",
+    "signatarer-heading", "siste-heading", "sok", "sok-filterboks", "sok-filtre", "sok-flere",
+    "sok-hjelp", "sok-q", "sok-skjema", "sok-sortering", "sok-status", "sok-treff",
+    "status-heading", "tema-heading", "toc-heading", "underomrader-heading", "vedlegg-heading",
+    "vedtatt-heading"})
+"""Ids the page templates use; a heading never takes one (tests keep this list complete)."""
+_GENERATED_ID = re.compile(r"^(status-\d+-\d+|fn(ref)?\d+(:\d+)?)$")
+"""Ids of status blocks and footnotes, also kept free for them."""
+
+
+def _reserved(slug: str) -> bool:
+    return slug in TEMPLATE_IDS or bool(_GENERATED_ID.match(slug))
+
 
 def _heading_ids_rule(state: StateCore) -> None:
     """Give headings unique ids: «Status», «Status» -> ``status``, ``status-1``.
@@ -112,7 +128,7 @@ def _heading_ids_rule(state: StateCore) -> None:
                         if child.type in ("text", "code_inline"))
         base = suggest_slug(title)
         slug, number = base, counters.get(base, 0)
-        while slug in taken:
+        while slug in taken or _reserved(slug):
             number += 1
             slug = f"{base}-{number}"
         counters[base] = number
