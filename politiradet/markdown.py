@@ -81,6 +81,8 @@ class Body:
     headings: tuple[Heading, ...]
     text: str
     """Plain text of the body, for search and open data."""
+    abbreviations: frozenset[str] = frozenset()
+    """Registered abbreviations the body uses (each marked with ``<abbr>`` at first use)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +263,7 @@ def parse(doc: Document, abbreviations: Sequence[Abbreviation] = ()) -> Body:
         statuses=tuple(_statuses(tokens, doc.body_line)),
         headings=tuple(_headings(tokens)),
         text=plain_text(tokens),
+        abbreviations=frozenset(env.get("abbreviations_used", ())),
     )
 
 

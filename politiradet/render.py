@@ -180,9 +180,8 @@ class Renderer:
 
     def abbreviations_in(self, doc: Document) -> list[Abbreviation]:
         """Registered abbreviations used in the document, for its glossary."""
-        text = self.archive.bodies[doc.path].text
-        return [a for a in self.archive.content.abbreviations
-                if re.search(rf"(?<![\wÆØÅæøå/-]){re.escape(a.short)}(?![\wÆØÅæøå])", text)]
+        used = self.archive.bodies[doc.path].abbreviations
+        return [a for a in self.archive.content.abbreviations if a.short in used]
 
     def attachments(self, doc: Document) -> list[tuple[str, str | None]]:
         """(title, URL) of each attachment; the URL is None when it has no link."""
