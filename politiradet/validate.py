@@ -15,16 +15,13 @@ from jsonschema.exceptions import ValidationError
 from .errors import Problem, did_you_mean, quoted_list
 from .frontmatter import Parsed
 from .load import RawContent, RawDocument, RawRegistry, suggest_slug
-from .model import Abbreviation, Area, Content, Document, Kind, Topic
+from .model import REGISTRIES, Abbreviation, Area, Content, Document, Kind, Topic
+from .schema_tree import DOCUMENT_SCHEMAS
 
 SCHEMA_FOR: dict[str, str] = {
-    "referat": "referat.schema.json",
-    "avtale": "avtale.schema.json",
-    "oppfolgingspunkt": "oppfolgingspunkt.schema.json",
-    "temaer": "temaer.schema.json",
-    "omrader": "omrader.schema.json",
-    "forkortelser": "forkortelser.schema.json",
-}
+    **{str(kind): file for kind, file in DOCUMENT_SCHEMAS.items()},
+    **{name: f"{name}.schema.json" for name in REGISTRIES}}
+"""Document kind or registry name -> the schema file that validates it."""
 
 _TYPE_NAMES = {
     "string": "tekst", "integer": "et heltall", "number": "et tall", "boolean": "true eller false",
