@@ -45,11 +45,6 @@ def norwegian_date(value: dt.date, fmt: str = "long") -> str:
     return str(format_date(value, patterns.get(fmt, fmt), locale="nb"))
 
 
-def normalise_base_url(base_url: str) -> str:
-    """«/sub/path», «sub/path/» and «https://host/sub/path» all become «/sub/path/»."""
-    return SiteAddress.parse(base_url).path
-
-
 def json_for_script(data: Any) -> Markup:
     """JSON safe inside ``<script type="application/ld+json">``: no «</script>» or «<!--»."""
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from politiradet.address import DEFAULT_ORIGIN, SiteAddress
-from politiradet.render import json_for_script, normalise_base_url, norwegian_date
+from politiradet.render import json_for_script, norwegian_date
 
 
 @pytest.mark.parametrize(("fmt", "expected"), [
@@ -21,7 +21,7 @@ def test_dates_are_norwegian(fmt: str, expected: str) -> None:
     ("", "/"), ("/", "/"), ("sub/path", "/sub/path/"), ("/sub/path/", "/sub/path/"),
     ("https://example.org/politiradet", "/politiradet/"), ("https://example.org", "/")])
 def test_base_url_becomes_a_path_with_slashes(given: str, path: str) -> None:
-    assert normalise_base_url(given) == path
+    assert SiteAddress.parse(given).path == path
 
 
 def test_absolute_base_url_gives_origin_for_machine_outputs() -> None:
