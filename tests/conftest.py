@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,18 @@ def copy_fixture(name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(FIXTURES / name, target)
     return target
+
+
+def build_fixture(root: Path, base_url: str = "/", extra: Mapping[str, str] | None = None
+                  ) -> tuple[Path, Result]:
+    """Copy the valid fixture to *root*/innhold, add the *extra* files (path -> text) and
+    build it to *root*/site with the real CLI; return the site folder and the run."""
+    content = root / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    for name, text in (extra or {}).items():
+        (content / name).write_text(text, encoding="utf-8")
+    out = root / "site"
+    return out, run_cli("build", "--content", content, "--out", out, "--base-url", base_url)
 
 
 @pytest.fixture

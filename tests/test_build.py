@@ -7,19 +7,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import run_cli
+from conftest import build_fixture, run_cli
 
 BASE = "/some/sub/path/"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import copy_fixture
-
-    root = tmp_path_factory.mktemp("bygg")
-    content = copy_fixture("gyldig", root)
-    out = root / "site"
-    result = run_cli("build", "--content", content, "--out", out, "--base-url", BASE, cwd=root)
+    out, result = build_fixture(tmp_path_factory.mktemp("bygg"), BASE)
     assert result.code == 0, result.err
     return out
 

@@ -9,14 +9,13 @@ and the search page asked in Chromium.
 from __future__ import annotations
 
 import gzip
-import shutil
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, Served, run_cli, serve_folder
+from conftest import Served, build_fixture, serve_folder
 
 BASE = "/sub/path/"
 MARKER = b"qwerty"
@@ -83,13 +82,7 @@ DRAFT_ADDRESSES = [b"utkast-qwerty", b"2031-1", b"qwerty-avtale", b"ar/2031", b"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("utkast")
-    content = root / "innhold"
-    shutil.copytree(FIXTURES / "gyldig", content)
-    for name, text in DRAFTS.items():
-        (content / name).write_text(text, encoding="utf-8")
-    out = root / "site"
-    result = run_cli("build", "--content", content, "--out", out, "--base-url", BASE)
+    out, result = build_fixture(tmp_path_factory.mktemp("utkast"), BASE, DRAFTS)
     assert result.code == 0, result.err
     assert "(4 utkast ikke publisert)" in result.out
     return out

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, Served, run_cli, serve_folder
+from conftest import Served, build_fixture, serve_folder
 
 from politiradet.model import Area, Content
 from politiradet.search import area_names
@@ -57,13 +56,7 @@ Rådet drøftet et nytt møte om trygghet i sentrum.
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site: the valid fixture plus two more referater."""
-    root = tmp_path_factory.mktemp("sok")
-    content = root / "innhold"
-    shutil.copytree(FIXTURES / "gyldig", content)
-    for name, text in EXTRA_DOCUMENTS.items():
-        (content / name).write_text(text, encoding="utf-8")
-    out = root / "site"
-    result = run_cli("build", "--content", content, "--out", out, "--base-url", BASE)
+    out, result = build_fixture(tmp_path_factory.mktemp("sok"), BASE, EXTRA_DOCUMENTS)
     assert result.code == 0, result.err
     return out
 
