@@ -44,9 +44,9 @@ def outputs(archive: Archive, address: SiteAddress,
 
 # --- Atom --------------------------------------------------------------------------------------
 
-def _entry_id(address: SiteAddress, doc: Document) -> str:
-    """A stable id that survives a move of the site: derived from the document's path."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{doc.url}").urn
+def _stable_id(site_path: str) -> str:
+    """An Atom id that survives a move of the site: derived from the site-relative path."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{site_path}").urn
 
 
 def _timestamp(day: dt.date) -> dt.datetime:
@@ -66,7 +66,7 @@ def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
     """An Atom 1.0 feed (RFC 4287) of *documents*, newest first."""
     docs = list(documents)
     feed = FeedGenerator()
-    feed.id(uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{self_path}").urn)
+    feed.id(_stable_id(self_path))
     feed.title(title)
     feed.author({"name": SITE_NAME})
     feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
@@ -84,7 +84,7 @@ def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
 def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
                address: SiteAddress) -> None:
     entry = feed.add_entry()
-    entry.id(_entry_id(address, doc))
+    entry.id(_stable_id(doc.url))
     entry.title(doc.title)
     entry.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
     entry.published(_timestamp(doc.date))
