@@ -42,6 +42,8 @@ def _serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     _content_option(serve_cmd)
     serve_cmd.add_argument("--port", type=int, default=8000,
                            help="porten på 127.0.0.1 (standard: 8000; 0 velger en ledig port)")
+    serve_cmd.add_argument("--utkast", action="store_true",
+                           help="vis også utkastene, merket som utkast (bare i forhåndsvisningen)")
 
 
 def _new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(paths, args.format)
         if args.command == "serve":
-            return _serve(paths, args.port)
+            return _serve(paths, args.port, args.utkast)
         if args.command == "new":
             return _new(paths, args.type, args.id)
         return _build(paths, args.base_url)
@@ -109,12 +111,12 @@ def _build(paths: Paths, base_url: str) -> int:
     return EXIT_OK
 
 
-def _serve(paths: Paths, port: int) -> int:
+def _serve(paths: Paths, port: int, drafts: bool) -> int:
     from .serve import serve  # watchdog and the HTTP server are only needed here
 
     if not 0 <= port <= 65535:
         raise UsageError(f"porten må være et tall fra 0 til 65535, ikke {port}.")
-    serve(paths, port)
+    serve(paths, port, drafts)
     return EXIT_OK
 
 

@@ -2,7 +2,8 @@
 
 Checks that topics, areas, follow-up points and internal links resolve, then indexes the
 published documents by topic, area (with sub-areas), year, follow-up history and backlinks.
-Drafts are checked like everything else but never enter the graph.
+Drafts are checked like everything else but never enter the graph, except in the preview
+(``serve --utkast``), which asks for them with ``include_drafts``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Archive:
 
     content: Content
     documents: tuple[Document, ...]
-    """Published documents (no drafts), newest first."""
+    """Published documents (no drafts, except in the draft preview), newest first."""
     bodies: Mapping[str, Body]
     by_topic: Mapping[str, tuple[Document, ...]]
     by_area: Mapping[str, tuple[Document, ...]]
@@ -93,8 +94,11 @@ def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
     return Target(joined, parsed.fragment), None
 
 
-def link(validated: Validated) -> tuple[Archive, list[Problem]]:
-    """Check every reference and build the archive graph from the published documents."""
+def link(validated: Validated, include_drafts: bool = False) -> tuple[Archive, list[Problem]]:
+    """Check every reference and build the archive graph from the published documents.
+
+    With *include_drafts* (the preview only) drafts enter the graph too, as if published.
+    """
     content = validated.content
     checked = (*content.documents, *validated.unvalidated)
     bodies, problems = _parse_bodies(checked, content)
@@ -103,7 +107,7 @@ def link(validated: Validated) -> tuple[Archive, list[Problem]]:
     targets: dict[tuple[str, str], Target] = {}
     problems += _check_links(checked, validated, bodies, targets)
     problems += _check_statuses(checked, validated, bodies)
-    published = tuple(sorted((d for d in content.documents if not d.draft),
+    published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
                              key=lambda d: (d.date, d.path), reverse=True))
     archive = _graph(content, published, bodies, targets)
     return archive, problems

@@ -67,8 +67,12 @@ class Report:
     """True when the output was already up to date and nothing was rebuilt."""
 
 
-def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[Problem]]:
-    """Load, validate and link the content; return the archive and every problem found."""
+def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False
+          ) -> tuple[Archive, list[Problem]]:
+    """Load, validate and link the content; return the archive and every problem found.
+
+    *include_drafts* puts drafts into the archive as if published: for the preview only.
+    """
     timings = timings or Timings()
     with timings.stage("load"):
         raw, problems = load_content(paths.content)
@@ -77,14 +81,17 @@ def check(paths: Paths, timings: Timings | None = None) -> tuple[Archive, list[P
         validated, found = validate(raw, schemas)
         problems += found
     with timings.stage("link"):
-        archive, found = link(validated)
+        archive, found = link(validated, include_drafts)
         problems += found
     return archive, problems
 
 
 def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
-          use_cache: bool = True) -> Report:
+          use_cache: bool = True, drafts: bool = False) -> Report:
     """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`.
+
+    *drafts* builds the draft preview (``serve --utkast``): drafts become pages marked as
+    drafts. Never for a site that is published.
 
     When nothing the site is made from has changed since the last build into ``paths.out``
     and the published files are untouched, the build stops after hashing the inputs
@@ -94,13 +101,13 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     step = _stepper(progress)
     cache = BuildCache(paths.out) if use_cache else None
     with timings.stage("load"):
-        key = cache.key(_inputs(paths), base_url) if cache else ""
+        key = cache.key(_inputs(paths), base_url + ("\0utkast" if drafts else "")) if cache else ""
         unchanged = cache.hit(key) if cache else None
     if unchanged is not None:
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
     step("check")
-    archive, problems = check(paths, timings)
+    archive, problems = check(paths, timings, include_drafts=drafts)
     if problems:
         raise ContentError(problems)
     step("render")
@@ -114,7 +121,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         publish(files, paths.out)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
-                      drafts=sum(1 for doc in documents if doc.draft),
+                      drafts=sum(1 for doc in documents if doc.draft and not drafts),
                       files=len(files),
                       pages=sum(1 for name in files if name.endswith(".html")))
     if cache:

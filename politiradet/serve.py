@@ -3,7 +3,8 @@
 ``python build.py serve`` builds the site with base URL ``/``, serves it on 127.0.0.1 only, and
 watches the content, the templates and the schemas. Each burst of saves leads to one rebuild;
 a good rebuild makes the open page reload, a bad one keeps the last good site online and shows
-the problems in the page and in the terminal until they are fixed.
+the problems in the page and in the terminal until they are fixed. With ``--utkast`` drafts are
+built too, each page marked as a draft; this preview folder is never published.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
 class Rebuilder:
     """Runs the pipeline into the preview folder and records the outcome for the browser."""
 
-    def __init__(self, paths: Paths, state: livereload.BuildState) -> None:
-        self.paths, self.state = paths, state
+    def __init__(self, paths: Paths, state: livereload.BuildState, drafts: bool = False) -> None:
+        self.paths, self.state, self.drafts = paths, state, drafts
 
     def relevant(self, path: Path) -> bool:
         """Whether a changed path can affect the site (content files the loader reads, all else)."""
@@ -82,7 +83,7 @@ class Rebuilder:
         start = time.perf_counter()
         try:
             with progress_line() as progress:
-                report = build(self.paths, "/", progress)
+                report = build(self.paths, "/", progress, drafts=self.drafts)
         except ContentError as exc:
             self._failed(exc.problems)
         except Exception as exc:  # a broken template must not stop the server
@@ -128,12 +129,15 @@ def unexpected_problem(exc: Exception, templates: Path) -> Problem:
                    f"byggingen stoppet: {type(exc).__name__}: {exc}")
 
 
-def serve(paths: Paths, port: int) -> None:
-    """Preview the site at http://127.0.0.1:PORT/ until interrupted (Ctrl+C or SIGTERM)."""
+def serve(paths: Paths, port: int, drafts: bool = False) -> None:
+    """Preview the site at http://127.0.0.1:PORT/ until interrupted (Ctrl+C or SIGTERM).
+
+    *drafts* shows drafts as they will look, each page marked as a draft.
+    """
     signal.signal(signal.SIGTERM, _interrupt)  # so the temporary folder is always removed
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
         state = livereload.BuildState()
-        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state)
+        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state, drafts)
         server = _server(port, rebuilder.paths.out, state)
         rebuilder.build()
         debouncer = Debouncer(rebuilder.rebuild)
