@@ -7,13 +7,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import scaffold
+from . import norsk, scaffold
 from .errors import ContentError, Problem, UsageError
 from .load import display, load_schemas
 from .pipeline import Paths, Report, build, check
 from .progress import progress_line
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+CHECK_ADVICE = "Rett feilene og kontroller på nytt."
+BUILD_ADVICE = "Ingenting ble publisert; forrige versjon av nettstedet er urørt."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        _print_problems(exc.problems, "text")
+        _print_problems(exc.problems, "text", BUILD_ADVICE)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("\nAvbrutt. Ingenting ble publisert; forrige versjon av nettstedet er urørt.",
@@ -97,10 +99,10 @@ def _paths(args: argparse.Namespace) -> Paths:
 def _check(paths: Paths, fmt: str) -> int:
     archive, problems = check(paths)
     if problems:
-        _print_problems(sorted(set(problems)), fmt)
+        _print_problems(sorted(set(problems)), fmt, CHECK_ADVICE)
         return EXIT_INVALID
     count = len(archive.content.documents)
-    print(f"Innholdet er i orden: {count} dokumenter kontrollert.")
+    print(f"Innholdet er i orden: {norsk.count(count, 'dokument', 'dokumenter')} kontrollert.")
     return EXIT_OK
 
 
@@ -127,17 +129,19 @@ def _new(paths: Paths, kind: str, slug: str) -> int:
     return EXIT_OK
 
 
-def _print_problems(problems: Sequence[Problem], fmt: str) -> None:
+def _print_problems(problems: Sequence[Problem], fmt: str, advice: str) -> None:
     for problem in problems:
         print(problem.github() if fmt == "github" else str(problem), file=sys.stderr)
-    print(f"\n{len(problems)} feil funnet. Ingenting ble publisert.", file=sys.stderr)
+    print(f"\n{len(problems)} feil funnet. {advice}", file=sys.stderr)
 
 
 def _print_report(report: Report, paths: Paths) -> None:
     stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.timings.stages.items())
     drafts = f" ({report.drafts} utkast ikke publisert)" if report.drafts else ""
-    print(f"Bygget {report.documents} dokumenter{drafts} til {report.pages} sider "
-          f"({report.files} filer) i {paths.out}/ på {report.timings.total:.2f} s [{stages}].")
+    print(f"Bygget {norsk.count(report.documents, 'dokument', 'dokumenter')}{drafts} til "
+          f"{norsk.count(report.pages, 'side', 'sider')} "
+          f"({norsk.count(report.files, 'fil', 'filer')}) i {paths.out}/ på "
+          f"{report.timings.total:.2f} s [{stages}].")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 import icalendar
 from feedgen.feed import FeedGenerator
 
+from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
 from .markdown import plain_text
@@ -23,8 +24,6 @@ from .model import Document
 
 SITE_NAME = "Politirådet i Oslo"
 SUMMARY_LENGTH = 300
-OSLO = dt.timezone(dt.timedelta(hours=1))
-"""Document dates are days; they are published as midnight, Norwegian standard time."""
 
 
 def outputs(archive: Archive, address: SiteAddress,
@@ -50,7 +49,8 @@ def _stable_id(site_path: str) -> str:
 
 
 def _timestamp(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), OSLO)
+    """Document dates are days; they are published as midnight in Oslo (summer time too)."""
+    return norsk.midnight(day)
 
 
 def summary(archive: Archive, doc: Document) -> str:

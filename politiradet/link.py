@@ -8,6 +8,7 @@ Drafts are checked like everything else but never enter the graph, except in the
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import posixpath
 import urllib.parse
@@ -211,12 +212,20 @@ def _target_problem(doc: Document, target: Target, by_path: Mapping[str, Documen
         return None
     found = by_path.get(target.path)
     if found is None:
-        suggestion = did_you_mean(target.path, by_path)
-        return f"peker til et dokument som ikke finnes ({target.path}).{suggestion}"
+        return (f"peker til et dokument som ikke finnes ({target.path})."
+                f"{_suggest_link(doc.path, target.path, by_path)}")
     if found.draft and not doc.draft:
         return (f"peker til et utkast ({target.path}), som ikke publiseres. Fjern lenken "
                 f"eller publiser dokumentet.")
     return None
+
+
+def _suggest_link(doc_path: str, wanted: str, by_path: Mapping[str, Document]) -> str:
+    """' Mente du «x»?' with the nearest existing file, written as a link from *doc_path*."""
+    matches = difflib.get_close_matches(wanted, list(by_path), n=1, cutoff=0.6)
+    if not matches:
+        return ""
+    return f" Mente du «{posixpath.relpath(matches[0], posixpath.dirname(doc_path) or '.')}»?"
 
 
 def _check_statuses(checked: tuple[Document, ...], validated: Validated,

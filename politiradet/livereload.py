@@ -140,7 +140,7 @@ RELOAD_JS = """\
     var list = document.createElement("ol");
     problems.forEach(function (problem) { list.append(problemItem(problem)); });
     box.append(heading, help, list);
-    document.body.append(box);
+    document.body.prepend(box);
   }
 
   var source = new EventSource("@EVENTS@");
@@ -154,9 +154,10 @@ RELOAD_JS = """\
 """.replace("@STYLE@", STYLE_PATH).replace("@EVENTS@", EVENTS_PATH)
 
 OVERLAY_CSS = """\
-/* Forhåndsvisning: feilmeldinger fra byggingen. Ikke en del av nettstedet. */
+/* Forhåndsvisning: feilmeldinger fra byggingen. Ikke en del av nettstedet.
+   Står øverst i siden og skyver sidehodet ned, i stedet for å dekke det. */
 #politiradet-byggfeil {
-  position: fixed; inset: 0 0 auto 0; z-index: 2147483647;
+  position: static;
   max-height: 70vh; overflow: auto; box-sizing: border-box;
   margin: 0; padding: 1rem 1.5rem; border-bottom: 4px solid #a4000f;
   background: #fff4f4; color: #1a1a1a; font: 1rem/1.5 system-ui, sans-serif;

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup
 
-from . import feeds
+from . import feeds, norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
@@ -41,8 +40,7 @@ class Page:
 
 def norwegian_date(value: dt.date, fmt: str = "long") -> str:
     """«14. mai 2025» (long), «14.05.2025» (short) or «mai 2025» (month)."""
-    patterns = {"long": "d. MMMM y", "short": "dd.MM.y", "month": "MMMM y"}
-    return str(format_date(value, patterns.get(fmt, fmt), locale="nb"))
+    return norsk.date(value, fmt)
 
 
 def json_for_script(data: Any) -> Markup:
@@ -78,6 +76,7 @@ class Renderer:
             kind_label=KIND_LABEL, document_label=document_label, site_name=SITE_NAME,
             topics=archive.content.topics, areas=archive.content.areas, status_of=self.status_of)
         self.env.filters["dato"] = norwegian_date
+        self.env.filters["antall"] = norsk.count
         self.env.filters["todate"] = dt.date.fromisoformat
 
     def url(self, path: str = "") -> str:

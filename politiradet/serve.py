@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from . import livereload
+from . import livereload, norsk
 from .errors import ContentError, Problem, UsageError
 from .load import display
 from .pipeline import Paths, Report, build
@@ -96,7 +96,8 @@ class Rebuilder:
         self.state.succeeded()
         fixed = "Feilene er rettet. " if before.problems else ""
         reload = " Åpne sider lastes på nytt." if before.version else ""
-        _say(f"{fixed}Bygget {report.pages} sider på {seconds:.2f} s.{reload}")
+        pages = norsk.count(report.pages, "side", "sider")
+        _say(f"{fixed}Bygget {pages} på {seconds:.2f} s.{reload}")
 
     def _failed(self, problems: Sequence[Problem]) -> None:
         self.state.failed(problems)

@@ -32,12 +32,20 @@ CASES = [
      "referater/2025-05-14.md:5:1: nøkkelen «dato» står to ganger (første gang på linje 3)."),
     ("broken-link", REFERAT, "(2016-01-12.md)", "(2016-01-13.md)",
      "referater/2025-05-14.md:12:49: lenken «2016-01-13.md» peker til et dokument som ikke "
-     "finnes (referater/2016-01-13.md). Mente du «referater/2016-01-12.md»?"),
+     "finnes (referater/2016-01-13.md). Mente du «2016-01-12.md»?"),
     ("escaping-link", REFERAT, "(2016-01-12.md)", "(../../../etc/passwd.md)",
      "referater/2025-05-14.md:12:49: ugyldig lenke «../../../etc/passwd.md»: lenken peker ut "
      "av innholdsmappen."),
     ("unknown-point", REFERAT, "::: status 2025-1", "::: status 2025-9",
      "referater/2025-05-14.md:16:1: ukjent oppfølgingspunkt «2025-9»."),
+    ("link-written-from-the-root", REFERAT, "(2016-01-12.md)", "(referater/2016-01-12.md)",
+     "referater/2025-05-14.md:12:49: lenken «referater/2016-01-12.md» peker til et dokument som "
+     "ikke finnes (referater/referater/2016-01-12.md). Mente du «2016-01-12.md»?"),
+    ("link-missing-folder-step", REFERAT, "(../oppfolgingspunkter/2025-1.md)",
+     "(oppfolgingspunkter/2025-1.md)",
+     "referater/2025-05-14.md:12:77: lenken «oppfolgingspunkter/2025-1.md» peker til et dokument "
+     "som ikke finnes (referater/oppfolgingspunkter/2025-1.md). "
+     "Mente du «../oppfolgingspunkter/2025-1.md»?"),
     ("link-to-draft", REFERAT, "(2016-01-12.md)", "(utkast.md)",
      "referater/2025-05-14.md:12:49: lenken «utkast.md» peker til et utkast"),
     ("unclosed-status", REFERAT, "følger opp.\n:::", "følger opp.",
@@ -65,6 +73,7 @@ def test_check_reports_problem_with_location_and_hint(tmp_path: Path, name: str,
     assert result.code == 1, result.err
     assert f"gyldig/{expected}" in result.err, result.err
     assert "Traceback" not in result.err
+    assert "Ingenting ble publisert" not in result.err, "check publiserer aldri"
 
 
 def test_all_problems_reported_at_once(tmp_path: Path) -> None:

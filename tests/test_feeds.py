@@ -77,6 +77,15 @@ def test_main_feed_lists_every_published_document_newest_first(site: Path) -> No
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "nb"
 
 
+def test_atom_times_follow_oslo_summer_time(site: Path) -> None:
+    """14 May is summer time in Oslo (+02:00); 12 January is not (+01:00)."""
+    feed = etree.parse(str(site / "feed.xml")).getroot()
+    published = {entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}published")
+                 for entry in feed.findall(f"{ATOM}entry")}
+    assert published["Referat fra møte 14. mai 2025"] == "2025-05-14T00:00:00+02:00"
+    assert published["Referat fra møte 12. januar 2016"] == "2016-01-12T00:00:00+01:00"
+
+
 @pytest.mark.parametrize("topic", TOPICS)
 def test_each_topic_has_its_own_valid_feed(site: Path, topic: str) -> None:
     feed = _check_atom(site, f"temaer/{topic}/feed.xml")

@@ -171,7 +171,7 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "content/oppfolgingspunkter/2025-9.md først."),
     ("broken-link", DOC, _good("(2016-01-12.md)", "(2016-01-13.md)"),
      "referater/ny.md:10:22: lenken «2016-01-13.md» peker til et dokument som ikke finnes "
-     "(referater/2016-01-13.md). Mente du «referater/2016-01-12.md»?"),
+     "(referater/2016-01-13.md). Mente du «2016-01-12.md»?"),
     ("escaping-link", DOC, _good("(2016-01-12.md)", "(../../../etc/passwd.md)"),
      "referater/ny.md:10:22: ugyldig lenke «../../../etc/passwd.md»: lenken peker ut av "
      "innholdsmappen."),

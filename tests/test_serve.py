@@ -116,7 +116,9 @@ def test_broken_yaml_shows_overlay_server_survives_and_page_recovers(preview: Pr
     overlay.wait_for(timeout=TIMEOUT_MS)
     assert "Nettstedet kunne ikke bygges" in overlay.inner_text()
     assert re.search(r"referater/2025-05-14\.md:\d+:\d+: YAML-feil", overlay.inner_text())
-    assert overlay.evaluate("el => getComputedStyle(el).position") == "fixed"
+    banner, header = overlay.bounding_box(), page.locator(".site-header").bounding_box()
+    assert banner and header and banner["y"] + banner["height"] <= header["y"] + 0.5, \
+        "feilmeldingene skal skyve sidehodet ned, ikke dekke det"
     assert "referater/2025-05-14.md" in preview.stderr() and "YAML-feil" in preview.stderr()
     assert preview.proc.poll() is None
     assert preview.get("referater/2025-05-14/")[0] == 200  # the last good site stays online

@@ -161,3 +161,13 @@ def test_drafts_are_never_published(site: Path) -> None:
     for file in site.rglob("*"):
         if file.is_file() and file.suffix in (".html", ".xml", ".json", ".ics"):
             assert "Zyxwvutkastord" not in file.read_text("utf-8"), file
+
+
+def test_counts_use_norwegian_plural_forms(pages: dict[Path, BeautifulSoup], site: Path) -> None:
+    """«1 dokument», never «1 dokumenter»: every count goes through Babel's plural rule."""
+    import re
+    for path, soup in pages.items():
+        text = " ".join(soup.get_text(" ").split())
+        assert not re.search(r"(?<![\d\xa0])1 (dokumenter|sider|filer|punkter)\b", text), path
+    years = " ".join(pages[site / "ar/index.html"].get_text(" ").split())
+    assert "2016 (1 dokument)" in years and "2025 (2 dokumenter)" in years, years
