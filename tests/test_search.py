@@ -50,7 +50,28 @@ kilde:
 ---
 Rådet drøftet et nytt møte om trygghet i sentrum.
 """,
+    "referater/2023-06-01.md": """\
+---
+tittel: Referat fra møte 1. juni 2023
+dato: 2023-06-01
+motetype: seminar
+temaer: [salto]
+omrader: []
+kilde:
+  tittel: Referat Politirådet i Oslo 01.06.2023
+---
+Kiosken selger pølser < 5 > 3 og «brus & is», skrevet &lt;b&gt;fet&lt;/b&gt;.
+Skjemaet <img src=x onerror="window.hacked=1"> og <script>window.hacked=2</script>.
+
+Deretter fulgte en lang orientering om arbeidet i bydelene, om samarbeidet mellom etatene,
+om tiltakene for ungdom om sommeren og om hvordan rådet skal følge opp det som ble sagt i
+møtet, før saken om vaktordningen ble lagt fram av Qwertyvakten.
+""",
 }
+
+HOSTILE_EXCERPT = (  # as the document page shows them (Markdown reads &lt; as <)
+    "pølser < 5 > 3", "«brus & is»", "skrevet <b>fet</b>.",
+    '<img src=x onerror="window.hacked=1">', "<script>window.hacked=2</script>")
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +102,7 @@ def fragments(site: Path) -> dict[str, dict[str, Any]]:
 def test_index_holds_documents_points_topics_and_areas_and_nothing_else(site: Path) -> None:
     assert set(fragments(site)) == {
         "/referater/2025-05-14/", "/referater/2024-09-10/", "/referater/2024-03-01/",
+        "/referater/2023-06-01/",
         "/referater/2016-01-12/", "/avtaler/avtale-2023/", "/oppfolgingspunkter/2025-1/",
         "/temaer/salto/", "/temaer/beredskap/",
         "/omrader/oslo-politidistrikt/", "/omrader/enhet-ost/", "/omrader/alna/",
@@ -176,7 +198,7 @@ def test_a_drafts_unique_word_finds_nothing(page: Any, served: Served) -> None:
 def test_a_topic_filter_narrows_results_by_keyboard_and_is_kept_in_the_url(
         page: Any, served: Served) -> None:
     everything = search(page, served, "q=m%C3%B8te")
-    assert len(everything) == 4
+    assert len(everything) == 5
     assert page.get_by_label("Beredskap (2)").count() == 1
     page.get_by_label("Beredskap (2)").focus()
     page.keyboard.press("Space")
@@ -200,7 +222,8 @@ def test_newest_first_sorts_by_date(page: Any, served: Served) -> None:
     page.wait_for_url("**sortering=nyeste")
     page.locator(".search-result a").first.wait_for()
     assert hrefs(page) == [BASE + f"referater/{day}/"
-                           for day in ("2025-05-14", "2024-09-10", "2024-03-01", "2016-01-12")]
+                           for day in ("2025-05-14", "2024-09-10", "2024-03-01", "2023-06-01",
+                                       "2016-01-12")]
     metas = page.locator(".search-result__meta").all_inner_texts()
     assert metas[0] == "Referat, 14. mai 2025"
 
@@ -220,6 +243,39 @@ def test_header_search_leads_to_results_and_typing_updates_the_url(
     assert page.locator(".search-result__excerpt mark").first.inner_text().startswith(
         "Fritidskortet")
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_excerpts_show_text_as_written_with_matches_marked_and_run_nothing(
+        page: Any, served: Served) -> None:
+    assert search(page, served, "q=p%C3%B8lser") == [BASE + "referater/2023-06-01/"]
+    excerpt = page.locator(".search-result__excerpt")
+    text = excerpt.inner_text()
+    for written in HOSTILE_EXCERPT:
+        assert written in text
+    assert excerpt.locator("mark").all_inner_texts() == ["pølser"]
+    assert excerpt.locator("*").count() == 1
+    assert page.evaluate("window.hacked") is None
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_long_text_shows_the_words_around_the_match(page: Any, served: Served) -> None:
+    search(page, served, "q=Qwertyvakten")
+    excerpt = page.locator(".search-result__excerpt").inner_text()
+    assert excerpt.startswith("… ") and "Qwertyvakten" in excerpt
+    assert page.locator(".search-result__excerpt mark").all_inner_texts() == ["Qwertyvakten."]
+    assert "pølser" not in excerpt
+
+
+@pytest.mark.browser
+def test_the_search_button_is_punkt_blue_like_the_header_button(
+        page: Any, served: Served) -> None:
+    search(page, served, "q=SaLTo")
+    style = "(el) => getComputedStyle(el).backgroundColor"
+    header = page.locator(".header-search button").evaluate(style)
+    assert page.locator("#sok-skjema button[type=submit]").evaluate(style) == header
+    assert header not in ("rgba(0, 0, 0, 0)", "rgb(239, 239, 239)", "rgb(255, 255, 255)")
 
 
 @pytest.mark.browser

@@ -1,9 +1,9 @@
 // The search page (/sok/): a small interface over Pagefind's JavaScript API.
 //
 // The query, the filters and the sort order live in the URL (?q=SaLTo&tema=SaLTo), so a
-// search can be linked and bookmarked. Results are built as DOM nodes; the only markup taken
-// from the index is Pagefind's <mark> around matched words. No inline scripts or styles, so
-// the page works under the site's Content-Security-Policy.
+// search can be linked and bookmarked. Results are built as DOM nodes from the records' plain
+// text and Pagefind's word positions; no markup is ever taken from the index. No inline
+// scripts or styles, so the page works under the site's Content-Security-Policy.
 
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
@@ -139,19 +139,60 @@ function showCounts(counts) {
 
 // --- results -----------------------------------------------------------------------------
 
-/** Text with Pagefind's <mark> tags as real elements; everything else stays text. */
-function excerptNodes(excerpt) {
+/** Words shown in an excerpt, as many as Pagefind's own excerpts. */
+const EXCERPT_WORDS = 30;
+
+/**
+ * The words of a result's text, split as Pagefind splits them, so that its word positions
+ * (`locations`) point at the right words. Null when the text is split another way.
+ */
+function contentWords(data) {
+  if ((data.raw_content || "").includes("\u200B")) return null;
+  return (data.content || "").split(/[\r\n\s]+/g);
+}
+
+/** First word of the window of EXCERPT_WORDS words that holds the most matches, centred. */
+function excerptStart(hits, wordCount) {
+  if (wordCount <= EXCERPT_WORDS || hits.length === 0) return 0;
+  const sorted = [...hits].sort((a, b) => a - b);
+  let first = 0;
+  let count = 0;
+  for (let from = 0, to = 0; from < sorted.length; from++) {
+    while (to < sorted.length && sorted[to] < sorted[from] + EXCERPT_WORDS) to++;
+    if (to - from > count) [first, count] = [from, to - from];
+  }
+  const span = sorted[first + count - 1] - sorted[first] + 1;
+  const start = sorted[first] - Math.floor((EXCERPT_WORDS - span) / 2);
+  return Math.max(0, Math.min(start, wordCount - EXCERPT_WORDS));
+}
+
+/**
+ * The excerpt as DOM nodes: text nodes, and <mark> elements around the matched words.
+ * Built from the plain text of the record and Pagefind's word positions, never from markup,
+ * so text like «<img onerror=…>» or «&lt;» shows as written and nothing in it can run.
+ */
+function excerptNodes(data) {
+  const words = contentWords(data);
+  if (!words) return [document.createTextNode(data.plain_excerpt || "")];
+  const hits = new Set((data.locations || []).filter((at) => at >= 0 && at < words.length));
+  const start = excerptStart([...hits], words.length);
+  const end = Math.min(words.length, start + EXCERPT_WORDS);
   const nodes = [];
-  excerpt.split(/(<mark>.*?<\/mark>)/s).forEach((part) => {
-    const marked = /^<mark>(.*)<\/mark>$/s.exec(part);
-    if (marked) {
+  let text = start > 0 ? "… " : "";
+  for (let at = start; at < end; at++) {
+    const separator = at > start ? " " : "";
+    if (hits.has(at)) {
+      if (text || separator) nodes.push(document.createTextNode(text + separator));
       const mark = document.createElement("mark");
-      mark.textContent = marked[1];
+      mark.textContent = words[at];
       nodes.push(mark);
-    } else if (part) {
-      nodes.push(document.createTextNode(part));
+      text = "";
+    } else {
+      text += separator + words[at];
     }
-  });
+  }
+  if (end < words.length) text += " …";
+  if (text) nodes.push(document.createTextNode(text));
   return nodes;
 }
 
@@ -175,7 +216,7 @@ function resultItem(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "search-result__excerpt";
-  excerpt.append(...excerptNodes(data.excerpt || ""));
+  excerpt.append(...excerptNodes(data));
   item.append(heading, meta, excerpt);
   return item;
 }
