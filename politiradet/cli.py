@@ -80,9 +80,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, "text", BUILD_ADVICE)
         return EXIT_INVALID
     except KeyboardInterrupt:
+        return interrupted()
+
+
+def interrupted(published: Path | None = None) -> int:
+    """Say that Ctrl-C stopped the command, and what became of the site; return the exit code."""
+    if published is None:
         print("\nAvbrutt. Ingenting ble publisert; forrige versjon av nettstedet er urørt.",
               file=sys.stderr)
-        return EXIT_INTERRUPTED
+    else:
+        print(f"\nAvbrutt etter at det nye nettstedet var publisert i sin helhet i {published}/.",
+              file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _paths(args: argparse.Namespace) -> Paths:
@@ -107,10 +116,25 @@ def _check(paths: Paths, fmt: str) -> int:
 
 
 def _build(paths: Paths, base_url: str) -> int:
-    with progress_line() as progress:
-        report = build(paths, base_url, progress)
-    _print_report(report, paths)
+    before = _identity(paths.out)
+    try:
+        with progress_line() as progress:
+            report = build(paths, base_url, progress)
+        _print_report(report, paths)
+    except KeyboardInterrupt:
+        if _identity(paths.out) == before:
+            raise
+        return interrupted(paths.out)  # Ctrl-C came after the new site was swapped in
     return EXIT_OK
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at *folder* now: publishing puts a new one there in one step."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _serve(paths: Paths, port: int, drafts: bool) -> int:

@@ -6,12 +6,12 @@ reader during a publish sees the whole old site or the whole new one, never a mi
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -160,15 +160,43 @@ def test_build_with_content_errors_publishes_nothing(valid_content: Path, tmp_pa
     assert _leftovers(tmp_path, site) == []
 
 
-def _interrupted_build(content: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """Start a real build and press Ctrl-C (SIGINT) while it renders."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--content",
-                                str(content), "--out", str(site)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+CTRL_C_AT = textwrap.dedent("""
+    import os, runpy, signal, sys
+    points, build_py, *args = sys.argv[1:]
+    pending = [point.split("=", 1) for point in points.split(";")]
+    main_process = os.getpid()
+
+    def press_ctrl_c(name, details):
+        # an audit hook sees every import, open, mkdir, rmtree ...: press Ctrl-C at the next
+        # moment in the list, in the main process only (not in forked workers)
+        if pending and name == pending[0][0] and pending[0][1] in str(details[0]) \\
+                and os.getpid() == main_process:
+            pending.pop(0)
+            os.kill(main_process, signal.SIGINT)
+
+    sys.addaudithook(press_ctrl_c)
+    sys.argv = [build_py, *args]
+    runpy.run_path(build_py, run_name="__main__")
+""")
+
+BEFORE_PUBLISH = [("import", "politiradet.cli"), ("import", "jinja2"), ("import", "markdown_it"),
+                  ("import", "politiradet.pipeline"), ("open", "referater"),
+                  ("os.mkdir", ".site.ny-"), ("open", ".site.ny-")]
+"""Moments (audit event, part of its first argument) before the new site is swapped in."""
+AFTER_PUBLISH = [("shutil.rmtree", ".site.ny-"), ("os.rename", "state.tmp")]
+"""Moments after the swap: removing the old site, remembering the build for the cache."""
+
+
+def _interrupted_build(content: Path, site: Path, *points: tuple[str, str]
+                       ) -> subprocess.CompletedProcess[str]:
+    """Run a real build and press Ctrl-C (SIGINT) at each of *points* in turn: the first audit
+    event of that name whose argument contains that text. The same moments every run, however
+    fast or loaded the machine."""
+    env = {**os.environ, "POLITIRADET_CACHE": str(site.parent / "cache")}
+    moments = ";".join(f"{event}={needle}" for event, needle in points)
+    return subprocess.run([sys.executable, "-c", CTRL_C_AT, moments, str(ROOT / "build.py"),
+                           "build", "--content", str(content), "--out", str(site)],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
 
 
 @pytest.fixture
@@ -182,23 +210,39 @@ def changed_site(valid_content: Path, tmp_path: Path) -> tuple[Path, Path, dict[
     return valid_content, site, _tree(site)
 
 
-def test_interrupted_cli_build_leaves_the_old_site(
-        changed_site: tuple[Path, Path, dict[str, bytes]]) -> None:
+@pytest.mark.parametrize(("event", "needle"), BEFORE_PUBLISH,
+                         ids=[f"{event}-{needle}" for event, needle in BEFORE_PUBLISH])
+def test_ctrl_c_before_publishing_leaves_the_old_site_and_says_so(
+        changed_site: tuple[Path, Path, dict[str, bytes]], event: str, needle: str) -> None:
     content, site, before = changed_site
-    result = _interrupted_build(content, site)
-    after = _tree(site)
-    if result.returncode == 0:  # finished before the signal arrived: then it is whole and new
-        assert b"Ny tekst" in after["referater/2025-05-14/index.html"]
-    else:
-        assert after == before
+    result = _interrupted_build(content, site, (event, needle))
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Avbrutt. Ingenting ble publisert" in result.stderr
+    assert _tree(site) == before
     assert _leftovers(site.parent, site) == []
 
 
-def test_interrupted_cli_build_says_so_without_traceback(
-        changed_site: tuple[Path, Path, dict[str, bytes]]) -> None:
+@pytest.mark.parametrize(("event", "needle"), AFTER_PUBLISH,
+                         ids=[f"{event}-{needle}" for event, needle in AFTER_PUBLISH])
+def test_ctrl_c_after_publishing_says_the_new_site_is_whole(
+        changed_site: tuple[Path, Path, dict[str, bytes]], event: str, needle: str) -> None:
     content, site, _ = changed_site
-    result = _interrupted_build(content, site)
-    if result.returncode == 0:
-        pytest.skip("the build finished before Ctrl-C arrived")
+    result = _interrupted_build(content, site, (event, needle))
+    assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
-    assert "Ingenting ble publisert" in result.stderr
+    assert "publisert i sin helhet" in result.stderr
+    assert b"Ny tekst" in _tree(site)["referater/2025-05-14/index.html"]
+    assert _leftovers(site.parent, site) == []
+
+
+def test_a_second_ctrl_c_does_not_cut_the_cleanup_short(
+        changed_site: tuple[Path, Path, dict[str, bytes]]) -> None:
+    """Ctrl-C while writing, and again while the half-written folder is removed."""
+    content, site, before = changed_site
+    result = _interrupted_build(content, site, ("open", ".site.ny-"),
+                                ("shutil.rmtree", ".site.ny-"))
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(site) == before
+    assert _leftovers(site.parent, site) == []
