@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from .errors import Problem, did_you_mean
-from .markdown import MAX_ELEMENTS, Body, StatusBlock, parse, too_complex
+from .markdown import STATUS, Body, StatusBlock, StrayContainer, parse, too_complex
 from .model import Content, Document
 from .validate import Validated
 
@@ -124,6 +124,8 @@ def _parse_bodies(checked: tuple[Document, ...], content: Content
             problems.append(Problem(doc.source, doc.body_line + line, 1, _TOO_COMPLEX))
             doc = replace(doc, body="")
         bodies[doc.path] = parse(doc, content.abbreviations)
+        problems += [stray_container_problem(doc.source, stray)
+                     for stray in bodies[doc.path].stray_containers]
     return bodies, problems
 
 
@@ -142,9 +144,24 @@ def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
                           f"{others}. Gi en av filene et annet navn.")
 
 
-_TOO_COMPLEX = (f"teksten er for stor eller har for mye formatering til å bli en nettside raskt "
-                f"nok: mer enn {MAX_ELEMENTS} linjer og formateringstegn (som [ ] * _ # - : |) "
-                f"til og med denne linjen. Del opp dokumentet, eller fjern tegn som ikke trengs.")
+_TOO_COMPLEX = ("teksten har for mye formatering til å bli en nettside raskt nok: for mange tegn "
+                "som [ ] ! ^ < * _ & : # til og med denne linjen. Vanlig tekst, lister og "
+                "tabeller kan være så lange de vil; fjern tegn som ikke trengs.")
+
+
+def stray_container_problem(source: str, stray: StrayContainer) -> Problem:
+    """A ``:::`` line that is no status block: say so, and suggest the right spelling."""
+    words = stray.text.lstrip(":").split()
+    if not words:
+        return Problem(source, stray.line, stray.col, f"«{stray.text}» avslutter en statusblokk, "
+                       "men ingen blokk er åpen her, så linjen ville blitt vist som tekst. "
+                       "Fjern linjen, eller start blokken med «::: status <punkt>».")
+    point = words[1] if len(words) > 1 else "<punkt>"
+    close = difflib.get_close_matches(words[0].casefold(), [STATUS], n=1, cutoff=0.5)
+    hint = (f"Mente du «::: {STATUS} {point}»?" if close else
+            f"Statusblokker skrives «::: {STATUS} <punkt>», for eksempel «::: {STATUS} 2025-1».")
+    return Problem(source, stray.line, stray.col, f"«{stray.text}» er ikke en gyldig "
+                   f"statusblokk, så linjen ville blitt vist som tekst. {hint}")
 
 
 def _check_registry_refs(validated: Validated) -> Iterator[Problem]:

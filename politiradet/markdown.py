@@ -8,7 +8,7 @@ status updates for follow-up points.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,14 +25,15 @@ from .model import Abbreviation, Document
 
 STATUS = "status"
 
-MAX_ELEMENTS = 10_000
-"""Most lines plus Markdown punctuation a body may have, so that any body parses in well under
-a second. The largest document in the archive has about 400; pathological text (``[[[[…``,
-10 000 nested quotes, 100 000 ``*``) costs the parser up to 50 µs per element."""
-_PUNCTUATION = "\n!#$%&*+-:<=>@[\\]^_`{}~|"
-"""Characters where markdown-it's inline parser stops to try every rule, plus line breaks."""
-
-
+MARKUP_COST: dict[str, int] = {
+    "[": 15, "!": 15, "^": 15, "<": 25, "_": 10, "*": 10, "&": 5, "\\": 3, ":": 3, "#": 2}
+"""What one character costs markdown-it's inline parser at worst, in microseconds (measured:
+``[[[[…``, ``![![…``, ``<a<a…``, ``_a_a…``, 500 000 ``:``). Only characters that start inline
+syntax are counted: letters, line breaks, list markers and table pipes cost little, so a long
+plain document (thousands of paragraphs, list items or table rows) is never refused."""
+MAX_MARKUP_COST = 1_000_000
+"""The markup a body may carry: about a second of parsing at worst. Ordinary minutes use
+well under one per cent of it; text made mostly of brackets or emphasis marks is refused."""
 @dataclass(frozen=True, slots=True)
 class LinkRef:
     """A link or image target written in a body, with its place in the file."""
@@ -63,6 +64,16 @@ class StatusBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class StrayContainer:
+    """A line that looks like a ``:::`` block but is none, so it would show as text."""
+
+    text: str
+    """The line as written, without indentation."""
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
 class Heading:
     """A section heading, for the table of contents."""
 
@@ -83,6 +94,7 @@ class Body:
     """Plain text of the body, for search and open data."""
     abbreviations: frozenset[str] = frozenset()
     """Registered abbreviations the body uses (each marked with ``<abbr>`` at first use)."""
+    stray_containers: tuple[StrayContainer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,23 +210,24 @@ def _abbreviations_rule(state: StateCore) -> None:
 
 def _wrap_abbreviations(children: list[Token], pattern: re.Pattern[str],
                         known: dict[str, str], used: set[str]) -> list[Token]:
+    """Wrap each match of *pattern* not seen before, at the place it matched."""
     result: list[Token] = []
     for child in children:
         if child.type != "text":
             result.append(child)
             continue
-        rest = child.content
-        for match in list(pattern.finditer(child.content)):
+        text, done = child.content, 0
+        for match in pattern.finditer(text):
             short = match.group(1)
             if short in used:
                 continue
             used.add(short)
-            before, _, rest = rest.partition(short)
-            result.append(_text(before))
+            result.append(_text(text[done:match.start(1)]))
             opening = Token("abbr_open", "abbr", 1)
             opening.attrSet("title", known[short])
             result += [opening, _text(short), Token("abbr_close", "abbr", -1)]
-        result.append(_text(rest))
+            done = match.end(1)
+        result.append(_text(text[done:]))
     return [token for token in result if token.type != "text" or token.content]
 
 
@@ -241,15 +254,19 @@ _PARSER = make_parser()
 
 
 def too_complex(text: str) -> int | None:
-    """0-based line of *text* where it exceeds :data:`MAX_ELEMENTS`, or None if it does not."""
-    if sum(text.count(char) for char in _PUNCTUATION) <= MAX_ELEMENTS:
+    """0-based line of *text* where its markup exceeds :data:`MAX_MARKUP_COST`, or None."""
+    if _markup_cost(text) <= MAX_MARKUP_COST:
         return None
     total = 0
     for index, line in enumerate(text.split("\n")):
-        total += 1 + sum(line.count(char) for char in _PUNCTUATION[1:])
-        if total > MAX_ELEMENTS:
+        total += _markup_cost(line)
+        if total > MAX_MARKUP_COST:
             return index
     return None  # pragma: no cover - the sums above agree
+
+
+def _markup_cost(text: str) -> int:
+    return sum(text.count(char) * cost for char, cost in MARKUP_COST.items())
 
 
 def parse(doc: Document, abbreviations: Sequence[Abbreviation] = ()) -> Body:
@@ -264,6 +281,7 @@ def parse(doc: Document, abbreviations: Sequence[Abbreviation] = ()) -> Body:
         headings=tuple(_headings(tokens)),
         text=plain_text(tokens),
         abbreviations=frozenset(env.get("abbreviations_used", ())),
+        stray_containers=tuple(_stray_containers(tokens, lines, doc.body_line)),
     )
 
 
@@ -340,6 +358,29 @@ def _statuses(tokens: Sequence[Token], first_line: int) -> list[StatusBlock]:
             found.append(StatusBlock(_status_point(opening.info), line, start, index,
                                      closed=bool(token.markup)))
     return sorted(found, key=lambda s: s.start)
+
+
+_CONTAINER_LINE = re.compile(r":{3,}(?:\s|$)|:{3,}\w")
+
+
+def _stray_containers(tokens: Sequence[Token], lines: list[str], first_line: int
+                      ) -> Iterator[StrayContainer]:
+    """Lines of running text that start with ``:::``: a status block the parser did not take."""
+    unclosed = 0
+    """Stray openers so far whose closing ``:::`` is still to come: not reported again."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.map or tokens[index - 1].type != "paragraph_open":
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            text, line = text.strip(), token.map[0] + offset
+            if not _CONTAINER_LINE.match(text) or line >= len(lines):
+                continue
+            if text.strip(":"):
+                unclosed += 1
+            elif unclosed:
+                unclosed -= 1
+                continue
+            yield StrayContainer(text, first_line + line, max(lines[line].find(":::"), 0) + 1)
 
 
 def _headings(tokens: Sequence[Token]) -> list[Heading]:

@@ -27,6 +27,7 @@ MISTAKES = {
     "lenken «2016-01-13.md»": (REFERAT, "(2016-01-12.md)", "(2016-01-13.md)"),
     "ukjent oppfølgingspunkt «2025-9»": (REFERAT, "::: status 2025-1", "::: status 2025-9"),
     "status-blokken mangler punkt": (REFERAT, "::: status 2025-1", "::: status"),
+    "«::: Status 2025-1» er ikke": (REFERAT, "::: status 2025-1", "::: Status 2025-1"),
     "filnavnet «Møte 12.md»": ("referater/Møte 12.md", "", ""),
 }
 
