@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import norsk, scaffold
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, Problem, UsageError, os_error_text
 from .load import display, load_schemas
 from .pipeline import Paths, Report, build, check
 from .progress import progress_line
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="mappe nettstedet skrives til (standard: site/)")
     build_cmd.add_argument("--base-url", default="/",
                            help="stien nettstedet publiseres under, for eksempel /politiradet/")
+    build_cmd.add_argument("--overskriv", action="store_true",
+                           help="erstatt --out-mappen selv om den ikke er laget av dette "
+                                "verktøyet (alt som ligger i den, slettes)")
     _serve_command(commands)
     _new_command(commands)
     return parser
@@ -72,13 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(paths, args.port, args.utkast)
         if args.command == "new":
             return _new(paths, args.type, args.id)
-        return _build(paths, args.base_url)
+        return _build(paths, args.base_url, args.overskriv)
     except UsageError as exc:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
         _print_problems(exc.problems, "text", BUILD_ADVICE)
         return EXIT_INVALID
+    except OSError as exc:  # the disk, not the content: full, read-only, no access …
+        print(f"feil: {os_error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return interrupted()
 
@@ -115,11 +121,11 @@ def _check(paths: Paths, fmt: str) -> int:
     return EXIT_OK
 
 
-def _build(paths: Paths, base_url: str) -> int:
+def _build(paths: Paths, base_url: str, overwrite: bool) -> int:
     before = _identity(paths.out)
     try:
         with progress_line() as progress:
-            report = build(paths, base_url, progress)
+            report = build(paths, base_url, progress, overwrite=overwrite)
         _print_report(report, paths)
     except KeyboardInterrupt:
         if _identity(paths.out) == before:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,6 +40,24 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command was called wrongly (missing folder, bad option value)."""
+
+
+_OS_ERRORS = {
+    errno.EACCES: "du har ikke tilgang", errno.EPERM: "du har ikke tilgang",
+    errno.ENOSPC: "disken er full", errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EROFS: "disken er skrivebeskyttet", errno.ENOENT: "finnes ikke",
+    errno.ENOTDIR: "en del av stien er en fil, ikke en mappe",
+    errno.EISDIR: "er en mappe, ikke en fil", errno.EEXIST: "finnes allerede",
+    errno.ENAMETOOLONG: "navnet er for langt (høyst 255 byte per del av stien)",
+    errno.ELOOP: "snarveiene (symbolske lenker) går i ring", errno.EIO: "lese- eller skrivefeil",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A Norwegian sentence for a failed file operation: what failed, on which path, and why."""
+    reason = _OS_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = f" «{exc.filename}»" if exc.filename else ""
+    return f"filen eller mappen{where} kan ikke brukes: {reason}."
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

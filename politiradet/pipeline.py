@@ -15,7 +15,7 @@ from .link import Archive, link
 from .load import load_content, load_schemas
 from .render import render_site
 from .validate import Schemas, validate
-from .write import publish
+from .write import guard_out, publish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,7 @@ def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = F
 
 
 def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
-          use_cache: bool = True, drafts: bool = False) -> Report:
+          use_cache: bool = True, drafts: bool = False, overwrite: bool = False) -> Report:
     """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`.
 
     *drafts* builds the draft preview (``serve --utkast``): drafts become pages marked as
@@ -96,7 +96,11 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     When nothing the site is made from has changed since the last build into ``paths.out``
     and the published files are untouched, the build stops after hashing the inputs
     (``Report.cached``); see :mod:`politiradet.cache`.
+
+    An existing ``paths.out`` that this tool did not make is refused (:class:`UsageError`)
+    unless *overwrite*; see :func:`politiradet.write.guard_out`.
     """
+    guard_out(paths.out, overwrite)
     timings = Timings()
     step = _stepper(progress)
     cache = BuildCache(paths.out) if use_cache else None
@@ -118,7 +122,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         files.update(search.index(archive, files))
     step("write")
     with timings.stage("write"):
-        publish(files, paths.out)
+        publish(files, paths.out, overwrite)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),

@@ -12,21 +12,45 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from .errors import UsageError
+
 _RENAME_EXCHANGE = 2
 
+MARKER = ".politiradet-nettsted"
+"""A file in every site this tool publishes: the folder is its output and may be replaced."""
+MARKER_TEXT = (b"Denne mappen er laget av politiradet-arkiv (python build.py build) og byttes ut "
+               b"i sin helhet ved hver bygging. Legg ikke egne filer her.\n")
 
-def publish(files: Mapping[str, bytes], out: Path) -> None:
+
+def guard_out(out: Path, overwrite: bool = False) -> None:
+    """Refuse an *out* that publishing must not replace: a file, or a folder with files in it
+    that this tool did not make (no :data:`MARKER`) unless *overwrite* (``--overskriv``)."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise UsageError(f"«{out}» er ikke en mappe (det er en fil eller en snarvei til noe som "
+                         f"ikke er en mappe). Velg en mappe med --out, for eksempel --out site.")
+    if overwrite or (out / MARKER).is_file() or not any(out.iterdir()):
+        return
+    raise UsageError(f"mappen «{out}» har filer som dette verktøyet ikke har laget (den mangler "
+                     f"{MARKER}), og byggingen ville erstattet alt i den. Velg en annen mappe "
+                     f"med --out, eller legg til --overskriv hvis alt i mappen kan slettes.")
+
+
+def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> None:
     """Write *files* into a fresh folder beside *out*, then put it in place in one step.
 
     If anything fails before the swap, *out* is untouched and the half-written folder removed.
+    *out* must pass :func:`guard_out`.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out.parent):
+        guard_out(out, overwrite)
         _remove_stale(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
         try:
-            _write_all(files, staging)
+            _write_all({**files, MARKER: MARKER_TEXT}, staging)
             _swap(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -20,9 +20,9 @@ from conftest import ROOT, run_cli
 from politiradet import write
 
 OLD = {"index.html": b"gammel forside", "referater/a/index.html": b"gammelt referat",
-       "bare-gammel.txt": b"x"}
+       "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT}
 NEW = {"index.html": b"ny forside", "referater/a/index.html": b"nytt referat",
-       "referater/b/index.html": b"nytt referat b"}
+       "referater/b/index.html": b"nytt referat b", write.MARKER: write.MARKER_TEXT}
 
 
 def _tree(root: Path) -> dict[str, bytes]:
