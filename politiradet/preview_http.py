@@ -3,6 +3,10 @@
 Every request path is decoded segment by segment and refused if any segment could climb out
 (``..``, an encoded ``/`` or ``\\``, a NUL byte); the file's real path, after following
 symlinks, must still lie inside the site folder. Anything else is a plain 404.
+
+With the web editor mounted (:mod:`politiradet.editor.admin`), ``/admin/`` serves it and
+``POST /admin/api/v1`` is its local backend: JSON only, from a page on this loopback origin
+only, so no other web page can make the editor's browser write a file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from . import livereload
+from .editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Response
 
 KEEPALIVE_SECONDS = 15.0
 TYPES = {
@@ -28,6 +33,7 @@ TYPES = {
     ".wasm": "application/wasm",
     ".txt": "text/plain; charset=utf-8",
 }
+MAX_POST_BYTES = 4 * 1024 * 1024
 FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost"})
 """Host names a request may carry; another name means DNS rebinding by some web page."""
@@ -87,8 +93,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], site: Path,
-                 state: livereload.BuildState) -> None:
-        self.site, self.state = site, state
+                 state: livereload.BuildState, admin: Admin | None = None) -> None:
+        self.site, self.state, self.admin = site, state, admin
         super().__init__(address, PreviewHandler)
 
     @property
@@ -109,6 +115,29 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._respond(head=True)
 
+    def do_POST(self) -> None:
+        """The web editor's local backend; nothing else accepts a POST."""
+        admin = self.server.admin
+        if not loopback_host(self.headers.get("Host")):
+            self._send(421, b"Bare for 127.0.0.1.\n", TYPES[".txt"], False)
+        elif admin is None or urlsplit(self.path).path != API_PATH:
+            self._send(405, b"Bare lesing er tillatt her.\n", TYPES[".txt"], False)
+        elif not self._same_origin_json():
+            self._send(403, "Bare webredigeringen på denne maskinen kan lagre.\n".encode(),
+                       TYPES[".txt"], False)
+        else:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(min(max(length, 0), MAX_POST_BYTES + 1))
+            self._answer(admin.post(body), head=False)
+
+    def _same_origin_json(self) -> bool:
+        """A JSON request from a page on this loopback origin (never a form from elsewhere)."""
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        origin = self.headers.get("Origin")
+        return ctype == "application/json" and (
+            origin is None or (origin.startswith("http://") and loopback_host(origin[7:])
+                               and origin[7:] == self.headers.get("Host", origin[7:])))
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -122,8 +151,27 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._send(200, livereload.RELOAD_JS.encode(), TYPES[".js"], head)
         elif route == livereload.STYLE_PATH:
             self._send(200, livereload.OVERLAY_CSS.encode(), TYPES[".css"], head)
+        elif self.server.admin is not None and (route + "/").startswith(PREFIX):
+            self._admin(head)
         else:
             self._file(head)
+
+    def _admin(self, head: bool) -> None:
+        parts = safe_relative(self.path)
+        if urlsplit(self.path).path == PREFIX[:-1]:
+            self._redirect(PREFIX)
+            return
+        host = self.headers.get("Host") or f"127.0.0.1:{self.server.port}"
+        admin = self.server.admin
+        found = admin.get(parts, f"http://{host}") if parts is not None and admin else None
+        if found is None:
+            self._not_found(head)
+        else:
+            self._answer(found, head)
+
+    def _answer(self, response: Response, head: bool) -> None:
+        self._send(response.status, response.body, response.content_type, head,
+                   {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
     def _file(self, head: bool) -> None:
         parts = safe_relative(self.path)
@@ -155,8 +203,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: int, body: bytes, ctype: str, head: bool) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, head: bool,
+              extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 from . import livereload, norsk
+from .editor.admin import Admin
 from .errors import ContentError, Problem, UsageError
 from .load import display
 from .pipeline import Paths, Report, build
@@ -139,16 +140,16 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
         state = livereload.BuildState()
         rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state, drafts)
-        server = _server(port, rebuilder.paths.out, state)
+        server = _server(port, rebuilder.paths.out, state, Admin(paths.content, paths.schema))
         rebuilder.build()
         debouncer = Debouncer(rebuilder.rebuild)
         watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
         _run(server, debouncer, watcher)
 
 
-def _server(port: int, site: Path, state: livereload.BuildState) -> PreviewServer:
+def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin) -> PreviewServer:
     try:
-        return PreviewServer((HOST, port), site, state)
+        return PreviewServer((HOST, port), site, state, admin)
     except OSError as exc:
         raise UsageError(f"kan ikke lytte på {HOST}:{port} ({exc.strerror}). Er forhåndsvisningen "
                          f"alt i gang? Velg en annen port med --port.") from None
@@ -162,6 +163,7 @@ def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher) -> None:
     debouncer.start()
     watcher.start()
     _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")
+    _say(f"Webredigering på http://{HOST}:{server.port}/admin/")
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

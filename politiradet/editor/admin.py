@@ -1,0 +1,146 @@
+"""``/admin/``: the web editor's page, its configuration, script and the vendored Decap CMS.
+
+The preview server mounts :class:`Admin` on loopback; :func:`write_folder` writes the same
+files for production, with the git host as backend and no local API. Nothing here is ever
+part of the published site.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..load import load_content, load_schemas
+from ..validate import Schemas, Validated, validate
+from .backend import MAX_REQUEST_BYTES, LocalBackend
+from .config import Backend, decap_config
+
+PREFIX = "/admin/"
+API_PATH = PREFIX + "api/v1"
+HERE = Path(__file__).resolve().parent
+DECAP = HERE / "decap"
+SCRIPTS = ("oppstart.js", "politiradet-cms.js")
+"""Our own scripts, beside this module: manual start, then the status form and the start."""
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'")
+"""Decap needs inline styles (emotion) and eval (its configuration checker, ajv)."""
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".json": "application/json", ".yml": "text/yaml; charset=utf-8",
+         ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8", "": "text/plain"}
+
+INDEX = """\
+<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Webredigering – Politirådet i Oslo</title>
+<link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body>
+<script src="oppstart.js"></script>
+<script src="decap/decap-cms.js"></script>
+<script src="politiradet-cms.js"></script>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str
+
+
+class Admin:
+    """The editor's files and the local backend for one content folder."""
+
+    def __init__(self, content: Path, schema: Path) -> None:
+        self.content, self.schema = content, schema
+        self.backend = LocalBackend(content, schema)
+
+    def get(self, parts: list[str], origin: str) -> Response | None:
+        """The file ``/admin/<parts>`` or None (not found); *origin* is ``http://host:port``."""
+        name = "/".join(parts[1:])
+        if name in ("", "index.html"):
+            return Response(200, INDEX.encode(), TYPES[".html"])
+        if name == "config.yml":
+            return _yaml(self.config(Backend(site_url=origin + "/",
+                                             local_url=origin + API_PATH)))
+        if name == "punkter.json":
+            return _json(200, points(self._validated()))
+        if name in SCRIPTS:
+            return Response(200, (HERE / name).read_bytes(), TYPES[".js"])
+        if len(parts) == 3 and parts[1] == "decap":
+            return _vendored(parts[2])
+        return None
+
+    def post(self, body: bytes) -> Response:
+        """Answer one call of Decap's local-backend protocol."""
+        if len(body) > MAX_REQUEST_BYTES:
+            return _json(413, {"error": "Dokumentet er for stort."})
+        try:
+            request = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _json(400, {"error": "Forespørselen er ikke gyldig JSON."})
+        answer = self.backend.handle(request)
+        return _json(answer.status, answer.body)
+
+    def config(self, backend: Backend) -> dict[str, Any]:
+        return decap_config(load_schemas(self.schema), self._validated().content, backend)
+
+    def _validated(self) -> Validated:
+        raw, _ = load_content(self.content)
+        validated, _ = validate(raw, Schemas(load_schemas(self.schema)))
+        return validated
+
+
+def points(validated: Validated) -> list[dict[str, Any]]:
+    """The follow-up points a status update can be for, newest seminar first."""
+    found = sorted((doc for doc in validated.content.documents
+                    if doc.kind == "oppfolgingspunkt"),
+                   key=lambda d: (-int(d.fields["seminar"]), int(d.fields["nummer"])))
+    return [{"id": doc.slug, "tittel": doc.title, "utkast": doc.draft} for doc in found]
+
+
+def write_folder(out: Path, content: Path, schema: Path, backend: Backend) -> None:
+    """Write ``/admin/`` for production: the same page and configuration, the git host as
+    backend (no local API), and the points known today."""
+    admin = Admin(content, schema)
+    (out / "decap").mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text(INDEX, encoding="utf-8")
+    (out / "config.yml").write_bytes(_yaml(admin.config(backend)).body)
+    (out / "punkter.json").write_bytes(_json(200, points(admin._validated())).body)
+    for name in SCRIPTS:
+        (out / name).write_bytes((HERE / name).read_bytes())
+    for path in sorted(DECAP.iterdir()):
+        (out / "decap" / path.name).write_bytes(path.read_bytes())
+
+
+def _vendored(name: str) -> Response | None:
+    path = DECAP / name
+    if name.startswith(".") or not path.is_file() or path.parent != DECAP:
+        return None
+    return Response(200, path.read_bytes(), TYPES.get(path.suffix, TYPES[""]))
+
+
+def _yaml(data: Mapping[str, Any]) -> Response:
+    text = ("# Laget av politiradet.editor fra schema/ og registrene i content/. "
+            "Ikke rediger for hånd.\n" + yaml.safe_dump(dict(data), allow_unicode=True,
+                                                          sort_keys=False, width=100))
+    return Response(200, text.encode("utf-8"), TYPES[".yml"])
+
+
+def _json(status: int, data: Any) -> Response:
+    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                    TYPES[".json"])

@@ -1,0 +1,2 @@
+// Webredigeringen starter Decap CMS selv (politiradet-cms.js), etter at statusskjemaet er lagt til.
+window.CMS_MANUAL_INIT = true;
