@@ -121,7 +121,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if not loopback_host(self.headers.get("Host")):
             self._send(421, b"Bare for 127.0.0.1.\n", TYPES[".txt"], False)
         elif admin is None or urlsplit(self.path).path != API_PATH:
-            self._send(405, b"Bare lesing er tillatt her.\n", TYPES[".txt"], False)
+            self.send_error(501, "Bare lesing er tillatt her.")
         elif not self._same_origin_json():
             self._send(403, "Bare webredigeringen på denne maskinen kan lagre.\n".encode(),
                        TYPES[".txt"], False)

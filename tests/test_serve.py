@@ -51,14 +51,15 @@ class Preview:
             return exc.code, exc.read().decode()
 
 
-def start_preview(tmp_path: Path, content: Path) -> Preview:
+def start_preview(tmp_path: Path, content: Path, *options: str) -> Preview:
     out, err, tmp = tmp_path / "serve.out", tmp_path / "serve.err", tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0",
-             "--content", str(content)], cwd=tmp_path, stdout=stdout, stderr=stderr, env=env)
+             "--content", str(content), *options], cwd=tmp_path, stdout=stdout, stderr=stderr,
+            env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         found = re.search(r"http://127\.0\.0\.1:\d+/", out.read_text(encoding="utf-8"))

@@ -78,7 +78,7 @@ class Admin:
             return _yaml(self.config(Backend(site_url=origin + "/",
                                              local_url=origin + API_PATH)))
         if name == "punkter.json":
-            return _json(200, points(self._validated()))
+            return _json(200, points(self.validated()))
         if name in SCRIPTS:
             return Response(200, (HERE / name).read_bytes(), TYPES[".js"])
         if len(parts) == 3 and parts[1] == "decap":
@@ -97,9 +97,9 @@ class Admin:
         return _json(answer.status, answer.body)
 
     def config(self, backend: Backend) -> dict[str, Any]:
-        return decap_config(load_schemas(self.schema), self._validated().content, backend)
+        return decap_config(load_schemas(self.schema), self.validated().content, backend)
 
-    def _validated(self) -> Validated:
+    def validated(self) -> Validated:
         raw, _ = load_content(self.content)
         validated, _ = validate(raw, Schemas(load_schemas(self.schema)))
         return validated
@@ -120,7 +120,7 @@ def write_folder(out: Path, content: Path, schema: Path, backend: Backend) -> No
     (out / "decap").mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text(INDEX, encoding="utf-8")
     (out / "config.yml").write_bytes(_yaml(admin.config(backend)).body)
-    (out / "punkter.json").write_bytes(_json(200, points(admin._validated())).body)
+    (out / "punkter.json").write_bytes(_json(200, points(admin.validated())).body)
     for name in SCRIPTS:
         (out / name).write_bytes((HERE / name).read_bytes())
     for path in sorted(DECAP.iterdir()):

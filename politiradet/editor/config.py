@@ -58,13 +58,16 @@ class Backend:
     """The published site (or the preview), for Decap's «Vis» links."""
     local_url: str | None = None
     """The preview's API (``http://127.0.0.1:PORT/admin/api/v1``), or None in production."""
+    auth: tuple[tuple[str, str], ...] = ()
+    """Login settings of the git host, such as GitLab's ``auth_type: pkce`` and ``app_id``, or
+    the ``base_url`` of an OAuth service for GitHub."""
 
 
 def decap_config(schemas: SchemaSet, content: Content, backend: Backend) -> dict[str, Any]:
     """The whole ``config.yml`` as plain data."""
     config: dict[str, Any] = {
         "backend": {"name": backend.name, "repo": backend.repo, "branch": backend.branch,
-                    "squash_merges": True},
+                    "squash_merges": True, **dict(backend.auth)},
         "publish_mode": "editorial_workflow",
         "locale": "nb_no",
         "media_folder": f"{CONTENT_ROOT}/vedlegg",

@@ -1,0 +1,277 @@
+"""The web editor's configuration is generated from the schemas and registries, and saving
+writes documents the way ``build.py new`` and a careful editor would.
+
+The expectations are read from the schema files themselves, so a key added to a schema that
+the configuration does not show (or shows wrongly) fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT
+
+from politiradet.editor.admin import Admin
+from politiradet.editor.config import Backend
+from politiradet.editor.document import document_text
+from politiradet.frontmatter import split
+from politiradet.load import load_content, load_schemas
+from politiradet.model import FOLDERS, Kind
+from politiradet.pipeline import Paths, check
+from politiradet.schema_tree import DOCUMENT_SCHEMAS, resolve
+from politiradet.validate import Schemas, validate
+
+SCHEMA = ROOT / "schema"
+CONTENT = ROOT / "content"
+
+
+def _config(schema: Path = SCHEMA, content: Path = CONTENT,
+            backend: Backend | None = None) -> dict[str, Any]:
+    return Admin(content, schema).config(backend or Backend())
+
+
+def _collection(config: dict[str, Any], kind: Kind) -> dict[str, Any]:
+    folder = {v: k for k, v in FOLDERS.items()}[kind]
+    return next(c for c in config["collections"] if c["name"] == folder)
+
+
+def _fields(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {field["name"]: field for field in collection["fields"]}
+
+
+def test_one_collection_per_content_folder() -> None:
+    config = _config()
+    assert [c["name"] for c in config["collections"]] == list(FOLDERS)
+    for collection in config["collections"]:
+        assert collection["folder"] == f"content/{collection['name']}"
+        assert collection["extension"] == "md" and collection["format"] == "yaml-frontmatter"
+        assert collection["delete"] is False
+    assert config["locale"] == "nb_no"
+
+
+@pytest.mark.parametrize("kind", list(DOCUMENT_SCHEMAS))
+def test_every_schema_key_is_a_field_with_its_description(kind: Kind) -> None:
+    schemas = load_schemas(SCHEMA)
+    file = DOCUMENT_SCHEMAS[kind]
+    schema = schemas[file]
+    fields = _fields(_collection(_config(), kind))
+    assert list(fields) == [*schema["properties"], "body"]
+    for name, node in schema["properties"].items():
+        resolved, _ = resolve(node, file, schemas)
+        field = fields[name]
+        assert field["hint"] == resolved["description"], name
+        is_list = resolved.get("type") == "array"
+        assert field["required"] is (name in schema["required"] and not is_list), name
+        if "enum" in resolved:
+            assert field["widget"] == "select" and field["options"] == resolved["enum"]
+        if resolved.get("format") == "date":
+            assert field["widget"] == "datetime" and field["format"] == "YYYY-MM-DD"
+            assert field["time_format"] is False
+        if resolved.get("type") == "boolean":
+            assert field["widget"] == "boolean"
+        if resolved.get("type") == "integer":
+            assert field["widget"] == "number" and field["value_type"] == "int"
+        if resolved.get("type") == "object":
+            assert field["widget"] == "object"
+            assert [f["name"] for f in field["fields"]] == list(resolved["properties"])
+            assert [f["name"] for f in field["fields"] if f["required"]] == resolved["required"]
+
+
+@pytest.mark.parametrize("kind", list(DOCUMENT_SCHEMAS))
+def test_topics_and_areas_are_registry_multiselects(kind: Kind) -> None:
+    fields = _fields(_collection(_config(), kind))
+    for key in ("temaer", "omrader"):
+        registry = yaml.safe_load((CONTENT / f"{key}.yaml").read_text(encoding="utf-8"))
+        assert fields[key]["widget"] == "select" and fields[key]["multiple"] is True
+        assert fields[key]["options"] == [{"label": e["navn"], "value": e["slug"]}
+                                          for e in registry]
+    assert fields["utkast"] == {**fields["utkast"], "widget": "boolean", "default": True}
+    assert fields["kilde"]["widget"] == "object"
+
+
+def test_labels_come_from_schema_titles_or_key_names() -> None:
+    fields = _fields(_collection(_config(), "referat"))
+    assert fields["omrader"]["label"] == "Områder"
+    assert fields["planlagte_moter"]["label"] == "Planlagte møter"
+    assert fields["sluttdato"]["label"] == "Sluttdato"
+
+
+def test_a_key_added_to_a_schema_appears_in_the_editor(tmp_path: Path) -> None:
+    schema = tmp_path / "schema"
+    shutil.copytree(SCHEMA, schema)
+    path = schema / "referat.schema.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["properties"]["ordstyrer"] = {"title": "Ordstyrer", "description": "Hvem som ledet.",
+                                       "type": "string", "minLength": 1}
+    data["required"].append("ordstyrer")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    field = _fields(_collection(_config(schema), "referat"))["ordstyrer"]
+    assert field == {"name": "ordstyrer", "label": "Ordstyrer", "required": True,
+                     "hint": "Hvem som ledet.", "widget": "string"}
+
+
+def test_local_and_production_differ_only_in_the_backend() -> None:
+    local = _config(backend=Backend(site_url="http://127.0.0.1:8000/",
+                                    local_url="http://127.0.0.1:8000/admin/api/v1"))
+    production = _config(backend=Backend(name="gitlab", repo="oslo/arkiv"))
+    assert local.pop("local_backend") == {"url": "http://127.0.0.1:8000/admin/api/v1"}
+    for key in ("site_url", "display_url"):
+        local.pop(key)
+    assert production.pop("backend") == {"name": "gitlab", "repo": "oslo/arkiv",
+                                         "branch": "main", "squash_merges": True}
+    local.pop("backend")
+    assert local == production
+    assert production["publish_mode"] == "editorial_workflow"
+
+
+def test_status_form_only_in_referater() -> None:
+    config = _config()
+    for kind in DOCUMENT_SCHEMAS:
+        body = _fields(_collection(config, kind))["body"]
+        assert body["editor_components"] == (["status"] if kind == "referat" else [])
+
+
+# --- writing a document ----------------------------------------------------------------------
+
+DECAP_STYLE = """\
+---
+kilde:
+  merknad: ""
+  tittel: Referat Politirådet i Oslo 12.03.2026
+  format: PDF
+omrader:
+  - alna
+tittel: Referat fra møte 12. mars 2026
+dato: 2026-03-12
+sluttdato: ""
+sted: ""
+motetype: møte
+temaer:
+  - salto
+  - beredskap
+utkast: false
+vedlegg: []
+planlagte_moter:
+  - motetype: seminar
+    dato: 2026-06-01
+    sluttdato: 2026-06-02
+---
+Teksten.
+
+::: status 2025-1
+Fulgt opp.
+:::
+"""
+CAREFUL = """\
+---
+tittel: Referat fra møte 12. mars 2026
+dato: 2026-03-12
+motetype: møte
+temaer: [salto, beredskap]
+omrader: [alna]
+kilde:
+  tittel: Referat Politirådet i Oslo 12.03.2026
+  format: PDF
+planlagte_moter:
+  - dato: 2026-06-01
+    sluttdato: 2026-06-02
+    motetype: seminar
+---
+
+Teksten.
+
+::: status 2025-1
+Fulgt opp.
+:::
+"""
+
+
+def test_decap_output_is_written_in_schema_order_without_empty_keys() -> None:
+    parsed = split(DECAP_STYLE)
+    text = document_text("referat", parsed.front.data, parsed.body, load_schemas(SCHEMA))
+    assert text == CAREFUL
+
+
+def test_a_draft_keeps_its_mark_and_a_required_empty_list_its_key() -> None:
+    text = document_text("referat", {"tittel": "T", "dato": "2026-01-01", "motetype": "møte",
+                                     "utkast": True, "kilde": {"tittel": "K"}}, "",
+                         load_schemas(SCHEMA))
+    assert text == ("---\ntittel: T\ndato: 2026-01-01\nmotetype: møte\ntemaer: []\n"
+                    "omrader: []\nutkast: true\nkilde:\n  tittel: K\n---\n")
+
+
+def test_unknown_keys_are_kept_for_the_check_to_name() -> None:
+    text = document_text("oppfolgingspunkt", {"tittel": "T", "farge": {"a": 1}}, "x",
+                         load_schemas(SCHEMA))
+    assert 'farge: {"a": 1}' in text
+
+
+def _documents(root: Path) -> list[Path]:
+    return sorted(path for folder in FOLDERS for path in (root / folder).glob("*.md"))
+
+
+@pytest.mark.parametrize("root", [CONTENT, FIXTURES / "gyldig"], ids=["content", "gyldig"])
+def test_every_document_rewritten_still_passes_check_unchanged(root: Path,
+                                                               tmp_path: Path) -> None:
+    """Opening and saving any document in the editor keeps it valid and means the same."""
+    copy = tmp_path / "innhold"
+    shutil.copytree(root, copy)
+    schemas = load_schemas(SCHEMA)
+    before, _ = validate(load_content(root)[0], Schemas(schemas))
+    for path in _documents(copy):
+        parsed = split(path.read_text(encoding="utf-8"))
+        kind = FOLDERS[path.parent.name]
+        path.write_text(document_text(kind, parsed.front.data, parsed.body, schemas),
+                        encoding="utf-8")
+    archive, problems = check(Paths(content=copy))
+    assert problems == []
+    after = {doc.path: doc for doc in archive.content.documents}
+    for doc in before.content.documents:
+        assert dict(after[doc.path].fields) == {
+            k: v for k, v in doc.fields.items()
+            if not (k in ("utkast", "avsluttet", "udatert") and v is False)}, doc.path
+        assert after[doc.path].body.strip() == doc.body.strip(), doc.path
+
+
+def test_the_production_folder_has_the_editor_and_no_local_backend(tmp_path: Path) -> None:
+    from politiradet.editor.__main__ import main
+
+    out = tmp_path / "admin"
+    assert main(["--repo", "oslo/arkiv", "--backend", "gitlab", "--innlogging", "auth_type=pkce",
+                 "--innlogging", "app_id=abc", "--content", str(CONTENT), "--ut", str(out)]) == 0
+    config = yaml.safe_load((out / "config.yml").read_text(encoding="utf-8"))
+    assert "local_backend" not in config
+    assert config["backend"] == {"name": "gitlab", "repo": "oslo/arkiv", "branch": "main",
+                                 "squash_merges": True, "auth_type": "pkce", "app_id": "abc"}
+    assert config["collections"] == _config()["collections"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for script in ("oppstart.js", "decap/decap-cms.js", "politiradet-cms.js"):
+        assert f'<script src="{script}">' in index and (out / script).is_file()
+    points = json.loads((out / "punkter.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in points][:2] == ["2025-1", "2025-2"]
+    assert (out / "decap" / "LICENSE-decap-cms").is_file()
+
+
+def test_the_vendored_bundle_is_the_pinned_one() -> None:
+    """What tools/update_decap.py fetched: the pinned version, licences kept, no source maps."""
+    folder = ROOT / "politiradet" / "editor" / "decap"
+    versions = json.loads((folder / "VERSIONS.json").read_text(encoding="utf-8"))
+    tool = (ROOT / "tools" / "update_decap.py").read_text(encoding="utf-8")
+    assert f'VERSION = "{versions["decap-cms"]["version"]}"' in tool
+    assert {"decap-cms.js", "decap-cms.js.LICENSE.txt", "LICENSE-decap-cms"} <= {
+        p.name for p in folder.iterdir()}
+    assert not list(folder.glob("*.map"))
+
+
+def test_the_editor_is_never_published(tmp_path: Path) -> None:
+    from conftest import build_fixture
+
+    site, result = build_fixture(tmp_path)
+    assert result.code == 0, result.err
+    names = {path.name for path in site.rglob("*")}
+    assert not names & {"decap-cms.js", "config.yml", "politiradet-cms.js", "admin"}
