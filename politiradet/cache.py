@@ -67,6 +67,14 @@ class BuildCache:
 
     def key(self, roots: Iterable[Path], base_url: str) -> str:
         """Hash of every input of the build."""
+        return self._digest(roots, base_url)
+
+    def stamp(self, base_url: str) -> str:
+        """Hash of the generator itself (its source, Python, the libraries) and the base URL:
+        what every part of the output depends on, for :mod:`politiradet.deps`."""
+        return self._digest((PACKAGE,), base_url)
+
+    def _digest(self, roots: Iterable[Path], base_url: str) -> str:
         digest = hashlib.sha256(f"{FORMAT}\0{base_url}\0{sys.version}\0".encode())
         for name in LIBRARIES:
             digest.update(f"{name}={_version(name)}\0".encode())

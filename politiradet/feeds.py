@@ -7,9 +7,10 @@ bytes: timestamps come from document dates, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -26,19 +27,24 @@ SITE_NAME = "Politirådet i Oslo"
 SUMMARY_LENGTH = 300
 
 
-def outputs(archive: Archive, address: SiteAddress,
-            html_paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """Every machine-readable file of the site, keyed by output path."""
-    yield "feed.xml", atom(archive, archive.documents, address, "feed.xml", "",
-                           f"{SITE_NAME} – alle dokumenter")
+def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
+            ) -> Iterator[tuple[str, Any, Callable[[], bytes]]]:
+    """Every machine-readable file of the site: its output path, the data it is made from
+    (besides the address; see :mod:`politiradet.deps`) and how to make it."""
+    texts = {doc.path: archive.bodies[doc.path].text for doc in archive.documents}
+    yield "feed.xml", (archive, texts), lambda: atom(
+        archive, archive.documents, address, "feed.xml", "", f"{SITE_NAME} – alle dokumenter")
     for slug, topic in archive.content.topics.items():
         tagged = archive.by_topic.get(slug, ())
-        yield f"temaer/{slug}/feed.xml", atom(archive, tagged, address, f"temaer/{slug}/feed.xml",
-                                              f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}")
-    yield "kalender.ics", calendar(archive, address)
-    yield "data/dokumenter.json", open_data(archive, address)
-    yield "sitemap.xml", sitemap(html_paths, address)
-    yield "robots.txt", robots(address)
+        yield (f"temaer/{slug}/feed.xml", (topic, tagged, [texts[d.path] for d in tagged],
+                                          archive.content.topics),
+               functools.partial(atom, archive, tagged, address, f"temaer/{slug}/feed.xml",
+                                 f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}"))
+    yield "kalender.ics", archive, lambda: calendar(archive, address)
+    yield "data/dokumenter.json", (archive, texts), lambda: open_data(archive, address)
+    paths = tuple(html_paths)
+    yield "sitemap.xml", paths, lambda: sitemap(paths, address)
+    yield "robots.txt", (), lambda: robots(address)
 
 
 # --- Atom --------------------------------------------------------------------------------------

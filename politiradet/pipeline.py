@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import search
+from . import deps, search
 from .cache import PACKAGE, BuildCache, Summary
 from .errors import ContentError, Problem
 from .link import Archive, link
 from .load import load_content, load_schemas
-from .render import render_site
+from .render import Plan, plan, produce
 from .validate import Schemas, validate
-from .write import guard_out, publish
+from .write import Staging, guard_out, staging_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,21 +116,52 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         raise ContentError(problems)
     step("render")
     with timings.stage("render"):
-        files = dict(render_site(archive, paths.templates, base_url))
-    step("index")
-    with timings.stage("index"):
-        files.update(search.index(archive, files))
-    step("write")
-    with timings.stage("write"):
-        publish(files, paths.out, overwrite)
+        planned = plan(archive, paths.templates, base_url)
+    stamp = cache.stamp(base_url + ("\0utkast" if drafts else "")) if cache else ""
+    previous = deps.load(cache.folder, stamp, paths.out) if cache else None
+    known = dict(previous.outputs) if previous else {}
+    with staging_for(paths.out, overwrite) as staging:
+        keys = _render_into(staging, planned, known, timings)
+        step("index")
+        with timings.stage("index"):
+            keys |= _index_into(staging, archive, planned, known)
+        step("write")
+        with timings.stage("write"):
+            staging.swap()
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
-                      files=len(files),
-                      pages=sum(1 for name in files if name.endswith(".html")))
+                      files=len(keys),
+                      pages=len(planned.html_paths))
     if cache:
+        deps.store(cache.folder, deps.DependencyMap(stamp, keys), paths.out)
         cache.store(key, summary)
     return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings)
+
+
+def _render_into(staging: Staging, planned: Plan, known: Mapping[str, str],
+                 timings: Timings) -> dict[str, str]:
+    """Link the outputs whose render input is unchanged, render the others into *staging*."""
+    with timings.stage("write"):
+        staging.keep(o.path for o in planned.outputs if known.get(o.path) == o.key)
+    with timings.stage("render"):
+        staging.write_all(produce([o for o in planned.outputs if known.get(o.path) != o.key]))
+    return {o.path: o.key for o in planned.outputs}
+
+
+def _index_into(staging: Staging, archive: Archive, planned: Plan,
+                known: Mapping[str, str]) -> dict[str, str]:
+    """The search bundle: taken over when nothing it is made from changed, else made anew."""
+    bundle = [path for path, key in known.items()
+              if path.startswith(search.BUNDLE_DIR) and key == planned.content_key]
+    if bundle:
+        staging.keep(bundle)
+    else:
+        bundle = []
+        for path, content in search.index(archive, planned.html_paths).items():
+            staging.write(path, content)
+            bundle.append(path)
+    return dict.fromkeys(bundle, planned.content_key)
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:

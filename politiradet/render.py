@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 from markupsafe import Markup
 
 from . import feeds, norsk
 from .address import SiteAddress
+from .deps import Hasher, Lazy, Output
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
-from .model import KIND_LABEL, Abbreviation, Area, Document
+from .model import KIND_LABEL, Abbreviation, Area, Content, Document
 from .parallel import ordered_map
 from .related import RelatedIndex
 
@@ -36,6 +41,26 @@ class Page:
 
     path: str
     content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every file the site consists of, each with the hash of what it is made from."""
+
+    outputs: tuple[Output, ...]
+    html_paths: tuple[str, ...]
+    content_key: str
+    """Hash of everything the search index and the archive-wide feeds are made from."""
+
+
+UNSEEN: Mapping[type, frozenset[str]] = {
+    Document: frozenset({"body", "body_line", "locations", "source"}),
+    Archive: frozenset({"bodies"}),
+    Content: frozenset({"documents"}),
+}
+"""What a page's render input leaves out: a document's body text reaches a page only through
+:meth:`Renderer.body_key` and :meth:`Renderer.texts_key` (so a list of titles does not change
+when a body does), the parsed bodies likewise, and drafts never reach a page."""
 
 
 def norwegian_date(value: dt.date, fmt: str = "long") -> str:
@@ -78,6 +103,11 @@ class Renderer:
         self.env.filters["dato"] = norwegian_date
         self.env.filters["antall"] = norsk.count
         self.env.filters["todate"] = dt.date.fromisoformat
+        self.hasher = Hasher(UNSEEN)
+        self._template_keys: dict[str, str] = {}
+        self._links_of: dict[str, list[tuple[str, Any]]] = {}
+        for (path, href), target in archive.targets.items():
+            self._links_of.setdefault(path, []).append((href, target))
 
     def url(self, path: str = "") -> str:
         """Site URL of a site-relative path, honouring the base URL."""
@@ -97,17 +127,73 @@ class Renderer:
                              point_url=lambda point: self.url(f"oppfolgingspunkter/{point}/"),
                              extra={"page_url": self.url(doc.url)})
 
-    def page(self, path: str, template: str, **context: Any) -> Page:
+    def page(self, path: str, template: str, **context: Any) -> Output:
+        """The page *path* from *template*; rendered only when :attr:`Output.make` is called."""
         context.setdefault("crumbs", [])
         context.setdefault("feeds", [])
         context.setdefault("json_ld", None)
-        html = self.env.get_template(template).render(page_path=path, **context)
-        return Page(path, html.encode("utf-8"))
+        key = self.hasher.digest((self.template_key(template), path, context))
+        return Output(path, key, lambda: self._render(path, template, context))
 
-    def pages(self) -> Iterator[Page]:
+    def _render(self, path: str, template: str, context: dict[str, Any]) -> bytes:
+        values = {name: value.make() if isinstance(value, Lazy) else value
+                  for name, value in context.items()}
+        return self.env.get_template(template).render(page_path=path, **values).encode("utf-8")
+
+    def pages(self) -> Iterator[Output]:
         """Every HTML page of the site."""
         for builder in PAGE_BUILDERS:
             yield from builder(self)
+
+    # --- render inputs ------------------------------------------------------------------------
+
+    def template_key(self, name: str) -> str:
+        """Hash of *name*, the templates it uses, the globals they read and the generator.
+
+        Templates are followed through ``extends``, ``import`` and ``include``; a template named
+        at run time (which this site does not do) makes every template part of the key.
+        """
+        if name not in self._template_keys:
+            loader = self.env.loader
+            assert loader is not None
+            names, used, queue = set(), set(), [name]
+            while queue:
+                current = queue.pop()
+                if current in names:
+                    continue
+                names.add(current)
+                source = loader.get_source(self.env, current)[0]
+                tree = self.env.parse(source)
+                used |= {node.name for node in tree.find_all(jinja2.nodes.Name)}
+                referenced = list(jinja2.meta.find_referenced_templates(tree))
+                queue += [t for t in referenced if t is not None]
+                if None in referenced:
+                    queue += self.env.list_templates(filter_func=lambda n: n.endswith(".html"))
+            sources = [(n, hashlib.sha256(loader.get_source(self.env, n)[0].encode()).hexdigest())
+                       for n in sorted(names)]
+            read = {g: self.globals_key(g) for g in sorted(used) if g in self.env.globals}
+            self._template_keys[name] = self.hasher.digest((sources, read, self.address.path,
+                                                            self.address.origin))
+        return self._template_keys[name]
+
+    def globals_key(self, name: str) -> Any:
+        """What a template global contributes to a render input (functions: their name)."""
+        value = self.env.globals[name]
+        if name == "archive":
+            return self.archive
+        return name if callable(value) else value
+
+    def body_key(self, doc: Document) -> Any:
+        """What a document's rendered body depends on: its text, its links' targets, the
+        abbreviations registry."""
+        return (doc.path, doc.body, self._links_of.get(doc.path, []),
+                self.archive.content.abbreviations)
+
+    @cached_property
+    def texts_key(self) -> str:
+        """Hash of the archive with every published body: what feeds and search are made of."""
+        return self.hasher.digest((self.archive, [self.body_key(d)
+                                                  for d in self.archive.documents]))
 
     # --- the archive seen from the pages ----------------------------------------------------
 
@@ -244,19 +330,23 @@ class Renderer:
 
 # --- page builders ---------------------------------------------------------------------------
 
-def _document_pages(r: Renderer) -> Iterator[Page]:
-    yield from ordered_map(lambda doc: _document_page(r, doc), r.archive.documents)
+def _document_pages(r: Renderer) -> Iterator[Output]:
+    for doc in r.archive.documents:
+        yield _document_page(r, doc)
 
 
-def _document_page(r: Renderer, doc: Document) -> Page:
+def _document_page(r: Renderer, doc: Document) -> Output:
     context: dict[str, Any] = dict(
-        doc=doc, body=r.body_html(doc), toc=r.toc(doc), related=r.related(doc),
+        doc=doc, body=Lazy(r.body_key(doc), lambda: r.body_html(doc)), toc=r.toc(doc),
+        related=r.related(doc),
         backlinks=r.archive.backlinks.get(doc.path, ()),
         glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc))
     if doc.kind == "oppfolgingspunkt":
         adopted = r.adopted.get(doc.path)
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
-                      history=r.history(doc),
+                      history=Lazy([(u, r.body_key(u.document))
+                                    for u in r.archive.history.get(doc.path, ())],
+                                   lambda: r.history(doc)),
                       adopted_in=r.archive.get(adopted) if adopted else None)
     previous, following = r.neighbours(doc)
     return r.page(doc.url + "index.html", "dokument.html", **context,
@@ -266,7 +356,7 @@ def _document_page(r: Renderer, doc: Document) -> Page:
                   adopted_here=r.adopted_here.get(doc.path, []))
 
 
-def _home_page(r: Renderer) -> Iterator[Page]:
+def _home_page(r: Renderer) -> Iterator[Output]:
     latest = [d for d in r.archive.documents if d.kind != "oppfolgingspunkt"][:LATEST_LIMIT]
     units = [a for a in r.archive.content.areas.values() if a.level == "driftsenhet"]
     yield r.page("index.html", "index.html", latest=latest, introduction=r.introduction(),
@@ -274,7 +364,7 @@ def _home_page(r: Renderer) -> Iterator[Page]:
                                            if not p.fields.get("avsluttet", False)])
 
 
-def _point_pages(r: Renderer) -> Iterator[Page]:
+def _point_pages(r: Renderer) -> Iterator[Output]:
     seminars: dict[int, list[Document]] = {}
     for point in r.points:
         seminars.setdefault(point.fields["seminar"], []).append(point)
@@ -284,7 +374,7 @@ def _point_pages(r: Renderer) -> Iterator[Page]:
                  crumbs=[("Forside", "")])
 
 
-def _topic_pages(r: Renderer) -> Iterator[Page]:
+def _topic_pages(r: Renderer) -> Iterator[Output]:
     yield r.page("temaer/index.html", "temaer.html", crumbs=[("Forside", "")])
     for slug, topic in r.archive.content.topics.items():
         tagged = r.archive.by_topic.get(slug, ())
@@ -295,7 +385,7 @@ def _topic_pages(r: Renderer) -> Iterator[Page]:
                      feeds=[(f"{SITE_NAME} – {topic.name}", f"temaer/{slug}/feed.xml")])
 
 
-def _area_pages(r: Renderer) -> Iterator[Page]:
+def _area_pages(r: Renderer) -> Iterator[Output]:
     roots = [a for a in r.archive.content.areas.values() if not a.parents]
     yield r.page("omrader/index.html", "omrader.html", roots=roots, crumbs=[("Forside", "")])
     for slug, area in r.archive.content.areas.items():
@@ -309,7 +399,7 @@ def _area_pages(r: Renderer) -> Iterator[Page]:
                      points=[d for d in tagged if d.kind == "oppfolgingspunkt"], crumbs=trail)
 
 
-def _year_pages(r: Renderer) -> Iterator[Page]:
+def _year_pages(r: Renderer) -> Iterator[Output]:
     yield r.page("ar/index.html", "arkiv.html", crumbs=[("Forside", "")])
     years = list(r.archive.by_year)
     for index, (year, year_docs) in enumerate(r.archive.by_year.items()):
@@ -319,7 +409,7 @@ def _year_pages(r: Renderer) -> Iterator[Page]:
                      crumbs=[("Forside", ""), ("År", "ar/")])
 
 
-def _static_pages(r: Renderer) -> Iterator[Page]:
+def _static_pages(r: Renderer) -> Iterator[Output]:
     yield r.page("404.html", "404.html")
     yield r.page("tilgjengelighet/index.html", "tilgjengelighet.html", crumbs=[("Forside", "")])
     yield r.page("forkortelser/index.html", "forkortelser.html", crumbs=[("Forside", "")],
@@ -328,7 +418,7 @@ def _static_pages(r: Renderer) -> Iterator[Page]:
     yield r.page("sok/index.html", "sok.html")
 
 
-PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Page]], ...] = (
+PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Output]], ...] = (
     _document_pages, _home_page, _point_pages, _topic_pages, _area_pages, _year_pages,
     _static_pages)
 
@@ -341,20 +431,33 @@ def assets(templates: Path) -> Iterator[Page]:
             yield Page("assets/" + path.relative_to(root).as_posix(), path.read_bytes())
 
 
-def machine_outputs(renderer: Renderer, html_paths: list[str]) -> Iterator[Page]:
+def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output]:
     """Feeds, calendar, open data, sitemap and robots.txt."""
-    for path, content in feeds.outputs(renderer.archive, renderer.address, html_paths):
-        yield Page(path, content)
+    for path, inputs, make in feeds.outputs(r.archive, r.address, html_paths):
+        yield Output(path, r.hasher.digest((path, inputs, r.address.path, r.address.origin)),
+                     make)
 
 
-def render_site(archive: Archive, templates: Path, base_url: str) -> Mapping[str, bytes]:
-    """All pages, assets and machine-readable outputs of the site, keyed by output path."""
+def plan(archive: Archive, templates: Path, base_url: str) -> Plan:
+    """Every page, asset and machine-readable output of the site, none of them rendered yet."""
     renderer = Renderer(archive, templates, base_url)
-    result: dict[str, bytes] = {}
-    pages = list(renderer.pages())
-    html_paths = [page.path for page in pages]
-    for page in (*pages, *assets(templates), *machine_outputs(renderer, html_paths)):
-        if page.path in result:
-            raise ValueError(f"to sider vil skrives til samme adresse: {page.path}")
-        result[page.path] = page.content
-    return result
+    pages = tuple(renderer.pages())
+    html_paths = tuple(page.path for page in pages)
+    files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),
+                         functools.partial(bytes, page.content)) for page in assets(templates))
+    outputs = (*pages, *files, *machine_outputs(renderer, html_paths))
+    seen: set[str] = set()
+    for output in outputs:
+        if output.path in seen:
+            raise ValueError(f"to sider vil skrives til samme adresse: {output.path}")
+        seen.add(output.path)
+    return Plan(outputs, html_paths, renderer.texts_key)
+
+
+def produce(outputs: Sequence[Output]) -> Iterator[tuple[str, bytes]]:
+    """Render *outputs* (on every core when there are many), each as soon as it is done."""
+    yield from ordered_map(_made, outputs)
+
+
+def _made(output: Output) -> tuple[str, bytes]:
+    return output.path, output.make()

@@ -13,7 +13,7 @@ import concurrent.futures
 import datetime as dt
 import html
 import tempfile
-from collections.abc import Coroutine, Iterable, Iterator, Mapping
+from collections.abc import Collection, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,11 +55,12 @@ class Record:
     """Filter name (``tema``, ``omrade``, ``ar``) -> values; ``type`` is added from *kind*."""
 
 
-def index(archive: Archive, pages: Mapping[str, bytes]) -> dict[str, bytes]:
+def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
     """Return the Pagefind bundle for the archive, keyed by output path under ``pagefind/``.
 
-    Result URLs are stored relative to the site root, so the bundle does not depend on the
-    base URL: ``pagefind.js`` prefixes the folder it was loaded from, minus ``pagefind/``.
+    *pages* are the paths of the site's HTML pages. Result URLs are stored relative to the
+    site root, so the bundle does not depend on the base URL: ``pagefind.js`` prefixes the
+    folder it was loaded from, minus ``pagefind/``.
     """
     found = list(records(archive))
     _check_pages_exist(found, pages)
@@ -147,7 +148,7 @@ def _data_span(attribute: str, name: str, value: str) -> str:
     return f'<span {attribute}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
 
 
-def _check_pages_exist(found: Iterable[Record], pages: Mapping[str, bytes]) -> None:
+def _check_pages_exist(found: Iterable[Record], pages: Collection[str]) -> None:
     missing = [r.url for r in found if r.url + "index.html" not in pages]
     if missing:
         raise ValueError(f"søkeindeksen peker til sider som ikke ble bygget: {missing}")

@@ -1,20 +1,23 @@
-"""Publish the rendered site atomically: build beside the old site, then swap."""
+"""Publish the site atomically: assemble it beside the old site (unchanged files linked), swap."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
 
 _RENAME_EXCHANGE = 2
+_CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
+"""Why a hard link may fail where a copy works: another file system, no links allowed, too many."""
 
 MARKER = ".politiradet-nettsted"
 """A file in every site this tool publishes: the folder is its output and may be replaced."""
@@ -43,18 +46,89 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
     If anything fails before the swap, *out* is untouched and the half-written folder removed.
     *out* must pass :func:`guard_out`.
     """
+    with staging_for(out, overwrite) as staging:
+        staging.write_all(files.items())
+        staging.swap()
+
+
+@contextlib.contextmanager
+def staging_for(out: Path, overwrite: bool = False) -> Iterator[Staging]:
+    """A fresh staging folder beside *out*, removed again unless :meth:`Staging.swap` ran.
+
+    Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
+    *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out.parent):
         guard_out(out, overwrite)
         _remove_stale(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
+        staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out)
         try:
-            _write_all({**files, MARKER: MARKER_TEXT}, staging)
-            _swap(staging, out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            staging.write(MARKER, MARKER_TEXT)
+            yield staging
+        finally:
+            if not staging.swapped:
+                shutil.rmtree(staging.root, ignore_errors=True)
+
+
+class Staging:
+    """The next site, assembled file by file beside the live one, then swapped in.
+
+    Unchanged files are hard links to the live site's files (copies where the file system
+    cannot link), so publishing costs what changed, not the size of the site. A hard link
+    shares its inode with the live file, so a file is only ever written as a new file
+    (``O_EXCL``), never into an existing one: the live site stays byte for byte as it was
+    until the swap, also when the build fails or is killed.
+    """
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root, self.out = root, out
+        self.swapped = False
+        self._made: set[Path] = {root}
+        self._written: set[str] = set()
+
+    def keep(self, relatives: Iterable[str]) -> None:
+        """Take these files over from the live site unchanged."""
+        for relative in relatives:
+            source, target = self.out / relative, self._target(relative)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in _CANNOT_LINK:
+                    raise
+                shutil.copy2(source, target, follow_symlinks=False)
+
+    def write(self, relative: str, content: bytes) -> None:
+        """Write one new file; each path once."""
+        target = self._target(relative)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+
+    def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+        """Write each file as it comes, so a streamed site never sits in memory whole."""
+        for relative, content in files:
+            self.write(relative, content)
+
+    def swap(self) -> None:
+        """Put the staged site in place of the live one in one step."""
+        os.chmod(self.root, 0o755)
+        _swap(self.root, self.out)
+        self.swapped = True
+
+    def _target(self, relative: str) -> Path:
+        parts = PurePosixPath(relative)
+        if parts.is_absolute() or ".." in parts.parts or not parts.parts:
+            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
+        if relative in self._written:
+            raise ValueError(f"to filer vil skrives til samme adresse: {relative}")
+        self._written.add(relative)
+        target = self.root / relative
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
 
 
 @contextlib.contextmanager
@@ -74,20 +148,6 @@ def _remove_stale(out: Path) -> None:
         for leftover in out.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _write_all(files: Mapping[str, bytes], root: Path) -> None:
-    created: set[Path] = set()
-    for relative, content in files.items():
-        parts = PurePosixPath(relative)
-        if parts.is_absolute() or ".." in parts.parts or not parts.parts:
-            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
-        target = root / relative
-        if target.parent not in created:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            created.add(target.parent)
-        target.write_bytes(content)
-    os.chmod(root, 0o755)
 
 
 def _swap(staging: Path, out: Path) -> None:

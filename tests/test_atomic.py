@@ -52,16 +52,16 @@ def test_publish_replaces_the_whole_site(out: Path) -> None:
                          ids=["disk-full", "ctrl-c"])
 def test_failure_while_writing_leaves_the_old_site(out: Path, monkeypatch: pytest.MonkeyPatch,
                                                    error: BaseException) -> None:
-    real_write = Path.write_bytes
-    written: list[Path] = []
+    real_write = write.Staging.write
+    written: list[str] = []
 
-    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+    def failing_write(self: write.Staging, relative: str, data: bytes) -> None:
         if len(written) == 2:
             raise error
-        written.append(self)
-        return real_write(self, data)
+        written.append(relative)
+        real_write(self, relative, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(write.Staging, "write", failing_write)
     with pytest.raises(type(error)):
         write.publish(NEW, out)
     monkeypatch.undo()
@@ -88,12 +88,12 @@ def test_killed_build_leaves_the_old_site(out: Path) -> None:
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
         from politiradet import write
-        real = Path.write_bytes
-        def slow(self, data):
+        real = write.Staging.write
+        def slow(self, relative, data):
             print("skriver", flush=True)
             time.sleep(0.05)
-            return real(self, data)
-        Path.write_bytes = slow
+            real(self, relative, data)
+        write.Staging.write = slow
         files = {{f"side-{{i}}/index.html": b"ny" for i in range(400)}}
         write.publish(files, Path({str(out)!r}))
     """)

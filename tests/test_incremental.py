@@ -9,9 +9,14 @@ count; every other file, the rest of the search bundle included, must be identic
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from politiradet.cache import cache_dir_for
 from politiradet.pipeline import Paths, Report, build
@@ -109,3 +114,157 @@ def test_two_cold_builds_differ_only_in_pagefinds_run_dependent_files(
     cold(valid_content, tmp_path / "a")
     cold(valid_content, tmp_path / "b")
     assert_same(tmp_path / "a", tmp_path / "b")
+
+
+# --- incremental builds: only what an edit touches is rendered, the rest is linked -------------
+
+def inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino
+            for p in root.rglob("*") if p.is_file()}
+
+
+def test_body_edit_renders_its_page_and_links_the_rest(valid_content: Path, built: Path) -> None:
+    before = inodes(built)
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEn rettelse.\n",
+                        encoding="utf-8")
+    assert not warm(valid_content, built).cached
+    after = inodes(built)
+    new = sorted(path for path in after if before.get(path) != after[path])
+    assert "referater/2016-01-12/index.html" in new
+    assert "data/dokumenter.json" in new, "open data holds the text"
+    assert "temaer/salto/index.html" not in new, "a list of titles does not show the body"
+    assert "index.html" not in new and "assets/site.css" not in new
+    assert len(new) < len(after) // 2
+
+
+def test_every_file_of_an_unchanged_site_is_linked(valid_content: Path, built: Path) -> None:
+    """The cache hit is bypassed (output touched), so every output's input hash is compared."""
+    (built / "robots.txt").unlink()
+    before = inodes(built)
+    assert not warm(valid_content, built).cached
+    after = inodes(built)
+    assert sorted(path for path in after if before.get(path) != after[path]) == ["robots.txt"]
+
+
+# --- random sequences of edits: an incremental build always equals a cold one ----------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FIXED = ("referater/2016-01-12.md", "referater/2025-05-14.md", "avtaler/avtale-2023.md",
+         "oppfolgingspunkter/2025-1.md")
+"""The fixture's documents; they link to each other, so they are edited, never removed."""
+
+
+def referat(title: str, day: int, topics: list[str], areas: list[str], draft: bool,
+            words: str) -> str:
+    lines = ["---", f"tittel: {title}", f"dato: 2024-03-{day:02d}", "motetype: møte",
+             f"temaer: [{', '.join(topics)}]", f"omrader: [{', '.join(areas)}]",
+             "kilde:", "  tittel: Kilde", *(["utkast: true"] if draft else []), "---",
+             f"Referatet nevner SaLTo. {words}", "", "Se [forrige møte](2016-01-12.md).", "",
+             "::: status 2025-1", f"Status: {words}", ":::", ""]
+    return "\n".join(lines)
+
+
+WORDS = st.text(alphabet="abcæøå ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+class IncrementalBuilds(RuleBasedStateMachine):
+    """Editors' changes, one build after each, compared with a cold build of the same state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="inkrementell-"))
+        self.content = self.root / "innhold"
+        shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "gyldig", self.content)
+        self.templates = self.root / "maler"
+        shutil.copytree(TEMPLATES, self.templates)
+        self.added: dict[str, bool] = {}
+        """Added referat path -> whether it is a draft."""
+        self.serial = 0
+
+    def paths(self, out: str) -> Paths:
+        return Paths(content=self.content, out=self.root / out, templates=self.templates)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @rule(day=st.integers(1, 28), topics=st.lists(st.sampled_from(["salto", "beredskap"]),
+                                                   unique=True),
+          areas=st.lists(st.sampled_from(["alna", "furuset", "enhet-ost"]), unique=True),
+          draft=st.booleans(), words=WORDS)
+    def add(self, day: int, topics: list[str], areas: list[str], draft: bool, words: str) -> None:
+        self.serial += 1
+        path = f"referater/nytt-{self.serial}.md"
+        (self.content / path).write_text(referat(f"Møte {self.serial}", day, topics, areas,
+                                                 draft, words), encoding="utf-8")
+        self.added[path] = draft
+
+    @precondition(lambda self: self.added)
+    @rule(data=st.data())
+    def remove(self, data: st.DataObject) -> None:
+        path = data.draw(st.sampled_from(sorted(self.added)))
+        (self.content / path).unlink()
+        del self.added[path]
+
+    @precondition(lambda self: self.added)
+    @rule(data=st.data())
+    def rename(self, data: st.DataObject) -> None:
+        path = data.draw(st.sampled_from(sorted(self.added)))
+        self.serial += 1
+        new = f"referater/omdopt-{self.serial}.md"
+        (self.content / path).rename(self.content / new)
+        self.added[new] = self.added.pop(path)
+
+    @precondition(lambda self: self.added)
+    @rule(data=st.data())
+    def flip_draft(self, data: st.DataObject) -> None:
+        path = data.draw(st.sampled_from(sorted(self.added)))
+        file = self.content / path
+        text = file.read_text(encoding="utf-8")
+        if self.added[path]:
+            text = text.replace("utkast: true\n", "")
+        else:
+            text = text.replace("kilde:\n", "utkast: true\nkilde:\n", 1)
+        file.write_text(text, encoding="utf-8")
+        self.added[path] = not self.added[path]
+
+    @rule(data=st.data(), words=WORDS)
+    def edit_body(self, data: st.DataObject, words: str) -> None:
+        path = data.draw(st.sampled_from(sorted((*FIXED, *self.added))))
+        file = self.content / path
+        file.write_text(file.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+    @rule(data=st.data(), words=WORDS)
+    def retitle(self, data: st.DataObject, words: str) -> None:
+        path = data.draw(st.sampled_from(sorted((*FIXED, *self.added))))
+        file = self.content / path
+        text = re.sub(r"(?m)^tittel: .*$", f"tittel: Tittel {words}",
+                      file.read_text(encoding="utf-8"), count=1)
+        file.write_text(text, encoding="utf-8")
+
+    @rule(words=WORDS)
+    def rename_topic(self, words: str) -> None:
+        registry = self.content / "temaer.yaml"
+        text = re.sub(r"(?m)^  navn: Beredskap.*$", f"  navn: Beredskap {words}",
+                      registry.read_text(encoding="utf-8"))
+        registry.write_text(text, encoding="utf-8")
+
+    @rule(name=st.sampled_from(["tema.html", "_macros.html", "base.html", "dokument.html"]),
+          words=WORDS)
+    def edit_template(self, name: str, words: str) -> None:
+        template = self.templates / name
+        template.write_text(template.read_text(encoding="utf-8") + f"<!-- {words} -->\n",
+                            encoding="utf-8")
+
+    @invariant()
+    def incremental_equals_cold(self) -> None:
+        build(self.paths("site"))
+        build(self.paths("kald"), use_cache=False)
+        assert_same(self.root / "site", self.root / "kald")
+
+
+IncrementalBuilds.TestCase.settings = settings(
+    max_examples=3, stateful_step_count=5, deadline=None, database=None,
+    phases=[Phase.explicit, Phase.generate],  # shrinking many builds takes minutes
+    suppress_health_check=[HealthCheck.too_slow])
+test_random_edits_build_incrementally_to_what_a_cold_build_gives = IncrementalBuilds.TestCase

@@ -1,0 +1,171 @@
+"""The dependency map: which output files an edit touches.
+
+Every output file of the site is a pure function of a small *render input*: the template (and
+the templates it extends or imports), the values handed to it, the registries and graph it
+reads, the base URL and the generator's own version. :func:`fingerprint` hashes such an input
+in a stable way, and the map remembers, per output path, the hash of the input that made the
+published file. The next build renders only outputs whose hash changed (or is new) and links
+every other file from the live site unchanged. No hand-kept list of edges decides what is
+stale, so forgetting one cannot publish an out-of-date page: what a page shows is what its hash
+covers.
+
+The map is kept in the build cache folder (:mod:`politiradet.cache`) and trusted only when it
+was written by the same generator version for the same base URL, its checksum matches and the
+output folder is exactly as the build that wrote it left it. Anything else (a missing, corrupt,
+stale or foreign map, an output folder touched by hand) means a full build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+FILE_NAME = "deps.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file the build may publish: its path, the hash of its render input, and the work."""
+
+    path: str
+    key: str
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """A costly value of a render input: hashed by *key*, computed only if the page is rendered."""
+
+    key: Any
+    make: Callable[[], Any]
+
+
+class Hasher:
+    """Stable fingerprints of plain data: dataclasses, mappings, sequences, text, numbers, dates.
+
+    Order is kept (a template shows a list in its order), types are part of the hash (``Markup``
+    and ``str`` escape differently) and anything unknown is refused rather than guessed at.
+    Fingerprints of large frozen objects are remembered by identity for the hasher's lifetime.
+    """
+
+    def __init__(self, exclude: Mapping[type, frozenset[str]] | None = None) -> None:
+        self._exclude = dict(exclude or {})
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+
+    def digest(self, value: Any) -> str:
+        return hashlib.blake2b(self.encode(value), digest_size=16).hexdigest()
+
+    def encode(self, value: Any) -> bytes:
+        if value is None or isinstance(value, bool | int | float):
+            return f"{type(value).__name__}:{value!r};".encode()
+        if isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            return f"{type(value).__name__}:{len(data)}:".encode() + data
+        if isinstance(value, dt.date):
+            return f"{type(value).__name__}:{value.isoformat()};".encode()
+        if isinstance(value, enum.Enum):
+            return f"enum:{type(value).__name__}.{value.name};".encode()
+        if isinstance(value, Lazy):
+            return b"lazy:" + self.encode(value.key)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._memoised(value, self._dataclass)
+        if isinstance(value, Mapping):
+            return self._memoised(value, self._mapping)
+        if isinstance(value, list | tuple | frozenset | set):
+            items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+            return (f"{type(value).__name__}[{len(items)}".encode()
+                    + b"".join(self.encode(item) for item in items) + b"]")
+        raise TypeError(f"kan ikke lage fingeravtrykk av {type(value).__name__}")
+
+    def _memoised(self, value: Any, encode: Callable[[Any], bytes]) -> bytes:
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        data = hashlib.blake2b(encode(value), digest_size=16).digest()
+        self._memo[id(value)] = (value, data)  # keeps *value* alive, so its id stays unique
+        return data
+
+    def _dataclass(self, value: Any) -> bytes:
+        skip = self._exclude.get(type(value), frozenset())
+        parts = [f"{type(value).__name__}{{".encode()]
+        for item in dataclasses.fields(value):
+            if item.name not in skip:
+                parts += [item.name.encode(), b"=", self.encode(getattr(value, item.name))]
+        return b"".join(parts) + b"}"
+
+    def _mapping(self, value: Mapping[Any, Any]) -> bytes:
+        return (f"map[{len(value)}".encode()
+                + b"".join(self.encode(k) + self.encode(v) for k, v in value.items()) + b"]")
+
+
+# --- the persisted map -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DependencyMap:
+    """Output path -> hash of the render input of the file published there."""
+
+    stamp: str
+    """Generator version and base URL the map belongs to."""
+    outputs: Mapping[str, str]
+
+
+def load(folder: Path, stamp: str, out: Path) -> DependencyMap | None:
+    """The map the last build into *out* left in *folder*, or None unless it can be trusted.
+
+    Only files still exactly as that build left them (same inode, size and modification time)
+    are in the map, so a file edited, replaced or deleted by hand is made again. Files made
+    together (one key, like the search bundle) stay in the map all together or not at all.
+    """
+    try:
+        raw = (folder / FILE_NAME).read_bytes()
+        checksum, _, payload = raw.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != checksum:
+            return None
+        state = json.loads(payload)
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(state, dict) or state.get("format") != FORMAT
+            or state.get("stamp") != stamp or state.get("out") != str(out.resolve())
+            or not isinstance(state.get("outputs"), dict)):
+        return None
+    try:
+        recorded = {path: (str(key), list(found))
+                    for path, (key, *found) in state["outputs"].items()}
+    except (TypeError, ValueError):
+        return None
+    lost = {key for path, (key, found) in recorded.items()
+            if not found or _stat(out / path) != found}
+    return DependencyMap(stamp, {path: key for path, (key, _) in recorded.items()
+                                 if key not in lost})
+
+
+def store(folder: Path, deps: DependencyMap, out: Path) -> None:
+    """Remember *deps* for the site just published to *out* (atomically, checksummed)."""
+    outputs = {path: [key, *_stat(out / path)] for path, key in deps.outputs.items()}
+    payload = json.dumps({"format": FORMAT, "stamp": deps.stamp, "out": str(out.resolve()),
+                          "outputs": outputs}, sort_keys=True).encode()
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f"{FILE_NAME}.tmp"
+    temporary.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    temporary.replace(folder / FILE_NAME)
+
+
+def _stat(path: Path) -> list[int]:
+    """Inode, size and modification time of a regular file; [] when there is none."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return []
+    if not stat.S_ISREG(info.st_mode):
+        return []
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
