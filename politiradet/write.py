@@ -47,7 +47,7 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
     *out* must pass :func:`guard_out`.
     """
     with staging_for(out, overwrite) as staging:
-        staging.write_all(files.items())
+        staging.write_all((path, data) for path, data in files.items() if path != MARKER)
         staging.swap()
 
 
