@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import sourcefile
+
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "babel", "pagefind", "pagefind-bin",
@@ -117,14 +119,21 @@ class BuildCache:
         return state
 
     def _hashes(self, root: Path) -> Iterator[tuple[str, str]]:
+        """(relative path, hash) of every file below *root*, under :mod:`sourcefile`'s policy:
+        what the loader would refuse (a FIFO, a device, a link out) is never opened."""
         for path in _files(root):
-            info = path.stat()
+            relative = path.relative_to(root).as_posix()
+            try:
+                info = sourcefile.admit(root, path, limit=None)
+            except sourcefile.RefusedFile as exc:
+                yield relative, f"avvist: {exc.message}"
+                continue
             stat = (info.st_size, info.st_mtime_ns, info.st_ino)
             name = str(path)
             cached = self._known.get(name)
-            file_hash = cached[1] if cached and cached[0] == stat else _hash_file(path)
+            file_hash = cached[1] if cached and cached[0] == stat else _hash_file(root, path, stat)
             self._stats[name] = (stat, file_hash)
-            yield path.relative_to(root).as_posix(), file_hash
+            yield relative, file_hash
 
 
 def _stat_key(raw: Any) -> StatKey:
@@ -146,9 +155,14 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
-def _hash_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def _hash_file(root: Path, path: Path, stat: StatKey) -> str:
+    """The file's SHA-256; for a file too large to be read, its size, time and inode."""
+    if stat[0] > sourcefile.MAX_FILE_BYTES:
+        return "stat:" + ":".join(map(str, stat))
+    try:
+        return hashlib.sha256(sourcefile.read(root, path)).hexdigest()
+    except sourcefile.RefusedFile as exc:  # changed since it was admitted
+        return f"avvist: {exc.message}"
 
 
 def _version(name: str) -> str:

@@ -53,11 +53,15 @@ _OS_ERRORS = {
 }
 
 
+def os_error_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Norwegian where the reason is a common one."""
+    return _OS_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
 def os_error_text(exc: OSError) -> str:
     """A Norwegian sentence for a failed file operation: what failed, on which path, and why."""
-    reason = _OS_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
     where = f" «{exc.filename}»" if exc.filename else ""
-    return f"filen eller mappen{where} kan ikke brukes: {reason}."
+    return f"filen eller mappen{where} kan ikke brukes: {os_error_reason(exc)}."
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .frontmatter import (
-    MAX_FILE_BYTES,
-    FrontMatterError,
-    Parsed,
-    SplitFile,
-    decode,
-    parse_yaml,
-    split,
-    too_large,
-)
+from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .model import FOLDERS, REGISTRIES, Kind
+from .sourcefile import RefusedFile, read
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -59,7 +50,8 @@ class RawContent:
 def display(path: Path) -> str:
     """The path as an editor would type it: relative to the working directory if inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # not resolve(): a link is shown as the link the editor made (and may loop)
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -129,11 +121,11 @@ def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[s
                                 f"for eksempel «{suggest_slug(slug)}.md»."))
         return None
     try:
-        split_file = split(decode(_read(root, path)))
-    except (FrontMatterError, OSError) as exc:
+        split_file = split(decode(read(root, path)))
+    except (FrontMatterError, RefusedFile) as exc:
         unreadable.add(relative)
-        problems.append(Problem(source, exc.line, exc.col, exc.message)
-                        if isinstance(exc, FrontMatterError) else _unreadable(source, exc))
+        line, col = (exc.line, exc.col) if isinstance(exc, FrontMatterError) else (1, 1)
+        problems.append(Problem(source, line, col, exc.message))
         return None
     return RawDocument(FOLDERS[folder], slug, relative, source, split_file)
 
@@ -143,46 +135,20 @@ def _folder_list() -> str:
     return ", ".join(folders[:-1]) + " eller " + folders[-1]
 
 
-def _unreadable(source: str, exc: OSError) -> Problem:
-    return Problem(source, 1, 1, f"kan ikke lese filen ({exc.strerror or exc}). Sjekk at den "
-                   f"finnes og at du har lesetilgang.")
-
-
 def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | None:
     path = root / f"{name}.yaml"
     source = display(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(source, 1, 1, f"registeret mangler. Lag filen {name}.yaml i "
                                 f"innholdsmappen."))
         return None
     try:
-        return RawRegistry(name, source, parse_yaml(decode(_read(root, path))))
+        return RawRegistry(name, source, parse_yaml(decode(read(root, path))))
     except FrontMatterError as exc:
         problems.append(Problem(source, exc.line, exc.col, exc.message))
-    except OSError as exc:
-        problems.append(_unreadable(source, exc))
+    except RefusedFile as exc:
+        problems.append(Problem(source, 1, 1, exc.message))
     return None
-
-
-def _read(root: Path, path: Path) -> bytes:
-    """Read a content file, refusing before reading what is not a small regular file inside *root*.
-
-    The size is checked with ``stat`` first so a file of many megabytes is never read, and
-    a FIFO or device is never opened (that could block for ever).
-    """
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise FrontMatterError(1, 1, "filen er en snarvei (symbolsk lenke) som peker ut av "
-                               "innholdsmappen. Kopier innholdet inn i filen i stedet.")
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise FrontMatterError(1, 1, "dette er ikke en vanlig fil. Erstatt den med en tekstfil.")
-    if info.st_size > MAX_FILE_BYTES:
-        raise too_large(info.st_size)
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:  # the file grew after stat
-        raise too_large(len(data))
-    return data
 
 
 def suggest_slug(text: str) -> str:

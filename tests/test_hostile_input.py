@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -309,12 +311,72 @@ def _in_thread(function: object, timeout: float) -> list[str]:
     return result[0]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
-def test_named_pipe_is_refused_not_read(site: Path) -> None:
-    os.mkfifo(site / DOC)
-    problems = _in_thread(lambda: _problems(site), timeout=10)
-    assert problems == ["referater/ny.md:1:1: dette er ikke en vanlig fil. Erstatt den med en "
-                        "tekstfil."]
+def _fifo(site: Path, name: str) -> None:
+    os.mkfifo(site / name)
+
+
+def _link(target: str) -> Callable[[Path, str], None]:
+    def make(site: Path, name: str) -> None:
+        (site / name).symlink_to(target.replace("SITE", str(site)))
+    return make
+
+
+def _socket(site: Path, name: str) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(site / name))
+    server.close()
+
+
+NOT_REGULAR = "1:1: dette er ikke en vanlig fil, men "
+DANGLING = "1:1: filen er en snarvei (symbolsk lenke) til noe som ikke finnes."
+OUTSIDE = "1:1: filen er en snarvei (symbolsk lenke) som peker ut av innholdsmappen."
+
+# (id, path in the content folder, how to make it, expected problem or None for "ignored")
+SPECIAL_FILES: list[tuple[str, str, Callable[[Path, str], None], str | None]] = [
+    ("fifo-document", DOC, _fifo, f"{DOC}:{NOT_REGULAR}et navngitt rør (FIFO)."),
+    ("fifo-registry", "temaer.yaml", _fifo, f"temaer.yaml:{NOT_REGULAR}et navngitt rør"),
+    ("fifo-beside-the-documents", "annet/pipe", _fifo, None),
+    ("socket-document", DOC, _socket, f"{DOC}:{NOT_REGULAR}en sokkel (socket)."),
+    ("link-to-dev-zero", DOC, _link("/dev/zero"), f"{DOC}:{OUTSIDE}"),
+    ("link-to-dev-zero-beside-the-documents", "annet/null.bin", _link("/dev/zero"), None),
+    ("link-to-dev-zero-inside", DOC, _link("SITE/annet/zero"), f"{DOC}:{OUTSIDE}"),
+    ("dangling-link", DOC, _link("SITE/finnes-ikke.md"), f"{DOC}:{DANGLING}"),
+    ("dangling-registry-link", "omrader.yaml", _link("borte.yaml"), f"omrader.yaml:{DANGLING}"),
+    ("link-loop", DOC, _link("SITE/referater/ny.md"), f"{DOC}:1:1: kan ikke lese filen: "
+     "snarveiene (symbolske lenker) går i ring."),
+    ("link-to-a-folder", DOC, _link("SITE/referater"),
+     f"{DOC}:1:1: mappen er en snarvei (symbolsk lenke) og leses ikke."),
+]
+
+
+@pytest.fixture
+def special_site(site: Path) -> Path:
+    (site / "annet").mkdir()
+    (site / "annet" / "zero").symlink_to("/dev/zero")
+    return site
+
+
+@pytest.mark.parametrize(("name", "make", "expected"), [case[1:] for case in SPECIAL_FILES],
+                         ids=[case[0] for case in SPECIAL_FILES])
+def test_special_file_is_refused_unread_by_check_and_build_alike(
+        special_site: Path, tmp_path: Path, name: str, make: Callable[[Path, str], None],
+        expected: str | None) -> None:
+    """A FIFO, socket, device or odd link is never opened: one Norwegian problem (or nothing,
+    beside the documents), the same from ``check`` and ``build``, and never a hang."""
+    if (special_site / name).exists():
+        (special_site / name).unlink()
+    make(special_site, name)
+    for command in ("check", "build"):
+        extra = ["--out", str(tmp_path / "site")] if command == "build" else []
+        result = run_cli(command, "--content", special_site, *extra, timeout=60)
+        assert "Traceback" not in result.err
+        if expected is None:
+            assert result.code == 0, result.err
+        else:
+            assert result.code == 1, result.err
+            problems = [line.removeprefix(f"{load.display(special_site)}/")
+                        for line in result.err.splitlines() if ":1:1:" in line]
+            assert problems == [problems[0]] and problems[0].startswith(expected), result.err
 
 
 def test_symlink_out_of_content_is_refused(site: Path, tmp_path: Path) -> None:

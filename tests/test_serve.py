@@ -202,3 +202,14 @@ def test_port_in_use_is_explained(preview: Preview) -> None:
     result = run_cli("serve", "--port", port, "--content", preview.content, timeout=60)
     assert result.code == 2
     assert f"kan ikke lytte på 127.0.0.1:{port}" in result.err
+
+
+def test_a_fifo_made_while_serving_does_not_stop_later_rebuilds(preview: Preview) -> None:
+    """Special files are refused unread by the rebuilds too, so the preview keeps working."""
+    (preview.content / "annet").mkdir()
+    os.mkfifo(preview.content / "annet" / "ror")
+    os.mkfifo(preview.content / "referater" / "ror.md")
+    wait_until(lambda: "ror.md:1:1: dette er ikke en vanlig fil" in preview.stderr())
+    (preview.content / "referater" / "ror.md").unlink()
+    preview.edit("OPD orienterte", "OPD orienterte igjen")
+    wait_until(lambda: "orienterte igjen" in preview.get("referater/2025-05-14/")[1])
