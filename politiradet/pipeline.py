@@ -87,7 +87,8 @@ def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = F
 
 
 def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
-          use_cache: bool = True, drafts: bool = False, overwrite: bool = False) -> Report:
+          use_cache: bool = True, drafts: bool = False, overwrite: bool = False,
+          pages_ready: Callable[[], None] | None = None) -> Report:
     """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`.
 
     *drafts* builds the draft preview (``serve --utkast``): drafts become pages marked as
@@ -99,6 +100,11 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
     An existing ``paths.out`` that this tool did not make is refused (:class:`UsageError`)
     unless *overwrite*; see :func:`politiradet.write.guard_out`.
+
+    Only outputs whose render input changed are rendered; the rest are linked from the live
+    site (:mod:`politiradet.deps`). With *pages_ready* (the preview), the pages are published
+    first, with the previous search bundle, and *pages_ready* is called before the search
+    index is made and published in a second swap.
     """
     guard_out(paths.out, overwrite)
     timings = Timings()
@@ -120,14 +126,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     stamp = cache.stamp(base_url + ("\0utkast" if drafts else "")) if cache else ""
     previous = deps.load(cache.folder, stamp, paths.out) if cache else None
     known = dict(previous.outputs) if previous else {}
-    with staging_for(paths.out, overwrite) as staging:
-        keys = _render_into(staging, planned, known, timings)
-        step("index")
-        with timings.stage("index"):
-            keys |= _index_into(staging, archive, planned, known)
-        step("write")
-        with timings.stage("write"):
-            staging.swap()
+    keys = _publish(paths.out, overwrite, archive, planned, known, timings, step, pages_ready)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
@@ -137,6 +136,34 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         deps.store(cache.folder, deps.DependencyMap(stamp, keys), paths.out)
         cache.store(key, summary)
     return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings)
+
+
+def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
+             known: Mapping[str, str], timings: Timings, step: Callable[[str], None],
+             pages_ready: Callable[[], None] | None) -> dict[str, str]:
+    """Render, index and swap in the new site; return the render input hash of each file."""
+    with staging_for(out, overwrite) as staging:
+        keys = _render_into(staging, planned, known, timings)
+        if pages_ready is None or _bundle(known, planned):
+            return keys | _index_and_swap(staging, archive, planned, known, timings, step)
+        staging.keep(path for path in known if path.startswith(search.BUNDLE_DIR))
+        with timings.stage("write"):
+            staging.swap()  # the pages, with the old search index until the new one is ready
+    pages_ready()
+    with staging_for(out, overwrite) as staging:
+        staging.keep(keys)
+        return keys | _index_and_swap(staging, archive, planned, {}, timings, step)
+
+
+def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
+                    timings: Timings, step: Callable[[str], None]) -> dict[str, str]:
+    step("index")
+    with timings.stage("index"):
+        bundle = _index_into(staging, archive, planned, known)
+    step("write")
+    with timings.stage("write"):
+        staging.swap()
+    return bundle
 
 
 def _render_into(staging: Staging, planned: Plan, known: Mapping[str, str],
@@ -152,8 +179,7 @@ def _render_into(staging: Staging, planned: Plan, known: Mapping[str, str],
 def _index_into(staging: Staging, archive: Archive, planned: Plan,
                 known: Mapping[str, str]) -> dict[str, str]:
     """The search bundle: taken over when nothing it is made from changed, else made anew."""
-    bundle = [path for path, key in known.items()
-              if path.startswith(search.BUNDLE_DIR) and key == planned.content_key]
+    bundle = _bundle(known, planned)
     if bundle:
         staging.keep(bundle)
     else:
@@ -162,6 +188,12 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
             staging.write(path, content)
             bundle.append(path)
     return dict.fromkeys(bundle, planned.content_key)
+
+
+def _bundle(known: Mapping[str, str], planned: Plan) -> list[str]:
+    """The live site's search bundle if it indexes exactly the content being built."""
+    return [path for path, key in known.items()
+            if path.startswith(search.BUNDLE_DIR) and key == planned.content_key]
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:

@@ -80,21 +80,26 @@ class Rebuilder:
         self.state.succeeded()
 
     def build(self) -> None:
-        """Build once; never raise, so a mistake in a file cannot stop the server."""
+        """Build once; never raise, so a mistake in a file cannot stop the server.
+
+        Open pages reload as soon as the pages are published; the search index follows.
+        """
         start = time.perf_counter()
+        before = self.state.snapshot()
         try:
             with progress_line() as progress:
-                report = build(self.paths, "/", progress, drafts=self.drafts)
+                report = build(self.paths, "/", progress, drafts=self.drafts,
+                               pages_ready=self.state.succeeded)
         except ContentError as exc:
             self._failed(exc.problems)
         except Exception as exc:  # a broken template must not stop the server
             self._failed([unexpected_problem(exc, self.paths.templates)])
         else:
-            self._succeeded(report, time.perf_counter() - start)
+            self._succeeded(report, time.perf_counter() - start, before)
 
-    def _succeeded(self, report: Report, seconds: float) -> None:
-        before = self.state.snapshot()
-        self.state.succeeded()
+    def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot) -> None:
+        if self.state.snapshot().generation == before.generation:  # not yet at pages_ready
+            self.state.succeeded()
         fixed = "Feilene er rettet. " if before.problems else ""
         reload = " Åpne sider lastes på nytt." if before.version else ""
         pages = norsk.count(report.pages, "side", "sider")

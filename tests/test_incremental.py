@@ -8,12 +8,20 @@ count; every other file, the rest of the search bundle included, must be identic
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -149,6 +157,93 @@ def test_every_file_of_an_unchanged_site_is_linked(valid_content: Path, built: P
     assert sorted(path for path in after if before.get(path) != after[path]) == ["robots.txt"]
 
 
+
+# --- a killed build, a damaged or foreign cache ------------------------------------------------
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_build_killed_during_an_incremental_publish_leaves_the_old_site_and_a_usable_cache(
+        valid_content: Path, built: Path, tmp_path: Path) -> None:
+    before = tree(built)
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEn rettelse.\n",
+                        encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        sys.path.insert(0, {str(ROOT)!r})
+        from politiradet import write
+        from politiradet.pipeline import Paths, build
+        real = write.Staging.write
+        def slow(self, relative, data):
+            real(self, relative, data)
+            print("skrev", relative, flush=True)
+            time.sleep(0.2)
+        write.Staging.write = slow
+        build(Paths(content=Path({str(valid_content)!r}), out=Path({str(built)!r})))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               env={**os.environ})
+    assert process.stdout is not None
+    for _ in range(3):  # the marker and two rendered files: the links are all made by now
+        assert process.stdout.readline().startswith(b"skrev")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert tree(built) == before, "the live site is byte for byte as it was"
+    linked = inodes(built)
+    warm(valid_content, built)
+    after = inodes(built)
+    assert "En rettelse." in (built / "referater/2016-01-12/index.html").read_text()
+    assert after["index.html"] == linked["index.html"], "the cache was still used"
+    cold(valid_content, tmp_path / "kald")
+    assert_same(built, tmp_path / "kald")
+
+
+def deps_file(out: Path) -> Path:
+    return cache_dir_for(out) / "deps.json"
+
+
+def assert_full_build(content: Path, out: Path, tmp_path: Path) -> None:
+    """The next build renders every file anew (no inode survives) and equals a cold build."""
+    (out / "robots.txt").unlink()  # past the whole-site cache hit, to the dependency map
+    before = inodes(out)
+    warm(content, out)
+    after = inodes(out)
+    assert [path for path in after if before.get(path) == after[path]] == []
+    cold(content, tmp_path / "kald")
+    assert_same(out, tmp_path / "kald")
+
+
+@pytest.mark.parametrize("offset", [0, 70, -3])
+def test_dependency_map_with_a_flipped_byte_is_never_used(
+        valid_content: Path, built: Path, tmp_path: Path, offset: int) -> None:
+    raw = bytearray(deps_file(built).read_bytes())
+    raw[offset] ^= 0x01
+    deps_file(built).write_bytes(bytes(raw))
+    assert_full_build(valid_content, built, tmp_path)
+
+
+def test_dependency_map_of_another_generator_version_is_never_used(
+        valid_content: Path, built: Path, tmp_path: Path) -> None:
+    _, _, payload = deps_file(built).read_bytes().partition(b"\n")
+    state = json.loads(payload)
+    state["stamp"] = "0" * 64
+    payload = json.dumps(state).encode()
+    deps_file(built).write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    assert_full_build(valid_content, built, tmp_path)
+
+
+def test_dependency_map_of_another_output_folder_is_never_used(
+        valid_content: Path, built: Path, tmp_path: Path) -> None:
+    other = tmp_path / "annen"
+    shutil.copytree(built, other, copy_function=os.link)
+    deps_file(other).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(deps_file(built), deps_file(other))
+    assert_full_build(valid_content, other, tmp_path)
+
+
 # --- random sequences of edits: an incremental build always equals a cold one ----------------
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -270,3 +365,28 @@ IncrementalBuilds.TestCase.settings = settings(
     phases=[Phase.explicit, Phase.generate],  # shrinking many builds takes minutes
     suppress_health_check=[HealthCheck.too_slow])
 test_random_edits_build_incrementally_to_what_a_cold_build_gives = IncrementalBuilds.TestCase
+
+
+# --- the preview publishes pages before the search index ---------------------------------------
+
+def test_preview_publishes_the_edited_page_before_the_search_index(
+        valid_content: Path, built: Path, tmp_path: Path) -> None:
+    old_bundle = {p: d for p, d in tree(built).items() if p.startswith("pagefind/")}
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nQuuxordet.\n",
+                        encoding="utf-8")
+    seen: list[tuple[str, dict[str, bytes]]] = []
+
+    def pages_ready() -> None:
+        site = tree(built)
+        seen.append((site["referater/2016-01-12/index.html"].decode(),
+                     {p: d for p, d in site.items() if p.startswith("pagefind/")}))
+
+    build(Paths(content=valid_content, out=built), pages_ready=pages_ready)
+    assert len(seen) == 1
+    page, bundle = seen[0]
+    assert "Quuxordet." in page, "the page is published when the preview reloads"
+    assert bundle == old_bundle, "with the previous search index, still whole"
+    assert {p: d for p, d in tree(built).items() if p.startswith("pagefind/")} != old_bundle
+    cold(valid_content, tmp_path / "kald")
+    assert_same(built, tmp_path / "kald")
