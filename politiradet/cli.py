@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import norsk, scaffold
 from .errors import ContentError, Problem, UsageError, os_error_text
+from .importer.cli import import_command, run_import
 from .load import display, load_schemas
 from .pipeline import Paths, Report, build, check
 from .progress import progress_line
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
                                 "verktøyet (alt som ligger i den, slettes)")
     _serve_command(commands)
     _new_command(commands)
+    import_command(commands, _content_option)
     return parser
 
 
@@ -75,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(paths, args.port, args.utkast)
         if args.command == "new":
             return _new(paths, args.type, args.id)
+        if args.command == "import":
+            return run_import(args, paths.content, paths.schema)
         return _build(paths, args.base_url, args.overskriv)
     except UsageError as exc:
         print(f"feil: {exc}", file=sys.stderr)

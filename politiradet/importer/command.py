@@ -1,0 +1,126 @@
+"""``python build.py import FIL``: run the import stages and write one new draft."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem
+from ..load import SLUG, display, suggest_slug
+from ..model import KIND_FOLDER, Kind
+from .compose import compose
+from .context import ArchiveContext, load_context
+from .document import SourceDocument
+from .errors import ImportRefused
+from .lexicon import Lexicon
+from .recognise import recognise
+from .repair import repair_document
+from .report import ImportReport
+from .sniff import decode_text, sniff
+from .suggest import Registries, Suggestions, suggest, title_line
+from .verify import verify
+
+KINDS: tuple[Kind, ...] = ("referat", "avtale")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The draft, ready to be written, and its report."""
+
+    relative: str
+    text: str
+    report: ImportReport
+
+
+def import_file(source: Path, content: Path, schema: Path, kind: str | None = None,
+                slug: str | None = None) -> ImportReport:
+    """Import *source* as a new draft in *content*; return the report. Never overwrites."""
+    context = load_context(content, schema)
+    draft = prepare(source, context, kind, slug)
+    target = content / draft.relative
+    problems = verify(context, draft.relative, draft.text, display(target))
+    if problems:
+        raise ImportRefused(_invalid(problems))
+    _write_new(target, draft.text)
+    return draft.report
+
+
+def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
+            slug: str | None = None) -> Draft:
+    """Every stage but writing: the draft's content path, its text and the report."""
+    if kind is not None and kind not in KINDS:
+        raise ImportRefused(f"ukjent type «{kind}». Velg referat eller avtale.")
+    document = read(source)
+    lexicon = Lexicon(context.registry_words())
+    repaired, repairs = repair_document(document, lexicon)
+    title = title_line(repaired.blocks)
+    body_blocks = repaired.blocks[1:] if title else repaired.blocks
+    registries = Registries(context.topics, context.areas, context.abbreviations)
+    first = suggest(body_blocks, title, kind, registries)
+    year = first.dates.start.year if first.dates.start else (first.period or (0,))[0]
+    found = recognise(body_blocks, year, context.points)
+    suggestions = suggest(found.blocks, title, kind, registries)
+    relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
+    text = compose(suggestions, found.blocks, repaired.footnotes, repaired.format, source.name)
+    report = ImportReport(display(context.content_dir / relative), source.name,
+                          repaired.format, suggestions, found, repairs, repaired.notes)
+    return Draft(relative, text, report)
+
+
+def read(source: Path) -> SourceDocument:
+    """Sniff the file and hand it to the reader for its format."""
+    kind, data = sniff(source)
+    if kind == "txt":
+        from .read_text import read_text
+
+        document = read_text(decode_text(data))
+    elif kind == "docx":
+        from .read_docx import read_docx
+
+        document = read_docx(data)
+    else:
+        from .read_pdf import read_pdf
+
+        document = read_pdf(data)
+    if not any(block.text.strip() or block.rows for block in document.blocks):
+        raise ImportRefused(f"fant ingen tekst i «{source.name}». Sjekk at det er riktig fil.")
+    return document
+
+
+def _relative_path(kind: str, slug: str | None, suggestions: Suggestions,
+                   content: Path) -> str:
+    if slug is not None and not SLUG.match(slug):
+        raise ImportRefused(f"«{slug}» kan ikke brukes som id. Bruk små bokstaver a–z, tall og "
+                            f"bindestrek, for eksempel «{suggest_slug(slug)}».")
+    chosen = slug or _default_slug(kind, suggestions)
+    folder = KIND_FOLDER["referat" if kind == "referat" else "avtale"]
+    relative = f"{folder}/{chosen}.md"
+    if (content / relative).exists():
+        raise ImportRefused(f"{display(content / relative)} finnes allerede, og importen "
+                            f"overskriver aldri en fil. Velg en annen id med --id, for "
+                            f"eksempel --id {chosen}-import.")
+    return relative
+
+
+def _default_slug(kind: str, suggestions: Suggestions) -> str:
+    if kind == "referat" and suggestions.dates.start:
+        return suggestions.dates.start.isoformat()
+    return suggest_slug(re.sub(r"\bfor politirådet i oslo\b", "", suggestions.title,
+                               flags=re.IGNORECASE))
+
+
+def _write_new(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ImportRefused(f"{display(target)} finnes allerede, og importen overskriver "
+                            f"aldri en fil. Velg en annen id med --id.") from None
+
+
+def _invalid(problems: list[Problem]) -> str:
+    listed = "\n".join(f"  {p}" for p in problems)
+    return (f"utkastet ville ikke bestått kontrollen, så ingenting ble skrevet:\n{listed}\n"
+            f"Dette er en feil i importen; meld den til utviklerne sammen med filen.")

@@ -1,0 +1,138 @@
+"""Write the draft: front matter from the suggestions, then the body as Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+
+from ..scaffold import scalar
+from .document import Block, SourceFormat
+from .suggest import Match, Suggestions
+
+FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "tekst": None}
+
+
+def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence[str],
+            source_format: SourceFormat, file_name: str) -> str:
+    """The whole draft file."""
+    front = "\n".join(_front(suggestions, source_format, file_name))
+    text = markdown(body)
+    notes = "\n".join(f"[^{n}]: {_inline(note)}" for n, note in enumerate(footnotes, 1))
+    return f"---\n{front}\n---\n\n{text}\n" + (f"\n{notes}\n" if notes else "")
+
+
+def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Iterator[str]:
+    yield f"tittel: {scalar(s.title)}"
+    yield f"dato: {_date(s)}"
+    if s.kind == "referat":
+        if s.dates.end:
+            yield f"sluttdato: {json.dumps(s.dates.end.isoformat())}"
+        yield f"motetype: {s.meeting_type}"
+    else:
+        yield from _agreement(s)
+    yield from _comment("Temaer foreslått fra teksten (ord funnet og antall): "
+                        + _evidence(s.topics))
+    yield f"temaer: {scalar([m.slug for m in s.topics])}"
+    yield from _comment("Områder foreslått fra teksten: " + _evidence(s.areas))
+    yield f"omrader: {scalar([m.slug for m in s.areas])}"
+    if s.kind == "referat" and s.planned:
+        yield "planlagte_moter:"
+        for meeting in s.planned:
+            yield f"  - dato: {json.dumps(meeting.date.isoformat())}"
+            if meeting.end:
+                yield f"    sluttdato: {json.dumps(meeting.end.isoformat())}"
+            yield f"    motetype: {meeting.kind}"
+    yield "kilde:"
+    yield f"  tittel: {scalar(s.source_title or file_name)}"
+    if FORMAT_NAMES[source_format]:
+        yield f"  format: {FORMAT_NAMES[source_format]}"
+    yield f"  merknad: {scalar(_remark(source_format))}"
+    yield from _comment("true: kontrolleres, men publiseres ikke. Fjern linjen når du har "
+                        "lest gjennom utkastet og rettet det importrapporten ber deg se på.")
+    yield "utkast: true"
+
+
+def _date(s: Suggestions) -> str:
+    if s.dates.start:
+        return json.dumps(s.dates.start.isoformat())
+    year = s.period[0] if s.period else None
+    return json.dumps(f"{year}-01-01") if year else json.dumps("1970-01-01")
+
+
+def _agreement(s: Suggestions) -> Iterator[str]:
+    if s.dates.start is None:
+        yield "udatert: true"
+    yield f"avtaletype: {s.agreement_type}"
+    first, last = s.period or ((s.dates.start.year,) * 2 if s.dates.start else (1970, 1970))
+    yield f"gyldig_fra: {first}"
+    yield f"gyldig_til: {last}"
+
+
+def _remark(source_format: SourceFormat) -> str:
+    origin = {"PDF": "fra PDF", "Word": "fra Word", "tekst": "fra tekstfil"}[source_format]
+    return (f"Importert {origin} med «python build.py import»; skannefeil er rettet der det "
+            f"rettede ordet finnes i ordlisten.")
+
+
+def _evidence(matches: Sequence[Match]) -> str:
+    if not matches:
+        return "ingen."
+    return "; ".join(f"{m.slug} ({', '.join(f'{t} ×{c}' for t, c in m.terms[:3])})"
+                     for m in matches) + "."
+
+
+def _comment(text: str) -> Iterator[str]:
+    for line in textwrap.wrap(text, width=90, break_on_hyphens=False):
+        yield f"# {line}"
+
+
+def markdown(blocks: Sequence[Block]) -> str:
+    """The body blocks as Markdown, a blank line between blocks, lists kept tight."""
+    out: list[str] = []
+    previous: Block | None = None
+    for block in blocks:
+        if previous is not None:
+            tight = previous.kind == "item" and block.kind == "item" and \
+                (previous.number is None) == (block.number is None)
+            out.append("\n" if tight else "\n\n")
+        out.append(_block(block))
+        previous = block
+    return "".join(out)
+
+
+def _block(block: Block) -> str:
+    if block.kind == "heading":
+        return f"{'#' * max(2, min(block.level, 6))} {_inline(block.text, heading=True)}"
+    if block.kind == "item":
+        indent = "  " * block.level
+        marker = f"{block.number}." if block.number is not None else "-"
+        return f"{indent}{marker} {_inline(block.text)}"
+    if block.kind == "table":
+        return _table(block.rows)
+    if block.kind == "status":
+        return f"::: status {block.point}\n{markdown(block.children)}\n:::"
+    return _paragraph(block.text)
+
+
+def _paragraph(text: str) -> str:
+    text = _inline(text)
+    if re.match(r"^(\d{1,9}[.)]\s|[-+*]\s|#|>|:::)", text):
+        text = "\\" + text if not text[0].isdigit() else re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return text
+
+
+def _inline(text: str, heading: bool = False) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.replace("<", "&lt;")
+    return text
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    width = max(len(row) for row in rows)
+    cells = [[_inline(c).replace("|", "\\|") for c in row] + [""] * (width - len(row))
+             for row in rows]
+    lines = ["| " + " | ".join(cells[0]) + " |", "|" + " --- |" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
+    return "\n".join(lines)

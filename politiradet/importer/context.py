@@ -1,0 +1,59 @@
+"""What the archive already holds that the import needs: registries, points, file names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ContentError, UsageError
+from ..load import RawContent, load_content, load_schemas
+from ..model import Abbreviation, Area, Content, Topic
+from ..validate import Schemas, validate
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveContext:
+    """The registries and follow-up points of the archive the draft goes into."""
+
+    content_dir: Path
+    schema_dir: Path
+    raw: RawContent
+    schemas: Schemas
+    topics: Mapping[str, Topic]
+    areas: Mapping[str, Area]
+    abbreviations: tuple[Abbreviation, ...]
+    points: Mapping[str, str]
+    """Follow-up point id (``2025-3``) -> the point's adopted text."""
+
+    def registry_words(self) -> Iterator[str]:
+        """Every word in the registries' names and abbreviations, for the word list."""
+        texts = [t.name for t in self.topics.values()] + [a.name for a in self.areas.values()]
+        texts += [f"{a.short} {a.meaning}" for a in self.abbreviations]
+        for text in texts:
+            yield from re.findall(r"[\w]+", text)
+
+
+def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
+    """Read and validate the registries and documents of *content_dir*."""
+    if not content_dir.is_dir():
+        raise UsageError(f"fant ikke innholdsmappen «{content_dir}».")
+    raw, problems = load_content(content_dir)
+    schemas = Schemas(load_schemas(schema_dir))
+    validated, found = validate(raw, schemas)
+    registry_problems = [p for p in problems + found if not _is_document_problem(p.path)]
+    if registry_problems:
+        raise ContentError(registry_problems)
+    content = validated.content
+    return ArchiveContext(content_dir, schema_dir, raw, schemas, content.topics, content.areas,
+                          content.abbreviations, _points(content))
+
+
+def _is_document_problem(path: str) -> bool:
+    return not path.endswith(".yaml")
+
+
+def _points(content: Content) -> dict[str, str]:
+    return {doc.slug: doc.body.strip() for doc in content.documents
+            if doc.kind == "oppfolgingspunkt"}

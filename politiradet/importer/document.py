@@ -1,0 +1,43 @@
+"""The neutral document structure every reader produces and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
+SourceFormat = Literal["PDF", "Word", "tekst"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the source: a heading, a paragraph, a list item or a table."""
+
+    kind: BlockKind
+    text: str = ""
+    """Inline Markdown (emphasis kept); empty for tables."""
+    level: int = 0
+    """Heading level (1–6) for headings; nesting depth (0, 1 …) for list items."""
+    number: int | None = None
+    """The item's number in a numbered list, or None for a bulleted item."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """Cells of a table, first row the header."""
+    point: str = ""
+    """For a status block: the follow-up point's id (``2025-3``)."""
+    children: tuple[Block, ...] = ()
+    """For a status block: its content."""
+
+    def with_text(self, text: str) -> Block:
+        return replace(self, text=text)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """What a reader found in the file, before any interpretation."""
+
+    blocks: tuple[Block, ...]
+    format: SourceFormat
+    footnotes: tuple[str, ...] = ()
+    """Footnote texts in order; the body refers to them as ``[^1]``, ``[^2]`` …"""
+    notes: tuple[str, ...] = field(default=())
+    """What the reader did that the editor should know (removed letterhead, OCR …)."""

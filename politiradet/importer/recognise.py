@@ -1,0 +1,206 @@
+"""Recognise the minutes' structure in the neutral blocks.
+
+Numbered agenda items («1. Godkjenning av dagsorden», «Sak 2: …») become headings; the
+letterhead and the footer with the address are removed; a section about the follow-up points
+of a seminar («Oppfølgingspunkter fra politirådets seminar 2025», then «Pkt. 3» …, or numbered
+points each followed by «Status:») gives ``::: status <seminar>-<n>`` blocks for the points
+that exist. A point's number lost in text recognition is found again by comparing the
+paragraph with the adopted text of each point in the archive.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .document import Block
+
+AGENDA = re.compile(r"^(?P<number>\d{1,2})\s*[.,]\s*(?P<title>[A-ZÆØÅ].{1,80})$")
+SAK = re.compile(r"^Sak\s+(?P<number>\d{1,3})\s*[:.–-]\s*(?P<title>.{2,100})$", re.IGNORECASE)
+POINT = re.compile(r"^Pkt\.?\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$", re.DOTALL)
+STATUS = re.compile(r"^Status\s*:\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
+FOLLOW_UP = re.compile(r"oppfølgingspunkt", re.IGNORECASE)
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
+NUMBER_ONLY = re.compile(r"^\d{1,2}\.?$")
+LETTERHEAD = re.compile(
+    r"besøksadresse|postadresse|org\.?\s*nr|postmottak@|telefon:?\s*\+?\d|^side \d+ av \d+$"
+    r"|^oslo\.kommune\.no$", re.IGNORECASE)
+POINT_MATCH = 0.72
+"""How alike (0–1) a paragraph and a point's adopted text must be to be taken as the point."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    """The body blocks, and what the editor should know about how they were found."""
+
+    blocks: tuple[Block, ...]
+    statuses: tuple[str, ...]
+    """Point ids that got a status block, in order."""
+    missing_points: tuple[str, ...] = ()
+    """Statuses found for points the archive does not have (kept as plain text)."""
+    removed: tuple[str, ...] = ()
+    """Letterhead and footer lines that were removed."""
+    renumbered: tuple[str, ...] = field(default=())
+    """Points whose lost number was restored by matching the adopted text."""
+
+
+def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> Recognised:
+    """Turn the reader's blocks into the archive's structure."""
+    kept = [b for b in blocks if not _letterhead(b)]
+    removed = tuple(b.text for b in blocks if _letterhead(b))
+    agenda = [_agenda(b) for b in kept if not NUMBER_ONLY.match(b.text.strip()) or b.rows]
+    follow = _FollowUp(year, points)
+    body = tuple(follow.run(agenda))
+    return Recognised(body, tuple(follow.statuses), tuple(follow.missing), removed,
+                      tuple(follow.renumbered))
+
+
+def _letterhead(block: Block) -> bool:
+    return block.kind in ("paragraph", "heading") and bool(LETTERHEAD.search(block.text)) \
+        and len(block.text) < 200
+
+
+def _agenda(block: Block) -> Block:
+    if block.kind not in ("paragraph", "heading"):
+        return block
+    text = block.text.strip()
+    match = AGENDA.match(text)
+    if match and (block.kind == "heading"
+                  or not match["title"].rstrip().endswith((".", ";", ","))):
+        return Block("heading", f"{match['number']}. {match['title'].strip()}", level=2)
+    if match := SAK.match(text):
+        return Block("heading", f"Sak {match['number']}: {match['title'].strip()}", level=2)
+    if block.kind == "paragraph" and FOLLOW_UP.search(text) and len(text) <= 100 \
+            and (text.endswith(":") or not text.endswith(".")) and text[:1].isupper():
+        return Block("heading", text.rstrip(":").strip(), level=2)
+    return block
+
+
+def _similarity(text: str, adopted: str) -> float:
+    a, b = _normal(text), _normal(adopted)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+class _FollowUp:
+    """Walks the blocks; inside a follow-up section, makes the status blocks."""
+
+    def __init__(self, year: int, points: Mapping[str, str]) -> None:
+        self.default_year = year
+        self.points = points
+        self.statuses: list[str] = []
+        self.missing: list[str] = []
+        self.renumbered: list[str] = []
+        self.seminar: int | None = None
+        self.last_number = 0
+
+    def run(self, blocks: Sequence[Block]) -> Iterator[Block]:
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            if block.kind == "heading" and block.level <= 2 and not POINT.match(block.text):
+                self._section(block)
+                yield block
+                index += 1
+                continue
+            if self.seminar is None:
+                yield block
+                index += 1
+                continue
+            consumed, produced = self._in_section(blocks, index)
+            yield from produced
+            index += consumed
+
+    def _section(self, heading: Block) -> None:
+        if not FOLLOW_UP.search(heading.text):
+            self.seminar = None
+            return
+        found = YEAR.search(heading.text)
+        self.seminar = int(found[0]) if found else self.default_year
+        self.last_number = 0
+
+    def _in_section(self, blocks: Sequence[Block], index: int) -> tuple[int, list[Block]]:
+        block = blocks[index]
+        match = POINT.match(block.text.strip())
+        if match and block.kind in ("paragraph", "heading"):
+            return self._pkt(blocks, index, int(match["number"]), match["rest"].strip())
+        if match := STATUS.match(block.text.strip()):
+            return self._status_after_point(blocks, index, match["rest"].strip())
+        number = self._point_number(block)
+        if number is not None:
+            self.last_number = number
+            return 1, [Block("item", block.text, number=number)]
+        return 1, [block]
+
+    def _point_number(self, block: Block) -> int | None:
+        """The number of the point whose adopted text this block is, if any."""
+        if block.kind not in ("paragraph", "item") or len(block.text) < 60:
+            return None
+        matched = self._matching_point(block.text)
+        if matched is not None:
+            if block.number is None:
+                self.renumbered.append(f"{self.seminar}-{matched}")
+            return matched
+        return block.number if block.kind == "item" else None
+
+    def _matching_point(self, text: str) -> int | None:
+        best, best_ratio = None, POINT_MATCH
+        for point_id, adopted in self.points.items():
+            seminar, _, number = point_id.partition("-")
+            if seminar != str(self.seminar):
+                continue
+            ratio = _similarity(text, adopted)
+            if ratio >= best_ratio:
+                best, best_ratio = int(number), ratio
+        return best
+
+    def _pkt(self, blocks: Sequence[Block], index: int, number: int, rest: str
+             ) -> tuple[int, list[Block]]:
+        """«Pkt. 3» and the paragraphs up to the next point or heading."""
+        content = [Block("paragraph", rest)] if rest else []
+        end = index + 1
+        while end < len(blocks) and not self._ends_status(blocks[end], pkt=True):
+            content.append(blocks[end])
+            end += 1
+        point_id = f"{self.seminar}-{number}"
+        self.last_number = number
+        if point_id not in self.points:
+            self.missing.append(point_id)
+            return end - index, [Block("heading", f"Pkt. {number}", level=3), *content]
+        self.statuses.append(point_id)
+        link = f"[Pkt. {number}](../oppfolgingspunkter/{point_id}.md)"
+        return end - index, [Block("heading", link, level=3),
+                             Block("status", point=point_id, children=tuple(content))]
+
+    def _status_after_point(self, blocks: Sequence[Block], index: int, rest: str
+                            ) -> tuple[int, list[Block]]:
+        """«Status:» after a numbered point: the status of that point."""
+        content = [Block("paragraph", rest)] if rest else []
+        end = index + 1
+        while end < len(blocks) and not self._ends_status(blocks[end], pkt=False):
+            content.append(blocks[end])
+            end += 1
+        number = self.last_number or 1
+        point_id = f"{self.seminar}-{number}"
+        if point_id not in self.points:
+            self.missing.append(point_id)
+            return end - index, [Block("paragraph", "Status:"), *content]
+        self.statuses.append(point_id)
+        return end - index, [Block("paragraph", "Status:"),
+                             Block("status", point=point_id, children=tuple(content))]
+
+    def _ends_status(self, block: Block, pkt: bool) -> bool:
+        text = block.text.strip()
+        if block.kind == "heading" or (POINT.match(text) and block.kind != "item"):
+            return True
+        if pkt:
+            return False
+        if STATUS.match(text) or (block.kind == "item" and block.number is not None):
+            return True
+        matched = self._matching_point(text) if len(text) >= 60 else None
+        return matched is not None and matched > self.last_number

@@ -1,0 +1,112 @@
+"""The short Norwegian report printed after an import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .recognise import Recognised
+from .repair import Repair
+from .suggest import Suggestions, norwegian
+
+MAX_LISTED = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What the import found and did."""
+
+    written: str
+    source_name: str
+    source_format: str
+    suggestions: Suggestions
+    recognised: Recognised
+    repairs: tuple[Repair, ...]
+    reader_notes: tuple[str, ...]
+
+    def lines(self) -> Iterator[str]:
+        yield f"Importerte «{self.source_name}» ({self.source_format}) som utkast: {self.written}"
+        yield ""
+        yield "Gjenkjent:"
+        yield from _bullets(self._recognised())
+        yield ""
+        yield "Se over før publisering:"
+        yield from _bullets(self._to_check())
+        yield ""
+        yield ("Utkastet består «check». Les det gjennom, rett det som trengs, og fjern "
+               "«utkast: true» når det skal publiseres.")
+
+    def _recognised(self) -> Iterator[str]:
+        s = self.suggestions
+        yield f"tittel: {s.title}"
+        if s.dates.start:
+            kind = s.meeting_type if s.kind == "referat" else s.agreement_type
+            yield f"dato: {norwegian(s.dates)} ({kind})"
+        if s.period and s.kind == "avtale":
+            yield f"gyldighet: {s.period[0]}–{s.period[1]}"
+        headings = sum(1 for b in self.recognised.blocks if b.kind == "heading")
+        yield f"{headings} overskrifter (saker og avsnitt)"
+        if self.recognised.statuses:
+            yield f"statusblokker for oppfølgingspunktene {', '.join(self.recognised.statuses)}"
+        if self.recognised.renumbered:
+            yield (f"nummeret til punktene {', '.join(self.recognised.renumbered)} manglet i "
+                   f"kilden og er funnet ved å sammenligne med punktenes vedtatte tekst")
+        yield "temaer: " + _matches(s.topics)
+        yield "områder: " + _matches(s.areas)
+        for meeting in s.planned:
+            end = f"–{meeting.end.isoformat()}" if meeting.end else ""
+            yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
+        if self.recognised.removed:
+            yield f"{len(self.recognised.removed)} linjer med brevhode/bunntekst fjernet"
+        yield from self.reader_notes
+
+    def _to_check(self) -> Iterator[str]:
+        s = self.suggestions
+        if s.dates.start is None:
+            yield "fant ingen dato i teksten: skriv riktig dato i «dato»"
+        if not self.recognised.statuses and not self.recognised.missing_points:
+            yield "ingen statuser for oppfølgingspunkter funnet"
+        for point in self.recognised.missing_points:
+            yield (f"status for punkt {point}, som ikke finnes i arkivet: står som vanlig "
+                   f"tekst. Lag punktet med «python build.py new oppfolgingspunkt {point}», "
+                   f"eller rett nummeret")
+        if s.unknown_abbreviations:
+            listed = ", ".join(f"{w} ({c})" for w, c in s.unknown_abbreviations[:15])
+            yield f"forkortelser som mangler i forkortelser.yaml: {listed}"
+        if self.repairs:
+            total = sum(r.count for r in self.repairs)
+            yield f"{total} skannefeil rettet ({len(self.repairs)} ulike), kontroller dem:"
+            yield from (f"  {line}" for line in _repair_lines(self.repairs))
+        yield "temaer og områder er forslag: sjekk dem mot innholdet"
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _bullets(items: Iterator[str]) -> Iterator[str]:
+    for item in items:
+        yield item if item.startswith("  ") else f"- {item}"
+
+
+def _matches(matches: Sequence[object]) -> str:
+    from .suggest import Match
+
+    found = [m for m in matches if isinstance(m, Match)]
+    if not found:
+        return "ingen funnet"
+    return ", ".join(f"{m.slug} ({m.count})" for m in found)
+
+
+def _repair_lines(repairs: Sequence[Repair]) -> Iterator[str]:
+    items = [f"{r.before} → {r.after}" + (f" ({r.count})" if r.count > 1 else "")
+             for r in repairs]
+    line = ""
+    for item in items[:MAX_LISTED]:
+        if len(line) + len(item) > 86:
+            yield line.rstrip(", ")
+            line = ""
+        line += item + ", "
+    if line:
+        yield line.rstrip(", ")
+    if len(items) > MAX_LISTED:
+        yield f"… og {len(items) - MAX_LISTED} til"

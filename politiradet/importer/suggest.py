@@ -1,0 +1,303 @@
+"""Suggest the front matter from the text: title, date, type, topics, areas, meetings.
+
+Every suggestion carries its evidence (which words, how often), so the report can show the
+editor why it was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model import Abbreviation, Area, Topic
+from .document import Block
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember")
+MONTH = "|".join(MONTHS)
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
+TEXT_DATE = re.compile(rf"\b(\d{{1,2}})\.\s*(?:[-–]\s*(\d{{1,2}})\.\s*)?({MONTH})(?:\s+(\d{{4}}))?",
+                       re.IGNORECASE)
+PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\b")
+YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
+NEXT_MEETING = re.compile(r"neste\s+møte", re.IGNORECASE)
+MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
+MIN_TOPIC_COUNT = 1
+"""A topic is suggested when its names occur at least this often; one mention of a place's
+name is enough for an area."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A suggested topic or area and the evidence for it."""
+
+    slug: str
+    count: int
+    terms: tuple[tuple[str, int], ...]
+    """The words found and how often, commonest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A meeting the minutes plan."""
+
+    date: dt.date
+    end: dt.date | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dates:
+    """The document's date, found or not."""
+
+    start: dt.date | None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """Everything suggested for the front matter."""
+
+    kind: str
+    title: str
+    source_title: str | None
+    dates: Dates
+    meeting_type: str
+    topics: tuple[Match, ...]
+    areas: tuple[Match, ...]
+    unknown_abbreviations: tuple[tuple[str, int], ...]
+    planned: tuple[Meeting, ...]
+    agreement_type: str = "politirådsavtale"
+    period: tuple[int, int] | None = None
+
+
+def title_line(blocks: Sequence[Block]) -> Block | None:
+    """The document's own title: a first heading of level 1, or a first line with a date."""
+    if not blocks:
+        return None
+    first = blocks[0]
+    if first.kind == "heading" and first.level == 1:
+        return first
+    if first.kind in ("heading", "paragraph") and len(first.text) <= 120 and (
+            NUMERIC_DATE.search(first.text) or TEXT_DATE.search(first.text)):
+        return first
+    return None
+
+
+def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
+            registries: Registries) -> Suggestions:
+    """Suggestions for a document with body *blocks* and title line *title*."""
+    heading = title.text if title else ""
+    text = "\n".join(_texts(blocks))
+    chosen = kind or _kind(heading, text)
+    dates = find_dates(heading) if heading else Dates(None)
+    if dates.start is None and chosen == "referat":
+        dates = find_dates(text[:400])
+    meeting_type = "seminar" if re.search(r"seminar", heading, re.IGNORECASE) else "møte"
+    period = _period(heading + "\n" + text) if chosen == "avtale" else None
+    return Suggestions(
+        kind=chosen,
+        title=_title(chosen, heading, dates, meeting_type, period),
+        source_title=_clean(heading) or None,
+        dates=dates,
+        meeting_type=meeting_type,
+        topics=tuple(registries.topics_in(text)),
+        areas=tuple(registries.areas_in(text)),
+        unknown_abbreviations=tuple(registries.unknown_abbreviations(text)),
+        planned=tuple(planned_meetings(blocks, dates.start)),
+        agreement_type="samarbeidsdokument" if re.search(r"samarbeidsdokument", heading,
+                                                          re.IGNORECASE) else "politirådsavtale",
+        period=period)
+
+
+def _texts(blocks: Iterable[Block]) -> Iterator[str]:
+    for block in blocks:
+        yield block.text
+        for row in block.rows:
+            yield " ".join(row)
+        yield from _texts(block.children)
+
+
+def _kind(heading: str, text: str) -> str:
+    if re.search(r"avtale|samarbeidsdokument", heading, re.IGNORECASE):
+        return "avtale"
+    if not heading and re.search(r"\bavtalen er gyldig\b", text, re.IGNORECASE):
+        return "avtale"
+    return "referat"
+
+
+def find_dates(text: str) -> Dates:
+    """The first date in *text*: «14.05.2025», «12. mai 2025» or «29.-30.januar 2026»."""
+    numeric = NUMERIC_DATE.search(text)
+    textual = TEXT_DATE.search(text)
+    if textual and textual[4] and (not numeric or textual.start() < numeric.start()):
+        month = MONTHS.index(textual[3].lower()) + 1
+        start = _date(int(textual[4]), month, int(textual[1]))
+        end = _date(int(textual[4]), month, int(textual[2])) if textual[2] else None
+        return Dates(start, end)
+    if numeric:
+        return Dates(_date(int(numeric[3]), int(numeric[2]), int(numeric[1])))
+    return Dates(None)
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _period(text: str) -> tuple[int, int] | None:
+    stated = re.search(r"(?:perioden|gyldig\s+for)\s+" + PERIOD.pattern[2:], text, re.IGNORECASE)
+    if stated:
+        return int(stated[1]), int(stated[2])
+    if match := PERIOD.search(text):
+        return int(match[1]), int(match[2])
+    if match := YEAR.search(text):
+        return int(match[1]), int(match[1])
+    return None
+
+
+def norwegian(dates: Dates) -> str:
+    """«14. mai 2025», «29.–30. januar 2026»."""
+    start = dates.start
+    if start is None:
+        return ""
+    month = MONTHS[start.month - 1]
+    if dates.end and dates.end.month == start.month:
+        return f"{start.day}.–{dates.end.day}. {month} {start.year}"
+    return f"{start.day}. {month} {start.year}"
+
+
+def _title(kind: str, heading: str, dates: Dates, meeting_type: str,
+           period: tuple[int, int] | None) -> str:
+    if kind == "avtale":
+        if heading and not NUMERIC_DATE.search(heading):
+            return _clean(heading)
+        years = f" {period[0]}–{period[1]}" if period and period[0] != period[1] else (
+            f" {period[0]}" if period else "")
+        return f"Politirådsavtale for Politirådet i Oslo{years}"
+    when = norwegian(dates)
+    if meeting_type == "seminar":
+        return f"Oppsummering fra seminar med Politirådet i Oslo {when}".strip()
+    return f"Referat fra Politirådet i Oslo {when}".strip()
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip(" :")
+
+
+def planned_meetings(blocks: Sequence[Block], date: dt.date | None) -> Iterator[Meeting]:
+    """Meetings named in a «Møter i 2016» list, and «neste møte … den 12. juni»."""
+    if date is None:
+        return
+    in_list = False
+    seen: set[dt.date] = set()
+    for block in blocks:
+        if block.kind == "heading":
+            in_list = bool(MEETING_LIST.search(block.text))
+            continue
+        candidates = []
+        if in_list and block.kind == "item":
+            candidates.append(block.text)
+        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+            if NEXT_MEETING.search(sentence):
+                candidates.append(sentence[NEXT_MEETING.search(sentence).start():])  # type: ignore[union-attr]
+        for text in candidates:
+            meeting = _meeting(text, date)
+            if meeting and meeting.date not in seen:
+                seen.add(meeting.date)
+                yield meeting
+        yield from _meetings_in(block.children, date, seen)
+
+
+def _meetings_in(blocks: Sequence[Block], date: dt.date, seen: set[dt.date]
+                 ) -> Iterator[Meeting]:
+    for block in blocks:
+        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+            found = NEXT_MEETING.search(sentence)
+            meeting = _meeting(sentence[found.start():], date) if found else None
+            if meeting and meeting.date not in seen:
+                seen.add(meeting.date)
+                yield meeting
+
+
+def _meeting(text: str, after: dt.date) -> Meeting | None:
+    match = TEXT_DATE.search(text)
+    if not match:
+        return None
+    month = MONTHS.index(match[3].lower()) + 1
+    year = int(match[4]) if match[4] else after.year
+    start = _date(year, month, int(match[1]))
+    if start and not match[4] and start < after:
+        start = _date(year + 1, month, int(match[1]))
+    end = _date(start.year, month, int(match[2])) if start and match[2] else None
+    if start is None:
+        return None
+    kind = "seminar" if "seminar" in text.lower() or end else "møte"
+    return Meeting(start, end, kind)
+
+
+class Registries:
+    """Matches the registries' names, slugs and abbreviations against the text."""
+
+    def __init__(self, topics: Mapping[str, Topic], areas: Mapping[str, Area],
+                 abbreviations: Sequence[Abbreviation]) -> None:
+        self.topic_terms = {slug: _topic_terms(topic) for slug, topic in topics.items()}
+        self.area_terms = {slug: _area_terms(area) for slug, area in areas.items()
+                           if area.parents}
+        """The police district itself (the root) is what an empty list already means."""
+        self.known_abbreviations = {a.short for a in abbreviations}
+
+    def topics_in(self, text: str) -> Iterator[Match]:
+        yield from _matches(self.topic_terms, text, False, MIN_TOPIC_COUNT)
+
+    def areas_in(self, text: str) -> Iterator[Match]:
+        yield from _matches(self.area_terms, text, True, 1)
+
+    def unknown_abbreviations(self, text: str) -> Iterator[tuple[str, int]]:
+        counts = Counter(ACRONYM.findall(text))
+        for word, count in counts.most_common():
+            if word not in self.known_abbreviations and len(set(word)) > 1:
+                yield word, count
+
+
+def _topic_terms(topic: Topic) -> tuple[str, ...]:
+    parts = re.split(r",|\bog\b|\(|\)", topic.name)
+    terms = {p.strip().lower() for p in parts if len(p.strip()) >= 3 and not
+             p.strip().endswith("-")}
+    terms.add(topic.slug.replace("-", " "))
+    terms |= {word.lower() for word in re.findall(r"\b[A-ZÆØÅ]{3,}\b",
+                                                    topic.name + " " + topic.description)}
+    return tuple(sorted(terms))
+
+
+def _area_terms(area: Area) -> tuple[str, ...]:
+    name = re.sub(r"^Bydel\s+", "", area.name)
+    parts = {name, *re.split(r"\s+og\s+|/", name)}
+    return tuple(sorted(p.strip() for p in parts if len(p.strip()) >= 3))
+
+
+def _matches(terms: Mapping[str, tuple[str, ...]], text: str, case_sensitive: bool,
+             minimum: int) -> Iterator[Match]:
+    haystack = text if case_sensitive else text.lower()
+    found = []
+    for slug, words in terms.items():
+        counts = Counter({term: len(_pattern(term, case_sensitive).findall(haystack))
+                          for term in words})
+        hits = tuple((t, c) for t, c in counts.most_common() if c)
+        total = sum(c for _, c in hits)
+        if total >= minimum:
+            found.append(Match(slug, total, hits))
+    yield from sorted(found, key=lambda m: (-m.count, m.slug))
+
+
+def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
+    escaped = re.escape(term)
+    if case_sensitive or len(term) <= 4:
+        return re.compile(rf"(?<![\w]){escaped}(?![\w])")
+    return re.compile(rf"(?<![\w-]){escaped}")

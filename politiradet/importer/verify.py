@@ -1,0 +1,27 @@
+"""Run the archive's real validator on the draft, in this process, before it is written."""
+
+from __future__ import annotations
+
+from ..errors import Problem
+from ..frontmatter import FrontMatterError, decode, split
+from ..link import link
+from ..load import RawContent, RawDocument
+from ..model import FOLDERS
+from ..validate import validate
+from .context import ArchiveContext
+
+
+def verify(context: ArchiveContext, relative: str, text: str, source: str) -> list[Problem]:
+    """Every problem `check` would report in the draft *text* at content path *relative*."""
+    folder, _, name = relative.partition("/")
+    try:
+        split_file = split(decode(text.encode("utf-8")))
+    except FrontMatterError as exc:
+        return [Problem(source, exc.line, exc.col, exc.message)]
+    draft = RawDocument(FOLDERS[folder], name.removesuffix(".md"), relative, source, split_file)
+    raw = context.raw
+    documents = tuple(sorted((*raw.documents, draft), key=lambda d: d.path))
+    combined = RawContent(documents, raw.registries, raw.unreadable)
+    validated, problems = validate(combined, context.schemas)
+    _, linked = link(validated)
+    return [p for p in problems + linked if p.path == source]

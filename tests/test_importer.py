@@ -1,0 +1,254 @@
+"""``python build.py import``: real seed texts, real .docx and .pdf files, real bad files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, run_cli
+from importer_fixtures import LETTERHEAD, source_parts, write_docx, write_pdf
+from importer_roundtrip import Tally, body, matched_share, sentences, status_ids
+
+from politiradet.importer.command import prepare
+from politiradet.importer.context import ArchiveContext, load_context
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+if not SEEDS.is_dir():
+    SEEDS = Path("/work/shared/seeds")
+CONTENT = ROOT / "content"
+ARCHIVED = {
+    "000": "referater/2025-05-14.md",
+    "001": "referater/2026-01-29.md",
+    "002": "avtaler/politiradsavtale-2023-2025.md",
+    "003": "referater/2016-01-12.md",
+    "004": "avtaler/samarbeidsdokument-2017.md",
+}
+FIVE = sorted(ARCHIVED.values())
+MIN_SENTENCE_SHARE = 0.95
+
+
+@pytest.fixture(scope="module")
+def context() -> ArchiveContext:
+    return load_context(CONTENT, ROOT / "schema")
+
+
+def _seed(prefix: str) -> Path:
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not found:
+        pytest.skip(f"fant ikke frøteksten {prefix} i {SEEDS}")
+    return found[0]
+
+
+def _assert_round_trip(source: Path, archived: str, context: ArchiveContext) -> str:
+    reference = (CONTENT / archived).read_text(encoding="utf-8")
+    draft = prepare(source, context, slug=Path(archived).stem + "-import")
+    found, wanted = sentences(body(draft.text)), sentences(body(reference))
+    assert matched_share(found, wanted) >= MIN_SENTENCE_SHARE, "for få setninger fra arkivet"
+    assert matched_share(wanted, found) >= MIN_SENTENCE_SHARE, "for mange fremmede setninger"
+    assert status_ids(draft.text) == status_ids(reference)
+    assert "\nutkast: true\n" in draft.text
+    return draft.text
+
+
+@pytest.mark.parametrize("prefix", sorted(ARCHIVED))
+def test_seed_text_round_trip(prefix: str, context: ArchiveContext) -> None:
+    _assert_round_trip(_seed(prefix), ARCHIVED[prefix], context)
+
+
+@pytest.mark.parametrize("archived", FIVE)
+def test_docx_round_trip(archived: str, context: ArchiveContext, tmp_path: Path) -> None:
+    source = write_docx(CONTENT / archived, tmp_path / "referat.docx")
+    _assert_round_trip(source, archived, context)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("archived", FIVE)
+def test_pdf_round_trip(archived: str, context: ArchiveContext, tmp_path: Path,
+                        browser: Any) -> None:
+    source = write_pdf(browser, CONTENT / archived, tmp_path / "referat.pdf")
+    text = _assert_round_trip(source, archived, context)
+    assert "Side 1 av" not in text and LETTERHEAD not in text
+
+
+def test_repairs_only_into_real_words(context: ArchiveContext, tmp_path: Path) -> None:
+    source = tmp_path / "ocr.txt"
+    source.write_text("Referat Politiradet i Oslo 14.05.2025\n\n1. Orientering fra Enhet gst\n\n"
+                      "Politiet gnsker & mote kommunen pa Grgnland. Xqzv er uendret.\n",
+                      encoding="utf-8")
+    draft = prepare(source, context, slug="ocr-test")
+    assert "Enhet øst" in draft.text and "ønsker å møte kommunen på Grønland" in draft.text
+    assert "Xqzv" in draft.text
+    repairs = {(r.before, r.after) for r in draft.report.repairs}
+    assert {("gst", "øst"), ("Grgnland", "Grønland"), ("&", "å")} <= repairs
+    assert "gst → øst" in draft.report.text()
+
+
+def test_status_for_unknown_point_is_reported_not_invented(context: ArchiveContext,
+                                                           tmp_path: Path) -> None:
+    source = tmp_path / "referat.txt"
+    source.write_text("Referat Politirådet i Oslo 12.06.2025\n\n"
+                      "1. Oppfølgingspunkter fra politirådets seminar 2025\n\n"
+                      "Pkt. 2\nArbeidet med Oslostandarden går videre.\n\n"
+                      "Pkt. 9\nDette punktet finnes ikke.\n\n2. Eventuelt\n\nIngen saker.\n",
+                      encoding="utf-8")
+    draft = prepare(source, context, slug="punkt-test")
+    assert status_ids(draft.text) == ["2025-2"]
+    assert "Dette punktet finnes ikke." in draft.text
+    assert "2025-9" in draft.report.text() and "ikke finnes i arkivet" in draft.report.text()
+
+
+def test_metadata_suggestions(context: ArchiveContext) -> None:
+    draft = prepare(_seed("001"), context, slug="seminar-test")
+    suggestions = draft.report.suggestions
+    assert suggestions.meeting_type == "seminar"
+    assert (suggestions.dates.start.isoformat(), suggestions.dates.end.isoformat()) == (  # type: ignore[union-attr]
+        "2026-01-29", "2026-01-30")
+    assert 'sluttdato: "2026-01-30"' in draft.text
+    seed_2025 = prepare(_seed("000"), context, slug="mote-test")
+    assert [m.date.isoformat() for m in seed_2025.report.suggestions.planned] == ["2025-06-12"]
+    assert ("EXIN", 2) in seed_2025.report.suggestions.unknown_abbreviations
+
+
+def test_tagging_precision_and_recall(context: ArchiveContext, tmp_path: Path) -> None:
+    """Suggested topics and areas against the archive's own tags, all twelve documents.
+
+    Each document's text (its original title line and body, without the front matter that
+    holds the tags) is imported as a text file.
+    """
+    topics, areas = Tally(), Tally()
+    for path in sorted(CONTENT.glob("*/*.md")):
+        own, text = source_parts(path)
+        source = tmp_path / f"{path.stem}.txt"
+        source.write_text(f"{own['kilde']['tittel']}\n\n{text}", encoding="utf-8")
+        kind = "avtale" if path.parent.name == "avtaler" else "referat"
+        draft = prepare(source, context, kind=kind, slug=path.stem + "-import")
+        suggestions = draft.report.suggestions
+        topics = topics.add({m.slug for m in suggestions.topics}, set(own["temaer"]))
+        areas = areas.add({m.slug for m in suggestions.areas}, set(own["omrader"]))
+    print(f"temaer: presisjon {topics.precision:.2f}, gjenkalling {topics.recall:.2f}; "
+          f"områder: presisjon {areas.precision:.2f}, gjenkalling {areas.recall:.2f}")
+    assert topics.precision >= TOPIC_FLOOR[0] and topics.recall >= TOPIC_FLOOR[1]
+    assert areas.precision >= AREA_FLOOR[0] and areas.recall >= AREA_FLOOR[1]
+
+
+TOPIC_FLOOR = (0.0, 0.0)
+AREA_FLOOR = (0.0, 0.0)
+
+
+# --- the command as an editor runs it ------------------------------------------------------
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_cli_writes_a_draft_that_passes_check(content: Path) -> None:
+    result = run_cli("import", _seed("000"), "--content", content, "--id", "2025-05-14-kopi")
+    assert result.code == 0, result.err
+    written = content / "referater" / "2025-05-14-kopi.md"
+    assert "utkast: true" in written.read_text(encoding="utf-8")
+    assert "Importerte" in result.out and "skannefeil rettet" in result.out
+    assert str(written.name) in result.out
+    check = run_cli("check", "--content", content)
+    assert check.code == 0, check.err
+
+
+def test_cli_never_overwrites(content: Path) -> None:
+    before = _listing(content)
+    result = run_cli("import", _seed("003"), "--content", content)
+    assert result.code == 1
+    assert "finnes allerede" in result.err and "overskriver aldri" in result.err
+    assert "Traceback" not in result.err
+    assert _listing(content) == before
+
+
+def _encrypted_docx(tmp_path: Path) -> bytes:
+    import msoffcrypto.format.ooxml
+
+    plain = write_docx(CONTENT / FIVE[0], tmp_path / "plain.docx")
+    out = io.BytesIO()
+    with plain.open("rb") as handle:
+        msoffcrypto.format.ooxml.OOXMLFile(handle).encrypt("hemmelig", out)
+    return out.getvalue()
+
+
+def _encrypted_pdf(tmp_path: Path, browser: Any) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    plain = write_pdf(browser, CONTENT / FIVE[0], tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=PdfReader(str(plain)))
+    writer.encrypt("hemmelig")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _truncated_docx(tmp_path: Path) -> bytes:
+    data = write_docx(CONTENT / FIVE[0], tmp_path / "whole.docx").read_bytes()
+    return data[: len(data) // 2]
+
+
+def _zip_not_word() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("bilde.txt", "ikke et Word-dokument")
+    return out.getvalue()
+
+
+BAD_FILES: dict[str, tuple[str, Any, str]] = {
+    "tom": ("referat.txt", lambda tmp, browser: b"", "er tom"),
+    "tom-pdf": ("referat.pdf", lambda tmp, browser: b"  \n", "er tom"),
+    "gammel-word": ("referat.doc", lambda tmp, browser: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                    + b"\0" * 600, "gamle Word-formatet"),
+    "doc-som-docx": ("referat.docx", lambda tmp, browser: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                     + b"\0" * 600, "gamle Word-formatet"),
+    "kryptert-word": ("referat.docx", lambda tmp, browser: _encrypted_docx(tmp),
+                      "passordbeskyttet"),
+    "kryptert-pdf": ("referat.pdf", _encrypted_pdf, "passordbeskyttet"),
+    "skadet-word": ("referat.docx", lambda tmp, browser: _truncated_docx(tmp), "skadet"),
+    "skadet-pdf": ("referat.pdf", lambda tmp, browser: b"%PDF-1.7\n1 0 obj <<\n garbage",
+                   "skadet"),
+    "zip-som-docx": ("referat.docx", lambda tmp, browser: _zip_not_word(),
+                     "ikke et Word-dokument"),
+    "pdf-som-docx": ("referat.docx", lambda tmp, browser: write_pdf(
+        browser, CONTENT / FIVE[0], tmp / "x.pdf").read_bytes(), "men er en PDF"),
+    "docx-som-pdf": ("referat.pdf", lambda tmp, browser: write_docx(
+        CONTENT / FIVE[0], tmp / "x.docx").read_bytes(), "men er et Word-dokument"),
+    "tekst-som-pdf": ("referat.pdf", lambda tmp, browser: b"Referat 14.05.2025\n",
+                      "men er en tekstfil"),
+    "binaer": ("referat.txt", lambda tmp, browser: bytes(range(256)) * 4,
+               "verken tekst, PDF eller Word"),
+    "ukjent-endelse": ("referat.rtf", lambda tmp, browser: b"{\\rtf1 Referat}",
+                       "kan ikke importeres"),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_input_is_refused_clearly(name: str, content: Path, tmp_path: Path,
+                                      browser: Any) -> None:
+    file_name, make, message = BAD_FILES[name]
+    source = tmp_path / file_name
+    source.write_bytes(make(tmp_path, browser))
+    before = _listing(content)
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 1, result.out
+    assert message in result.err, result.err
+    assert "Ingenting ble skrevet" in result.err and "Traceback" not in result.err
+    assert _listing(content) == before
+
+
+def test_missing_file_is_refused(content: Path, tmp_path: Path) -> None:
+    result = run_cli("import", tmp_path / "finnes-ikke.docx", "--content", content)
+    assert result.code == 1 and "fant ikke filen" in result.err
