@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -152,7 +153,8 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     pages_ready()
     with staging_for(out, overwrite) as staging:
         staging.keep(keys)
-        return keys | _index_and_swap(staging, archive, planned, {}, timings, step)
+        bundle = _known_bundle(known)  # the shards of the old index still there are reused
+        return keys | _index_and_swap(staging, archive, planned, bundle, timings, step)
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
@@ -178,22 +180,45 @@ def _render_into(staging: Staging, planned: Plan, known: Mapping[str, str],
 
 def _index_into(staging: Staging, archive: Archive, planned: Plan,
                 known: Mapping[str, str]) -> dict[str, str]:
-    """The search bundle: taken over when nothing it is made from changed, else made anew."""
-    bundle = _bundle(known, planned)
-    if bundle:
+    """The search index: taken over whole when nothing it is made from changed; else only
+    the shards whose records changed are indexed again and the others taken over.
+
+    Each file's key is the content's key and its shard's key, so both can be checked.
+    """
+    bundle = _known_bundle(known)
+    if _bundle(known, planned):
         staging.keep(bundle)
-    else:
-        bundle = []
-        for path, content in search.index(archive, planned.html_paths).items():
-            staging.write(path, content)
-            bundle.append(path)
-    return dict.fromkeys(bundle, planned.content_key)
+        return bundle
+    prepared = search.prepare(archive, planned.html_paths)
+    manifest_key = hashlib.sha256(prepared.manifest).hexdigest()
+    keys = {search.MANIFEST: f"{planned.content_key} {manifest_key}"}
+    staging.write(search.MANIFEST, prepared.manifest)
+    changed = []
+    for shard in prepared.shards:
+        kept = [path for path, key in bundle.items()
+                if path.startswith(shard.folder) and key.endswith(" " + shard.key)]
+        staging.keep(kept)
+        keys |= dict.fromkeys(kept, f"{planned.content_key} {shard.key}")
+        if not kept:
+            changed.append(shard)
+    for path, content in search.bundle(changed).items():
+        staging.write(path, content)
+        shard = next(shard for shard in changed if path.startswith(shard.folder))
+        keys[path] = f"{planned.content_key} {shard.key}"
+    return keys
 
 
 def _bundle(known: Mapping[str, str], planned: Plan) -> list[str]:
-    """The live site's search bundle if it indexes exactly the content being built."""
-    return [path for path, key in known.items()
-            if path.startswith(search.BUNDLE_DIR) and key == planned.content_key]
+    """The live site's search index if it indexes exactly the content being built."""
+    bundle = _known_bundle(known)
+    if all(key.startswith(planned.content_key + " ") for key in bundle.values()):
+        return list(bundle)
+    return []
+
+
+def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
+    """The files of the live site's search index, with their keys."""
+    return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:

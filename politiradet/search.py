@@ -8,32 +8,60 @@ into the static bundle under ``pagefind/``, which the search page loads.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import datetime as dt
+import hashlib
 import html
+import json
+import os
+import re
+import subprocess
 import tempfile
-from collections.abc import Collection, Coroutine, Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
 
-from pagefind.service import PagefindService
+from pagefind.service import get_executable
 
 from .link import Archive
 from .markdown import RenderContext, render, render_status
 from .model import KIND_LABEL, Content, Document
 
-_T = TypeVar("_T")
-
 LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
 BUNDLE_DIR = "pagefind/"
+MANIFEST = BUNDLE_DIR + "sok.json"
+"""What the search page loads first: the shards, newest first, and the area hierarchy."""
+SHARD_FILTER = "del"
+"""Synthetic filter the search page gives each shard (Pagefind's ``mergeFilter``)."""
+MAX_SHARD_RECORDS = 400
+"""A span of dates with more records than this is split into shorter spans (see :func:`plan`)."""
+FORMAT = 1
+"""Version of the records' layout; part of every shard's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
                        "pagefind-highlight.")
 """Pagefind's ready-made interfaces; the site has its own (assets/sok.js)."""
 UNDATED = "0000-00-00"
 """Sort key of topic and area pages: last when sorting newest first, but still listed."""
+
+FOLDED_MARK = "\u2042"
+"""«⁂»: starts the folded forms at the end of every record. Pagefind does not index a word
+without letters, but counts it, so the search page knows where the record's own text ends."""
+_NORWEGIAN_LETTERS = re.compile("[æøå]")
+_FOLDINGS = (str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
+             str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+"""How æ, ø and å are typed without them: «Grønland» as «gronland» or «groenland»."""
+_WORD_RUNS = re.compile(r"[^\W_]+")
+
+REGISTER_WEIGHT = 0.1
+"""Weight of a topic's or area's page: its name and one-line description. Pagefind favours
+short pages, so without this the descriptions of the areas under a unit («Bydel Alna …
+Enhet øst har ansvaret …») outranked the documents that discuss the unit. The page whose
+name is the query still comes first through Pagefind's title boost; the search page sets
+the rest of the ranking (RANKING in assets/sok.js)."""
 
 TOPIC_LABEL = "Tema"
 AREA_LABEL = "Område"
@@ -53,20 +81,127 @@ class Record:
     date: dt.date | None = None
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Filter name (``tema``, ``omrade``, ``ar``) -> values; ``type`` is added from *kind*."""
+    weight: float = 1.0
+    """How much a match in *content* counts (Pagefind's ``data-pagefind-weight``)."""
 
 
-def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
-    """Return the Pagefind bundle for the archive, keyed by output path under ``pagefind/``.
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """The records of one span of dates, indexed as a Pagefind bundle of its own.
 
-    *pages* are the paths of the site's HTML pages. Result URLs are stored relative to the
-    site root, so the bundle does not depend on the base URL: ``pagefind.js`` prefixes the
-    folder it was loaded from, minus ``pagefind/``.
+    Pagefind cannot update an index in place, so the index is split: an edit re-indexes
+    only the shard that holds the page. The search page merges the shards in the browser
+    (Pagefind's ``mergeIndex``) and reads them newest first when sorting by date.
+    """
+
+    name: str
+    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-03`` or ``udatert``."""
+    records: tuple[Record, ...]
+
+    @property
+    def folder(self) -> str:
+        return f"{BUNDLE_DIR}{self.name}/"
+
+    @property
+    def key(self) -> str:
+        """Hash of everything the shard's bundle is made from: equal key, equal bundle."""
+        digest = hashlib.sha256(f"{FORMAT}\0{_pagefind_version()}\0{self.name}\0".encode())
+        for record in self.records:
+            digest.update(record.url.encode() + b"\0" + record_html(record).encode() + b"\0")
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """The search index as planned, before Pagefind runs: an edit changes the key of the
+    shards it touches only, so a build can take the others over from the last one."""
+
+    manifest: bytes
+    """``pagefind/sok.json``, see :func:`manifest`."""
+    shards: tuple[Shard, ...]
+
+
+def prepare(archive: Archive, pages: Collection[str]) -> SearchIndex:
+    """Plan the index: the records, split into shards, and the manifest.
+
+    *pages* are the paths of the site's HTML pages; every record must have one.
     """
     found = list(records(archive))
     _check_pages_exist(found, pages)
-    bundle = _run_coroutine(_pagefind_bundle(found))
-    return {BUNDLE_DIR + name: data for name, data in bundle.items()
-            if not name.startswith(UNUSED_BUNDLE_FILES)}
+    shards = plan(found)
+    return SearchIndex(manifest(shards, archive.content), tuple(shards))
+
+
+def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
+    """Return the whole search index, keyed by output path under ``pagefind/``: the
+    manifest and every shard's bundle.
+
+    Result URLs are stored relative to the site root, so the index does not depend on the
+    base URL; the search page gives Pagefind the base URL.
+    """
+    planned = prepare(archive, pages)
+    return {MANIFEST: planned.manifest} | bundle(planned.shards)
+
+
+def plan(found: Iterable[Record], limit: int = MAX_SHARD_RECORDS) -> list[Shard]:
+    """Split the records into shards of calendar spans, newest first, undated last.
+
+    Spans are fixed on the calendar, so an edit changes only the shard of its date: all
+    records in one shard (``alle``) while they are at most *limit*; beyond that one shard
+    per decade, a decade with more than *limit* records split into years, such a year into
+    months. Undated records (topics, areas, undated agreements) form the shard ``udatert``.
+    """
+    every = tuple(found)
+    if len(every) <= limit:
+        return [Shard("alle", every)] if every else []
+    dated = sorted((r for r in every if r.date), key=lambda r: r.date or dt.date.min)
+    undated = tuple(r for r in every if not r.date)
+    shards = [Shard(name, tuple(group)) for name, group in _spans(dated, limit)]
+    shards.sort(key=lambda shard: shard.name, reverse=True)
+    return shards + ([Shard("udatert", undated)] if undated else [])
+
+
+def manifest(shards: Sequence[Shard], content: Content) -> bytes:
+    """The file the search page reads first: shard folders (newest first) and the area tree."""
+    data = {"delindekser": [shard.name for shard in shards],
+            "delfilter": SHARD_FILTER,
+            "omrader": area_tree(content)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def area_tree(content: Content) -> list[dict[str, object]]:
+    """The areas as a tree of names (politidistrikt → driftsenhet → bydel → område), for
+    grouping the area filter. An area with two parents is listed under both."""
+    children: dict[str, list[str]] = {}
+    for area in content.areas.values():
+        for parent in area.parents:
+            children.setdefault(parent, []).append(area.slug)
+
+    def node(slug: str, above: frozenset[str]) -> dict[str, object]:
+        below = [node(child, above | {slug}) for child in children.get(slug, ())
+                 if child not in above]
+        return {"navn": content.areas[slug].name, "under": below}
+
+    known = set(content.areas)
+    return [node(area.slug, frozenset()) for area in content.areas.values()
+            if not [p for p in area.parents if p in known]]
+
+
+def bundle(shards: Iterable[Shard]) -> dict[str, bytes]:
+    """Index each shard with Pagefind, several at once; files keyed by output path."""
+    work = list(shards)
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as folder:
+        running = []
+        for number, shard in enumerate(work):
+            source = Path(folder, f"{number}-kilde")
+            _write_records(shard.records, source)
+            running.append((shard, Path(folder, f"{number}-bundle"), source))
+        _run_pagefind([(source, output) for _shard, output, source in running])
+        files: dict[str, bytes] = {}
+        for shard, output, _source in running:
+            files.update((shard.folder + name, data) for name, data in _read_tree(output).items()
+                         if not name.startswith(UNUSED_BUNDLE_FILES))
+        return files
 
 
 def records(archive: Archive) -> Iterator[Record]:
@@ -76,11 +211,12 @@ def records(archive: Archive) -> Iterator[Record]:
     for topic in archive.content.topics.values():
         yield Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
                      content=_paragraphs([topic.description]),
-                     filters={"tema": (topic.name,)})
+                     filters={"tema": (topic.name,)}, weight=REGISTER_WEIGHT)
     for area in archive.content.areas.values():
         yield Record(url=f"omrader/{area.slug}/", title=area.name, kind=AREA_LABEL,
                      content=_paragraphs([area.description]),
-                     filters={"omrade": area_names((area.slug,), archive.content)})
+                     filters={"omrade": area_names((area.slug,), archive.content)},
+                     weight=REGISTER_WEIGHT)
 
 
 def document_record(archive: Archive, doc: Document) -> Record:
@@ -112,9 +248,33 @@ def record_html(record: Record) -> str:
     tags += [_data_span("data-pagefind-filter", name, value)
              for name, values in record.filters.items() for value in values]
     title = html.escape(record.title)
+    folded = " ".join(folded_forms(record.title + "\n" + plain_text(record.content)))
     return (f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><title>{title}</title></head>'
-            f'<body>\n<h1 data-pagefind-meta="title">{title}</h1>\n{record.content}\n'
-            f'{"".join(tags)}\n</body></html>\n')
+            f'<body>\n{_body(record, title)}\n'
+            f'<p>{FOLDED_MARK} {folded}</p>\n{"".join(tags)}\n</body></html>\n')
+
+
+def folded_forms(text: str) -> list[str]:
+    """Every word of *text* with æ, ø or å, spelt as it is typed without them, once each.
+
+    Pagefind treats ø, æ and å as letters of their own (they are, in Norwegian), so
+    «Gronland» would not find «Grønland». Indexed after the :data:`FOLDED_MARK`, these
+    forms let it; the search page shows the matching original word instead (assets/sok.js,
+    which folds the same way: lower case, NFC, runs of letters and digits).
+    """
+    forms: dict[str, None] = {}
+    for run in _WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower()):
+        if _NORWEGIAN_LETTERS.search(run):
+            forms.update((run.translate(table), None) for table in _FOLDINGS)
+    return list(forms)
+
+
+def plain_text(markup: str) -> str:
+    """The text of an HTML fragment, without its tags."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    return " ".join(parser.parts)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -138,6 +298,15 @@ def _status_history(archive: Archive, doc: Document) -> list[str]:
             for update in archive.history.get(doc.path, ())]
 
 
+def _body(record: Record, title: str) -> str:
+    """Title and text; a record of less weight has its title in a paragraph, not a heading
+    (Pagefind weighs a heading seven times a paragraph), and all of it weighed down."""
+    if record.weight == 1.0:
+        return f'<h1 data-pagefind-meta="title">{title}</h1>\n{record.content}'
+    return (f'<div data-pagefind-weight="{record.weight}">\n'
+            f'<p data-pagefind-meta="title">{title}</p>\n{record.content}\n</div>')
+
+
 def _paragraphs(lines: Iterable[str]) -> str:
     return "\n".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
 
@@ -148,32 +317,48 @@ def _data_span(attribute: str, name: str, value: str) -> str:
     return f'<span {attribute}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
 
 
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def _check_pages_exist(found: Iterable[Record], pages: Collection[str]) -> None:
     missing = [r.url for r in found if r.url + "index.html" not in pages]
     if missing:
         raise ValueError(f"søkeindeksen peker til sider som ikke ble bygget: {missing}")
 
 
-async def _pagefind_bundle(found: Iterable[Record]) -> dict[str, bytes]:
-    """Run Pagefind over the records and return its files, keyed by path inside the bundle.
+def _run_pagefind(jobs: Sequence[tuple[Path, Path]]) -> None:
+    """Run the Pagefind CLI for each (records folder, bundle folder), as many at once as
+    there are cores.
 
-    The records are handed over as one folder of HTML files laid out like the site, so
-    Pagefind derives each page's URL from its path. One ``add_directory`` request
-    instead of one ``add_html_file`` per page matters: the Python API polls the service every
-    0.1 s for each answer. ``write_files`` rather than ``get_files``, because the latter sends
-    the whole bundle through one pipe line, which stalls above 2 MiB.
+    The CLI rather than the Python API's service: the service answers ``write_files`` before
+    every file is on disk (about one build in ten published an empty ``pagefind-entry.json``),
+    while the CLI has written everything when it exits.
     """
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as folder:
-        source, output = Path(folder, "kilde"), Path(folder, "pagefind")
-        _write_records(found, source)
-        async with PagefindService() as service:
-            pagefind = await service.create_index({"force_language": LANGUAGE})
-            await pagefind.add_directory(str(source))
-            await pagefind.write_files(output_path=str(output))
-        return _read_tree(output)
+    binary = get_executable()
+    if binary is None:
+        raise RuntimeError("fant ikke Pagefind; installer med «pip install 'pagefind[bin]'»")
+
+    def run(source: Path, output: Path) -> None:
+        done = subprocess.run([str(binary), "--site", str(source), "--output-path", str(output),
+                               "--force-language", LANGUAGE, "--silent"],
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"Pagefind feilet: {done.stderr.decode(errors='replace')}")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for future in [pool.submit(run, source, output) for source, output in jobs]:
+            future.result()
 
 
 def _write_records(found: Iterable[Record], root: Path) -> None:
+    """The records as a folder of HTML files laid out like the site, so Pagefind derives
+    each page's URL from its path."""
     for record in found:
         target = root / record.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -185,11 +370,30 @@ def _read_tree(root: Path) -> dict[str, bytes]:
             for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def _run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run *coroutine* to completion, also when the caller already runs an event loop."""
+def _spans(dated: Sequence[Record], limit: int) -> Iterator[tuple[str, list[Record]]]:
+    """Calendar spans of the date-sorted records: decades, split into years and months."""
+    for decade, group in _group(dated, lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}"):
+        if len(group) <= limit:
+            yield decade, group
+            continue
+        for year, in_year in _group(group, lambda d: f"{d.year}"):
+            if len(in_year) <= limit:
+                yield year, in_year
+            else:
+                yield from _group(in_year, lambda d: f"{d.year}-{d.month:02d}")
+
+
+def _group(dated: Sequence[Record], name: Callable[[dt.date], str]
+           ) -> Iterator[tuple[str, list[Record]]]:
+    groups: dict[str, list[Record]] = {}
+    for record in dated:
+        assert record.date is not None
+        groups.setdefault(name(record.date), []).append(record)
+    yield from groups.items()
+
+
+def _pagefind_version() -> str:
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:
+        return "ukjent"

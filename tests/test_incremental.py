@@ -31,7 +31,7 @@ from politiradet.pipeline import Paths, Report, build
 from politiradet.write import MARKER
 
 NONDETERMINISTIC = re.compile(
-    r"^pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+    r"^pagefind/[^/]+/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 
 
 def site(root: Path) -> dict[str, bytes]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Served, build_fixture, serve_folder
+from conftest import FIXTURES, Served, build_fixture, serve_folder
 
 from politiradet.model import Area, Content
-from politiradet.search import area_names
+from politiradet.search import area_names, area_tree, folded_forms
 
 BASE = "/sub/path/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -69,6 +69,62 @@ møtet, før saken om vaktordningen ble lagt fram av Qwertyvakten.
 """,
 }
 
+AREAS = (FIXTURES / "gyldig" / "omrader.yaml").read_text(encoding="utf-8") + """\
+- slug: enhet-sentrum
+  navn: Enhet sentrum
+  nivå: driftsenhet
+  foreldre: [oslo-politidistrikt]
+  beskrivelse: Geografisk driftsenhet.
+- slug: enhet-vest
+  navn: Enhet vest
+  nivå: driftsenhet
+  foreldre: [oslo-politidistrikt]
+  beskrivelse: Geografisk driftsenhet.
+- slug: frogner
+  navn: Bydel Frogner
+  nivå: bydel
+  foreldre: [enhet-sentrum, enhet-vest]
+  beskrivelse: Bydel delt mellom Enhet sentrum og Enhet vest.
+- slug: gamle-oslo
+  navn: Bydel Gamle Oslo
+  nivå: bydel
+  foreldre: [enhet-sentrum]
+  beskrivelse: Bydel i Oslo kommune.
+- slug: gronland-og-toyen
+  navn: Grønland og Tøyen
+  nivå: prioritert område
+  foreldre: [gamle-oslo]
+  beskrivelse: Prioritert område.
+- slug: ostensjo
+  navn: Bydel Østensjø
+  nivå: bydel
+  foreldre: [enhet-ost]
+  beskrivelse: Bydel i Oslo kommune. Enhet øst har ansvaret for politioppgavene i bydelen.
+- slug: mortensrud-bjornerud
+  navn: Mortensrud/Bjørnerud
+  nivå: prioritert område
+  foreldre: [ostensjo]
+  beskrivelse: Prioritert område.
+"""
+EXTRA_DOCUMENTS["omrader.yaml"] = AREAS
+EXTRA_DOCUMENTS["referater/2022-11-02.md"] = """\
+---
+tittel: Seminar 2. november 2022
+dato: 2022-11-02
+motetype: seminar
+temaer: [salto]
+omrader: [gronland-og-toyen]
+kilde:
+  tittel: Oppsummering seminar 02.11.2022
+---
+Politiet orienterte om situasjonen på Grønland og Tøyen og om innsatsen på
+Mortensrud/Bjørnerud i Bydel Østensjø.
+
+Enhet øst la fram planen for Enhet øst, og rådet drøftet hvordan Enhet øst og bydelene
+skal samarbeide om forebygging.
+"""
+SEMINAR = BASE + "referater/2022-11-02/"
+
 HOSTILE_EXCERPT = (  # as the document page shows them (Markdown reads &lt; as <)
     "pølser < 5 > 3", "«brus & is»", "skrevet <b>fet</b>.",
     '<img src=x onerror="window.hacked=1">', "<script>window.hacked=2</script>")
@@ -93,7 +149,7 @@ def served(site: Path) -> Iterator[Served]:
 def fragments(site: Path) -> dict[str, dict[str, Any]]:
     """Every record in the built index, by URL (Pagefind fragments are gzipped JSON)."""
     records = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         records[data["url"]] = data
     return records
@@ -102,11 +158,13 @@ def fragments(site: Path) -> dict[str, dict[str, Any]]:
 def test_index_holds_documents_points_topics_and_areas_and_nothing_else(site: Path) -> None:
     assert set(fragments(site)) == {
         "/referater/2025-05-14/", "/referater/2024-09-10/", "/referater/2024-03-01/",
-        "/referater/2023-06-01/",
+        "/referater/2023-06-01/", "/referater/2022-11-02/",
         "/referater/2016-01-12/", "/avtaler/avtale-2023/", "/oppfolgingspunkter/2025-1/",
         "/temaer/salto/", "/temaer/beredskap/",
         "/omrader/oslo-politidistrikt/", "/omrader/enhet-ost/", "/omrader/alna/",
-        "/omrader/furuset/",
+        "/omrader/furuset/", "/omrader/enhet-sentrum/", "/omrader/enhet-vest/",
+        "/omrader/frogner/", "/omrader/gamle-oslo/", "/omrader/gronland-og-toyen/",
+        "/omrader/ostensjo/", "/omrader/mortensrud-bjornerud/",
     }
 
 
@@ -129,10 +187,12 @@ def test_records_carry_filters_with_parent_areas_meta_and_date_sort(site: Path) 
 
 
 def test_index_is_norwegian_and_ships_without_unused_interfaces(site: Path) -> None:
-    bundle = {p.name for p in (site / "pagefind").iterdir()}
+    manifest = json.loads((site / "pagefind" / "sok.json").read_text())
+    assert manifest["delindekser"] == ["alle"]
+    bundle = {p.name for p in (site / "pagefind" / "alle").iterdir()}
     assert {"pagefind.js", "pagefind-entry.json", "wasm.nb.pagefind"} <= bundle
     assert not [name for name in bundle if name.startswith("pagefind-ui")]
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    entry = json.loads((site / "pagefind" / "alle" / "pagefind-entry.json").read_text())
     assert set(entry["languages"]) == {"nb"}
 
 
@@ -150,6 +210,34 @@ def test_area_names_include_every_ancestor_once_nearest_first() -> None:
     assert area_names(("torg",), content) == (
         "Torget", "Bydel Delt", "Enhet øst", "Enhet syd", "Oslo politidistrikt")
     assert area_names(("ost", "opd", "ukjent"), content) == ("Enhet øst", "Oslo politidistrikt")
+
+
+@pytest.mark.parametrize(("text", "forms"), [
+    ("Grønland og Tøyen", ["gronland", "groenland", "toyen", "toeyen"]),
+    ("Bydel Østensjø, Østensjø!", ["ostensjo", "oestensjoe"]),
+    ("Mortensrud/Bjørnerud", ["bjornerud", "bjoernerud"]),
+    ("Bærum og Åsane", ["barum", "baerum", "asane", "aasane"]),
+    ("SÆRLIG", ["sarlig", "saerlig"]),
+    ("Ta\u030asen", ["tasen", "taasen"]),  # å typed as a + combining ring (NFD, a Mac)
+    ("Oslo sentrum", []),
+])
+def test_words_with_norwegian_letters_get_the_forms_typed_without_them(
+        text: str, forms: list[str]) -> None:
+    assert folded_forms(text) == forms
+
+
+def test_the_area_tree_follows_the_hierarchy_with_a_split_bydel_under_both_units() -> None:
+    areas = {slug: Area(slug, name, "nivå", parents, "")
+             for slug, name, parents in (
+                 ("opd", "Oslo politidistrikt", ()), ("vest", "Enhet vest", ("opd",)),
+                 ("sentrum", "Enhet sentrum", ("opd",)),
+                 ("frogner", "Bydel Frogner", ("sentrum", "vest")),
+                 ("majorstua", "Majorstua", ("frogner",)))}
+    frogner = {"navn": "Bydel Frogner", "under": [{"navn": "Majorstua", "under": []}]}
+    assert area_tree(Content(documents=(), topics={}, areas=areas)) == [
+        {"navn": "Oslo politidistrikt", "under": [
+            {"navn": "Enhet vest", "under": [frogner]},
+            {"navn": "Enhet sentrum", "under": [frogner]}]}]
 
 
 # --- the search page in Chromium ---------------------------------------------------------
@@ -276,6 +364,62 @@ def test_the_search_button_is_punkt_blue_like_the_header_button(
     header = page.locator(".header-search button").evaluate(style)
     assert page.locator("#sok-skjema button[type=submit]").evaluate(style) == header
     assert header not in ("rgba(0, 0, 0, 0)", "rgb(239, 239, 239)", "rgb(255, 255, 255)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "found", "marked"), [
+    ("Gronland", {"omrader/gronland-og-toyen/"}, "Grønland"),
+    ("groenland", {"omrader/gronland-og-toyen/"}, "Grønland"),
+    ("Toyen", {"omrader/gronland-og-toyen/"}, "Tøyen"),
+    ("Bjornerud", {"omrader/mortensrud-bjornerud/"}, "Bjørnerud"),
+    ("Ostensjo", {"omrader/ostensjo/"}, "Østensjø"),
+])
+def test_place_names_typed_without_norwegian_letters_find_those_places(
+        page: Any, served: Served, query: str, found: set[str], marked: str) -> None:
+    """Only the seminar that names the place and the place's own pages, with the place's
+    name marked in every excerpt; the folded forms themselves are never shown."""
+    assert set(search(page, served, f"q={query}")) == {SEMINAR} | {BASE + u for u in found}
+    for excerpt in page.locator(".search-result__excerpt").all():
+        assert any(marked in mark for mark in excerpt.locator("mark").all_inner_texts())
+        assert query.lower() not in excerpt.inner_text().lower()
+        assert "\u2042" not in excerpt.inner_text()
+
+
+@pytest.mark.browser
+def test_documents_that_discuss_a_unit_rank_above_register_pages_that_name_it(
+        page: Any, served: Served) -> None:
+    found = search(page, served, "q=Enhet+%C3%B8st")
+    assert BASE + "omrader/enhet-ost/" in found[:2]
+    registers = [found.index(BASE + f"omrader/{slug}/") for slug in ("ostensjo", "alna")]
+    assert found.index(SEMINAR) < min(registers)
+
+
+@pytest.mark.browser
+def test_the_area_filter_is_grouped_from_district_to_unit_to_bydel_to_place(
+        page: Any, served: Served) -> None:
+    page.goto(served.base + "sok/")
+    areas = page.locator("fieldset", has=page.locator("legend", has_text="Område"))
+    areas.locator("ul").first.wait_for()
+    tree = areas.evaluate("""(fieldset) => {
+      const walk = (list) => [...list.children].map((item) => [
+        item.querySelector(":scope > div label span").textContent,
+        item.querySelector(":scope > ul") ? walk(item.querySelector(":scope > ul")) : []]);
+      return walk(fieldset.querySelector(":scope > ul"));
+    }""")
+    frogner_tree = ["Bydel Frogner", []]
+    assert tree == [["Oslo politidistrikt", [
+        ["Enhet øst", [["Bydel Alna", [["Furuset", []]]],
+                       ["Bydel Østensjø", [["Mortensrud/Bjørnerud", []]]]]],
+        ["Enhet sentrum", [frogner_tree, ["Bydel Gamle Oslo", [["Grønland og Tøyen", []]]]]],
+        ["Enhet vest", [frogner_tree]]]]]
+    frogner = areas.get_by_label("Bydel Frogner")
+    assert frogner.count() == 2
+    frogner.first.check()
+    page.wait_for_url("**omrade=Bydel+Frogner**")
+    assert frogner.last.is_checked()
+    assert page.url.count("Frogner") == 1
+    frogner.last.uncheck()
+    assert not frogner.first.is_checked()
 
 
 @pytest.mark.browser

@@ -17,6 +17,12 @@ const FILTERS = new Map([
 ]);
 const TYPE_ORDER = ["Referat", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
 const NEWEST = "nyeste";
+/**
+ * Pagefind's ranking: a match in a page's title counts less than by default, and long
+ * documents are penalised less for their length, so documents that discuss «Enhet øst»
+ * rank above register pages that merely name it (search.REGISTER_WEIGHT does the rest).
+ */
+const RANKING = { metaWeights: { title: 2 }, pageLength: 0.5 };
 /** Below this width the filters start folded, so the results are not pushed far down. */
 const NARROW = window.matchMedia("(max-width: 47.99rem)");
 
@@ -35,6 +41,11 @@ const list = document.getElementById("sok-treff");
 const moreButton = document.getElementById("sok-flere");
 
 let pagefind = null;
+/** The index's shards, newest first, and the filter that picks one (search.manifest). */
+let shards = [];
+let shardFilter = "";
+/** The areas as a tree of names, for grouping the area filter. */
+let areaTree = [];
 let generation = 0;
 let pending = [];
 let typingTimer = 0;
@@ -53,7 +64,8 @@ function readState(params) {
 function formState() {
   const filters = {};
   for (const box of filterBox.querySelectorAll("input[type=checkbox]:checked")) {
-    (filters[box.name] ||= []).push(box.value);
+    const values = (filters[box.name] ||= []);
+    if (!values.includes(box.value)) values.push(box.value);
   }
   return { query: queryInput.value.trim(), sort: sortSelect.value, filters };
 }
@@ -98,7 +110,7 @@ function sortedValues(name, counts) {
 
 function buildFilters(available, selected) {
   filterBox.replaceChildren();
-  let index = 0;
+  const ids = { next: 0 };
   for (const [name, legendText] of FILTERS) {
     const counts = available[name];
     if (!counts || Object.keys(counts).length === 0) continue;
@@ -107,11 +119,49 @@ function buildFilters(available, selected) {
     const legend = document.createElement("legend");
     legend.textContent = legendText;
     fieldset.append(legend);
-    for (const value of sortedValues(name, counts)) {
-      fieldset.append(checkbox(name, value, `sok-filter-${index++}`, selected[name] || []));
+    if (name === "omrade") {
+      fieldset.append(areaList(counts, selected[name] || [], ids));
+    } else {
+      for (const value of sortedValues(name, counts)) {
+        fieldset.append(checkbox(name, value, `sok-filter-${ids.next++}`, selected[name] || []));
+      }
     }
     filterBox.append(fieldset);
   }
+}
+
+/**
+ * The area filter as nested lists: politidistrikt → driftsenhet → bydel → område. An area
+ * under two units (Bydel Frogner) is listed under both; the two boxes move together.
+ * Areas the tree does not know are listed last.
+ */
+function areaList(counts, selected, ids) {
+  const placed = new Set();
+  const list = (nodes) => {
+    const items = document.createElement("ul");
+    items.className = "search-filter__tree";
+    for (const node of nodes) {
+      const below = node.under.length ? list(node.under) : null;
+      if (!(node.navn in counts)) {
+        if (below) items.append(...below.children);
+        continue;
+      }
+      placed.add(node.navn);
+      const item = document.createElement("li");
+      item.append(checkbox("omrade", node.navn, `sok-filter-${ids.next++}`, selected));
+      if (below?.children.length) item.append(below);
+      items.append(item);
+    }
+    return items;
+  };
+  const tree = list(areaTree);
+  const rest = sortedValues("omrade", counts).filter((value) => !placed.has(value));
+  for (const value of rest) {
+    const item = document.createElement("li");
+    item.append(checkbox("omrade", value, `sok-filter-${ids.next++}`, selected));
+    tree.append(item);
+  }
+  return tree;
 }
 
 function checkbox(name, value, id, selected) {
@@ -128,6 +178,13 @@ function checkbox(name, value, id, selected) {
   label.append(text, " ", count);
   wrapper.append(input, label);
   return wrapper;
+}
+
+/** The other boxes of the same value (an area listed under two units) follow *box*. */
+function checkTwins(box) {
+  for (const twin of filterBox.querySelectorAll("input[type=checkbox]")) {
+    if (twin.name === box.name && twin.value === box.value) twin.checked = box.checked;
+  }
 }
 
 function showCounts(counts) {
@@ -149,6 +206,47 @@ const EXCERPT_WORDS = 30;
 function contentWords(data) {
   if ((data.raw_content || "").includes("\u200B")) return null;
   return (data.content || "").split(/[\r\n\s]+/g);
+}
+
+/** Starts the folded forms at the end of each record (search.FOLDED_MARK). */
+const FOLDED_MARK = "\u2042";
+const FOLDINGS = [{ æ: "a", ø: "o", å: "a" }, { æ: "ae", ø: "oe", å: "aa" }];
+
+/** The runs of letters and digits in a word, folded as search.folded_forms folds them. */
+function foldedRuns(word) {
+  const forms = [];
+  for (const run of word.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!/[æøå]/.test(run)) {
+      if (run) forms.push(run);
+      continue;
+    }
+    for (const folding of FOLDINGS) forms.push(run.replace(/[æøå]/g, (c) => folding[c]));
+  }
+  return forms;
+}
+
+/**
+ * Pagefind's matches in the record's own words. A match among the folded forms («gronland»)
+ * becomes a match on each word of the text it was folded from («Grønland»).
+ */
+function textHits(words, locations) {
+  const end = Math.max(0, words.lastIndexOf(FOLDED_MARK));
+  const textEnd = end || words.length;
+  const hits = new Set(locations.filter((at) => at >= 0 && at < textEnd));
+  const wanted = new Set();
+  for (const at of locations) {
+    if (at > end && end > 0 && at < words.length) {
+      for (const form of foldedRuns(words[at])) wanted.add(form);
+    }
+  }
+  if (wanted.size) {
+    for (let at = 0; at < textEnd; at++) {
+      if (/[æøå]/i.test(words[at]) && foldedRuns(words[at]).some((form) => wanted.has(form))) {
+        hits.add(at);
+      }
+    }
+  }
+  return { hits, textEnd };
 }
 
 /** First word of the window of EXCERPT_WORDS words that holds the most matches, centred. */
@@ -174,9 +272,9 @@ function excerptStart(hits, wordCount) {
 function excerptNodes(data) {
   const words = contentWords(data);
   if (!words) return [document.createTextNode(data.plain_excerpt || "")];
-  const hits = new Set((data.locations || []).filter((at) => at >= 0 && at < words.length));
-  const start = excerptStart([...hits], words.length);
-  const end = Math.min(words.length, start + EXCERPT_WORDS);
+  const { hits, textEnd } = textHits(words, data.locations || []);
+  const start = excerptStart([...hits], textEnd);
+  const end = Math.min(textEnd, start + EXCERPT_WORDS);
   const nodes = [];
   let text = start > 0 ? "… " : "";
   for (let at = start; at < end; at++) {
@@ -191,7 +289,7 @@ function excerptNodes(data) {
       text += separator + words[at];
     }
   }
-  if (end < words.length) text += " …";
+  if (end < textEnd) text += " …";
   if (text) nodes.push(document.createTextNode(text));
   return nodes;
 }
@@ -242,6 +340,19 @@ function countText(count, state) {
 
 // --- searching ---------------------------------------------------------------------------
 
+/**
+ * Every result, newest first. Each shard holds one span of dates, so the shards' own
+ * date-sorted results, newest shard first, are in date order across the whole index
+ * (Pagefind's merged results are ordered by each shard's rank, not by date).
+ */
+async function newestFirst(query, filters) {
+  const sort = { date: "desc" };
+  if (shards.length < 2) return (await pagefind.search(query, { filters, sort })).results;
+  const perShard = await Promise.all(shards.map((name) => pagefind.search(
+    query, { filters: { ...filters, [shardFilter]: { any: [name] } }, sort })));
+  return perShard.flatMap((response) => response?.results || []);
+}
+
 async function run(state) {
   const mine = ++generation;
   remember(state);
@@ -254,22 +365,50 @@ async function run(state) {
     if (mine === generation) showCounts(totals);
     return;
   }
-  const sort = state.sort === NEWEST || !state.query ? { date: "desc" } : undefined;
+  const query = state.query || null;
   const filters = Object.fromEntries(
     Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
-  const response = await pagefind.search(state.query || null, { filters, sort });
+  const byDate = state.sort === NEWEST || !state.query;
+  const [response, dated] = await Promise.all([
+    pagefind.search(query, { filters }),
+    byDate ? newestFirst(query, filters) : null,
+  ]);
   if (mine !== generation || !response) return;
-  pending = [...response.results];
+  pending = [...(dated || response.results)];
+  const total = pending.length;
   list.replaceChildren();
   await showMore(false);
   if (mine !== generation) return;
   showCounts(response.filters);
-  status.textContent = countText(response.results.length, state);
+  status.textContent = countText(total, state);
 }
 
 function schedule(delay) {
   window.clearTimeout(typingTimer);
   typingTimer = window.setTimeout(() => run(formState()), delay);
+}
+
+/**
+ * Load the manifest, the newest shard's Pagefind and merge the other shards into it.
+ * Shards are given by path and every one gets the site's base URL, so results link under
+ * the sub-path and never to a full address.
+ */
+async function loadIndex() {
+  const manifestUrl = new URL(root.dataset.index, window.location.href);
+  const answer = await fetch(manifestUrl);
+  if (!answer.ok) throw new Error(`${manifestUrl}: ${answer.status}`);
+  const manifest = await answer.json();
+  shards = manifest.delindekser;
+  shardFilter = manifest.delfilter;
+  areaTree = manifest.omrader || [];
+  const folder = (name) => new URL(`${name}/`, manifestUrl).pathname;
+  const baseUrl = root.dataset.baseUrl;
+  const [newest, ...older] = shards;
+  pagefind = await import(`${folder(newest)}pagefind.js`);
+  await pagefind.options({ baseUrl, ranking: RANKING, mergeFilter: { [shardFilter]: newest } });
+  await pagefind.init();
+  await Promise.all(older.map((name) => pagefind.mergeIndex(
+    folder(name), { baseUrl, ranking: RANKING, mergeFilter: { [shardFilter]: name } })));
 }
 
 async function start() {
@@ -280,9 +419,7 @@ async function start() {
   filterPanel.open = !NARROW.matches || Object.keys(state.filters).length > 0;
   status.textContent = "Laster søket …";
   try {
-    pagefind = await import(root.dataset.pagefind);
-    await pagefind.options({ baseUrl: root.dataset.baseUrl });
-    await pagefind.init();
+    await loadIndex();
     buildFilters(await pagefind.filters(), state.filters);
   } catch (error) {
     status.textContent = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
@@ -291,6 +428,7 @@ async function start() {
   status.textContent = "";
   queryInput.addEventListener("input", () => schedule(TYPING_DELAY_MS));
   form.addEventListener("change", (event) => {
+    if (event.target.type === "checkbox") checkTwins(event.target);
     if (event.target !== queryInput) schedule(0);
   });
   form.addEventListener("submit", (event) => {
