@@ -24,8 +24,9 @@ PREFIX = "/admin/"
 API_PATH = PREFIX + "api/v1"
 HERE = Path(__file__).resolve().parent
 DECAP = HERE / "decap"
-SCRIPTS = ("oppstart.js", "politiradet-cms.js")
-"""Our own scripts, beside this module: manual start, then the status form and the start."""
+SCRIPTS = ("oppstart.js", "politiradet-cms.js", "politiradet-cms.css")
+"""Our own files, beside this module: manual start, the status form and the start, and the
+stylesheet and names that mend Decap's contrast and accessibility where it falls short."""
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -33,6 +34,7 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'")
 """Decap needs inline styles (emotion) and eval (its configuration checker, ajv)."""
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".css": "text/css; charset=utf-8",
          ".json": "application/json", ".yml": "text/yaml; charset=utf-8",
          ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8", "": "text/plain"}
 
@@ -45,6 +47,7 @@ INDEX = """\
 <meta name="robots" content="noindex">
 <title>Webredigering – Politirådet i Oslo</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<link href="politiradet-cms.css" rel="stylesheet">
 </head>
 <body>
 <script src="oppstart.js"></script>
@@ -80,7 +83,7 @@ class Admin:
         if name == "punkter.json":
             return _json(200, points(self.validated()))
         if name in SCRIPTS:
-            return Response(200, (HERE / name).read_bytes(), TYPES[".js"])
+            return Response(200, (HERE / name).read_bytes(), TYPES[Path(name).suffix])
         if len(parts) == 3 and parts[1] == "decap":
             return _vendored(parts[2])
         return None

@@ -92,7 +92,8 @@ def collection(kind: Kind, schemas: SchemaSet, content: Content) -> dict[str, An
     fields = [field(key, schemas, content) for key in keys(schema, file, schemas)
               if key.depth == 0]
     fields.append({"name": BODY_FIELD, "label": body_label, "hint": body_hint,
-                   "widget": "markdown", "required": False, "buttons": list(MARKDOWN_BUTTONS),
+                   "widget": "markdown", "required": False, "modes": ["rich_text"],
+                   "buttons": list(MARKDOWN_BUTTONS),
                    "editor_components": [STATUS_COMPONENT] if kind == "referat" else []})
     return {
         "name": folder, "label": plural, "label_singular": singular,

@@ -35,6 +35,37 @@
     };
   }
 
+  // Decaps tekstfelt (Slate) har ikke navn, og verktøylinjens nedtrekksknapper ligger inne i
+  // et annet element med rollen «button». Gi feltet et navn, og la den indre knappen være den
+  // eneste som er knapp.
+  function mendAccessibility(root) {
+    root.querySelectorAll("[data-slate-editor='true']:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", "Tekst");
+    });
+    root.querySelectorAll("span[role='button'][aria-haspopup='true'], span[data-meny]")
+      .forEach(function (outer) {
+        var inner = outer.querySelector("button");
+        if (!inner) { return; }
+        outer.setAttribute("data-meny", "");
+        if (outer.getAttribute("role") !== "presentation") {
+          outer.setAttribute("role", "presentation");
+        }
+        if (outer.hasAttribute("tabindex")) { outer.removeAttribute("tabindex"); }
+        ["aria-haspopup", "aria-expanded"].forEach(function (name) {
+          if (outer.hasAttribute(name)) {
+            inner.setAttribute(name, outer.getAttribute(name));
+            outer.removeAttribute(name);
+          }
+        });
+        if (!inner.hasAttribute("aria-label") && inner.title) {
+          inner.setAttribute("aria-label", inner.title);
+        }
+      });
+  }
+  new MutationObserver(function () { mendAccessibility(document); })
+    .observe(document.documentElement, { childList: true, subtree: true, attributes: true,
+                                         attributeFilter: ["aria-expanded"] });
+
   fetch("punkter.json", { credentials: "same-origin" })
     .then(function (response) { return response.ok ? response.json() : []; })
     .catch(function () { return []; })
