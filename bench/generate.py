@@ -233,7 +233,7 @@ def front_matter(spec: Spec, rng: random.Random) -> list[str]:
                   f"{rng.choice(OBJECTS)}", f'dato: "{spec.date.isoformat()}"',
                   f"seminar: {seminar}", f"nummer: {number}",
                   f"avsluttet: {'true' if rng.random() < 0.5 else 'false'}",
-                  f"vedtatt_i: {spec.links[0]}"]
+                  f"publisert_i: {spec.links[0]}"]
     lines += [f"temaer: [{', '.join(spec.topics)}]", f"omrader: [{', '.join(spec.areas)}]",
               "kilde:", f"  tittel: Referat Politirådet {spec.date:%d.%m.%Y}", "  format: PDF",
               "  utgiver: Kommunen og politidistriktet",

@@ -42,8 +42,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
                                  f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}"))
     yield "kalender.ics", archive, lambda: calendar(archive, address)
     yield "data/dokumenter.json", (archive, texts), lambda: open_data(archive, address)
-    paths = tuple(html_paths)
-    yield "sitemap.xml", paths, lambda: sitemap(paths, address)
+    paths, lastmod = tuple(html_paths), _lastmod(archive)
+    yield "sitemap.xml", (paths, lastmod), lambda: sitemap(paths, address, lastmod)
     yield "robots.txt", (), lambda: robots(address)
 
 
@@ -80,21 +80,36 @@ def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
     feed.language("nb")
     feed.icon(address.absolute("assets/punkt/favicon.svg"))
     feed.subtitle("Referater, avtaler og oppfølgingspunkter fra Politirådet i Oslo.")
-    feed.updated(_timestamp(max((d.date for d in docs), default=dt.date(2000, 1, 1))))
+    stamps = {doc.path: stamp for doc in docs if (stamp := entry_updated(archive, doc))}
+    feed.updated(max(stamps.values(), default=_timestamp(dt.date(2000, 1, 1))))
     feed.generator("politiradet-arkiv")
     for doc in reversed(docs):  # feedgen puts the last added entry first
-        _add_entry(feed, archive, doc, address)
+        if doc.path in stamps:
+            _add_entry(feed, archive, doc, address, stamps[doc.path])
     return bytes(feed.atom_str(pretty=True))
 
 
+def entry_updated(archive: Archive, doc: Document) -> dt.datetime | None:
+    """When the entry last changed: its last commit, else its date; None if neither is known.
+
+    An undated document outside git has no true time at all, so it stays out of the feeds
+    rather than getting an invented one.
+    """
+    changed = archive.content.changed.get(doc.path)
+    if changed is not None:
+        return norsk.in_oslo(changed)
+    return _timestamp(doc.date) if doc.dated else None
+
+
 def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
-               address: SiteAddress) -> None:
+               address: SiteAddress, updated: dt.datetime) -> None:
     entry = feed.add_entry()
     entry.id(_stable_id(doc.url))
     entry.title(doc.title)
     entry.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
-    entry.published(_timestamp(doc.date))
-    entry.updated(_timestamp(doc.date))
+    if doc.dated:
+        entry.published(_timestamp(doc.date))
+    entry.updated(updated)
     entry.summary(summary(archive, doc) or doc.title)
     for slug in doc.topics:
         entry.category(term=slug, label=archive.content.topics[slug].name,
@@ -185,8 +200,9 @@ FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_t
 
 def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "id": doc.slug, "type": doc.kind, "tittel": doc.title, "dato": doc.date.isoformat(),
-        "url": address.absolute(doc.url),
+        "id": doc.slug, "type": doc.kind, "tittel": doc.title,
+        "dato": doc.date.isoformat() if doc.dated else None, "udatert": not doc.dated,
+        "sist_endret": _changed(archive, doc), "url": address.absolute(doc.url),
         "temaer": [{"slug": t, "navn": archive.content.topics[t].name} for t in doc.topics],
         "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
     }
@@ -201,6 +217,11 @@ def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> d
             for u in archive.reported.get(doc.path, ())]
     record["tekst"] = archive.bodies[doc.path].text
     return record
+
+
+def _changed(archive: Archive, doc: Document) -> str | None:
+    changed = archive.content.changed.get(doc.path)
+    return norsk.in_oslo(changed).isoformat() if changed else None
 
 
 def _status_record(archive: Archive, update: StatusUpdate,
@@ -223,13 +244,22 @@ def _jsonable(value: Any) -> Any:
 
 # --- sitemap and robots ------------------------------------------------------------------------
 
-def sitemap(html_paths: Iterable[str], address: SiteAddress) -> bytes:
-    """sitemaps.org XML of every page except the 404 page."""
-    urls = sorted(address.absolute(path.removesuffix("index.html")) for path in html_paths
-                  if path != "404.html")
+def _lastmod(archive: Archive) -> dict[str, str]:
+    """Page path -> W3C date of the last commit of its content file (only what git knows)."""
+    return {doc.url + "index.html": norsk.in_oslo(archive.content.changed[doc.path]).date()
+            .isoformat() for doc in archive.documents if doc.path in archive.content.changed}
+
+
+def sitemap(html_paths: Iterable[str], address: SiteAddress,
+            lastmod: Mapping[str, str] | None = None) -> bytes:
+    """sitemaps.org XML of every page except the 404 page; ``lastmod`` only where known."""
+    lastmod = lastmod or {}
+    pages = sorted((address.absolute(path.removesuffix("index.html")), lastmod.get(path))
+                   for path in html_paths if path != "404.html")
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines += [f"  <url><loc>{escape(url)}</loc>"
+              + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>" for url, day in pages]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

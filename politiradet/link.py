@@ -22,6 +22,8 @@ from .model import Content, Document
 from .validate import Validated
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+POINT_LINKS = ("publisert_i", "vedtatt_pa")
+"""Front matter keys of a follow-up point that link to other documents."""
 MAX_LINK_PROBLEMS = 25
 """Link problems reported per document; after that one summary (each costs a fuzzy search)."""
 
@@ -109,7 +111,7 @@ def link(validated: Validated, include_drafts: bool = False) -> tuple[Archive, l
     problems += _check_links(checked, validated, bodies, targets)
     problems += _check_statuses(checked, validated, bodies)
     published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
-                             key=lambda d: (d.date, d.path), reverse=True))
+                             key=lambda d: (d.date, d.dated, d.path), reverse=True))
     archive = _graph(content, published, bodies, targets)
     return archive, problems
 
@@ -215,8 +217,9 @@ def _link_problems(doc: Document, body: Body, validated: Validated,
 def _hrefs(doc: Document, body: Body) -> Iterator[tuple[str, int, int, bool]]:
     for ref in body.links:
         yield ref.href, ref.line, ref.col, ref.image
-    if "vedtatt_i" in doc.fields:
-        yield (doc.fields["vedtatt_i"], *doc.locations.get(("vedtatt_i",), (1, 1)), False)
+    for key in POINT_LINKS:
+        if key in doc.fields:
+            yield (doc.fields[key], *doc.locations.get((key,), (1, 1)), False)
     for index, attachment in enumerate(doc.fields.get("vedlegg", [])):
         if "lenke" in attachment:
             yield (attachment["lenke"],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import githistory
 from .errors import Problem
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .model import FOLDERS, REGISTRIES, Kind
@@ -45,6 +48,8 @@ class RawContent:
     registries: dict[str, RawRegistry]
     unreadable: frozenset[str] = frozenset()
     """Documents that exist but could not be read or split: links to them are not reported."""
+    changed: Mapping[str, dt.datetime] = field(default_factory=dict)
+    """Content path -> last git commit touching it; empty when the content is not in git."""
 
 
 def display(path: Path) -> str:
@@ -67,7 +72,8 @@ def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
         if registry:
             registries[name] = registry
     documents.sort(key=lambda d: d.path)
-    return RawContent(tuple(documents), registries, frozenset(unreadable)), problems
+    return RawContent(tuple(documents), registries, frozenset(unreadable),
+                      githistory.last_changed(root)), problems
 
 
 def _documents(root: Path, problems: list[Problem], unreadable: set[str]

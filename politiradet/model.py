@@ -89,7 +89,17 @@ class Document:
 
     @property
     def year(self) -> int:
+        """The year the document is listed under: a follow-up point's seminar year, else the
+        year of its date (for an undated agreement, the first year it applies)."""
+        if self.kind == "oppfolgingspunkt" and isinstance(self.fields.get("seminar"), int):
+            return int(self.fields["seminar"])
         return self.date.year
+
+    @property
+    def dated(self) -> bool:
+        """False when the source gives no date (``udatert``): :attr:`date` is then only where
+        the document sorts (the first day of its validity) and is never shown."""
+        return not self.fields.get("udatert", False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,8 @@ class Content:
     topics: Mapping[str, Topic]
     areas: Mapping[str, Area]
     abbreviations: tuple[Abbreviation, ...] = field(default_factory=tuple)
+    changed: Mapping[str, dt.datetime] = field(default_factory=dict)
+    """Content path -> time of the last git commit touching the file («Sist endret»)."""
 
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}

@@ -31,6 +31,15 @@ def date(value: dt.date, fmt: str = "long") -> str:
     return str(format_date(value, DATE_PATTERNS.get(fmt, fmt), locale=LOCALE))
 
 
+def partial_date(value: str) -> str:
+    """A date as precise as the source: «2025», «januar 2025» or «14. januar 2025»."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return value
+    day = dt.date.fromisoformat(value if len(parts) == 3 else value + "-01")
+    return date(day, "long" if len(parts) == 3 else "month")
+
+
 def file_size(size: int) -> str:
     """«312 kB», «1,4 MB», «900 byte»: decimal units, Norwegian number format."""
     if size < 1000:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, search
+from . import deps, githistory, search
 from .cache import PACKAGE, BuildCache, Summary
 from .errors import ContentError, Problem
 from .link import Archive, link
@@ -112,7 +112,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     step = _stepper(progress)
     cache = BuildCache(paths.out) if use_cache else None
     with timings.stage("load"):
-        key = cache.key(_inputs(paths), base_url + ("\0utkast" if drafts else "")) if cache else ""
+        key = cache.key(_inputs(paths), _variant(paths, base_url, drafts)) if cache else ""
         unchanged = cache.hit(key) if cache else None
     if unchanged is not None:
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
@@ -219,6 +219,13 @@ def _bundle(known: Mapping[str, str], planned: Plan) -> list[str]:
 def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
     """The files of the live site's search index, with their keys."""
     return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
+
+
+def _variant(paths: Paths, base_url: str, drafts: bool) -> str:
+    """What else the output depends on besides the files: base URL, drafts, git dates."""
+    changed = sorted((path, when.isoformat())
+                     for path, when in githistory.last_changed(paths.content).items())
+    return "\0".join((base_url, "utkast" if drafts else "", repr(changed)))
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:

@@ -83,6 +83,15 @@ def document_label(doc: Document) -> str:
     return KIND_LABEL[doc.kind]
 
 
+@dataclass(frozen=True, slots=True)
+class PointMention:
+    """A follow-up point as a referat touches it: first published there, given a status, or both."""
+
+    point: Document
+    first_published: bool
+    status: StatusUpdate | None
+
+
 class Renderer:
     """Turns an :class:`Archive` into pages; holds the template environment."""
 
@@ -102,6 +111,7 @@ class Renderer:
             topics=archive.content.topics, areas=archive.content.areas, status_of=self.status_of)
         self.env.filters["dato"] = norwegian_date
         self.env.filters["antall"] = norsk.count
+        self.env.filters["delvis_dato"] = norsk.partial_date
         self.env.filters["todate"] = dt.date.fromisoformat
         self.hasher = Hasher(UNSEEN)
         self._template_keys: dict[str, str] = {}
@@ -209,24 +219,29 @@ class Renderer:
         return sorted((d for d in self.archive.documents if d.kind == "oppfolgingspunkt"),
                       key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
 
-    @cached_property
-    def adopted(self) -> dict[str, str]:
-        """Follow-up point path -> path of the document it was adopted in (``vedtatt_i``)."""
-        found = {}
-        for point in self.points:
-            target = self.archive.targets.get((point.path, point.fields.get("vedtatt_i", "")))
-            if target is not None and target.path is not None:
-                found[point.path] = target.path
-        return found
+    def point_link(self, point: Document, key: str) -> Document | None:
+        """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
+        target = self.archive.targets.get((point.path, point.fields.get(key, "")))
+        if target is None or target.path is None:
+            return None
+        return self.archive.by_path.get(target.path)
 
     @cached_property
-    def adopted_here(self) -> dict[str, list[Document]]:
-        """Document path -> the follow-up points adopted in it, in :attr:`points` order."""
+    def published_here(self) -> dict[str, list[Document]]:
+        """Document path -> the follow-up points first published in it (``publisert_i``)."""
         found: dict[str, list[Document]] = {}
         for point in self.points:
-            if point.path in self.adopted:
-                found.setdefault(self.adopted[point.path], []).append(point)
+            source = self.point_link(point, "publisert_i")
+            if source is not None:
+                found.setdefault(source.path, []).append(point)
         return found
+
+    def points_in(self, doc: Document) -> list[PointMention]:
+        """Each follow-up point *doc* publishes or reports on, once, in :attr:`points` order."""
+        reported = {u.point.path: u for u in self.archive.reported.get(doc.path, ())}
+        published = {p.path for p in self.published_here.get(doc.path, ())}
+        return [PointMention(p, p.path in published, reported.get(p.path))
+                for p in self.points if p.path in published or p.path in reported]
 
     def status_of(self, point: Document) -> str:
         return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
@@ -307,7 +322,7 @@ class Renderer:
             "@context": "https://schema.org", "@type": types[doc.kind],
             "name": doc.title, "headline": doc.title[:110],
             "url": self.address.absolute(doc.url), "inLanguage": "nb",
-            "datePublished": doc.date.isoformat(), "genre": document_label(doc),
+            "genre": document_label(doc),
             "about": [{"@type": "Thing", "name": self.archive.content.topics[t].name,
                        "url": self.address.absolute(f"temaer/{t}/")} for t in doc.topics],
             "spatialCoverage": [{"@type": "Place", "name": self.archive.content.areas[a].name,
@@ -318,9 +333,27 @@ class Renderer:
             "isPartOf": {"@type": "WebSite", "name": f"Arkiv for {SITE_NAME}",
                          "url": self.address.absolute()},
         }
+        data.update(self._json_ld_dates(doc))
         if "kilde" in doc.fields:
             data["isBasedOn"] = {"@type": "CreativeWork", "name": doc.fields["kilde"]["tittel"]}
         return json_for_script(data)
+
+    def _json_ld_dates(self, doc: Document) -> dict[str, str]:
+        """Only the dates the source gives, and the last change git knows of."""
+        dates: dict[str, str] = {}
+        if doc.dated:
+            dates["datePublished"] = doc.date.isoformat()
+        if doc.kind == "avtale":
+            dates["temporalCoverage"] = f"{doc.fields['gyldig_fra']}/{doc.fields['gyldig_til']}"
+        changed = self.last_changed(doc)
+        if changed is not None:
+            dates["dateModified"] = changed.isoformat()
+        return dates
+
+    def last_changed(self, doc: Document) -> dt.datetime | None:
+        """When the document's file was last committed, in Oslo time; None outside git."""
+        changed = self.archive.content.changed.get(doc.path)
+        return norsk.in_oslo(changed) if changed is not None else None
 
     def crumbs_for(self, doc: Document) -> Crumbs:
         if doc.kind == "oppfolgingspunkt":
@@ -340,20 +373,22 @@ def _document_page(r: Renderer, doc: Document) -> Output:
         doc=doc, body=Lazy(r.body_key(doc), lambda: r.body_html(doc)), toc=r.toc(doc),
         related=r.related(doc),
         backlinks=r.archive.backlinks.get(doc.path, ()),
-        glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc))
+        glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc),
+        last_changed=r.last_changed(doc))
     if doc.kind == "oppfolgingspunkt":
-        adopted = r.adopted.get(doc.path)
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
                       history=Lazy([(u, r.body_key(u.document))
                                     for u in r.archive.history.get(doc.path, ())],
                                    lambda: r.history(doc)),
-                      adopted_in=r.archive.get(adopted) if adopted else None)
+                      published_in=r.point_link(doc, "publisert_i"),
+                      seminar_doc=r.point_link(doc, "vedtatt_pa"))
     previous, following = r.neighbours(doc)
+    mentions = r.points_in(doc)
+    listed = {m.point.path for m in mentions}
+    context["backlinks"] = [d for d in context["backlinks"] if d.path not in listed]
     return r.page(doc.url + "index.html", "dokument.html", **context,
-                  previous=previous, next=following,
-                  reported=r.archive.reported.get(doc.path, ()),
-                  attachments=r.attachments(doc),
-                  adopted_here=r.adopted_here.get(doc.path, []))
+                  previous=previous, next=following, points_here=mentions,
+                  attachments=r.attachments(doc))
 
 
 def _home_page(r: Renderer) -> Iterator[Output]:
@@ -403,7 +438,9 @@ def _year_pages(r: Renderer) -> Iterator[Output]:
     yield r.page("ar/index.html", "arkiv.html", crumbs=[("Forside", "")])
     years = list(r.archive.by_year)
     for index, (year, year_docs) in enumerate(r.archive.by_year.items()):
-        yield r.page(f"ar/{year}/index.html", "ar.html", year=year, documents=year_docs,
+        yield r.page(f"ar/{year}/index.html", "ar.html", year=year,
+                     documents=[d for d in year_docs if d.kind != "oppfolgingspunkt"],
+                     points=[p for p in r.points if p.year == year],
                      newer=years[index - 1] if index > 0 else None,
                      older=years[index + 1] if index + 1 < len(years) else None,
                      crumbs=[("Forside", ""), ("År", "ar/")])

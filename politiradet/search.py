@@ -226,7 +226,7 @@ def document_record(archive: Archive, doc: Document) -> Record:
         parts += _status_history(archive, doc)
     topics = archive.content.topics
     return Record(url=doc.url, title=doc.title, kind=KIND_LABEL[doc.kind],
-                  content="\n".join(parts), date=doc.date,
+                  content="\n".join(parts), date=doc.date if doc.dated else None,
                   filters={"tema": tuple(topics[t].name for t in doc.topics if t in topics),
                            "omrade": area_names(doc.areas, archive.content),
                            "ar": (str(doc.year),)})

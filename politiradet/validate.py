@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,7 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
         abbreviations=tuple(Abbreviation(a["forkortelse"], a["betydning"],
                                          a.get("beskrivelse", ""))
                             for a in registry_data.get("forkortelser", [])),
+        changed=raw.changed,
     )
     return Validated(content, frozenset(invalid | raw.unreadable), tuple(unvalidated),
                      frozenset(registries_ok)), problems
@@ -135,6 +136,8 @@ def _document_checks(raw: RawDocument) -> Iterator[Problem]:
             yield at("nummer", f"filnavnet «{raw.slug}.md» stemmer ikke med seminar "
                      f"{data['seminar']} og nummer {data['nummer']}. Kall filen «{expected}.md» "
                      f"eller rett «seminar»/«nummer».")
+        if "vedtatt" in data:
+            yield from _origin_checks(data, at)
     if "sluttdato" in data and data["sluttdato"] < data["dato"]:
         yield at("sluttdato", f"sluttdatoen {data['sluttdato']} er før datoen {data['dato']}.")
     for index, meeting in enumerate(data.get("planlagte_moter", [])):
@@ -144,6 +147,25 @@ def _document_checks(raw: RawDocument) -> Iterator[Problem]:
     if kind == "avtale" and data["gyldig_til"] < data["gyldig_fra"]:
         yield at("gyldig_til", f"«gyldig_til» ({data['gyldig_til']}) er før «gyldig_fra» "
                  f"({data['gyldig_fra']}).")
+
+
+def _origin_checks(data: dict[str, Any], at: Callable[[str, str], Problem]
+                   ) -> Iterator[Problem]:
+    """A point's seminar date («vedtatt») lies in its seminar year, exists and precedes «dato»."""
+    origin = str(data["vedtatt"])
+    if not origin.startswith(f"{data['seminar']}"):
+        yield at("vedtatt", f"«vedtatt» ({origin}) er ikke i seminaråret {data['seminar']}. "
+                 f"Rett året i «vedtatt» eller i «seminar».")
+        return
+    try:
+        first_day = dt.date.fromisoformat((origin + "-01-01")[:10])
+    except ValueError:
+        yield at("vedtatt", f"datoen «{origin}» i «vedtatt» finnes ikke i kalenderen. "
+                 f"Sjekk dag og måned.")
+        return
+    if first_day > dt.date.fromisoformat(data["dato"]):
+        yield at("vedtatt", f"punktet er vedtatt («vedtatt» {origin}) etter at det ble publisert "
+                 f"(«dato» {data['dato']}). Rett en av datoene.")
 
 
 def _registry_checks(registry: RawRegistry) -> Iterator[Problem]:

@@ -38,7 +38,8 @@ FUZZ_SITE = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))
 
 VALID = (FIXTURES / "gyldig" / "referater" / "2025-05-14.md").read_text(encoding="utf-8")
 KEYS = ["tittel", "dato", "sluttdato", "motetype", "sted", "temaer", "omrader", "utkast",
-        "kilde", "vedlegg", "planlagte_moter", "seminar", "nummer", "vedtatt_i", "avsluttet",
+        "kilde", "vedlegg", "planlagte_moter", "seminar", "nummer", "publisert_i", "vedtatt",
+        "avsluttet",
         "gyldig_fra", "gyldig_til", "avtaletype", "signatarer", "navn", "lenke", "slug"]
 WORDS = ["salto", "furuset", "2025-05-14", "2025-02-30", "14.05.2025", "møte", "seminar",
          "true", "false", "yes", "null", "~", "0", "-1", "2025", "1e400", ".nan", "010", "1:30",
