@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import norsk, scaffold
+from .address import SiteAddress
 from .errors import ContentError, Problem, UsageError, os_error_text
 from .importer.cli import import_command, run_import
 from .load import display, load_schemas
@@ -126,10 +127,11 @@ def _check(paths: Paths, fmt: str) -> int:
 
 
 def _build(paths: Paths, base_url: str, overwrite: bool) -> int:
+    address = SiteAddress.parse(base_url)  # a base URL that cannot be used stops here
     before = _identity(paths.out)
     try:
         with progress_line() as progress:
-            report = build(paths, base_url, progress, overwrite=overwrite)
+            report = build(paths, str(address), progress, overwrite=overwrite)
         _print_report(report, paths)
     except KeyboardInterrupt:
         if _identity(paths.out) == before:
