@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from politiradet import parallel
-from tests.test_incremental import assert_same
+from test_incremental import assert_same
 
 ROOT = Path(__file__).resolve().parent.parent
 
