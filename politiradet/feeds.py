@@ -34,12 +34,25 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     texts = {doc.path: archive.bodies[doc.path].text for doc in archive.documents}
     yield "feed.xml", (archive, texts), lambda: atom(
         archive, archive.documents, address, "feed.xml", "", f"{SITE_NAME} – alle dokumenter")
+    changed = archive.content.changed
     for slug, topic in archive.content.topics.items():
         tagged = archive.by_topic.get(slug, ())
         yield (f"temaer/{slug}/feed.xml", (topic, tagged, [texts[d.path] for d in tagged],
-                                          archive.content.topics),
+                                          archive.content.topics, changed),
                functools.partial(atom, archive, tagged, address, f"temaer/{slug}/feed.xml",
                                  f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}"))
+    for slug, area in archive.content.areas.items():
+        tagged = archive.by_area.get(slug, ())
+        yield (f"omrader/{slug}/feed.xml", (area, tagged, [texts[d.path] for d in tagged],
+                                           archive.content.topics, changed),
+               functools.partial(atom, archive, tagged, address, f"omrader/{slug}/feed.xml",
+                                 f"omrader/{slug}/", f"{SITE_NAME} – {area.name}"))
+    for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
+        updates = archive.history.get(point.path, ())
+        yield (f"{point.url}feed.xml",
+               (point, texts[point.path], updates, [status_text(archive, u) for u in updates],
+                archive.content.topics, changed),
+               functools.partial(point_feed, archive, point, address))
     yield "kalender.ics", archive, lambda: calendar(archive, address)
     yield "data/dokumenter.json", (archive, texts), lambda: open_data(archive, address)
     paths, lastmod = tuple(html_paths), _lastmod(archive)
@@ -114,6 +127,49 @@ def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
     for slug in doc.topics:
         entry.category(term=slug, label=archive.content.topics[slug].name,
                        scheme=address.absolute("temaer/"))
+
+
+def point_feed(archive: Archive, point: Document, address: SiteAddress) -> bytes:
+    """A follow-up point's own feed: the point, then each status update as it is reported."""
+    self_path = f"{point.url}feed.xml"
+    feed = FeedGenerator()
+    feed.id(_stable_id(self_path))
+    feed.title(f"{SITE_NAME} – oppfølgingspunkt {point.slug}: {point.title}")
+    feed.author({"name": SITE_NAME})
+    feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
+    feed.link(href=address.absolute(point.url), rel="alternate", type="text/html")
+    feed.language("nb")
+    feed.icon(address.absolute("assets/punkt/favicon.svg"))
+    feed.subtitle(f"Statusoppdateringer for oppfølgingspunkt {point.slug}.")
+    feed.generator("politiradet-arkiv")
+    first = entry_updated(archive, point) or _timestamp(point.date)
+    _add_entry(feed, archive, point, address, first)
+    stamps = [first]
+    for update in archive.history.get(point.path, ()):
+        stamps.append(_add_status_entry(feed, archive, update, address))
+    feed.updated(max(stamps))
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _add_status_entry(feed: FeedGenerator, archive: Archive, update: StatusUpdate,
+                      address: SiteAddress) -> dt.datetime:
+    doc = update.document
+    stamp = entry_updated(archive, doc) or _timestamp(doc.date)
+    entry = feed.add_entry()  # added after the point, so feedgen lists it first
+    entry.id(_stable_id(f"{update.point.url}status/{doc.slug}"))
+    entry.title(f"Status {norsk.date(doc.date)}: {update.point.title}")
+    entry.link(href=address.absolute(doc.url) + f"#{update.block.anchor}", rel="alternate",
+               type="text/html")
+    entry.published(_timestamp(doc.date))
+    entry.updated(stamp)
+    entry.summary(status_text(archive, update) or doc.title)
+    return stamp
+
+
+def status_text(archive: Archive, update: StatusUpdate) -> str:
+    """The plain text of one status block."""
+    tokens = archive.bodies[update.document.path].tokens[update.block.start + 1:update.block.end]
+    return plain_text(tokens)
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -226,10 +282,9 @@ def _changed(archive: Archive, doc: Document) -> str | None:
 
 def _status_record(archive: Archive, update: StatusUpdate,
                    address: SiteAddress) -> dict[str, Any]:
-    tokens = archive.bodies[update.document.path].tokens[update.block.start + 1:update.block.end]
     return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
             "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
-            "tekst": plain_text(tokens)}
+            "tekst": status_text(archive, update)}
 
 
 def _jsonable(value: Any) -> Any:

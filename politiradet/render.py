@@ -376,6 +376,7 @@ def _document_page(r: Renderer, doc: Document) -> Output:
         glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc),
         last_changed=r.last_changed(doc))
     if doc.kind == "oppfolgingspunkt":
+        context["feeds"] = [(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}", doc.url + "feed.xml")]
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
                       history=Lazy([(u, r.body_key(u.document))
                                     for u in r.archive.history.get(doc.path, ())],
@@ -431,7 +432,8 @@ def _area_pages(r: Renderer) -> Iterator[Output]:
                      children=[r.archive.content.areas[c]
                                for c in r.archive.area_children.get(slug, ())],
                      documents=[d for d in tagged if d.kind != "oppfolgingspunkt"],
-                     points=[d for d in tagged if d.kind == "oppfolgingspunkt"], crumbs=trail)
+                     points=[d for d in tagged if d.kind == "oppfolgingspunkt"], crumbs=trail,
+                     feeds=[(f"{SITE_NAME} – {area.name}", f"omrader/{slug}/feed.xml")])
 
 
 def _year_pages(r: Renderer) -> Iterator[Output]:

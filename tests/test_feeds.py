@@ -28,7 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _page_for(site: Path, url: str) -> Path:
     """The built file an absolute site URL points to."""
     assert url.startswith(PUBLIC), url
-    relative = urllib.parse.unquote(url[len(PUBLIC):])
+    relative = urllib.parse.unquote(url[len(PUBLIC):].split("#", 1)[0])
     return site / relative / "index.html" if relative.endswith("/") or not relative \
         else site / relative
 
@@ -94,6 +94,28 @@ def test_each_topic_has_its_own_valid_feed(site: Path, topic: str) -> None:
     page = (site / "temaer" / topic / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml" title="Politirådet i Oslo – ' in page
     assert f'href="/politiradet/temaer/{topic}/feed.xml"' in page
+
+
+def test_area_feeds_include_sub_areas_and_are_announced(site: Path) -> None:
+    """Furuset lies in Bydel Alna: the minutes tagged Furuset are in both areas' feeds."""
+    for area in ("furuset", "alna"):
+        feed = _check_atom(site, f"omrader/{area}/feed.xml")
+        assert "Referat fra møte 14. mai 2025" in _titles(feed), area
+        page = (site / "omrader" / area / "index.html").read_text(encoding="utf-8")
+        assert ('rel="alternate" type="application/atom+xml" title="Politirådet i Oslo – '
+                in page and f'href="/politiradet/omrader/{area}/feed.xml"' in page)
+
+
+def test_follow_up_point_feed_has_the_point_and_each_status_update(site: Path) -> None:
+    feed = _check_atom(site, "oppfolgingspunkter/2025-1/feed.xml")
+    assert _titles(feed) == ["Status 14. mai 2025: Kunnskapsdeling i beredskapsarbeidet",
+                             "Kunnskapsdeling i beredskapsarbeidet"]
+    status = feed.findall(f"{ATOM}entry")[0]
+    assert status.findtext(f"{ATOM}summary") == "Beredskapsetaten følger opp."
+    link = status.find(f"{ATOM}link").get("href", "")
+    assert link.startswith(PUBLIC + "referater/2025-05-14/#")
+    page = (site / "oppfolgingspunkter/2025-1/index.html").read_text(encoding="utf-8")
+    assert 'href="/politiradet/oppfolgingspunkter/2025-1/feed.xml"' in page
 
 
 def test_every_page_announces_the_main_feed(site: Path) -> None:
