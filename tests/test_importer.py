@@ -252,3 +252,105 @@ def test_bad_input_is_refused_clearly(name: str, content: Path, tmp_path: Path,
 def test_missing_file_is_refused(content: Path, tmp_path: Path) -> None:
     result = run_cli("import", tmp_path / "finnes-ikke.docx", "--content", content)
     assert result.code == 1 and "fant ikke filen" in result.err
+
+
+# --- minutes written the secretariat's way ------------------------------------------------
+
+def _secretariat_docx(target: Path) -> Path:
+    """A Word file as the secretariat writes one: header lines, «Sak N:» agenda items in
+    bold, a Word-numbered list, a table, italics, and «Pkt. N» statuses."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Referat Politirådet i Oslo 11.09.2025", level=1)
+    for line in ("Tid: 11. september 2025 kl. 09.00–11.00", "Sted: Rådhuset, møterom 3",
+                 "Til stede: byrådsleder, politimester, byråd for utdanning"):
+        document.add_paragraph(line)
+    sak = document.add_paragraph()
+    sak.add_run("Sak 1: Godkjenning av dagsorden").bold = True
+    document.add_paragraph("Dagsorden ble godkjent uten merknader.")
+    sak = document.add_paragraph()
+    sak.add_run("Sak 2: Oppfølgingspunkter fra politirådets seminar 2025").bold = True
+    document.add_paragraph("Pkt. 3")
+    document.add_paragraph("Handlingsplanen mot radikalisering er vedtatt og følges opp i "
+                           "SaLTo-nettverket.")
+    document.add_paragraph("Pkt. 5")
+    intro = document.add_paragraph("Innsatsen på Furuset og i Bydel Alna fortsetter. ")
+    intro.add_run("Evalueringen kommer i desember.").italic = True
+    sak = document.add_paragraph()
+    sak.add_run("Sak 3: Kriminalitetsbildet").bold = True
+    for item in ("Færre anmeldelser av vold enn i fjor.", "Flere saker om hatkriminalitet."):
+        document.add_paragraph(item, style="List Number")
+    table = document.add_table(rows=3, cols=2)
+    for row, (left, right) in enumerate((("Lovbrudd", "Endring"), ("Vold", "-4 %"),
+                                         ("Ran", "+2 %"))):
+        table.cell(row, 0).text, table.cell(row, 1).text = left, right
+    document.add_paragraph("Neste møte er den 6. november.")
+    document.save(str(target))
+    return target
+
+
+def test_secretariat_docx_becomes_a_structured_draft(content: Path, tmp_path: Path) -> None:
+    source = _secretariat_docx(tmp_path / "referat 11.09.2025.docx")
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 0, result.err
+    text = (content / "referater" / "2025-09-11.md").read_text(encoding="utf-8")
+    for expected in ("## Sak 1: Godkjenning av dagsorden", "**Sted:** Rådhuset, møterom 3",
+                     "**Til stede:** byrådsleder", "::: status 2025-3\nHandlingsplanen",
+                     "### [Pkt. 5](../oppfolgingspunkter/2025-5.md)",
+                     "*Evalueringen kommer i desember.*", "1. Færre anmeldelser",
+                     "2. Flere saker", "| Lovbrudd | Endring |", "| Vold | -4 % |",
+                     'sted: Rådhuset, møterom 3', 'dato: "2025-11-06"',
+                     "format: Word", "utkast: true"):
+        assert expected in text, expected
+    assert "furuset" in text.split("omrader:")[1].split("\n")[0]
+    assert "2025-3, 2025-5" in result.out and "planlagt møte: 2025-11-06" in result.out
+    assert run_cli("check", "--content", content).code == 0
+
+
+# --- scanned PDFs ---------------------------------------------------------------------------
+
+def _scanned_pdf(browser: Any, target: Path) -> Path:
+    """A PDF with only a picture of the text, as a scanner makes it."""
+    import base64
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<html lang=nb><meta charset=utf-8><body style='font:18px DejaVu Sans;"
+                     "width:760px;padding:30px'><h1>Referat Politirådet i Oslo 12.06.2025</h1>"
+                     "<p>1. Godkjenning av dagsorden</p><p>Dagsorden ble godkjent. Politiet "
+                     "og kommunen følger opp arbeidet på Grønland og Tøyen.</p></body></html>")
+    picture = base64.b64encode(page.screenshot(full_page=True)).decode()
+    page.set_content(f"<img style='width:100%' src='data:image/png;base64,{picture}'>")
+    page.pdf(path=str(target), format="A4")
+    context.close()
+    return target
+
+
+@pytest.mark.browser
+def test_scanned_pdf_is_read_with_ocr(content: Path, tmp_path: Path, browser: Any) -> None:
+    if shutil.which("ocrmypdf") is None:
+        pytest.fail("ocrmypdf mangler; tests/run.sh installerer ocrmypdf og tesseract-ocr-nor")
+    source = _scanned_pdf(browser, tmp_path / "skannet.pdf")
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 0, result.err
+    assert "tekstgjenkjenning (ocrmypdf)" in result.out
+    text = (content / "referater" / "2025-06-12.md").read_text(encoding="utf-8")
+    assert "## 1. Godkjenning av dagsorden" in text and "Grønland og Tøyen" in text
+
+
+@pytest.mark.browser
+def test_scanned_pdf_without_ocr_installed_is_refused(content: Path, tmp_path: Path,
+                                                      browser: Any) -> None:
+    import subprocess
+    import sys
+
+    source = _scanned_pdf(browser, tmp_path / "skannet.pdf")
+    before = _listing(content)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(source),
+                           "--content", str(content)], capture_output=True, text=True,
+                          env={"PATH": str(tmp_path), "PYTHONPATH": str(ROOT)}, timeout=120,
+                          check=False)
+    assert proc.returncode == 1
+    assert "ingen tekst (den er skannet)" in proc.stderr and "ocrmypdf" in proc.stderr
+    assert _listing(content) == before

@@ -30,6 +30,8 @@ def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Itera
         if s.dates.end:
             yield f"sluttdato: {json.dumps(s.dates.end.isoformat())}"
         yield f"motetype: {s.meeting_type}"
+        if s.place:
+            yield f"sted: {scalar(s.place)}"
     else:
         yield from _agreement(s)
     yield from _comment("Temaer foreslått fra teksten (ord funnet og antall): "

@@ -25,7 +25,7 @@ from typing import Any
 
 from .document import Block, SourceDocument
 from .errors import ImportRefused
-from .read_text import BULLET, NUMBERED, join_lines
+from .read_text import BULLET, NUMBERED, is_heading_line, join_lines
 
 MARGIN = 0.09
 """Share of the page height at the top and bottom where repeated lines are letterhead."""
@@ -168,7 +168,13 @@ def _group_blocks(group: Sequence[PdfLine], body: float) -> Iterator[Block]:
     if level := _heading_level(first, body):
         yield Block("heading", join_lines(texts), level=level)
         return
-    if match := NUMBERED.match(first.text):
+    match = NUMBERED.match(first.text)
+    if match and is_heading_line(match["text"], 60) and (len(texts) > 1 or first.bold):
+        yield Block("heading", f"{match['number']}. {match['text']}", level=2)
+        if texts[1:]:
+            yield Block("paragraph", join_lines(texts[1:]))
+        return
+    if match:
         yield Block("item", join_lines([match["text"], *texts[1:]]),
                     number=int(match["number"]), level=_indent(first, group))
         return

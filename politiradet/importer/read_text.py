@@ -119,7 +119,7 @@ def _blocks(group: list[Line], width: int, nested: set[str]) -> Iterator[Block]:
     if first.kind == "header":
         yield Block("paragraph", first.text)
         return
-    if first.kind == "numbered" and _is_heading_line(first.text, width):
+    if first.kind == "numbered" and is_heading_line(first.text, width):
         yield Block("heading", f"{first.number}. {first.text}", level=2)
         yield from _paragraph([line.text for line in group[1:]], width)
         return
@@ -138,7 +138,8 @@ def _blocks(group: list[Line], width: int, nested: set[str]) -> Iterator[Block]:
     yield from _paragraph(texts, width)
 
 
-def _is_heading_line(text: str, width: int) -> bool:
+def is_heading_line(text: str, width: int) -> bool:
+    """A numbered line short enough, and without a full stop, to be an agenda item's title."""
     return len(text) <= min(70, int(width * 0.8)) and not text.endswith(TERMINAL)
 
 

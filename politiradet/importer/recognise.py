@@ -23,6 +23,8 @@ POINT = re.compile(r"^Pkt\.?\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$
 STATUS = re.compile(r"^Status\s*:\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 FOLLOW_UP = re.compile(r"oppfølgingspunkt", re.IGNORECASE)
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
+HEADER_LINE = re.compile(r"^\**(?P<key>Tid|Sted|Møtested|Dato|Til ?stede|Møteleder|Referent|Forfall"
+                         r"|Deltakere|Tidspunkt)\**\s*:\**\s*(?P<value>.+)$", re.IGNORECASE)
 NUMBER_ONLY = re.compile(r"^\d{1,2}\.?$")
 LETTERHEAD = re.compile(
     r"besøksadresse|postadresse|org\.?\s*nr|postmottak@|telefon:?\s*\+?\d|^side \d+ av \d+$"
@@ -62,16 +64,27 @@ def _letterhead(block: Block) -> bool:
         and len(block.text) < 200
 
 
+def _unwrapped(text: str) -> str:
+    """«**Sak 2: Pride**» → «Sak 2: Pride»: a line that is all bold or italic."""
+    match = re.fullmatch(r"(\*{1,2})([^*]+)\1", text)
+    return match[2].strip() if match else text
+
+
 def _agenda(block: Block) -> Block:
     if block.kind not in ("paragraph", "heading"):
         return block
-    text = block.text.strip()
+    text = _unwrapped(block.text.strip())
     match = AGENDA.match(text)
     if match and (block.kind == "heading"
                   or not match["title"].rstrip().endswith((".", ";", ","))):
         return Block("heading", f"{match['number']}. {match['title'].strip()}", level=2)
+    if block.kind == "paragraph" and (match := HEADER_LINE.match(text)):
+        return Block("paragraph", f"**{match['key']}:** {match['value']}")
     if match := SAK.match(text):
         return Block("heading", f"Sak {match['number']}: {match['title'].strip()}", level=2)
+    if block.kind == "paragraph" and block.text.startswith("**") and text != block.text \
+            and len(text) <= 100 and not text.endswith((".", ":", ",", ";")):
+        return Block("heading", text, level=2)
     if block.kind == "paragraph" and FOLLOW_UP.search(text) and len(text) <= 100 \
             and (text.endswith(":") or not text.endswith(".")) and text[:1].isupper():
         return Block("heading", text.rstrip(":").strip(), level=2)

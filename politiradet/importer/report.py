@@ -42,6 +42,8 @@ class ImportReport:
         if s.dates.start:
             kind = s.meeting_type if s.kind == "referat" else s.agreement_type
             yield f"dato: {norwegian(s.dates)} ({kind})"
+        if s.place:
+            yield f"sted: {s.place}"
         if s.period and s.kind == "avtale":
             yield f"gyldighet: {s.period[0]}–{s.period[1]}"
         headings = sum(1 for b in self.recognised.blocks if b.kind == "heading")

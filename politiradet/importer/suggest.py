@@ -24,6 +24,7 @@ TEXT_DATE = re.compile(rf"\b(\d{{1,2}})\.\s*(?:[-–]\s*(\d{{1,2}})\.\s*)?({MONT
 PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\b")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
+PLACE = re.compile(r"^(?:Sted|Møtested)\s*:\s*(.{2,100})$", re.IGNORECASE)
 NEXT_MEETING = re.compile(r"neste\s+møte", re.IGNORECASE)
 MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
 MIN_TOPIC_COUNT = 1
@@ -71,6 +72,8 @@ class Suggestions:
     areas: tuple[Match, ...]
     unknown_abbreviations: tuple[tuple[str, int], ...]
     planned: tuple[Meeting, ...]
+    place: str | None = None
+    """From a «Sted:» line in the meeting's header."""
     agreement_type: str = "politirådsavtale"
     period: tuple[int, int] | None = None
 
@@ -109,6 +112,7 @@ def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
         areas=tuple(registries.areas_in(text)),
         unknown_abbreviations=tuple(registries.unknown_abbreviations(text)),
         planned=tuple(planned_meetings(blocks, dates.start)),
+        place=_place(blocks),
         agreement_type="samarbeidsdokument" if re.search(r"samarbeidsdokument", heading,
                                                           re.IGNORECASE) else "politirådsavtale",
         period=period)
@@ -120,6 +124,14 @@ def _texts(blocks: Iterable[Block]) -> Iterator[str]:
         for row in block.rows:
             yield " ".join(row)
         yield from _texts(block.children)
+
+
+def _place(blocks: Sequence[Block]) -> str | None:
+    for block in blocks[:12]:
+        match = PLACE.match(block.text.replace("**", ""))
+        if match:
+            return match[1].strip().rstrip(".")
+    return None
 
 
 def _kind(heading: str, text: str) -> str:
@@ -195,35 +207,26 @@ def planned_meetings(blocks: Sequence[Block], date: dt.date | None) -> Iterator[
     """Meetings named in a «Møter i 2016» list, and «neste møte … den 12. juni»."""
     if date is None:
         return
-    in_list = False
     seen: set[dt.date] = set()
+    for text in _meeting_mentions(blocks):
+        meeting = _meeting(text, date)
+        if meeting and meeting.date not in seen:
+            seen.add(meeting.date)
+            yield meeting
+
+
+def _meeting_mentions(blocks: Sequence[Block]) -> Iterator[str]:
+    """Items of a meeting list, and the words after each «neste møte»."""
+    in_list = False
     for block in blocks:
         if block.kind == "heading":
             in_list = bool(MEETING_LIST.search(block.text))
             continue
-        candidates = []
         if in_list and block.kind == "item":
-            candidates.append(block.text)
-        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
-            if NEXT_MEETING.search(sentence):
-                candidates.append(sentence[NEXT_MEETING.search(sentence).start():])  # type: ignore[union-attr]
-        for text in candidates:
-            meeting = _meeting(text, date)
-            if meeting and meeting.date not in seen:
-                seen.add(meeting.date)
-                yield meeting
-        yield from _meetings_in(block.children, date, seen)
-
-
-def _meetings_in(blocks: Sequence[Block], date: dt.date, seen: set[dt.date]
-                 ) -> Iterator[Meeting]:
-    for block in blocks:
-        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
-            found = NEXT_MEETING.search(sentence)
-            meeting = _meeting(sentence[found.start():], date) if found else None
-            if meeting and meeting.date not in seen:
-                seen.add(meeting.date)
-                yield meeting
+            yield block.text
+        for found in NEXT_MEETING.finditer(block.text):
+            yield block.text[found.start():found.start() + 80]
+        yield from _meeting_mentions(block.children)
 
 
 def _meeting(text: str, after: dt.date) -> Meeting | None:
@@ -287,13 +290,23 @@ def _matches(terms: Mapping[str, tuple[str, ...]], text: str, case_sensitive: bo
     haystack = text if case_sensitive else text.lower()
     found = []
     for slug, words in terms.items():
-        counts = Counter({term: len(_pattern(term, case_sensitive).findall(haystack))
-                          for term in words})
+        counts = _counts(words, haystack, case_sensitive)
         hits = tuple((t, c) for t, c in counts.most_common() if c)
         total = sum(c for _, c in hits)
         if total >= minimum:
             found.append(Match(slug, total, hits))
     yield from sorted(found, key=lambda m: (-m.count, m.slug))
+
+
+def _counts(terms: Sequence[str], text: str, case_sensitive: bool) -> Counter[str]:
+    """Occurrences of each term, longest first, so «Grønland og Tøyen» is not also counted
+    as «Grønland» and «Tøyen»."""
+    counts: Counter[str] = Counter()
+    for term in sorted(terms, key=len, reverse=True):
+        pattern = _pattern(term, case_sensitive)
+        counts[term] = len(pattern.findall(text))
+        text = pattern.sub(" ", text)
+    return counts
 
 
 def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
