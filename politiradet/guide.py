@@ -81,7 +81,8 @@ def value_kind(schema: Mapping[str, Any]) -> str:
 
 def _describers(kind: Any, schema: Mapping[str, Any]) -> Iterator[str]:
     if kind == "string" and schema.get("format") == "date":
-        yield "dato (ÅÅÅÅ-MM-DD)"
+        first, last = schema.get("formatMinimum"), schema.get("formatMaximum")
+        yield "dato (ÅÅÅÅ-MM-DD)" + (f" fra {first} til {last}" if first and last else "")
     elif kind == "string" and schema.get("pattern") == SLUG_PATTERN:
         yield "kortnavn (a–z, 0–9, bindestrek)"
     elif kind == "string":

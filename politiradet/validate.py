@@ -284,6 +284,8 @@ def _explain(error: ValidationError, parsed: Parsed, source: str) -> Iterator[Pr
     if not path and kind == "type":
         yield Problem(source, *where, _root_message(expected, value))
         return
+    if kind == "pattern" and schema.get("format") == "date" and not _iso_shaped(value):
+        return  # the format error says how to write a date
     yield Problem(source, *where, _message(kind, expected, value, name, error))
 
 
@@ -333,6 +335,9 @@ def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationE
             return f"datoen {shown} i «{name}» finnes ikke i kalenderen. Sjekk dag og måned."
         return (f"{shown} i «{name}» er ikke en dato på formen ÅÅÅÅ-MM-DD. "
                 f"Skriv for eksempel 2025-05-14.")
+    if kind == "pattern" and isinstance(error.schema, dict) and \
+            error.schema.get("format") == "date":
+        return _outside_date_range(shown, name, error.schema)
     if kind == "pattern":
         if "a-z0-9" in str(expected):
             return (f"{shown} i «{name}» er ikke et gyldig kortnavn. Bruk små bokstaver a–z, tall "
@@ -350,6 +355,16 @@ def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationE
         word = "minst" if kind == "minimum" else "høyst"
         return f"«{name}» må være {word} {expected}, men er {value}."
     return f"ugyldig verdi for «{name}»: {error.message}."
+
+
+def _outside_date_range(shown: str, name: str, schema: dict[str, Any]) -> str:
+    first, last = schema.get("formatMinimum"), schema.get("formatMaximum")
+    return (f"datoen {shown} i «{name}» ligger utenfor tidsrommet arkivet godtar, {first} til "
+            f"{last}. Sjekk årstallet.")
+
+
+def _iso_shaped(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
 
 
 def _json_type(value: Any) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import copy_fixture, run_cli
+from conftest import build_fixture, copy_fixture, run_cli
 
 from politiradet import frontmatter, link, load
 from politiradet.pipeline import Paths, check
@@ -44,6 +44,8 @@ kilde: {{tittel: Kilde}}
 Tekst.
 """
 DOC = "referater/ny.md"
+OUTSIDE_RANGE = ("ligger utenfor tidsrommet arkivet godtar, 2000-01-01 til 2099-12-31. Sjekk "
+                 "årstallet.")
 
 
 def _good(old: str, new: str) -> str:
@@ -157,6 +159,30 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "Skriv for eksempel 2025-05-14."),
     ("date-with-time", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14T10:00"),
      "referater/ny.md:3:7: «2025-05-14T10:00» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+    # dates outside 2000-01-01 … 2099-12-31 (schema/felles.schema.json): check and build agree
+    ("date-year-9999", DOC, _good("dato: 2025-05-14", "dato: 9999-12-31"),
+     f"referater/ny.md:3:7: datoen «9999-12-31» i «dato» {OUTSIDE_RANGE}"),
+    ("date-year-1", DOC, _good("dato: 2025-05-14", "dato: 0001-01-01"),
+     f"referater/ny.md:3:7: datoen «0001-01-01» i «dato» {OUTSIDE_RANGE}"),
+    ("date-day-before-range", DOC, _good("dato: 2025-05-14", "dato: 1999-12-31"),
+     f"referater/ny.md:3:7: datoen «1999-12-31» i «dato» {OUTSIDE_RANGE}"),
+    ("date-day-after-range", DOC, _good("dato: 2025-05-14", "dato: 2100-01-01"),
+     f"referater/ny.md:3:7: datoen «2100-01-01» i «dato» {OUTSIDE_RANGE}"),
+    ("end-date-year-9999", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\nsluttdato: "
+                                       "9999-12-31"),
+     f"referater/ny.md:4:12: datoen «9999-12-31» i «sluttdato» {OUTSIDE_RANGE}"),
+    ("planned-meeting-year-9999", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\n"
+                                              "planlagte_moter:\n  - dato: 9999-12-31\n"
+                                              "    motetype: møte"),
+     f"referater/ny.md:5:11: datoen «9999-12-31» i «dato» {OUTSIDE_RANGE}"),
+    ("deadline-year-9999", "oppfolgingspunkter/2025-8.md",
+     POINT.format(seminar=2025, nummer=8).replace("dato: 2025-05-14", "dato: 2025-05-14\n"
+                                                  "frist: 9999-12-31"),
+     f"oppfolgingspunkter/2025-8.md:4:8: datoen «9999-12-31» i «frist» {OUTSIDE_RANGE}"),
+    ("seminar-year-9999", "oppfolgingspunkter/9999-8.md", POINT.format(seminar=9999, nummer=8),
+     "oppfolgingspunkter/9999-8.md:4:10: «seminar» må være høyst 2099, men er 9999."),
+    ("bad-date-is-one-problem", DOC, _good("dato: 2025-05-14", "dato: i går"),
+     "referater/ny.md:3:7: «i går» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
     ("date-as-number", DOC, _good("dato: 2025-05-14", "dato: 20250514"),
      "referater/ny.md:3:7: «dato» skal være tekst, men er et heltall «20250514»."),
     ("end-before-start", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\nsluttdato: 2025-05-13"),
@@ -544,3 +570,26 @@ def test_area_circle_is_reported_on_every_area_in_it(site: Path) -> None:
     assert len(problems) == 3_000
     assert problems[0] == ("omrader.yaml:5:46: området «a0» ligger under seg selv "
                            "(sirkel i «foreldre»).")
+
+
+EDGE_DATES = {
+    "referater/2000-01-01.md": _good("dato: 2025-05-14", "dato: 2000-01-01\nsluttdato: "
+                                     "2099-12-31\nplanlagte_moter:\n  - dato: 2099-12-31\n"
+                                     "    sluttdato: 2099-12-31\n    motetype: seminar\n"
+                                     "  - dato: 2000-01-01\n    motetype: møte"),
+    "oppfolgingspunkter/2099-1.md": POINT.format(seminar=2099, nummer=1).replace(
+        "dato: 2025-05-14", "dato: 2099-12-31\nfrist: 2099-12-31\nvedtatt: \"2099-12-31\""),
+    "oppfolgingspunkter/2000-1.md": POINT.format(seminar=2000, nummer=1).replace(
+        "dato: 2025-05-14", "dato: 2000-01-01\nvedtatt: \"2000\""),
+}
+
+
+def test_dates_at_both_ends_of_the_range_check_and_build(tmp_path: Path) -> None:
+    """Whatever check accepts builds: the first and last day of the range, in every date
+    field, go through every page, feed and the calendar."""
+    out, result = build_fixture(tmp_path, extra=EDGE_DATES)
+    assert result.code == 0, result.err
+    calendar = (out / "kalender.ics").read_text(encoding="utf-8")
+    assert "DTEND;VALUE=DATE:21000101" in calendar
+    assert (out / "ar" / "2000" / "index.html").is_file()
+    assert (out / "ar" / "2099" / "index.html").is_file()
