@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental import assert_same
 
 from politiradet import parallel
-from test_incremental import assert_same
 
 ROOT = Path(__file__).resolve().parent.parent
 
