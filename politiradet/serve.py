@@ -149,7 +149,7 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
         rebuilder.build()
         debouncer = Debouncer(rebuilder.rebuild)
         watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
-        _run(server, debouncer, watcher)
+        _run(server, debouncer, watcher, drafts)
 
 
 def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin) -> PreviewServer:
@@ -164,11 +164,12 @@ def _watched(paths: Paths) -> list[Path]:
     return [paths.content.resolve(), paths.templates.resolve(), paths.schema.resolve()]
 
 
-def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher) -> None:
+def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher, drafts: bool) -> None:
     debouncer.start()
     watcher.start()
     _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")
-    _say(f"Webredigering på http://{HOST}:{server.port}/admin/")
+    hint = "" if drafts else " (nye dokumenter er utkast; start med --utkast for å se dem)"
+    _say(f"Webredigering på http://{HOST}:{server.port}/admin/{hint}")
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

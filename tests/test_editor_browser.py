@@ -176,3 +176,42 @@ def test_editor_screens_pass_axe_except_for_decaps_own_violations(page: Any,
 def _axe(page: Any, axe: Any) -> set[str]:
     result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return {violation["id"] for violation in result.response["violations"]}
+
+
+def _fill(page: Any, values: dict[str, str]) -> None:
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).first.fill(value)
+
+
+def test_agreements_and_points_are_written_from_their_forms(page: Any,
+                                                            preview: Preview) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    _open_editor(page, preview, "collections/oppfolgingspunkter/new")
+    _fill(page, {"Tittel": "Trygghet i Alna", "Seminar": "2026", "Nummer": "8"})
+    page.locator("input[type=date]").first.fill("2026-01-30")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Oppsummering seminar 2026")
+    page.locator("[data-slate-editor=true]").click()
+    page.keyboard.type("Punktet slik det ble vedtatt.")
+    _publish(page)
+    point = preview.content / "oppfolgingspunkter/2026-8.md"
+    _wait_for(point.is_file, "punktet i content/")
+    page.wait_for_url("**/entries/2026-8")  # Decap opens the saved entry; then move on
+    assert point.read_text(encoding="utf-8") == (
+        "---\ntittel: Trygghet i Alna\ndato: 2026-01-30\nseminar: 2026\nnummer: 8\n"
+        "temaer: []\nomrader: []\nutkast: true\nkilde:\n  tittel: Oppsummering seminar 2026\n"
+        "---\n\nPunktet slik det ble vedtatt.\n")
+
+    page.goto(f"{preview.base}admin/#/collections/avtaler/new")
+    page.get_by_label("Avtaletype", exact=True).wait_for()
+    _fill(page, {"Tittel": "Politirådsavtale 2026–2028", "Gyldig fra": "2026",
+                 "Gyldig til": "2028"})
+    page.locator("input[type=date]").first.fill("2026-01-01")
+    _choose(page, "Avtaletype", "politirådsavtale")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Politirådsavtale 2026–2028")
+    _publish(page)
+    agreement = preview.content / "avtaler/politiradsavtale-2026-2028.md"
+    _wait_for(agreement.is_file, "avtalen i content/")
+    assert agreement.read_text(encoding="utf-8").startswith(
+        "---\ntittel: Politirådsavtale 2026–2028\ndato: 2026-01-01\n"
+        "avtaletype: politirådsavtale\ngyldig_fra: 2026\ngyldig_til: 2028\n")
+    assert run_cli("check", "--content", preview.content).code == 0
