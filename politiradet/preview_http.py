@@ -38,6 +38,20 @@ FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost"})
 """Host names a request may carry; another name means DNS rebinding by some web page."""
 
+ERRORS = {
+    400: ("Ugyldig forespørsel", "Forhåndsvisningen forstod ikke forespørselen."),
+    405: ("Metoden er ikke tillatt", "Forhåndsvisningen viser bare sider: den svarer på "
+          "metodene i «Allow»."),
+    408: ("Tidsavbrudd", "Forespørselen kom ikke fram i tide."),
+    413: ("For stor forespørsel", "Forespørselen er større enn forhåndsvisningen tar imot."),
+    414: ("Adressen er for lang", "Adressen i forespørselen er for lang. Sjekk lenken."),
+    431: ("For store overskriftsfelt", "Forespørselen har for mange eller for lange "
+          "overskriftsfelt (headers)."),
+    500: ("Intern feil", "Forhåndsvisningen kunne ikke svare. Se meldingene i terminalen."),
+    505: ("HTTP-versjonen støttes ikke", "Bruk HTTP/1.0 eller HTTP/1.1."),
+}
+"""Norwegian error pages, by status: (title, explanation)."""
+
 NOT_BUILT = (b'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
              b"<title>Ikke bygget \xe2\x80\x93 forh\xc3\xa5ndsvisning</title>\n</head>\n<body>\n"
              b"<h1>Nettstedet er ikke bygget enn\xc3\xa5</h1>\n"
@@ -115,13 +129,19 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._respond(head=True)
 
+    def allowed_methods(self) -> tuple[str, ...]:
+        """The methods the requested path answers; every other method gets 405 with these."""
+        if self.server.admin is not None and urlsplit(getattr(self, "path", "")).path == API_PATH:
+            return ("POST",)
+        return ("GET", "HEAD")
+
     def do_POST(self) -> None:
         """The web editor's local backend; nothing else accepts a POST."""
         admin = self.server.admin
         if not loopback_host(self.headers.get("Host")):
             self._send(421, b"Bare for 127.0.0.1.\n", TYPES[".txt"], False)
         elif admin is None or urlsplit(self.path).path != API_PATH:
-            self.send_error(501, "Bare lesing er tillatt her.")
+            self.send_error(405)
         elif not self._same_origin_json():
             self._send(403, "Bare webredigeringen på denne maskinen kan lagre.\n".encode(),
                        TYPES[".txt"], False)
@@ -140,6 +160,27 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Every error the HTTP machinery raises (unknown method, over-long request line or
+        headers, bad syntax) as a short Norwegian page; an unknown method is 405 with Allow."""
+        if code == 501:  # the standard library's answer to a method without a do_ handler
+            code = 405
+        title, text = ERRORS.get(code, (f"Feil {code}", "Forespørselen kunne ikke besvares."))
+        body = (f'<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{title} – forhåndsvisning</title>\n</head>\n<body>\n<h1>{title}</h1>\n"
+                f"<p>{text}</p>\n</body>\n</html>\n").encode()
+        self.close_connection = True
+        self.send_response(code)
+        if code == 405:
+            self.send_header("Allow", ", ".join(self.allowed_methods()))
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", TYPES[".html"])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _respond(self, head: bool) -> None:
         route = urlsplit(self.path).path

@@ -120,10 +120,58 @@ def test_missing_page_gets_the_sites_404_page(port: int) -> None:
     assert status == 404 and b"Fant ikke siden" in data and b"reload.js" in data
 
 
-def test_only_get_and_head(port: int) -> None:
+def raw_request(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(data)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def _request(method: str, target: str = "/", headers: str = "") -> bytes:
+    return (f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}"
+            f"Connection: close\r\n\r\n").encode("latin-1")
+
+
+# (id, raw request, status, Norwegian title on the page)
+BAD_REQUESTS = [
+    ("post", _request("POST", headers="Content-Length: 0\r\n"), 405, "Metoden er ikke tillatt"),
+    ("put", _request("PUT", headers="Content-Length: 0\r\n"), 405, "Metoden er ikke tillatt"),
+    ("delete", _request("DELETE", "/index.html"), 405, "Metoden er ikke tillatt"),
+    ("options", _request("OPTIONS", "*"), 405, "Metoden er ikke tillatt"),
+    ("patch", _request("PATCH"), 405, "Metoden er ikke tillatt"),
+    ("made-up-method", _request("BREW"), 405, "Metoden er ikke tillatt"),
+    ("request-line-too-long", _request("GET", "/" + "a" * 70_000), 414, "Adressen er for lang"),
+    ("header-too-long", _request("GET", headers=f"X-Lang: {'a' * 70_000}\r\n"), 431,
+     "For store overskriftsfelt"),
+    ("too-many-headers", _request("GET", headers="X-A: 1\r\n" * 150), 431,
+     "For store overskriftsfelt"),
+    ("garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400,
+     "Ugyldig forespørsel"),
+    ("bad-version", b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n", 505,
+     "HTTP-versjonen støttes ikke"),
+]
+
+
+@pytest.mark.parametrize(("request_bytes", "status", "title"),
+                         [case[1:] for case in BAD_REQUESTS], ids=[case[0] for case in BAD_REQUESTS])
+def test_bad_requests_get_norwegian_error_pages(port: int, request_bytes: bytes, status: int,
+                                                title: str) -> None:
+    answer = raw_request(port, request_bytes)
+    if not answer.startswith(b"HTTP/"):  # the request line was unreadable: an HTTP/0.9 answer
+        answer = b"HTTP/0.9 %d -\r\n\r\n" % status + answer
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert int(head.split(b" ", 2)[1]) == status, head
+    page = body.decode()
+    assert '<html lang="nb">' in page and f"<h1>{title}</h1>" in page
+    assert "Error response" not in page and "Unsupported method" not in page
+    if status == 405:
+        assert b"\r\nAllow: GET, HEAD\r\n" in head
+
+
+def test_head_still_answers(port: int) -> None:
     assert raw_get(port, "/", "HEAD")[0] == 200
-    assert raw_get(port, "/", "POST")[0] == 501
-    assert raw_get(port, "/", "PUT")[0] == 501
 
 
 def test_other_host_names_are_refused_against_dns_rebinding(port: int) -> None:
