@@ -155,7 +155,8 @@ BAD_REQUESTS = [
 
 
 @pytest.mark.parametrize(("request_bytes", "status", "title"),
-                         [case[1:] for case in BAD_REQUESTS], ids=[case[0] for case in BAD_REQUESTS])
+                         [case[1:] for case in BAD_REQUESTS],
+                         ids=[case[0] for case in BAD_REQUESTS])
 def test_bad_requests_get_norwegian_error_pages(port: int, request_bytes: bytes, status: int,
                                                 title: str) -> None:
     answer = raw_request(port, request_bytes)
