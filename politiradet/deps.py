@@ -61,51 +61,85 @@ class Hasher:
     def __init__(self, exclude: Mapping[type, frozenset[str]] | None = None) -> None:
         self._exclude = dict(exclude or {})
         self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def digest(self, value: Any) -> str:
         return hashlib.blake2b(self.encode(value), digest_size=16).hexdigest()
 
     def encode(self, value: Any) -> bytes:
-        if value is None or isinstance(value, bool | int | float):
-            return f"{type(value).__name__}:{value!r};".encode()
-        if isinstance(value, str):
-            data = value.encode("utf-8", "surrogatepass")
-            return f"{type(value).__name__}:{len(data)}:".encode() + data
-        if isinstance(value, dt.date):
-            return f"{type(value).__name__}:{value.isoformat()};".encode()
-        if isinstance(value, enum.Enum):
-            return f"enum:{type(value).__name__}.{value.name};".encode()
-        if isinstance(value, Lazy):
-            return b"lazy:" + self.encode(value.key)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return self._memoised(value, self._dataclass)
-        if isinstance(value, Mapping):
-            return self._memoised(value, self._mapping)
-        if isinstance(value, list | tuple | frozenset | set):
-            items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-            return (f"{type(value).__name__}[{len(items)}".encode()
-                    + b"".join(self.encode(item) for item in items) + b"]")
-        raise TypeError(f"kan ikke lage fingeravtrykk av {type(value).__name__}")
+        chunks: list[bytes] = []
+        self._encode(value, chunks)
+        return b"".join(chunks)
 
-    def _memoised(self, value: Any, encode: Callable[[Any], bytes]) -> bytes:
+    def _encode(self, value: Any, out: list[bytes]) -> None:
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            out.append(known[1])
+            return
+        kind = type(value)
+        if kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            out += (b"s%d:" % len(data), data)
+        elif kind is tuple or kind is list:
+            out.append((b"t%d[" if kind is tuple else b"l%d[") % len(value))
+            for item in value:
+                self._encode(item, out)
+            out.append(b"]")
+        elif value is None or kind is bool or kind is int or kind is float:
+            out.append(f"{kind.__name__}:{value!r};".encode())
+        elif isinstance(value, str):  # Markup and other str subclasses escape differently
+            data = value.encode("utf-8", "surrogatepass")
+            out += (f"{kind.__name__}:{len(data)}:".encode(), data)
+        elif isinstance(value, dt.date):
+            out.append(f"{kind.__name__}:{value.isoformat()};".encode())
+        elif isinstance(value, enum.Enum):
+            out.append(f"enum:{kind.__name__}.{value.name};".encode())
+        elif isinstance(value, Lazy):
+            out.append(b"lazy:")
+            self._encode(value.key, out)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out.append(self._memoised(value, self._dataclass))
+        elif isinstance(value, Mapping):
+            out.append(self._memoised(value, self._mapping))
+        elif isinstance(value, frozenset | set | tuple | list):
+            items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+            out.append(f"{kind.__name__}[{len(items)}".encode())
+            for item in items:
+                self._encode(item, out)
+            out.append(b"]")
+        else:
+            raise TypeError(f"kan ikke lage fingeravtrykk av {kind.__name__}")
+
+    def _memoised(self, value: Any, encode: Callable[[Any, list[bytes]], None]) -> bytes:
+        """The digest of a frozen object or a mapping, computed once per object."""
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        data = hashlib.blake2b(encode(value), digest_size=16).digest()
+        chunks: list[bytes] = []
+        encode(value, chunks)
+        data = hashlib.blake2b(b"".join(chunks), digest_size=16).digest()
         self._memo[id(value)] = (value, data)  # keeps *value* alive, so its id stays unique
         return data
 
-    def _dataclass(self, value: Any) -> bytes:
-        skip = self._exclude.get(type(value), frozenset())
-        parts = [f"{type(value).__name__}{{".encode()]
-        for item in dataclasses.fields(value):
-            if item.name not in skip:
-                parts += [item.name.encode(), b"=", self.encode(getattr(value, item.name))]
-        return b"".join(parts) + b"}"
+    def _dataclass(self, value: Any, out: list[bytes]) -> None:
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is None:
+            skip = self._exclude.get(kind, frozenset())
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value)
+                                               if f.name not in skip)
+        out.append(f"{kind.__name__}{{".encode())
+        for name in names:
+            out.append(name.encode() + b"=")
+            self._encode(getattr(value, name), out)
+        out.append(b"}")
 
-    def _mapping(self, value: Mapping[Any, Any]) -> bytes:
-        return (f"map[{len(value)}".encode()
-                + b"".join(self.encode(k) + self.encode(v) for k, v in value.items()) + b"]")
+    def _mapping(self, value: Mapping[Any, Any], out: list[bytes]) -> None:
+        out.append(b"map[%d" % len(value))
+        for key, item in value.items():
+            self._encode(key, out)
+            self._encode(item, out)
+        out.append(b"]")
 
 
 # --- the persisted map -------------------------------------------------------------------------

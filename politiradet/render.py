@@ -164,27 +164,38 @@ class Renderer:
         at run time (which this site does not do) makes every template part of the key.
         """
         if name not in self._template_keys:
-            loader = self.env.loader
-            assert loader is not None
-            names, used, queue = set(), set(), [name]
+            names: set[str] = set()
+            used: set[str] = set()
+            queue = [name]
             while queue:
                 current = queue.pop()
                 if current in names:
                     continue
                 names.add(current)
-                source = loader.get_source(self.env, current)[0]
-                tree = self.env.parse(source)
-                used |= {node.name for node in tree.find_all(jinja2.nodes.Name)}
-                referenced = list(jinja2.meta.find_referenced_templates(tree))
-                queue += [t for t in referenced if t is not None]
-                if None in referenced:
-                    queue += self.env.list_templates(filter_func=lambda n: n.endswith(".html"))
-            sources = [(n, hashlib.sha256(loader.get_source(self.env, n)[0].encode()).hexdigest())
-                       for n in sorted(names)]
-            read = {g: self.globals_key(g) for g in sorted(used) if g in self.env.globals}
-            self._template_keys[name] = self.hasher.digest((sources, read, self.address.path,
+                _, read, referenced = self._template_facts(current)
+                used |= read
+                queue += referenced
+            sources = [(n, self._template_facts(n)[0]) for n in sorted(names)]
+            globals_read = {g: self.globals_key(g) for g in sorted(used) if g in self.env.globals}
+            self._template_keys[name] = self.hasher.digest((sources, globals_read,
+                                                            self.address.path,
                                                             self.address.origin))
         return self._template_keys[name]
+
+    @functools.cache  # noqa: B019 - one renderer per build, a handful of templates
+    def _template_facts(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        """Hash of a template's source, the names it reads, the templates it names."""
+        loader = self.env.loader
+        assert loader is not None
+        source = loader.get_source(self.env, name)[0]
+        tree = self.env.parse(source)
+        named = list(jinja2.meta.find_referenced_templates(tree))
+        referenced = [t for t in named if t is not None]
+        if None in named:  # a template named at run time: it may be any of them
+            referenced = self.env.list_templates(filter_func=lambda n: n.endswith(".html"))
+        return (hashlib.sha256(source.encode()).hexdigest(),
+                frozenset(node.name for node in tree.find_all(jinja2.nodes.Name)),
+                tuple(referenced))
 
     def globals_key(self, name: str) -> Any:
         """What a template global contributes to a render input (functions: their name)."""
