@@ -7,6 +7,8 @@ sentence goes through :func:`count` so «1 dokument» and «2 dokumenter» are n
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -50,6 +52,16 @@ def file_size(size: int) -> str:
             pattern = "#,##0" if value >= 10 else "#,##0.#"
             return f"{format_decimal(value, format=pattern, locale=LOCALE)} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def build_date(environ: Mapping[str, str] | None = None) -> dt.date:
+    """Today in Oslo, or the day of ``SOURCE_DATE_EPOCH`` (seconds since 1970) when it is set,
+    so a build can be reproduced and tested for any day."""
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.lstrip("-").isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), OSLO).date()
+    return dt.datetime.now(OSLO).date()
 
 
 def midnight(day: dt.date) -> dt.datetime:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, githistory, search
+from . import deps, githistory, norsk, search
 from .cache import PACKAGE, BuildCache, Summary
 from .errors import ContentError, Problem
 from .link import Archive, link
@@ -222,10 +222,12 @@ def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
 
 
 def _variant(paths: Paths, base_url: str, drafts: bool) -> str:
-    """What else the output depends on besides the files: base URL, drafts, git dates."""
+    """What else the output depends on besides the files: base URL, drafts, git dates and
+    the build date (upcoming meetings)."""
     changed = sorted((path, when.isoformat())
                      for path, when in githistory.last_changed(paths.content).items())
-    return "\0".join((base_url, "utkast" if drafts else "", repr(changed)))
+    return "\0".join((base_url, "utkast" if drafts else "", repr(changed),
+                      norsk.build_date().isoformat()))
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:

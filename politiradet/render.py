@@ -23,6 +23,7 @@ from .address import SiteAddress
 from .deps import Hasher, Lazy, Output
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
+from .meetings import Meeting, schedule, upcoming
 from .model import KIND_LABEL, Abbreviation, Area, Content, Document
 from .parallel import ordered_map
 from .related import RelatedIndex
@@ -30,6 +31,7 @@ from .related import RelatedIndex
 TOC_MIN_HEADINGS = 3
 RELATED_LIMIT = 5
 LATEST_LIMIT = 6
+UPCOMING_ON_HOME = 3
 SITE_NAME = "Politirådet i Oslo"
 Crumbs = list[tuple[str, str]]
 """Breadcrumb trail above the current page: (label, site-relative path)."""
@@ -97,6 +99,8 @@ class Renderer:
 
     def __init__(self, archive: Archive, templates: Path, base_url: str) -> None:
         self.archive = archive
+        self.today = norsk.build_date()
+        """The build's day in Oslo («kommende møter» are those from this day on)."""
         self.address = SiteAddress.parse(base_url)
         self.base_url = self.address.path
         self.env = jinja2.Environment(
@@ -254,6 +258,11 @@ class Renderer:
         return [PointMention(p, p.path in published, reported.get(p.path))
                 for p in self.points if p.path in published or p.path in reported]
 
+    @cached_property
+    def upcoming(self) -> list[Meeting]:
+        """Meetings and seminars from the build date on, soonest first."""
+        return upcoming(schedule(self.archive.documents), self.today)
+
     def status_of(self, point: Document) -> str:
         return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
 
@@ -408,7 +417,13 @@ def _home_page(r: Renderer) -> Iterator[Output]:
     units = [a for a in r.archive.content.areas.values() if a.level == "driftsenhet"]
     yield r.page("index.html", "index.html", latest=latest, introduction=r.introduction(),
                  units=units, open_points=[p for p in r.points
-                                           if not p.fields.get("avsluttet", False)])
+                                           if not p.fields.get("avsluttet", False)],
+                 upcoming=r.upcoming[:UPCOMING_ON_HOME], today=r.today)
+
+
+def _meeting_page(r: Renderer) -> Iterator[Output]:
+    yield r.page("moter/index.html", "moter.html", upcoming=r.upcoming, today=r.today,
+                 crumbs=[("Forside", "")])
 
 
 def _point_pages(r: Renderer) -> Iterator[Output]:
@@ -469,8 +484,8 @@ def _static_pages(r: Renderer) -> Iterator[Output]:
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Output]], ...] = (
-    _document_pages, _home_page, _point_pages, _topic_pages, _area_pages, _year_pages,
-    _static_pages)
+    _document_pages, _home_page, _meeting_page, _point_pages, _topic_pages, _area_pages,
+    _year_pages, _static_pages)
 
 
 def assets(templates: Path) -> Iterator[Page]:
