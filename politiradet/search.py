@@ -143,14 +143,16 @@ def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
     return {MANIFEST: planned.manifest} | bundle(planned.shards)
 
 
-def plan(found: Iterable[Record], limit: int = MAX_SHARD_RECORDS) -> list[Shard]:
+def plan(found: Iterable[Record], limit: int | None = None) -> list[Shard]:
     """Split the records into shards of calendar spans, newest first, undated last.
 
     Spans are fixed on the calendar, so an edit changes only the shard of its date: all
     records in one shard (``alle``) while they are at most *limit*; beyond that one shard
     per decade, a decade with more than *limit* records split into years, such a year into
     months. Undated records (topics, areas, undated agreements) form the shard ``udatert``.
+    *limit* defaults to :data:`MAX_SHARD_RECORDS`.
     """
+    limit = MAX_SHARD_RECORDS if limit is None else limit
     every = tuple(found)
     if len(every) <= limit:
         return [Shard("alle", every)] if every else []
@@ -226,7 +228,8 @@ def document_record(archive: Archive, doc: Document) -> Record:
         parts += _status_history(archive, doc)
     topics = archive.content.topics
     return Record(url=doc.url, title=doc.title, kind=KIND_LABEL[doc.kind],
-                  content="\n".join(parts), date=doc.date if doc.dated else None,
+                  content=_LINK_TARGET.sub("", "\n".join(parts)),
+                  date=doc.date if doc.dated else None,
                   filters={"tema": tuple(topics[t].name for t in doc.topics if t in topics),
                            "omrade": area_names(doc.areas, archive.content),
                            "ar": (str(doc.year),)})
@@ -281,6 +284,10 @@ def plain_text(markup: str) -> str:
 
 _NO_LINKS = RenderContext(resolve=lambda _href: None, point_url=lambda _point: "")
 """Links do not matter to the index, only their text."""
+_LINK_TARGET = re.compile(r'(?<=<a)\s+href="[^"]*"')
+"""Where a link points is left out of the record: it is not indexed, and a token tree
+rendered for a page before carries the page's resolved address, so a record would differ
+between a full and an incremental build and its shard be indexed again for nothing."""
 
 
 def _front_matter_text(doc: Document) -> list[str]:
