@@ -37,6 +37,10 @@ class Topic:
     description: str
 
 
+AREA_LEVELS = ("politidistrikt", "driftsenhet", "bydel", "prioritert område")
+"""The levels of «nivå», highest first (as in schema/omrader.schema.json): a parent is higher."""
+
+
 @dataclass(frozen=True, slots=True)
 class Area:
     """A place (område): politidistrikt -> driftsenhet -> bydel -> prioritert område."""

@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 from .errors import Problem, did_you_mean, quoted_list
 from .frontmatter import Parsed
 from .load import RawContent, RawDocument, RawRegistry, suggest_slug
-from .model import REGISTRIES, Abbreviation, Area, Content, Document, Kind, Topic
+from .model import AREA_LEVELS, REGISTRIES, Abbreviation, Area, Content, Document, Kind, Topic
 from .schema_tree import DOCUMENT_SCHEMAS
 
 SCHEMA_FOR: dict[str, str] = {
@@ -186,13 +186,16 @@ def _registry_checks(registry: RawRegistry) -> Iterator[Problem]:
 def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Problem]:
     items, parsed = registry.parsed.data, registry.parsed
     parents = {item["slug"]: item.get("foreldre", []) for item in items}
+    levels = {item["slug"]: item["nivå"] for item in items}
     cyclic = _on_cycle(parents)
     for index, item in enumerate(items):
         for p_index, parent in enumerate(item.get("foreldre", [])):
+            where = parsed.where((index, "foreldre", p_index))
             if parent not in slugs:
-                yield Problem(registry.source, *parsed.where((index, "foreldre", p_index)),
-                              f"ukjent område «{parent}» i «foreldre»."
+                yield Problem(registry.source, *where, f"ukjent område «{parent}» i «foreldre»."
                               f"{did_you_mean(parent, slugs)}")
+            elif not _higher(levels[parent], item["nivå"]) and item["slug"] not in cyclic:
+                yield Problem(registry.source, *where, _level_message(item, parent, levels))
         if not item.get("foreldre") and item["nivå"] != "politidistrikt":
             yield Problem(registry.source, *parsed.where((index, "slug")),
                           f"området «{item['slug']}» mangler «foreldre». Bare politidistriktet "
@@ -200,6 +203,16 @@ def _area_checks(registry: RawRegistry, slugs: dict[str, int]) -> Iterator[Probl
         if item["slug"] in cyclic:
             yield Problem(registry.source, *parsed.where((index, "foreldre")),
                           f"området «{item['slug']}» ligger under seg selv (sirkel i «foreldre»).")
+
+
+def _higher(parent: str, child: str) -> bool:
+    return AREA_LEVELS.index(parent) < AREA_LEVELS.index(child)
+
+
+def _level_message(item: dict[str, Any], parent: str, levels: dict[str, str]) -> str:
+    return (f"området «{item['slug']}» ({item['nivå']}) kan ikke ligge under «{parent}» "
+            f"({levels[parent]}): et område ligger under et område på et høyere nivå, i "
+            f"rekkefølgen {' → '.join(AREA_LEVELS)}. Rett «nivå» eller «foreldre».")
 
 
 def _on_cycle(parents: dict[str, list[str]]) -> set[str]:

@@ -7,6 +7,7 @@ exactly one problem, given as ``FILE:LINE:COL: message`` (the message may be a p
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import socket
 import threading
@@ -15,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_fixture, copy_fixture, run_cli
+from conftest import ROOT, build_fixture, copy_fixture, run_cli
 
-from politiradet import frontmatter, link, load
+from politiradet import frontmatter, link, load, model
 from politiradet.pipeline import Paths, check
 from politiradet.validate import Schemas, validate
 
@@ -44,6 +45,12 @@ kilde: {{tittel: Kilde}}
 Tekst.
 """
 DOC = "referater/ny.md"
+AREAS = """\
+- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}
+- {slug: enhet-ost, navn: E, nivå: driftsenhet, foreldre: [oslo-politidistrikt], beskrivelse: x}
+- {slug: alna, navn: A, nivå: bydel, foreldre: [enhet-ost], beskrivelse: x}
+- {slug: furuset, navn: F, nivå: prioritert område, foreldre: [alna], beskrivelse: x}
+"""
 OUTSIDE_RANGE = ("ligger utenfor tidsrommet arkivet godtar, 2000-01-01 til 2099-12-31. Sjekk "
                  "årstallet.")
 
@@ -248,6 +255,18 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "temaer.yaml:1:1: registeret skal være en liste"),
     ("registry-item-is-word", "temaer.yaml", "- salto\n",
      "temaer.yaml:1:3: «element 1» skal være en gruppe med nøkler, men er tekst «salto»."),
+    # the area hierarchy: a parent is of a higher level (politidistrikt → … → prioritert område)
+    ("district-under-a-borough", "omrader.yaml", AREAS + "- {slug: nytt, navn: N, nivå: "
+     "politidistrikt, foreldre: [alna], beskrivelse: x}\n",
+     "omrader.yaml:5:58: området «nytt» (politidistrikt) kan ikke ligge under «alna» (bydel): "
+     "et område ligger under et område på et høyere nivå, i rekkefølgen politidistrikt → "
+     "driftsenhet → bydel → prioritert område."),
+    ("borough-under-a-borough", "omrader.yaml", AREAS + "- {slug: nytt, navn: N, nivå: bydel, "
+     "foreldre: [enhet-ost, alna], beskrivelse: x}\n",
+     "omrader.yaml:5:60: området «nytt» (bydel) kan ikke ligge under «alna» (bydel)"),
+    ("unit-under-a-priority-area", "omrader.yaml", AREAS + "- {slug: vest, navn: V, nivå: "
+     "driftsenhet, foreldre: [furuset], beskrivelse: x}\n", "omrader.yaml:5:55: området «vest» "
+     "(driftsenhet) kan ikke ligge under «furuset» (prioritert område)"),
     ("registry-duplicate-slug", "omrader.yaml",
      "- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}\n"
      "- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}\n"
@@ -549,8 +568,8 @@ def _area_chain(length: int, cycle: bool) -> str:
     """omrader.yaml with a chain of *length* areas, optionally closed into a circle."""
     top = "a0" if cycle else "oslo-politidistrikt"
     lines = ["- {slug: oslo-politidistrikt, navn: O, nivå: politidistrikt, beskrivelse: x}"]
-    lines += [f"- {{slug: {slug}, navn: X, nivå: bydel, foreldre: [a0], beskrivelse: x}}"
-              for slug in ("enhet-ost", "alna", "furuset")]
+    lines += [f"- {{slug: {slug}, navn: X, nivå: prioritert område, foreldre: [a0], "
+              f"beskrivelse: x}}" for slug in ("enhet-ost", "alna", "furuset")]
     lines += [f"- {{slug: a{i}, navn: A, nivå: bydel, foreldre: "
               f"[{f'a{i + 1}' if i + 1 < length else top}], beskrivelse: x}}"
               for i in range(length)]
@@ -558,10 +577,13 @@ def _area_chain(length: int, cycle: bool) -> str:
 
 
 def test_long_area_chain_is_checked_without_recursion(site: Path) -> None:
+    """Only four levels make a valid chain; a long one is checked fast, every link reported."""
     _write(site, "omrader.yaml", _area_chain(3_000, cycle=False))
     started = time.process_time()
-    assert _problems(site) == []
+    problems = _problems(site)
     assert time.process_time() - started < 2.0
+    assert len(problems) == 2_999
+    assert all("(bydel) kan ikke ligge under" in problem for problem in problems)
 
 
 def test_area_circle_is_reported_on_every_area_in_it(site: Path) -> None:
@@ -593,3 +615,8 @@ def test_dates_at_both_ends_of_the_range_check_and_build(tmp_path: Path) -> None
     assert "DTEND;VALUE=DATE:21000101" in calendar
     assert (out / "ar" / "2000" / "index.html").is_file()
     assert (out / "ar" / "2099" / "index.html").is_file()
+
+
+def test_area_levels_are_the_schemas_in_its_order() -> None:
+    schema = json.loads((ROOT / "schema" / "omrader.schema.json").read_text(encoding="utf-8"))
+    assert schema["items"]["properties"]["nivå"]["enum"] == list(model.AREA_LEVELS)
