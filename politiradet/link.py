@@ -116,6 +116,23 @@ def link(validated: Validated, include_drafts: bool = False) -> tuple[Archive, l
     return archive, problems
 
 
+def check_document(validated: Validated, path: str) -> list[Problem]:
+    """What :func:`link` reports about the document at *path*, parsing only its body.
+
+    The web editor checks a document before saving it; parsing every body of the archive for
+    that would take many seconds per save once there are thousands of documents.
+    """
+    everything = (*validated.content.documents, *validated.unvalidated)
+    checked = tuple(doc for doc in everything if doc.path == path)
+    sources = {doc.source for doc in checked}
+    bodies, problems = _parse_bodies(checked, validated.content)
+    problems += [p for p in _check_urls(everything) if p.path in sources]
+    problems += [p for p in _check_registry_refs(validated) if p.path in sources]
+    problems += _check_links(checked, validated, bodies, {})
+    problems += _check_statuses(checked, validated, bodies)
+    return problems
+
+
 def _parse_bodies(checked: tuple[Document, ...], content: Content
                   ) -> tuple[dict[str, Body], list[Problem]]:
     """Parse every body once; a body too complex to parse quickly is reported, not parsed."""

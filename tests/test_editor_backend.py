@@ -280,3 +280,34 @@ def test_the_editor_config_points_at_this_server(port: int) -> None:
         while chunk := conn.recv(65536):
             data += chunk
     assert f"url: http://localhost:{port}/admin/api/v1".encode() in data
+
+
+BROKEN = {
+    "referater/2025-05-14.md": [("[", "[lenke](finnes-ikke.md) ["), ("::: status 2025-1",
+                                                                        "::: status 2025-9")],
+    "referater/2016-01-12.md": [("temaer: [salto", "temaer: [saltoo")],
+    "oppfolgingspunkter/2025-1.md": [("tittel:", "tittel: [ikke\ntull:")],
+}
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["gyldig", "med-feil"])
+def test_checking_one_document_finds_what_the_whole_link_stage_finds(
+        content: Path, broken: bool) -> None:
+    from politiradet.link import check_document, link
+    from politiradet.load import load_content, load_schemas
+    from politiradet.validate import Schemas, validate
+
+    if broken:
+        for name, edits in BROKEN.items():
+            path = content / name
+            text = path.read_text(encoding="utf-8")
+            for old, new in edits:
+                text = text.replace(old, new, 1)
+            path.write_text(text, encoding="utf-8")
+    raw, _ = load_content(content)
+    validated, _ = validate(raw, Schemas(load_schemas(ROOT / "schema")))
+    _archive, everything = link(validated)
+    assert bool(everything) is broken
+    for doc in (*validated.content.documents, *validated.unvalidated):
+        alone = check_document(validated, doc.path)
+        assert sorted(set(alone)) == sorted({p for p in everything if p.path == doc.source})

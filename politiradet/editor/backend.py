@@ -4,7 +4,8 @@ Decap POSTs ``{"action": …, "params": {…}}`` as JSON to ``/admin/api/v1``. O
 needs is answered: list, read and save documents. Every path must name a document in one of
 the three content folders (``content/referater/<id>.md``); after following symlinks it must
 still lie inside the content folder, and a symlink is never written through. Saving checks the
-new file with the real pipeline (load, validate, link) against the rest of the content first;
+new file with the real pipeline (load, validate, and the link stage's checks for that one
+document) against the rest of the content first;
 whatever ``check`` would reject is refused with its Norwegian message, which Decap shows to the
 editor, and nothing is written. Nothing is ever deleted; media uploads are refused.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..frontmatter import FrontMatterError, decode, split
-from ..link import link
+from ..link import check_document
 from ..load import RawContent, RawDocument, display, load_content, load_schemas
 from ..model import FOLDERS
 from ..validate import Schemas, validate
@@ -165,7 +166,7 @@ class LocalBackend:
                                 split_file)
         raw = _with(raw, candidate)
         validated, found = validate(raw, Schemas(load_schemas(self.schema)))
-        _archive, linked = link(validated)
+        linked = check_document(validated, relative)
         return sorted({p for p in (*found, *linked) if p.path == source})
 
     def _entry(self, path: str) -> dict[str, Any]:
