@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import difflib
 import errno
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from anyascii import anyascii
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -66,8 +69,16 @@ def os_error_text(exc: OSError) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ' Mente du «x»?' for a near miss among *choices*, or an empty string."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    skeleton = _skeleton(word)
+    same = [option for option in options if _skeleton(option) == skeleton and option != word]
+    matches = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" Mente du «{matches[0]}»?" if matches else ""
+
+
+def _skeleton(word: str) -> str:
+    """What a word looks like: «sаlto» with a Cyrillic «а» and «salto» look the same."""
+    return anyascii(unicodedata.normalize("NFC", word)).casefold()
 
 
 def quoted_list(values: Iterable[str], limit: int = 20) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +14,11 @@ from . import githistory
 from .errors import Problem
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .model import FOLDERS, REGISTRIES, Kind
+from .slug import MAX_LENGTH as MAX_SLUG_LENGTH
+from .slug import SLUG as SLUG
+from .slug import suggest_slug as suggest_slug
+from .slug import too_long
 from .sourcefile import RefusedFile, read
-
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +122,11 @@ def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[s
                                 f"rett i {_folder_list()}."))
         return None
     slug = name.removesuffix(".md")
-    if not SLUG.match(slug):
+    if not SLUG.match(slug) or too_long(slug):
         problems.append(Problem(source, 1, 1, f"filnavnet «{name}» kan ikke brukes i en "
-                                f"nettadresse. Bruk små bokstaver a–z, tall og bindestrek, "
-                                f"for eksempel «{suggest_slug(slug)}.md»."))
+                                f"nettadresse. Bruk høyst {MAX_SLUG_LENGTH} små bokstaver "
+                                f"a–z, tall og bindestrek, for eksempel "
+                                f"«{suggest_slug(slug)}.md»."))
         return None
     try:
         split_file = split(decode(read(root, path)))
@@ -155,13 +157,6 @@ def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | N
     except RefusedFile as exc:
         problems.append(Problem(source, 1, 1, exc.message))
     return None
-
-
-def suggest_slug(text: str) -> str:
-    """Turn any text into a URL-safe slug: «Møte 14. Mai» -> «mote-14-mai»."""
-    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ü": "u", "é": "e"})
-    lowered = text.lower().translate(table)
-    return re.sub(r"[^a-z0-9]+", "-", lowered).strip("-") or "dokument"
 
 
 def load_schemas(folder: Path) -> dict[str, dict[str, Any]]:

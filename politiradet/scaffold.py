@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .load import SLUG, display, suggest_slug
+from .load import display
 from .model import KIND_FOLDER, Kind
 from .schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, document_keys
+from .slug import MAX_LENGTH, SLUG, suggest_slug, too_long
 
 KINDS: tuple[Kind, ...] = tuple(DOCUMENT_SCHEMAS)
 POINT_ID = re.compile(r"^(?P<seminar>\d{4})-(?P<nummer>[1-9]\d*)$")
@@ -197,6 +198,9 @@ def _kind(kind: str) -> Kind:
 
 
 def _checked_slug(kind: str, slug: str) -> str:
+    if too_long(slug):
+        raise UsageError(f"id-en er for lang ({len(slug)} tegn); bruk høyst {MAX_LENGTH}, for "
+                         f"eksempel «{suggest_slug(slug)}».")
     if not SLUG.match(slug):
         raise UsageError(f"«{slug}» kan ikke brukes som id i en nettadresse. Bruk små bokstaver "
                          f"a–z, tall og bindestrek, for eksempel «{suggest_slug(slug)}».")

@@ -14,9 +14,10 @@ from jsonschema.exceptions import ValidationError
 
 from .errors import Problem, did_you_mean, quoted_list
 from .frontmatter import Parsed
-from .load import RawContent, RawDocument, RawRegistry, suggest_slug
+from .load import RawContent, RawDocument, RawRegistry
 from .model import AREA_LEVELS, REGISTRIES, Abbreviation, Area, Content, Document, Kind, Topic
 from .schema_tree import DOCUMENT_SCHEMAS
+from .slug import describe, lookalike, suggest_slug
 
 SCHEMA_FOR: dict[str, str] = {
     **{str(kind): file for kind, file in DOCUMENT_SCHEMAS.items()},
@@ -353,8 +354,7 @@ def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationE
         return _outside_date_range(shown, name, error.schema)
     if kind == "pattern":
         if "a-z0-9" in str(expected):
-            return (f"{shown} i «{name}» er ikke et gyldig kortnavn. Bruk små bokstaver a–z, tall "
-                    f"og bindestrek, for eksempel «{suggest_slug(str(value))}».")
+            return _bad_slug_message(shown, name, str(value))
         return f"{shown} i «{name}» har ugyldig form. {_description(error.schema)}"
     if kind == "minLength":
         return f"«{name}» kan ikke være tom."
@@ -368,6 +368,15 @@ def _message(kind: str, expected: Any, value: Any, name: str, error: ValidationE
         word = "minst" if kind == "minimum" else "høyst"
         return f"«{name}» må være {word} {expected}, men er {value}."
     return f"ugyldig verdi for «{name}»: {error.message}."
+
+
+def _bad_slug_message(shown: str, name: str, value: str) -> str:
+    suggestion = suggest_slug(value)
+    if found := lookalike(value):
+        return (f"{shown} i «{name}» har tegnet {describe(found[0])}, som bare ligner på "
+                f"«{found[1]}». Mente du «{suggestion}»?")
+    return (f"{shown} i «{name}» er ikke et gyldig kortnavn. Bruk små bokstaver a–z, tall og "
+            f"bindestrek, for eksempel «{suggestion}».")
 
 
 def _outside_date_range(shown: str, name: str, schema: dict[str, Any]) -> str:

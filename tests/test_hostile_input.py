@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,6 +52,8 @@ AREAS = """\
 - {slug: alna, navn: A, nivå: bydel, foreldre: [enhet-ost], beskrivelse: x}
 - {slug: furuset, navn: F, nivå: prioritert område, foreldre: [alna], beskrivelse: x}
 """
+MAC_NAME = unicodedata.normalize("NFD", "møte-på-tåsen")
+"""A file name as macOS writes it: «å» as «a» and a combining ring."""
 OUTSIDE_RANGE = ("ligger utenfor tidsrommet arkivet godtar, 2000-01-01 til 2099-12-31. Sjekk "
                  "årstallet.")
 
@@ -241,13 +244,37 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "referater/2025/ny.md:1:1: dokumentet ligger i en ukjent mappe."),
     ("bad-file-name", "referater/Møte 14. mai.md", GOOD,
      "referater/Møte 14. mai.md:1:1: filnavnet «Møte 14. mai.md» kan ikke brukes i en "
-     "nettadresse. Bruk små bokstaver a–z, tall og bindestrek, for eksempel "
+     "nettadresse. Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel "
      "«mote-14-mai.md»."),
     ("upper-case-extension", "referater/ny.MD", GOOD,
      "referater/ny.MD:1:1: filen «ny.MD» publiseres ikke: bare filer som slutter på «.md» "
      "er dokumenter."),
     ("text-file-in-document-folder", "avtaler/ny.txt", GOOD,
      "avtaler/ny.txt:1:1: filen «ny.txt» publiseres ikke"),
+    # --- look-alike letters, names typed on a Mac (NFD): a suggestion that is what was meant
+    ("cyrillic-a-in-topic", DOC, _good("temaer: [salto]", "temaer: [s\u0430lto]"),
+     "referater/ny.md:5:10: «s\u0430lto» i «temaer» har tegnet «\u0430» (U+0430 CYRILLIC SMALL "
+     "LETTER A), som bare ligner på «a». Mente du «salto»?"),
+    ("greek-o-in-area", DOC, _good("omrader: []", "omrader: [\u03bfslo-politidistrikt]"),
+     "referater/ny.md:6:11: «\u03bfslo-politidistrikt» i «omrader» har tegnet «\u03bf» (U+03BF "
+     "GREEK SMALL LETTER OMICRON), som bare ligner på «o». Mente du «oslo-politidistrikt»?"),
+    ("fullwidth-topic", DOC, _good("temaer: [salto]", "temaer: [\uff53alto]"),
+     "referater/ny.md:5:10: «\uff53alto» i «temaer» har tegnet «\uff53» (U+FF53 FULLWIDTH LATIN "
+     "SMALL LETTER S), som bare ligner på «s». Mente du «salto»?"),
+    ("cyrillic-o-in-key", DOC, _good("motetype: møte", "m\u043etetype: møte"),
+     "referater/ny.md:4:1: ukjent nøkkel «m\u043etetype». Mente du «motetype»?"),
+    ("enum-without-the-norwegian-letter", DOC, _good("motetype: møte", "motetype: mote"),
+     "referater/ny.md:4:11: «mote» er ikke en gyldig verdi for «motetype». Mente du «møte»?"),
+    ("file-name-from-a-mac", f"referater/{MAC_NAME}.md", GOOD,
+     f"referater/{MAC_NAME}.md:1:1: filnavnet «{MAC_NAME}.md» kan ikke brukes i en nettadresse. "
+     "Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel «mote-pa-tasen.md»."),
+    ("file-name-with-cyrillic", "referater/s\u0430lto.md", GOOD,
+     "referater/s\u0430lto.md:1:1: filnavnet «s\u0430lto.md» kan ikke brukes i en nettadresse."
+     " Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel «salto.md»."),
+    ("file-name-too-long", f"referater/{'a' * 150}.md", GOOD,
+     f"referater/{'a' * 150}.md:1:1: filnavnet «{'a' * 150}.md» kan ikke brukes i en "
+     f"nettadresse. Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel "
+     f"«{'a' * 100}.md»."),
     # --- registries
     ("empty-registry", "temaer.yaml", "",
      "temaer.yaml:1:1: registeret skal være en liste der hvert element begynner med «- »"),

@@ -7,6 +7,7 @@ there, byte for byte.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +21,8 @@ Setup = Callable[[Path], None]
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file() and "innhold" not in path.parts
-            and ".cache" not in path.parts}
+            for path in sorted(root.rglob("*")) if path.is_file()
+            and "innhold" not in path.relative_to(root).parts and ".cache" not in path.parts}
 
 
 def _folder_with_notes(work: Path) -> None:
@@ -111,3 +112,33 @@ def test_overskriv_replaces_a_foreign_folder_when_asked(work: Path) -> None:
     assert result.code == 0, result.err
     assert not (work / "victim" / "notater.docx").exists()
     assert (work / "victim" / MARKER).is_file()
+
+
+# (id, type, id, expected start of the message); every one exits 2 and writes nothing
+NEW_CASES = [
+    ("id-of-300-characters", "referat", "a" * 300,
+     "feil: id-en er for lang (300 tegn); bruk høyst 100, for eksempel «aaaa"),
+    ("id-longer-than-a-file-name-may-be", "avtale", "b" * 256, "feil: id-en er for lang (256"),
+    ("id-typed-on-a-mac", "referat", unicodedata.normalize("NFD", "møte-på-tåsen"),
+     "feil: «møte-på-tåsen» kan ikke brukes som id i en nettadresse. Bruk små bokstaver a–z, "
+     "tall og bindestrek, for eksempel «mote-pa-tasen»."),
+    ("cyrillic-a", "avtale", "s\u0430lto", "feil: «s\u0430lto» kan ikke brukes som id i en "
+     "nettadresse. Bruk små bokstaver a–z, tall og bindestrek, for eksempel «salto»."),
+    ("climbing-out", "referat", "../../utenfor", "feil: «../../utenfor» kan ikke brukes som id"),
+    ("absolute-path", "referat", "/etc/passwd", "feil: «/etc/passwd» kan ikke brukes som id"),
+    ("empty", "referat", "", "feil: «» kan ikke brukes som id"),
+    ("unknown-type", "møte", "2026-03-12", "feil: ukjent dokumenttype «møte»."),
+    ("impossible-date", "referat", "2026-02-30", "feil: «2026-02-30» ser ut som en dato, men"),
+]
+
+
+@pytest.mark.parametrize(("kind", "slug", "message"), [case[1:] for case in NEW_CASES],
+                         ids=[case[0] for case in NEW_CASES])
+def test_new_with_an_unusable_id_explains_and_writes_nothing(work: Path, kind: str, slug: str,
+                                                             message: str) -> None:
+    before = _tree(work / "innhold")
+    result = run_cli("new", "--content", "innhold", kind, slug, cwd=work)
+    assert (result.code, "Traceback" in result.err) == (2, False), result.err
+    assert unicodedata.normalize("NFC", result.err).startswith(
+        unicodedata.normalize("NFC", message)), result.err
+    assert _tree(work / "innhold") == before
