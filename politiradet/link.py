@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import Problem, did_you_mean
 from .markdown import STATUS, Body, StatusBlock, StrayContainer, parse, too_complex
-from .model import Content, Document
+from .model import SOURCE_FOLDER, Content, Document
 from .validate import Validated
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
@@ -107,6 +107,7 @@ def link(validated: Validated, include_drafts: bool = False) -> tuple[Archive, l
     bodies, problems = _parse_bodies(checked, content)
     problems += _check_urls(checked)
     problems += _check_registry_refs(validated)
+    problems += _check_source_refs(validated)
     targets: dict[tuple[str, str], Target] = {}
     problems += _check_links(checked, validated, bodies, targets)
     problems += _check_statuses(checked, validated, bodies)
@@ -197,6 +198,19 @@ def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
                     yield Problem(doc.source, line, col,
                                   f"ukjent {word} «{slug}».{did_you_mean(slug, known)} "
                                   f"Se content/{key}.yaml for lovlige verdier.")
+
+
+def _check_source_refs(validated: Validated) -> Iterator[Problem]:
+    """Every ``kilde.fil`` names a usable PDF in ``content/kilder/``."""
+    known = validated.content.source_files
+    for doc in validated.content.documents:
+        name = doc.fields.get("kilde", {}).get("fil")
+        if name is None or name in known or name in validated.refused_sources:
+            continue
+        line, col = doc.locations.get(("kilde", "fil"), (1, 1))
+        yield Problem(doc.source, line, col, f"fant ikke originaldokumentet «{name}» i "
+                      f"content/{SOURCE_FOLDER}/.{did_you_mean(name, known)} Legg PDF-filen der, "
+                      f"eller rett filnavnet i «kilde.fil».")
 
 
 def _check_links(checked: tuple[Document, ...], validated: Validated,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -13,12 +14,14 @@ from typing import Any
 from . import githistory
 from .errors import Problem
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
-from .model import FOLDERS, REGISTRIES, Kind
+from .model import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
 from .slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from .slug import SLUG as SLUG
 from .slug import suggest_slug as suggest_slug
 from .slug import too_long
-from .sourcefile import RefusedFile, read
+from .sourcefile import RefusedFile, admit, read
+
+PDF_MAGIC = b"%PDF-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,10 @@ class RawContent:
     """Documents that exist but could not be read or split: links to them are not reported."""
     changed: Mapping[str, dt.datetime] = field(default_factory=dict)
     """Content path -> last git commit touching it; empty when the content is not in git."""
+    source_files: Mapping[str, SourcePdf] = field(default_factory=dict)
+    """Usable PDFs in ``content/kilder/`` by name."""
+    refused_sources: frozenset[str] = frozenset()
+    """Files in ``content/kilder/`` that were refused (and reported) as originals."""
 
 
 def display(path: Path) -> str:
@@ -73,8 +80,9 @@ def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
         if registry:
             registries[name] = registry
     documents.sort(key=lambda d: d.path)
+    sources, refused = _source_files(root, problems)
     return RawContent(tuple(documents), registries, frozenset(unreadable),
-                      githistory.last_changed(root)), problems
+                      githistory.last_changed(root), sources, frozenset(refused)), problems
 
 
 def _documents(root: Path, problems: list[Problem], unreadable: set[str]
@@ -84,7 +92,8 @@ def _documents(root: Path, problems: list[Problem], unreadable: set[str]
         folder = Path(dirpath)
         problems += [_linked_folder(folder / d) for d in dirnames if (folder / d).is_symlink()]
         dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (folder / d).is_symlink())
+                             if not d.startswith(".") and not (folder / d).is_symlink()
+                             and not (folder == root and d == SOURCE_FOLDER))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -95,6 +104,62 @@ def _documents(root: Path, problems: list[Problem], unreadable: set[str]
             if raw:
                 found.append(raw)
     return found
+
+
+def _source_files(root: Path, problems: list[Problem]
+                  ) -> tuple[dict[str, SourcePdf], set[str]]:
+    """Every file in ``content/kilder/``: a PDF of at most :data:`MAX_PDF_BYTES`, or a problem."""
+    folder = root / SOURCE_FOLDER
+    found: dict[str, SourcePdf] = {}
+    refused: set[str] = set()
+    if not folder.is_dir() or folder.is_symlink():
+        if folder.is_symlink():
+            problems.append(_linked_folder(folder))
+        return found, refused
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        problems += [_linked_folder(here / d) for d in dirnames if (here / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(n for n in filenames if not n.startswith(".")):
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            message = _pdf_problem(folder, path)
+            if message is None:
+                try:
+                    data = read(folder, path, MAX_PDF_BYTES)
+                except RefusedFile as exc:  # changed since it was checked
+                    message = exc.message
+                else:
+                    found[relative] = SourcePdf(relative, len(data),
+                                                hashlib.sha256(data).hexdigest(), str(path))
+                    continue
+            if message is not None:
+                refused.add(relative)
+                problems.append(Problem(display(path), 1, 1, message))
+    return found, refused
+
+
+def _pdf_problem(folder: Path, path: Path) -> str | None:
+    """Why *path* cannot be published as an original document, or None."""
+    if not path.name.endswith(".pdf"):
+        return (f"filen «{path.name}» i content/{SOURCE_FOLDER}/ er ikke en PDF. Her ligger bare "
+                f"originaldokumenter som PDF med endelsen «.pdf» (små bokstaver).")
+    try:
+        admit(folder, path, MAX_PDF_BYTES)
+        with path.open("rb") as handle:
+            magic = handle.read(len(PDF_MAGIC))
+    except RefusedFile as exc:
+        if "for stor" in exc.message:
+            return (f"PDF-filen er for stor (høyst {MAX_PDF_BYTES // 1_000_000} MB). Lagre en "
+                    f"mindre utgave, for eksempel med lavere bildeoppløsning.")
+        return exc.message
+    except OSError as exc:
+        return f"kan ikke lese filen: {exc.strerror}."
+    if magic != PDF_MAGIC:
+        return ("filen heter .pdf, men er ikke en PDF (den begynner ikke med «%PDF-»). "
+                "Lagre originalen som PDF på nytt.")
+    return None
 
 
 def _linked_folder(path: Path) -> Problem:

@@ -62,6 +62,25 @@ class Abbreviation:
     description: str = ""
 
 
+SOURCE_FOLDER = "kilder"
+"""Folder in the content root for the original documents (PDF) that ``kilde.fil`` names."""
+MAX_PDF_BYTES = 50_000_000
+"""Largest original document published beside a page."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePdf:
+    """An original document in ``content/kilder/``, checked to be a PDF of a sensible size."""
+
+    name: str
+    """Path inside ``content/kilder/``, with forward slashes: ``referat-2025-05-14.pdf``."""
+    size: int
+    digest: str
+    """SHA-256 of the bytes, so an unchanged file is never copied again."""
+    location: str
+    """Where the loader found it, for the writer to copy (the model itself never reads it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One content file: a referat, an avtale or an oppfølgingspunkt."""
@@ -116,6 +135,8 @@ class Content:
     abbreviations: tuple[Abbreviation, ...] = field(default_factory=tuple)
     changed: Mapping[str, dt.datetime] = field(default_factory=dict)
     """Content path -> time of the last git commit touching the file («Sist endret»)."""
+    source_files: Mapping[str, SourcePdf] = field(default_factory=dict)
+    """The usable PDFs in ``content/kilder/`` by name."""
 
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}

@@ -18,13 +18,13 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup
 
-from . import feeds, norsk
+from . import feeds, norsk, sourcefile
 from .address import SiteAddress
 from .deps import Hasher, Lazy, Output
 from .link import Archive, StatusUpdate, resolve_href
 from .markdown import Heading, RenderContext, plain_text, render, render_status
 from .meetings import Meeting, schedule, upcoming
-from .model import KIND_LABEL, Abbreviation, Area, Content, Document
+from .model import KIND_LABEL, MAX_PDF_BYTES, Abbreviation, Area, Content, Document, SourcePdf
 from .parallel import ordered_map
 from .related import RelatedIndex
 
@@ -263,6 +263,21 @@ class Renderer:
         """Meetings and seminars from the build date on, soonest first."""
         return upcoming(schedule(self.archive.documents), self.today)
 
+    def original(self, doc: Document) -> tuple[SourcePdf, str] | None:
+        """The original PDF of *doc* (``kilde.fil``) and its site path beside the page."""
+        name = doc.fields.get("kilde", {}).get("fil")
+        pdf = self.archive.content.source_files.get(name) if name else None
+        if pdf is None:
+            return None
+        return pdf, doc.url + pdf.name.rsplit("/", 1)[-1]
+
+    def original_link(self, doc: Document) -> tuple[str, str] | None:
+        """(URL, «PDF, 312 kB») of the original PDF published beside *doc*'s page."""
+        found = self.original(doc)
+        if found is None:
+            return None
+        return self.url(found[1]), f"PDF, {norsk.file_size(found[0].size)}"
+
     def status_of(self, point: Document) -> str:
         return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
 
@@ -356,6 +371,11 @@ class Renderer:
         data.update(self._json_ld_dates(doc))
         if "kilde" in doc.fields:
             data["isBasedOn"] = {"@type": "CreativeWork", "name": doc.fields["kilde"]["tittel"]}
+            original = self.original(doc)
+            url = (self.address.absolute(original[1]) if original
+                   else doc.fields["kilde"].get("url"))
+            if url:
+                data["isBasedOn"]["url"] = url
         return json_for_script(data)
 
     def _json_ld_dates(self, doc: Document) -> dict[str, str]:
@@ -394,7 +414,7 @@ def _document_page(r: Renderer, doc: Document) -> Output:
         related=r.related(doc),
         backlinks=r.archive.backlinks.get(doc.path, ()),
         glossary=r.abbreviations_in(doc), json_ld=r.json_ld(doc), crumbs=r.crumbs_for(doc),
-        last_changed=r.last_changed(doc))
+        last_changed=r.last_changed(doc), original=r.original_link(doc))
     if doc.kind == "oppfolgingspunkt":
         context["feeds"] = [(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}", doc.url + "feed.xml")]
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
@@ -503,6 +523,22 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output
                      make)
 
 
+def original_documents(renderer: Renderer) -> Iterator[Output]:
+    """Each document's original PDF (``kilde.fil``), published beside its page."""
+    for doc in renderer.archive.documents:
+        found = renderer.original(doc)
+        if found is not None:
+            pdf, path = found
+            yield Output(path, pdf.digest, functools.partial(_read_original, pdf))
+
+
+def _read_original(pdf: SourcePdf) -> bytes:
+    """The bytes of *pdf*, read under the same policy the loader checked it with."""
+    location = Path(pdf.location)
+    root = Path(pdf.location[:-len(pdf.name)])
+    return sourcefile.read(root, location, MAX_PDF_BYTES)
+
+
 def plan(archive: Archive, templates: Path, base_url: str) -> Plan:
     """Every page, asset and machine-readable output of the site, none of them rendered yet."""
     renderer = Renderer(archive, templates, base_url)
@@ -510,7 +546,8 @@ def plan(archive: Archive, templates: Path, base_url: str) -> Plan:
     html_paths = tuple(page.path for page in pages)
     files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),
                          functools.partial(bytes, page.content)) for page in assets(templates))
-    outputs = (*pages, *files, *machine_outputs(renderer, html_paths))
+    outputs = (*pages, *files, *original_documents(renderer),
+               *machine_outputs(renderer, html_paths))
     seen: set[str] = set()
     for output in outputs:
         if output.path in seen:

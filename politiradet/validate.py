@@ -41,6 +41,8 @@ class Validated:
     """Best-effort models of the invalid documents, so their bodies are still checked."""
     registries_ok: frozenset[str]
     """Registries that loaded and validated, so references to them can be checked."""
+    refused_sources: frozenset[str] = frozenset()
+    """Files in ``content/kilder/`` already reported as unusable: not reported again."""
 
 
 class Schemas:
@@ -99,9 +101,10 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
                                          a.get("beskrivelse", ""))
                             for a in registry_data.get("forkortelser", [])),
         changed=raw.changed,
+        source_files=raw.source_files,
     )
     return Validated(content, frozenset(invalid | raw.unreadable), tuple(unvalidated),
-                     frozenset(registries_ok)), problems
+                     frozenset(registries_ok), raw.refused_sources), problems
 
 
 def _document(raw: RawDocument) -> Document:
