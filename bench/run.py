@@ -5,7 +5,7 @@ ours) and ``bench/hugo-minimal/`` (one page per document, topic and area pages, 
 
     python bench/run.py                      # N = 1000 (3 runs) and 10000 (2 runs)
     python bench/run.py --n 1000 --runs 5    # a quicker look
-    python bench/run.py --profile            # also profile one cold build with pyinstrument
+    python bench/run.py --profile            # also profile a cold and a one-edit build
 
 Every figure is a whole process (interpreter start-up included), the median of the runs.
 Peak memory is the largest resident set size (RSS) summed over the process tree, sampled
@@ -206,13 +206,23 @@ def _clean(out: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def profile(corpus: Path, out: Path) -> Path:
-    """One cold build under pyinstrument (in one process); returns the text report."""
+def profile(corpus: Path, out: Path) -> tuple[Path, Path]:
+    """One cold build, then one build after editing a document, each under pyinstrument (in
+    one process); returns the two text reports."""
     _clean(out)
-    report = WORK / f"profile-{corpus.name.removeprefix('corpus-')}.txt"
-    measure(our_command(corpus, out), env={"BENCH_PROFILE": str(report),
+    n = corpus.name.removeprefix("corpus-")
+    cold, touch = WORK / f"profile-{n}.txt", WORK / f"profile-touch-{n}.txt"
+    measure(our_command(corpus, out), env={"BENCH_PROFILE": str(cold),
                                            "POLITIRADET_JOBS": "1"})
-    return report
+    document = touched_document(corpus)
+    original = document.read_bytes()
+    try:
+        document.write_bytes(original + f"\n{TOUCHED} (profil).\n".encode())
+        measure(our_command(corpus, out), env={"BENCH_PROFILE": str(touch),
+                                               "POLITIRADET_JOBS": "1"})
+    finally:
+        document.write_bytes(original)
+    return cold, touch
 
 
 # --- Hugo + Pagefind -------------------------------------------------------------------------
@@ -340,7 +350,10 @@ def main() -> None:
                         help="kjøringer for Hugo + Pagefind (standard: som --runs)")
     parser.add_argument("--no-hugo", action="store_true", help="hopp over Hugo + Pagefind")
     parser.add_argument("--profile", action="store_true",
-                        help="profiler én kald bygging (minste N) med pyinstrument")
+                        help="profiler én kald bygging og én etter en endring (minste N) med "
+                             "pyinstrument")
+    parser.add_argument("--profile-largest", action="store_true",
+                        help="profiler ved største N i stedet for minste")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict[str, dict[str, Series]]] = {}
@@ -358,10 +371,13 @@ def main() -> None:
     report.append(verdict(results))
     print(report[-1])
     if args.profile:
-        n = min(args.n)
-        text = profile(WORK / f"corpus-{n}", WORK / f"site-{n}").read_text()
-        print(f"\nProfil, kald bygging N = {n} (én prosess; hele i bench/out/profile-{n}.txt):")
-        print("\n".join(text.splitlines()[:60]))
+        n = max(args.n) if args.profile_largest else min(args.n)
+        for label, report_file in zip(("kald bygging", "ett dokument endret"),
+                                      profile(WORK / f"corpus-{n}", WORK / f"site-{n}"),
+                                      strict=True):
+            print(f"\nProfil, {label}, N = {n} (én prosess; hele i bench/out/"
+                  f"{report_file.name}):")
+            print("\n".join(report_file.read_text().splitlines()[:60]))
     (WORK / "results.md").write_text("\n".join(report) + "\n", encoding="utf-8")
     (WORK / "results.json").write_text(json.dumps(
         {n: {side: {k: asdict(v) for k, v in series.items()} for side, series in entry.items()}
