@@ -112,8 +112,8 @@ HEADING_LEVELS = range(2, 5)
 """Headings that get an id for links and the table of contents."""
 
 TEMPLATE_IDS = frozenset({
-    "adopted-heading", "apne-heading", "kommende-heading", "ar-heading", "backlinks-heading",
-    "dokument-tittel",
+    "adopted-heading", "apne-heading", "filter-1", "filter-2", "kommende-heading", "ar-heading",
+    "backlinks-heading", "dokument-tittel",
     "dokumenter-heading", "forkortelser-heading", "header-sok", "hovedinnhold", "kilde-heading",
     "omrade-heading", "punkter-heading", "related-heading", "reported-heading",
     "signatarer-heading", "siste-heading", "sok", "sok-filterboks", "sok-filtre", "sok-flere",

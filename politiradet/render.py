@@ -446,14 +446,54 @@ def _meeting_page(r: Renderer) -> Iterator[Output]:
                  crumbs=[("Forside", "")])
 
 
+POINT_STATUSES = (("folges-opp", "Følges opp", False), ("avsluttet", "Avsluttet", True))
+"""Status filters of /oppfolgingspunkter/: (path part, label, value of ``avsluttet``)."""
+
+
 def _point_pages(r: Renderer) -> Iterator[Output]:
-    seminars: dict[int, list[Document]] = {}
-    for point in r.points:
-        seminars.setdefault(point.fields["seminar"], []).append(point)
-    yield r.page("oppfolgingspunkter/index.html", "oppfolgingspunkter.html", seminars=seminars,
-                 latest_status={p.path: r.archive.history[p.path][-1] for p in r.points
-                                if r.archive.history.get(p.path)},
-                 crumbs=[("Forside", "")])
+    """The follow-up points, and a static page for each filter by status and seminar year,
+    so the filter works without JavaScript."""
+    latest = {p.path: r.archive.history[p.path][-1] for p in r.points
+              if r.archive.history.get(p.path)}
+    years = sorted({p.fields["seminar"] for p in r.points}, reverse=True)
+    for status in (None, *POINT_STATUSES):
+        for year in (None, *years):
+            chosen = [p for p in r.points
+                      if (status is None or bool(p.fields.get("avsluttet", False)) == status[2])
+                      and (year is None or p.fields["seminar"] == year)]
+            seminars: dict[int, list[Document]] = {}
+            for point in chosen:
+                seminars.setdefault(point.fields["seminar"], []).append(point)
+            yield r.page(_point_filter_path(status, year) + "index.html",
+                         "oppfolgingspunkter.html", seminars=seminars, latest_status=latest,
+                         count=len(chosen), filters=_point_filters(r, status, year, years),
+                         status=status[1] if status else None, year=year,
+                         crumbs=[("Forside", "")] + ([("Oppfølgingspunkter", "oppfolgingspunkter/")]
+                                                     if status or year else []))
+
+
+def _point_filter_path(status: tuple[str, str, bool] | None, year: int | None) -> str:
+    """``oppfolgingspunkter/``, ``…/avsluttet/``, ``…/seminar/2025/``, ``…/avsluttet/2025/``."""
+    path = "oppfolgingspunkter/"
+    if status is not None:
+        path += f"{status[0]}/"
+    if year is not None:
+        path += f"{year}/" if status is not None else f"seminar/{year}/"
+    return path
+
+
+def _point_filters(r: Renderer, status: tuple[str, str, bool] | None, year: int | None,
+                   years: list[int]) -> list[tuple[str, list[tuple[str, str, int, bool]]]]:
+    """The filter choices: (group label, [(label, site path, points, chosen)])."""
+    def count(s: tuple[str, str, bool] | None, y: int | None) -> int:
+        return sum(1 for p in r.points
+                   if (s is None or bool(p.fields.get("avsluttet", False)) == s[2])
+                   and (y is None or p.fields["seminar"] == y))
+    statuses = [(s[1] if s else "Alle", _point_filter_path(s, year), count(s, year), s == status)
+                for s in (None, *POINT_STATUSES)]
+    seminars = [(str(y) if y else "Alle år", _point_filter_path(status, y), count(status, y),
+                 y == year) for y in (None, *years)]
+    return [("Status", statuses), ("Seminar", seminars)]
 
 
 def _topic_pages(r: Renderer) -> Iterator[Output]:
