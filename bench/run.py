@@ -41,7 +41,9 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import hugo_site  # noqa: E402
 
-STAGES = ("load", "validate", "link", "render", "index", "write")
+sys.path.insert(0, str(ROOT))
+from politiradet.pipeline import STAGES  # noqa: E402
+
 TOUCHED = "Endret i målerunde"
 
 

@@ -20,10 +20,8 @@ from feedgen.feed import FeedGenerator
 from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
-from .markdown import plain_text
-from .model import Document
+from .model import SITE_NAME, Document
 
-SITE_NAME = "Politirådet i Oslo"
 SUMMARY_LENGTH = 300
 
 
@@ -31,7 +29,7 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
             ) -> Iterator[tuple[str, Any, Callable[[], bytes]]]:
     """Every machine-readable file of the site: its output path, the data it is made from
     (besides the address; see :mod:`politiradet.deps`) and how to make it."""
-    texts = {doc.path: archive.bodies[doc.path].text for doc in archive.documents}
+    texts = {doc.path: archive.compiled[doc.path].text for doc in archive.documents}
     yield "feed.xml", (archive, texts), lambda: atom(
         archive, archive.documents, address, "feed.xml", "", f"{SITE_NAME} – alle dokumenter")
     changed = archive.content.changed
@@ -50,7 +48,7 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
         updates = archive.history.get(point.path, ())
         yield (f"{point.url}feed.xml",
-               (point, texts[point.path], updates, [status_text(archive, u) for u in updates],
+               (point, texts[point.path], updates, [u.block.text for u in updates],
                 archive.content.topics, changed),
                functools.partial(point_feed, archive, point, address))
     yield "kalender.ics", archive, lambda: calendar(archive, address)
@@ -74,7 +72,7 @@ def _timestamp(day: dt.date) -> dt.datetime:
 
 def summary(archive: Archive, doc: Document) -> str:
     """The start of the document's plain text, cut at a word."""
-    text = " ".join(archive.bodies[doc.path].text.split())
+    text = " ".join(archive.compiled[doc.path].text.split())
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
@@ -162,14 +160,8 @@ def _add_status_entry(feed: FeedGenerator, archive: Archive, update: StatusUpdat
                type="text/html")
     entry.published(_timestamp(doc.date))
     entry.updated(stamp)
-    entry.summary(status_text(archive, update) or doc.title)
+    entry.summary(update.block.text or doc.title)
     return stamp
-
-
-def status_text(archive: Archive, update: StatusUpdate) -> str:
-    """The plain text of one status block."""
-    tokens = archive.bodies[update.document.path].tokens[update.block.start + 1:update.block.end]
-    return plain_text(tokens)
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -271,7 +263,7 @@ def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> d
         record["statusoppdateringer"] = [
             {"oppfolgingspunkt": u.point.slug, "url": address.absolute(u.point.url)}
             for u in archive.reported.get(doc.path, ())]
-    record["tekst"] = archive.bodies[doc.path].text
+    record["tekst"] = archive.compiled[doc.path].text
     return record
 
 
@@ -284,7 +276,7 @@ def _status_record(archive: Archive, update: StatusUpdate,
                    address: SiteAddress) -> dict[str, Any]:
     return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
             "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
-            "tekst": status_text(archive, update)}
+            "tekst": update.block.text}
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,30 +11,19 @@ from __future__ import annotations
 import difflib
 import itertools
 import posixpath
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .errors import Problem, did_you_mean
-from .markdown import STATUS, Body, StatusBlock, StrayContainer, parse, too_complex
-from .model import SOURCE_FOLDER, Content, Document
+from .hrefs import Target, resolve_href
+from .model import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
 from .validate import Validated
 
-EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
 POINT_LINKS = ("publisert_i", "vedtatt_pa")
 """Front matter keys of a follow-up point that link to other documents."""
 MAX_LINK_PROBLEMS = 25
 """Link problems reported per document; after that one summary (each costs a fuzzy search)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where an href written in a document leads."""
-
-    path: str | None
-    """Content path of the target document, or None for external and same-page links."""
-    fragment: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +32,7 @@ class StatusUpdate:
 
     point: Document
     document: Document
-    block: StatusBlock
+    block: CompiledStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +42,8 @@ class Archive:
     content: Content
     documents: tuple[Document, ...]
     """Published documents (no drafts, except in the draft preview), newest first."""
-    bodies: Mapping[str, Body]
+    compiled: Mapping[str, Compiled]
+    """Content path -> the published document's compiled body."""
     by_topic: Mapping[str, tuple[Document, ...]]
     by_area: Mapping[str, tuple[Document, ...]]
     """Documents tagged with an area or any area below it."""
@@ -66,6 +56,9 @@ class Archive:
     backlinks: Mapping[str, tuple[Document, ...]]
     targets: Mapping[tuple[str, str], Target]
     """(document path, href as written) -> resolved target."""
+    published_here: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    """Document path -> the follow-up points first published in it (``publisert_i``), newest
+    seminar first, then by number."""
     by_path: Mapping[str, Document] = field(default_factory=dict)
     """Published documents by content path, for :meth:`get` in constant time."""
 
@@ -73,80 +66,56 @@ class Archive:
         found = self.by_path.get(path)
         return found if found is not None else next(d for d in self.documents if d.path == path)
 
+    def point_link(self, point: Document, key: str) -> Document | None:
+        """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
+        target = self.targets.get((point.path, point.fields.get(key, "")))
+        if target is None or target.path is None:
+            return None
+        return self.by_path.get(target.path)
 
-def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
-    """Resolve *href* written in *doc_path*; return the target or a Norwegian error."""
-    parsed = urllib.parse.urlsplit(href)
-    if parsed.scheme:
-        if parsed.scheme.lower() in EXTERNAL_SCHEMES:
-            return Target(None, ""), None
-        return None, (f"lenketypen «{parsed.scheme}:» er ikke tillatt. Bruk https-adresser "
-                      f"eller relative lenker til .md-filer.")
-    if not parsed.path:
-        return Target(None, parsed.fragment), None
-    if parsed.path.startswith("/") or parsed.netloc:
-        return None, ("lenken er absolutt. Skriv en relativ lenke til .md-filen, for eksempel "
-                      "«../referater/2025-05-14.md».")
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path),
-                                               urllib.parse.unquote(parsed.path)))
-    if joined == ".." or joined.startswith("../"):
-        return None, "lenken peker ut av innholdsmappen. Lenk til en .md-fil i content/."
-    if not joined.endswith(".md"):
-        return None, ("lenken går ikke til et dokument. Interne lenker skal gå til en .md-fil, "
-                      "for eksempel «../referater/2025-05-14.md».")
-    return Target(joined, parsed.fragment), None
+    def href_url(self, doc: Document, href: str) -> str | None:
+        """Site-relative URL an href in *doc*'s front matter leads to; None when external."""
+        target = self.targets.get((doc.path, href))
+        return target.url if target is not None else None
 
 
-def link(validated: Validated, include_drafts: bool = False) -> tuple[Archive, list[Problem]]:
+def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts: bool = False
+         ) -> tuple[Archive, list[Problem]]:
     """Check every reference and build the archive graph from the published documents.
 
+    *compiled* holds every checked document's compiled body (see :mod:`politiradet.compile`).
     With *include_drafts* (the preview only) drafts enter the graph too, as if published.
     """
     content = validated.content
     checked = (*content.documents, *validated.unvalidated)
-    bodies, problems = _parse_bodies(checked, content)
-    problems += _check_urls(checked)
+    problems = list(_check_urls(checked))
     problems += _check_registry_refs(validated)
     problems += _check_source_refs(validated)
     targets: dict[tuple[str, str], Target] = {}
-    problems += _check_links(checked, validated, bodies, targets)
-    problems += _check_statuses(checked, validated, bodies)
+    problems += _check_links(checked, validated, compiled, targets)
+    problems += _check_statuses(checked, validated, compiled)
     published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
                              key=lambda d: (d.date, d.dated, d.path), reverse=True))
-    archive = _graph(content, published, bodies, targets)
+    archive = _graph(content, published, compiled, targets)
     return archive, problems
 
 
-def check_document(validated: Validated, path: str) -> list[Problem]:
-    """What :func:`link` reports about the document at *path*, parsing only its body.
+def check_document(validated: Validated, path: str, compiled: Mapping[str, Compiled]
+                   ) -> list[Problem]:
+    """What :func:`link` reports about the document at *path*, whose compiled body is in
+    *compiled* (the others' need not be).
 
-    The web editor checks a document before saving it; parsing every body of the archive for
+    The web editor checks a document before saving it; compiling every body of the archive for
     that would take many seconds per save once there are thousands of documents.
     """
     everything = (*validated.content.documents, *validated.unvalidated)
     checked = tuple(doc for doc in everything if doc.path == path)
     sources = {doc.source for doc in checked}
-    bodies, problems = _parse_bodies(checked, validated.content)
-    problems += [p for p in _check_urls(everything) if p.path in sources]
+    problems = [p for p in _check_urls(everything) if p.path in sources]
     problems += [p for p in _check_registry_refs(validated) if p.path in sources]
-    problems += _check_links(checked, validated, bodies, {})
-    problems += _check_statuses(checked, validated, bodies)
+    problems += _check_links(checked, validated, compiled, {})
+    problems += _check_statuses(checked, validated, compiled)
     return problems
-
-
-def _parse_bodies(checked: tuple[Document, ...], content: Content
-                  ) -> tuple[dict[str, Body], list[Problem]]:
-    """Parse every body once; a body too complex to parse quickly is reported, not parsed."""
-    bodies, problems = {}, []
-    for doc in checked:
-        line = too_complex(doc.body)
-        if line is not None:
-            problems.append(Problem(doc.source, doc.body_line + line, 1, _TOO_COMPLEX))
-            doc = replace(doc, body="")
-        bodies[doc.path] = parse(doc, content.abbreviations)
-        problems += [stray_container_problem(doc.source, stray)
-                     for stray in bodies[doc.path].stray_containers]
-    return bodies, problems
 
 
 def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
@@ -162,26 +131,6 @@ def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
             others = " og ".join(other.source for other in same if other is not doc)
             yield Problem(doc.source, 1, 1, f"dokumentet får samme nettadresse (/{doc.url}) som "
                           f"{others}. Gi en av filene et annet navn.")
-
-
-_TOO_COMPLEX = ("teksten har for mye formatering til å bli en nettside raskt nok: for mange tegn "
-                "som [ ] ! ^ < * _ & : # til og med denne linjen. Vanlig tekst, lister og "
-                "tabeller kan være så lange de vil; fjern tegn som ikke trengs.")
-
-
-def stray_container_problem(source: str, stray: StrayContainer) -> Problem:
-    """A ``:::`` line that is no status block: say so, and suggest the right spelling."""
-    words = stray.text.lstrip(":").split()
-    if not words:
-        return Problem(source, stray.line, stray.col, f"«{stray.text}» avslutter en statusblokk, "
-                       "men ingen blokk er åpen her, så linjen ville blitt vist som tekst. "
-                       "Fjern linjen, eller start blokken med «::: status <punkt>».")
-    point = words[1] if len(words) > 1 else "<punkt>"
-    close = difflib.get_close_matches(words[0].casefold(), [STATUS], n=1, cutoff=0.5)
-    hint = (f"Mente du «::: {STATUS} {point}»?" if close else
-            f"Statusblokker skrives «::: {STATUS} <punkt>», for eksempel «::: {STATUS} 2025-1».")
-    return Problem(source, stray.line, stray.col, f"«{stray.text}» er ikke en gyldig "
-                   f"statusblokk, så linjen ville blitt vist som tekst. {hint}")
 
 
 def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
@@ -214,11 +163,11 @@ def _check_source_refs(validated: Validated) -> Iterator[Problem]:
 
 
 def _check_links(checked: tuple[Document, ...], validated: Validated,
-                 bodies: Mapping[str, Body], targets: dict[tuple[str, str], Target]
+                 compiled: Mapping[str, Compiled], targets: dict[tuple[str, str], Target]
                  ) -> Iterator[Problem]:
     by_path = validated.content.by_path()
     for doc in checked:
-        found = _link_problems(doc, bodies[doc.path], validated, by_path, targets)
+        found = _link_problems(doc, compiled[doc.path], validated, by_path, targets)
         yield from itertools.islice(found, MAX_LINK_PROBLEMS)
         extra = next(found, None)
         if extra is not None:
@@ -227,7 +176,7 @@ def _check_links(checked: tuple[Document, ...], validated: Validated,
                           f"kontroller på nytt.")
 
 
-def _link_problems(doc: Document, body: Body, validated: Validated,
+def _link_problems(doc: Document, body: Compiled, validated: Validated,
                    by_path: Mapping[str, Document], targets: dict[tuple[str, str], Target]
                    ) -> Iterator[Problem]:
     for href, line, col, image in _hrefs(doc, body):
@@ -245,7 +194,7 @@ def _link_problems(doc: Document, body: Body, validated: Validated,
             yield Problem(doc.source, line, col, f"lenken «{href}» {message}")
 
 
-def _hrefs(doc: Document, body: Body) -> Iterator[tuple[str, int, int, bool]]:
+def _hrefs(doc: Document, body: Compiled) -> Iterator[tuple[str, int, int, bool]]:
     for ref in body.links:
         yield ref.href, ref.line, ref.col, ref.image
     for key in POINT_LINKS:
@@ -280,13 +229,13 @@ def _suggest_link(doc_path: str, wanted: str, by_path: Mapping[str, Document]) -
 
 
 def _check_statuses(checked: tuple[Document, ...], validated: Validated,
-                    bodies: Mapping[str, Body]) -> Iterator[Problem]:
+                    compiled: Mapping[str, Compiled]) -> Iterator[Problem]:
     points = {d.slug: d for d in validated.content.documents if d.kind == "oppfolgingspunkt"}
     invalid_points = {p.rsplit("/", 1)[-1].removesuffix(".md") for p in validated.invalid_paths
                       if p.startswith("oppfolgingspunkter/")}
     for doc in checked:
         seen: set[str] = set()
-        for status in bodies[doc.path].statuses:
+        for status in compiled[doc.path].statuses:
             point = points.get(status.point)
             if not status.closed:
                 yield Problem(doc.source, status.line, 1, "status-blokken er ikke lukket, så "
@@ -311,8 +260,9 @@ def _check_statuses(checked: tuple[Document, ...], validated: Validated,
             seen.add(status.point)
 
 
-def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[str, Body],
-           targets: Mapping[tuple[str, str], Target]) -> Archive:
+def _graph(content: Content, published: tuple[Document, ...],
+           compiled: Mapping[str, Compiled], targets: Mapping[tuple[str, str], Target]
+           ) -> Archive:
     children = _area_children(content)
     by_topic: dict[str, list[Document]] = defaultdict(list)
     by_area: dict[str, list[Document]] = defaultdict(list)
@@ -323,10 +273,10 @@ def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[st
             by_topic[topic].append(doc)
         for area in content.with_ancestors(doc.areas):
             by_area[area].append(doc)
-    history, reported = _histories(published, bodies)
+    history, reported = _histories(published, compiled)
     return Archive(
         content=content, documents=published,
-        bodies={doc.path: bodies[doc.path] for doc in published},
+        compiled={doc.path: compiled[doc.path] for doc in published},
         by_topic={k: tuple(v) for k, v in by_topic.items()},
         by_area={k: tuple(v) for k, v in by_area.items()},
         area_children=children,
@@ -334,6 +284,7 @@ def _graph(content: Content, published: tuple[Document, ...], bodies: Mapping[st
         history=history, reported=reported,
         backlinks=_backlinks(published, targets),
         targets=targets,
+        published_here=_published_here(published, targets),
         by_path={doc.path: doc for doc in published},
     )
 
@@ -346,18 +297,36 @@ def _area_children(content: Content) -> dict[str, tuple[str, ...]]:
     return {parent: tuple(kids) for parent, kids in children.items()}
 
 
-def _histories(published: tuple[Document, ...], bodies: Mapping[str, Body]
+def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
                ) -> tuple[dict[str, tuple[StatusUpdate, ...]], dict[str, tuple[StatusUpdate, ...]]]:
     points = {d.slug: d for d in published if d.kind == "oppfolgingspunkt"}
     history: dict[str, list[StatusUpdate]] = defaultdict(list)
     reported: dict[str, tuple[StatusUpdate, ...]] = {}
     for doc in sorted(published, key=lambda d: (d.date, d.path)):
-        updates = tuple(StatusUpdate(points[s.point], doc, s) for s in bodies[doc.path].statuses
+        updates = tuple(StatusUpdate(points[s.point], doc, s) for s in compiled[doc.path].statuses
                         if s.point in points and doc.kind == "referat")
         reported[doc.path] = updates
         for update in updates:
             history[update.point.path].append(update)
     return {k: tuple(v) for k, v in history.items()}, reported
+
+
+def points_in_order(documents: tuple[Document, ...]) -> list[Document]:
+    """The follow-up points among *documents*: newest seminar first, then by number."""
+    return sorted((d for d in documents if d.kind == "oppfolgingspunkt"),
+                  key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
+
+
+def _published_here(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]
+                    ) -> dict[str, tuple[Document, ...]]:
+    """Document path -> the points whose ``publisert_i`` names it, in :func:`points_in_order`."""
+    public = {doc.path for doc in published}
+    found: dict[str, list[Document]] = defaultdict(list)
+    for point in points_in_order(published):
+        target = targets.get((point.path, point.fields.get("publisert_i", "")))
+        if target is not None and target.path in public:
+            found[target.path].append(point)
+    return {path: tuple(points) for path, points in found.items()}
 
 
 def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]

@@ -24,6 +24,9 @@ KIND_LABEL: Mapping[Kind, str] = {
     "oppfolgingspunkt": "Oppfølgingspunkt",
 }
 
+SITE_NAME = "Politirådet i Oslo"
+"""The council whose archive this is: in page titles, feeds, the calendar and open data."""
+
 REGISTRIES = ("temaer", "omrader", "forkortelser")
 """Registry files in the content root: ``<name>.yaml``, validated by ``<name>.schema.json``."""
 
@@ -156,3 +159,96 @@ class Content:
             found.append(slug)
             queue += self.areas[slug].parents
         return tuple(found)
+
+
+# --- a compiled body -------------------------------------------------------------------------
+
+BASE = "\x00"
+"""Stands for the site's base path in compiled HTML. Markdown turns every NUL it reads into
+U+FFFD, so this character can come from nowhere else."""
+
+
+def at_base(compiled_html: str, base_path: str) -> str:
+    """Compiled HTML with its links made root-relative under *base_path* (``/a/b/``)."""
+    return compiled_html.replace(BASE, escape_attribute(base_path))
+
+
+def escape_attribute(text: str) -> str:
+    """Escape text for an HTML attribute exactly as markdown-it does (``& < > "``)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A link or image target written in a body, with its place in the file."""
+
+    href: str
+    line: int
+    col: int
+    image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading, for the table of contents."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A mistake in a body found while compiling it, in Norwegian, with its place."""
+
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatus:
+    """A ``::: status <punkt>`` block: a status update for one follow-up point."""
+
+    point: str
+    """The follow-up point's id as written, e.g. ``2025-1``."""
+    line: int
+    closed: bool
+    """False when the editor forgot the closing ``:::`` and the block ran to the end."""
+    html: str
+    """The block's content without its label, as shown on the point's page (footnote links
+    lead back to the document); links start with :data:`BASE`."""
+    text: str
+    """Plain text of the content, for open data."""
+
+    @property
+    def anchor(self) -> str:
+        return f"status-{self.point}"
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A document body parsed once: everything later stages need, and no parser state.
+
+    Small and picklable, so it is made in worker processes and kept in the on-disk cache.
+    """
+
+    html: str
+    """The body as HTML, status blocks and footnotes included; links start with :data:`BASE`."""
+    text: str
+    """Plain text of the body, for search, feeds and open data."""
+    lead: str
+    """Plain text of the first paragraph (the home page's introduction)."""
+    links: tuple[LinkRef, ...]
+    headings: tuple[Heading, ...]
+    abbreviations: tuple[str, ...]
+    """Registered abbreviations the body uses (each marked with ``<abbr>`` at first use)."""
+    statuses: tuple[CompiledStatus, ...]
+    """Status blocks in text order."""
+    notes: tuple[Note, ...] = ()
+    """Mistakes in the Markdown (stray ``:::`` lines, too much markup)."""
+
+    def html_at(self, base_path: str) -> str:
+        """The body's HTML for a site published under *base_path*."""
+        return at_base(self.html, base_path)

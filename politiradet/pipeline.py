@@ -1,4 +1,5 @@
-"""The build, as one pipeline: load → validate → link → render → index → write."""
+"""The build, as one pipeline of named stages (:data:`STAGES`), each in a module of its own:
+load → validate → compile → link → render → feeds → index → write."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from pathlib import Path
 
 from . import deps, githistory, norsk, search
 from .cache import PACKAGE, BuildCache, Summary
+from .compile import compile_bodies
+from .compile_cache import RecordCache
+from .deps import Output
 from .errors import ContentError, Problem
 from .link import Archive, link
-from .load import load_content, load_schemas
+from .load import RawContent, load_content, load_schemas
 from .render import Plan, plan, produce
 from .validate import Schemas, validate
 from .write import Staging, guard_out, staging_for
@@ -23,7 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, step, steps)`` when a build stage starts (step counts from 1)."""
 
-BUILD_STAGES = ("check", "render", "index", "write")
+STAGES = ("load", "validate", "compile", "link", "render", "feeds", "index", "write")
+"""The stages of a build, in order; ``check`` runs the first four."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +43,15 @@ class Paths:
 
 @dataclass(slots=True)
 class Timings:
-    """Seconds spent in each stage, in pipeline order."""
+    """Seconds spent in each stage, in pipeline order; tells *progress* when a stage starts."""
 
     stages: dict[str, float] = field(default_factory=dict)
+    progress: Progress | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.progress is not None and name not in self.stages:
+            self.progress(name, STAGES.index(name) + 1, len(STAGES))
         start = time.perf_counter()
         try:
             yield
@@ -56,33 +64,41 @@ class Timings:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
-    """What a successful build did."""
+class Report(Summary):
+    """What a successful build did: the numbers of :class:`Summary`, and how long it took."""
 
-    documents: int
-    drafts: int
-    files: int
-    pages: int
-    timings: Timings
+    timings: Timings = field(default_factory=Timings)
     cached: bool = False
     """True when the output was already up to date and nothing was rebuilt."""
 
 
-def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False
-          ) -> tuple[Archive, list[Problem]]:
-    """Load, validate and link the content; return the archive and every problem found.
+def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
+          use_cache: bool = True) -> tuple[Archive, list[Problem]]:
+    """Load, validate, compile and link the content; return the archive and every problem.
 
     *include_drafts* puts drafts into the archive as if published: for the preview only.
+    Without *use_cache* every body is compiled again, and no compiled record is stored.
     """
     timings = timings or Timings()
     with timings.stage("load"):
         raw, problems = load_content(paths.content)
         schemas = Schemas(load_schemas(paths.schema))
+    archive, found = check_content(raw, schemas, timings, include_drafts, use_cache)
+    return archive, problems + found
+
+
+def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = None,
+                  include_drafts: bool = False, use_cache: bool = True
+                  ) -> tuple[Archive, list[Problem]]:
+    """Validate, compile and link content already loaded (also for the editor and import)."""
+    timings = timings or Timings()
     with timings.stage("validate"):
-        validated, found = validate(raw, schemas)
+        validated, problems = validate(raw, schemas)
+    with timings.stage("compile"):
+        compiled, found = compile_bodies(validated, RecordCache() if use_cache else None)
         problems += found
     with timings.stage("link"):
-        archive, found = link(validated, include_drafts)
+        archive, found = link(validated, compiled, include_drafts)
         problems += found
     return archive, problems
 
@@ -108,8 +124,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     index is made and published in a second swap.
     """
     guard_out(paths.out, overwrite)
-    timings = Timings()
-    step = _stepper(progress)
+    timings = Timings(progress=progress)
     cache = BuildCache(paths.out) if use_cache else None
     with timings.stage("load"):
         key = cache.key(_inputs(paths), _variant(paths, base_url, drafts)) if cache else ""
@@ -117,17 +132,15 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     if unchanged is not None:
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
-    step("check")
-    archive, problems = check(paths, timings, include_drafts=drafts)
+    archive, problems = check(paths, timings, include_drafts=drafts, use_cache=use_cache)
     if problems:
         raise ContentError(problems)
-    step("render")
     with timings.stage("render"):
         planned = plan(archive, paths.templates, base_url)
     stamp = cache.stamp(base_url + ("\0utkast" if drafts else "")) if cache else ""
     previous = deps.load(cache.folder, stamp, paths.out) if cache else None
     known = dict(previous.outputs) if previous else {}
-    keys = _publish(paths.out, overwrite, archive, planned, known, timings, step, pages_ready)
+    keys = _publish(paths.out, overwrite, archive, planned, known, timings, pages_ready)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
@@ -140,13 +153,14 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
-             known: Mapping[str, str], timings: Timings, step: Callable[[str], None],
+             known: Mapping[str, str], timings: Timings,
              pages_ready: Callable[[], None] | None) -> dict[str, str]:
     """Render, index and swap in the new site; return the render input hash of each file."""
     with staging_for(out, overwrite) as staging:
-        keys = _render_into(staging, planned, known, timings)
+        keys = _render_into(staging, planned.outputs, known, timings, "render")
+        keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _bundle(known, planned):
-            return keys | _index_and_swap(staging, archive, planned, known, timings, step)
+            return keys | _index_and_swap(staging, archive, planned, known, timings)
         staging.keep(path for path in known if path.startswith(search.BUNDLE_DIR))
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
@@ -154,28 +168,25 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     with staging_for(out, overwrite) as staging:
         staging.keep(keys)
         bundle = _known_bundle(known)  # the shards of the old index still there are reused
-        return keys | _index_and_swap(staging, archive, planned, bundle, timings, step)
+        return keys | _index_and_swap(staging, archive, planned, bundle, timings)
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
-                    timings: Timings, step: Callable[[str], None]) -> dict[str, str]:
-    step("index")
+                    timings: Timings) -> dict[str, str]:
     with timings.stage("index"):
         bundle = _index_into(staging, archive, planned, known)
-    step("write")
     with timings.stage("write"):
         staging.swap()
     return bundle
 
 
-def _render_into(staging: Staging, planned: Plan, known: Mapping[str, str],
-                 timings: Timings) -> dict[str, str]:
-    """Link the outputs whose render input is unchanged, render the others into *staging*."""
-    with timings.stage("write"):
-        staging.keep(o.path for o in planned.outputs if known.get(o.path) == o.key)
-    with timings.stage("render"):
-        staging.write_all(produce([o for o in planned.outputs if known.get(o.path) != o.key]))
-    return {o.path: o.key for o in planned.outputs}
+def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[str, str],
+                 timings: Timings, stage: str) -> dict[str, str]:
+    """Link the outputs whose render input is unchanged, make the others into *staging*."""
+    with timings.stage(stage):
+        staging.keep(o.path for o in outputs if known.get(o.path) == o.key)
+        staging.write_all(produce([o for o in outputs if known.get(o.path) != o.key]))
+    return {o.path: o.key for o in outputs}
 
 
 def _index_into(staging: Staging, archive: Archive, planned: Plan,
@@ -233,11 +244,3 @@ def _variant(paths: Paths, base_url: str, drafts: bool) -> str:
 def _inputs(paths: Paths) -> tuple[Path, ...]:
     """Everything the site is made from, for the build cache's key."""
     return (paths.content, paths.templates, paths.schema, PACKAGE)
-
-
-def _stepper(progress: Progress | None) -> Callable[[str], None]:
-    """Report the start of each of :data:`BUILD_STAGES` to *progress*, if given."""
-    def step(stage: str) -> None:
-        if progress is not None:
-            progress(stage, BUILD_STAGES.index(stage) + 1, len(BUILD_STAGES))
-    return step

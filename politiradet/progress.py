@@ -10,8 +10,12 @@ from typing import TextIO
 from .pipeline import Progress
 
 STAGE_LABELS = {
-    "check": "kontrollerer innholdet",
+    "load": "leser innholdet",
+    "validate": "kontrollerer innholdet",
+    "compile": "gjør teksten om til HTML",
+    "link": "kontrollerer lenkene",
     "render": "lager sidene",
+    "feeds": "lager strømmer og åpne data",
     "index": "lager søkeindeksen",
     "write": "skriver nettstedet",
 }

@@ -21,10 +21,21 @@ from markupsafe import Markup
 from . import feeds, norsk, sourcefile
 from .address import SiteAddress
 from .deps import Hasher, Lazy, Output
-from .link import Archive, StatusUpdate, resolve_href
-from .markdown import Heading, RenderContext, plain_text, render, render_status
+from .link import Archive, StatusUpdate, points_in_order
 from .meetings import Meeting, schedule, upcoming
-from .model import KIND_LABEL, MAX_PDF_BYTES, Abbreviation, Area, Content, Document, SourcePdf
+from .model import (
+    KIND_LABEL,
+    MAX_PDF_BYTES,
+    SITE_NAME,
+    Abbreviation,
+    Area,
+    Compiled,
+    Content,
+    Document,
+    Heading,
+    SourcePdf,
+    at_base,
+)
 from .parallel import ordered_map
 from .related import RelatedIndex
 
@@ -32,7 +43,6 @@ TOC_MIN_HEADINGS = 3
 RELATED_LIMIT = 5
 LATEST_LIMIT = 6
 UPCOMING_ON_HOME = 3
-SITE_NAME = "Politirådet i Oslo"
 Crumbs = list[tuple[str, str]]
 """Breadcrumb trail above the current page: (label, site-relative path)."""
 
@@ -50,6 +60,9 @@ class Plan:
     """Every file the site consists of, each with the hash of what it is made from."""
 
     outputs: tuple[Output, ...]
+    """Pages and assets."""
+    feeds: tuple[Output, ...]
+    """Feeds, calendar, open data, sitemap and robots.txt (:mod:`politiradet.feeds`)."""
     html_paths: tuple[str, ...]
     content_key: str
     """Hash of everything the search index and the archive-wide feeds are made from."""
@@ -57,12 +70,12 @@ class Plan:
 
 UNSEEN: Mapping[type, frozenset[str]] = {
     Document: frozenset({"body", "body_line", "locations", "source"}),
-    Archive: frozenset({"bodies"}),
+    Archive: frozenset({"compiled"}),
     Content: frozenset({"documents"}),
 }
 """What a page's render input leaves out: a document's body text reaches a page only through
 :meth:`Renderer.body_key` and :meth:`Renderer.texts_key` (so a list of titles does not change
-when a body does), the parsed bodies likewise, and drafts never reach a page."""
+when a body does), the compiled bodies likewise, and drafts never reach a page."""
 
 
 def norwegian_date(value: dt.date, fmt: str = "long") -> str:
@@ -119,27 +132,10 @@ class Renderer:
         self.env.filters["todate"] = dt.date.fromisoformat
         self.hasher = Hasher(UNSEEN)
         self._template_keys: dict[str, str] = {}
-        self._links_of: dict[str, list[tuple[str, Any]]] = {}
-        for (path, href), target in archive.targets.items():
-            self._links_of.setdefault(path, []).append((href, target))
 
     def url(self, path: str = "") -> str:
         """Site URL of a site-relative path, honouring the base URL."""
         return self.address.url(path)
-
-    def context_for(self, doc: Document) -> RenderContext:
-        """How links inside *doc* become URLs."""
-        def resolve(href: str) -> str | None:
-            target = self.archive.targets.get((doc.path, href))
-            if target is None:
-                target, _ = resolve_href(doc.path, href)
-            if target is None or target.path is None:
-                return None
-            url = self.url(self.archive.get(target.path).url)
-            return f"{url}#{target.fragment}" if target.fragment else url
-        return RenderContext(resolve=resolve,
-                             point_url=lambda point: self.url(f"oppfolgingspunkter/{point}/"),
-                             extra={"page_url": self.url(doc.url)})
 
     def page(self, path: str, template: str, **context: Any) -> Output:
         """The page *path* from *template*; rendered only when :attr:`Output.make` is called."""
@@ -208,11 +204,10 @@ class Renderer:
             return self.archive
         return name if callable(value) else value
 
-    def body_key(self, doc: Document) -> Any:
-        """What a document's rendered body depends on: its text, its links' targets, the
-        abbreviations registry."""
-        return (doc.path, doc.body, self._links_of.get(doc.path, []),
-                self.archive.content.abbreviations)
+    def body_key(self, doc: Document) -> Compiled:
+        """What a document's rendered body depends on: its compiled record (HTML, text,
+        headings, status blocks), which the base URL (in every template key) completes."""
+        return self.archive.compiled[doc.path]
 
     @cached_property
     def texts_key(self) -> str:
@@ -231,30 +226,12 @@ class Renderer:
     @cached_property
     def points(self) -> list[Document]:
         """Published follow-up points, newest seminar first, then by number."""
-        return sorted((d for d in self.archive.documents if d.kind == "oppfolgingspunkt"),
-                      key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
-
-    def point_link(self, point: Document, key: str) -> Document | None:
-        """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
-        target = self.archive.targets.get((point.path, point.fields.get(key, "")))
-        if target is None or target.path is None:
-            return None
-        return self.archive.by_path.get(target.path)
-
-    @cached_property
-    def published_here(self) -> dict[str, list[Document]]:
-        """Document path -> the follow-up points first published in it (``publisert_i``)."""
-        found: dict[str, list[Document]] = {}
-        for point in self.points:
-            source = self.point_link(point, "publisert_i")
-            if source is not None:
-                found.setdefault(source.path, []).append(point)
-        return found
+        return points_in_order(self.archive.documents)
 
     def points_in(self, doc: Document) -> list[PointMention]:
         """Each follow-up point *doc* publishes or reports on, once, in :attr:`points` order."""
         reported = {u.point.path: u for u in self.archive.reported.get(doc.path, ())}
-        published = {p.path for p in self.published_here.get(doc.path, ())}
+        published = {p.path for p in self.archive.published_here.get(doc.path, ())}
         return [PointMention(p, p.path in published, reported.get(p.path))
                 for p in self.points if p.path in published or p.path in reported]
 
@@ -282,10 +259,10 @@ class Renderer:
         return "Avsluttet" if point.fields.get("avsluttet", False) else "Følges opp"
 
     def body_html(self, doc: Document) -> str:
-        return render(self.archive.bodies[doc.path], self.context_for(doc))
+        return self.archive.compiled[doc.path].html_at(self.base_url)
 
     def toc(self, doc: Document) -> tuple[Heading, ...]:
-        headings = tuple(h for h in self.archive.bodies[doc.path].headings if h.level <= 3)
+        headings = tuple(h for h in self.archive.compiled[doc.path].headings if h.level <= 3)
         return headings if len(headings) >= TOC_MIN_HEADINGS else ()
 
     @cached_property
@@ -310,19 +287,21 @@ class Renderer:
 
     def abbreviations_in(self, doc: Document) -> list[Abbreviation]:
         """Registered abbreviations used in the document, for its glossary."""
-        used = self.archive.bodies[doc.path].abbreviations
+        used = self.archive.compiled[doc.path].abbreviations
         return [a for a in self.archive.content.abbreviations if a.short in used]
 
     def attachments(self, doc: Document) -> list[tuple[str, str | None]]:
         """(title, URL) of each attachment; the URL is None when it has no link."""
-        resolve = self.context_for(doc).resolve
-        return [(item["tittel"], (resolve(item["lenke"]) or item["lenke"]) if "lenke" in item
+        return [(item["tittel"], self._front_matter_link(doc, item["lenke"]) if "lenke" in item
                  else None) for item in doc.fields.get("vedlegg", ())]
+
+    def _front_matter_link(self, doc: Document, href: str) -> str:
+        url = self.archive.href_url(doc, href)
+        return self.url(url) if url is not None else href
 
     def history(self, point: Document) -> list[tuple[StatusUpdate, str]]:
         """The point's status updates, oldest first, each with its HTML."""
-        return [(update, render_status(self.archive.bodies[update.document.path], update.block,
-                                       self.context_for(update.document)))
+        return [(update, at_base(update.block.html, self.base_url))
                 for update in self.archive.history.get(point.path, ())]
 
     def area_trail(self, area: Area) -> list[Area]:
@@ -342,12 +321,8 @@ class Renderer:
         if not agreements:
             return None
         doc = agreements[0]
-        tokens = self.archive.bodies[doc.path].tokens
-        for index, token in enumerate(tokens):
-            if token.type == "paragraph_open":
-                text = re.sub(r"\[\^?\d+\]", "", plain_text([tokens[index + 1]]))
-                return text, doc
-        return None
+        lead = self.archive.compiled[doc.path].lead
+        return (re.sub(r"\[\^?\d+\]", "", lead), doc) if lead else None
 
     def json_ld(self, doc: Document) -> Markup:
         """schema.org description of a document page."""
@@ -421,8 +396,8 @@ def _document_page(r: Renderer, doc: Document) -> Output:
                       history=Lazy([(u, r.body_key(u.document))
                                     for u in r.archive.history.get(doc.path, ())],
                                    lambda: r.history(doc)),
-                      published_in=r.point_link(doc, "publisert_i"),
-                      seminar_doc=r.point_link(doc, "vedtatt_pa"))
+                      published_in=r.archive.point_link(doc, "publisert_i"),
+                      seminar_doc=r.archive.point_link(doc, "vedtatt_pa"))
     previous, following = r.neighbours(doc)
     mentions = r.points_in(doc)
     listed = {m.point.path for m in mentions}
@@ -586,14 +561,14 @@ def plan(archive: Archive, templates: Path, base_url: str) -> Plan:
     html_paths = tuple(page.path for page in pages)
     files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),
                          functools.partial(bytes, page.content)) for page in assets(templates))
-    outputs = (*pages, *files, *original_documents(renderer),
-               *machine_outputs(renderer, html_paths))
+    files = (*files, *original_documents(renderer))
+    machine = tuple(machine_outputs(renderer, html_paths))
     seen: set[str] = set()
-    for output in outputs:
+    for output in (*pages, *files, *machine):
         if output.path in seen:
             raise ValueError(f"to sider vil skrives til samme adresse: {output.path}")
         seen.add(output.path)
-    return Plan(outputs, html_paths, renderer.texts_key)
+    return Plan((*pages, *files), machine, html_paths, renderer.texts_key)
 
 
 def produce(outputs: Sequence[Output]) -> Iterator[tuple[str, bytes]]:

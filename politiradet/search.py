@@ -27,8 +27,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from .link import Archive
-from .markdown import RenderContext, render, render_status
-from .model import KIND_LABEL, Content, Document
+from .model import KIND_LABEL, Content, Document, at_base
 
 LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
@@ -223,7 +222,7 @@ def records(archive: Archive) -> Iterator[Record]:
 
 def document_record(archive: Archive, doc: Document) -> Record:
     """The record of a referat, an avtale or a follow-up point."""
-    parts = [_paragraphs(_front_matter_text(doc)), render(archive.bodies[doc.path], _NO_LINKS)]
+    parts = [_paragraphs(_front_matter_text(doc)), document_html(archive, doc)]
     if doc.kind == "oppfolgingspunkt":
         parts += _status_history(archive, doc)
     topics = archive.content.topics
@@ -282,12 +281,13 @@ def plain_text(markup: str) -> str:
 
 # --- helpers -----------------------------------------------------------------------------
 
-_NO_LINKS = RenderContext(resolve=lambda _href: None, point_url=lambda _point: "")
-"""Links do not matter to the index, only their text."""
+def document_html(archive: Archive, doc: Document) -> str:
+    """The body as the index reads it: its compiled HTML (links do not matter, only text)."""
+    return at_base(archive.compiled[doc.path].html, "/")
+
 _LINK_TARGET = re.compile(r'(?<=<a)\s+href="[^"]*"')
-"""Where a link points is left out of the record: it is not indexed, and a token tree
-rendered for a page before carries the page's resolved address, so a record would differ
-between a full and an incremental build and its shard be indexed again for nothing."""
+"""Where a link points is left out of the record: it is not indexed, so a record (and its
+shard) does not change when only an address does."""
 
 
 def _front_matter_text(doc: Document) -> list[str]:
@@ -301,8 +301,7 @@ def _front_matter_text(doc: Document) -> list[str]:
 
 def _status_history(archive: Archive, doc: Document) -> list[str]:
     """The status updates shown on a follow-up point's page."""
-    return [render_status(archive.bodies[update.document.path], update.block, _NO_LINKS)
-            for update in archive.history.get(doc.path, ())]
+    return [at_base(update.block.html, "/") for update in archive.history.get(doc.path, ())]
 
 
 def _body(record: Record, title: str) -> str:

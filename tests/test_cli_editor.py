@@ -48,7 +48,7 @@ def test_progress_is_silent_when_piped(tmp_path: Path) -> None:
     break_date(content)
     result = run_cli("build", "--content", content, "--out", tmp_path / "site")
     assert result.code == 1
-    assert "\r" not in result.err and "[1/4]" not in result.err
+    assert "\r" not in result.err and "[1/8]" not in result.err
 
 
 def test_progress_counts_stages_on_a_terminal(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_progress_counts_stages_on_a_terminal(tmp_path: Path) -> None:
     break_date(content)
     output = run_with_terminal_stderr(["build", "--content", str(content),
                                        "--out", str(tmp_path / "site")])
-    assert "[1/4] kontrollerer innholdet" in output
+    assert "[1/8] leser innholdet" in output and "[2/8] kontrollerer innholdet" in output
     assert "\r\x1b[K" in output  # the line is wiped before the problems are printed
     assert "2025-02-30" in output
 

@@ -22,11 +22,12 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from politiradet import frontmatter, markdown
+from politiradet import frontmatter
+from politiradet.compile import compile_document
 from politiradet.errors import Problem
 from politiradet.frontmatter import FrontMatterError
 from politiradet.load import load_content, load_schemas
-from politiradet.model import Document
+from politiradet.model import BASE, Document
 from politiradet.pipeline import Paths, check
 from politiradet.validate import Schemas
 
@@ -160,11 +161,10 @@ def test_any_markdown_parses_and_renders(body: str) -> None:
     doc = Document(kind="referat", slug="x", path="referater/x.md", source="x.md", title="x",
                    date=dt.date(2025, 5, 14), topics=(), areas=(), draft=False, fields={},
                    body=body, body_line=10)
-    parsed = markdown.parse(doc)
-    ctx = markdown.RenderContext(resolve=lambda href: None, point_url=lambda p: f"/p/{p}/")
-    html = markdown.render(parsed, ctx)
-    assert "<script" not in html.lower()
-    for ref in parsed.links:
+    compiled = compile_document(doc, {"BER": "Beredskapsetaten"})
+    html = compiled.html_at("/")
+    assert "<script" not in html.lower() and BASE not in html
+    for ref in compiled.links:
         assert ref.line >= 10 and ref.col >= 1
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from politiradet.markdown import TEMPLATE_IDS, parse
+from politiradet.compile import compile_document
+from politiradet.markdown import TEMPLATE_IDS
 from politiradet.model import Document
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -17,7 +18,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def _ids(body: str) -> list[str]:
     doc = Document("referat", "x", "referater/x.md", "x.md", "T", dt.date(2025, 1, 1), (), (),
                    False, {}, body, 1)
-    return [heading.anchor for heading in parse(doc).headings]
+    return [heading.anchor for heading in compile_document(doc, {}).headings]
 
 
 def test_every_id_in_the_templates_is_reserved() -> None:

@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT, build_fixture, copy_fixture, run_cli
 
 from politiradet import frontmatter, link, load, model
+from politiradet.compile import compile_bodies
 from politiradet.pipeline import Paths, check
 from politiradet.validate import Schemas, validate
 
@@ -487,7 +488,9 @@ def test_two_documents_with_the_same_address_are_both_reported(site: Path) -> No
                                source="referater/TWIN.md")
     content = dataclasses.replace(validated.content,
                                   documents=(*validated.content.documents, twin))
-    _, problems = link.link(dataclasses.replace(validated, content=content))
+    forged = dataclasses.replace(validated, content=content)
+    compiled, _ = compile_bodies(forged)
+    _, problems = link.link(forged, compiled)
     texts = [str(p).removeprefix(load.display(site) + "/") for p in problems]
     assert "referater/2025-05-14.md:1:1: dokumentet får samme nettadresse " \
         "(/referater/2025-05-14/) som referater/TWIN.md. Gi en av filene et annet navn." in texts

@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..compile import compile_bodies
+from ..compile_cache import RecordCache
 from ..errors import Problem
 from ..frontmatter import FrontMatterError, decode, split
 from ..link import check_document
@@ -166,7 +168,8 @@ class LocalBackend:
                                 split_file)
         raw = _with(raw, candidate)
         validated, found = validate(raw, Schemas(load_schemas(self.schema)))
-        linked = check_document(validated, relative)
+        compiled, notes = compile_bodies(validated, RecordCache(), only=relative)
+        linked = notes + check_document(validated, relative, compiled)
         return sorted({p for p in (*found, *linked) if p.path == source})
 
     def _entry(self, path: str) -> dict[str, Any]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..frontmatter import FrontMatterError, decode, split
-from ..link import link
 from ..load import RawContent, RawDocument
 from ..model import FOLDERS
-from ..validate import validate
+from ..pipeline import check_content
 from .context import ArchiveContext
 
 
@@ -22,6 +21,5 @@ def verify(context: ArchiveContext, relative: str, text: str, source: str) -> li
     raw = context.raw
     documents = tuple(sorted((*raw.documents, draft), key=lambda d: d.path))
     combined = RawContent(documents, raw.registries, raw.unreadable)
-    validated, problems = validate(combined, context.schemas)
-    _, linked = link(validated)
-    return [p for p in problems + linked if p.path == source]
+    _, problems = check_content(combined, context.schemas)
+    return [p for p in problems if p.path == source]
