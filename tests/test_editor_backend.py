@@ -294,6 +294,7 @@ BROKEN = {
 @pytest.mark.parametrize("broken", [False, True], ids=["gyldig", "med-feil"])
 def test_checking_one_document_finds_what_the_whole_link_stage_finds(
         content: Path, broken: bool) -> None:
+    from politiradet.compile import compile_bodies
     from politiradet.link import check_document, link
     from politiradet.load import load_content, load_schemas
     from politiradet.validate import Schemas, validate
@@ -307,8 +308,11 @@ def test_checking_one_document_finds_what_the_whole_link_stage_finds(
             path.write_text(text, encoding="utf-8")
     raw, _ = load_content(content)
     validated, _ = validate(raw, Schemas(load_schemas(ROOT / "schema")))
-    _archive, everything = link(validated)
+    compiled, notes = compile_bodies(validated)
+    _archive, linked = link(validated, compiled)
+    everything = notes + linked
     assert bool(everything) is broken
     for doc in (*validated.content.documents, *validated.unvalidated):
-        alone = check_document(validated, doc.path)
+        one, own_notes = compile_bodies(validated, only=doc.path)
+        alone = own_notes + check_document(validated, doc.path, one)
         assert sorted(set(alone)) == sorted({p for p in everything if p.path == doc.source})
