@@ -93,3 +93,24 @@ def built_text(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_built_pages_carry_the_corrected_source_text(url: str,
                                                       built_text: dict[str, str]) -> None:
     assert SENTENCES[url] in built_text[url]
+
+
+MAX_TOPICS, MAX_AREAS = 8, 6
+"""The tagging rule (docs/redaktorveiledning.md, «Temaer og områder»): what a document
+substantially discusses. No document of the archive needs more."""
+
+
+def test_tags_are_few_enough_to_filter_by(archive) -> None:  # type: ignore[no-untyped-def]
+    for doc in archive.documents:
+        assert len(doc.topics) <= MAX_TOPICS, (doc.path, doc.topics)
+        assert len(doc.areas) <= MAX_AREAS, (doc.path, doc.areas)
+
+
+def test_tagged_areas_are_named_as_places_not_inside_other_words(archive) -> None:  # type: ignore[no-untyped-def]
+    """«Grorudmodellen» is a way of working, not Bydel Grorud: the place must stand as a word."""
+    for doc in archive.documents:
+        text = archive.bodies[doc.path].text
+        for slug in doc.areas:
+            name = archive.content.areas[slug].name.removeprefix("Bydel ")
+            assert re.search(rf"(?<![\wæøå]){re.escape(name)}(?![\wæøå])", text, re.I), \
+                (doc.path, name)
