@@ -152,20 +152,36 @@ def test_main_navigation_works_with_keyboard_alone(page: Any, served: Served) ->
     page.wait_for_url(served.base + "temaer/")
 
 
-@pytest.mark.parametrize("width", [320, 640])
-def test_no_horizontal_scrolling_at_narrow_widths_and_200_percent_zoom(
-        browser: Any, served: Served, crawl: Crawl, width: int) -> None:
-    """320 px is the WCAG reflow width; 640 px is a 1280 px window at 200 % zoom."""
-    context = browser.new_context(viewport={"width": width, "height": 800})
+NARROW = {
+    "320px": {"viewport": {"width": 320, "height": 640}},
+    "zoom-200": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+}
+"""320 CSS px is the WCAG reflow width; a 1280 × 800 window at 200 % zoom lays out as 640 × 400
+CSS px on a screen of twice the pixel density."""
+
+
+@pytest.mark.parametrize("name", list(NARROW))
+def test_no_horizontal_scrolling_and_no_axe_violations_at_320_px_and_200_percent_zoom(
+        browser: Any, served: Served, crawl: Crawl, name: str) -> None:
+    settings = NARROW[name]
+    width = settings["viewport"]["width"]  # type: ignore[index]
+    context = browser.new_context(**settings)
     tab = context.new_page()
-    too_wide = {}
+    axe = Axe()
+    too_wide, violations = {}, {}
     for url in crawl.pages:
         tab.goto(url)
         scroll_width = tab.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
             too_wide[url] = scroll_width
+        result = axe.run(tab, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        found = [f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+                 for v in result.response["violations"]]
+        if found:
+            violations[url] = found
     context.close()
     assert too_wide == {}
+    assert violations == {}
 
 
 def test_pages_read_without_javascript(browser: Any, served: Served) -> None:
@@ -174,6 +190,10 @@ def test_pages_read_without_javascript(browser: Any, served: Served) -> None:
     tab.goto(served.base + "oppfolgingspunkter/2025-1/")
     assert tab.locator("h1").inner_text() == "Kunnskapsdeling i beredskapsarbeidet"
     assert tab.locator(".timeline__item").count() >= 1
+    tab.goto(served.base + "oppfolgingspunkter/")  # the filter is plain links to static pages
+    tab.get_by_role("link", name="Følges opp (1)").click()
+    tab.wait_for_url(served.base + "oppfolgingspunkter/folges-opp/")
+    assert tab.locator("main .point-number").all_inner_texts() == ["2025-1"]
     context.close()
 
 
