@@ -199,7 +199,7 @@ def _agreement(index: int, rng: random.Random) -> Spec:
 
 
 def _minutes(count: int, rng: random.Random) -> list[Spec]:
-    start, days = dt.date(1995, 1, 1), 365 * 31
+    start, days = dt.date(2000, 1, 1), 365 * 26  # the archive accepts 2000–2099
     taken: set[str] = set()
     specs = []
     while len(specs) < count:
