@@ -8,6 +8,7 @@ count; every other file, the rest of the search bundle included, must be identic
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from politiradet import write
 from politiradet.cache import cache_dir_for
 from politiradet.pipeline import Paths, Report, build
 from politiradet.write import MARKER
@@ -388,5 +390,22 @@ def test_preview_publishes_the_edited_page_before_the_search_index(
     assert "Quuxordet." in page, "the page is published when the preview reloads"
     assert bundle == old_bundle, "with the previous search index, still whole"
     assert {p: d for p, d in tree(built).items() if p.startswith("pagefind/")} != old_bundle
+    cold(valid_content, tmp_path / "kald")
+    assert_same(built, tmp_path / "kald")
+
+
+def test_files_are_copied_where_they_cannot_be_linked(
+        valid_content: Path, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another file system, or one without hard links: the unchanged files are copied."""
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(write.os, "link", no_link)
+    before = inodes(built)
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nKopiert.\n", encoding="utf-8")
+    warm(valid_content, built)
+    after = inodes(built)
+    assert not set(before.values()) & set(after.values()), "nothing shares an inode"
     cold(valid_content, tmp_path / "kald")
     assert_same(built, tmp_path / "kald")
