@@ -94,7 +94,8 @@ class Shard:
     """
 
     name: str
-    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-03`` or ``udatert``."""
+    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-k1``, ``2024-03``
+    or ``udatert``."""
     records: tuple[Record, ...]
 
     @property
@@ -148,8 +149,9 @@ def plan(found: Iterable[Record], limit: int | None = None) -> list[Shard]:
     Spans are fixed on the calendar, so an edit changes only the shard of its date: all
     records in one shard (``alle``) while they are at most *limit*; beyond that one shard
     per decade, a decade with more than *limit* records split into years, such a year into
-    months. Undated records (topics, areas, undated agreements) form the shard ``udatert``.
-    *limit* defaults to :data:`MAX_SHARD_RECORDS`.
+    quarters (``2024-k3``), such a quarter into months (``2024-08``). Undated records
+    (topics, areas, undated agreements) form the shard ``udatert``. *limit* defaults to
+    :data:`MAX_SHARD_RECORDS`.
     """
     limit = MAX_SHARD_RECORDS if limit is None else limit
     every = tuple(found)
@@ -157,9 +159,8 @@ def plan(found: Iterable[Record], limit: int | None = None) -> list[Shard]:
         return [Shard("alle", every)] if every else []
     dated = sorted((r for r in every if r.date), key=lambda r: r.date or dt.date.min)
     undated = tuple(r for r in every if not r.date)
-    shards = [Shard(name, tuple(group)) for name, group in _spans(dated, limit)]
-    shards.sort(key=lambda shard: shard.name, reverse=True)
-    return shards + ([Shard("udatert", undated)] if undated else [])
+    oldest_first = [Shard(name, tuple(group)) for name, group in _spans(dated, limit)]
+    return oldest_first[::-1] + ([Shard("udatert", undated)] if undated else [])
 
 
 def manifest(shards: Sequence[Shard], content: Content) -> bytes:
@@ -377,16 +378,22 @@ def _read_tree(root: Path) -> dict[str, bytes]:
 
 
 def _spans(dated: Sequence[Record], limit: int) -> Iterator[tuple[str, list[Record]]]:
-    """Calendar spans of the date-sorted records: decades, split into years and months."""
-    for decade, group in _group(dated, lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}"):
-        if len(group) <= limit:
-            yield decade, group
-            continue
-        for year, in_year in _group(group, lambda d: f"{d.year}"):
-            if len(in_year) <= limit:
-                yield year, in_year
+    """Calendar spans of the date-sorted records: decades, split as needed into years,
+    quarters and months (a month is never split)."""
+    ladder: tuple[Callable[[dt.date], str], ...] = (
+        lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}",
+        lambda d: f"{d.year}",
+        lambda d: f"{d.year}-k{(d.month - 1) // 3 + 1}",
+        lambda d: f"{d.year}-{d.month:02d}")
+
+    def split(records: Sequence[Record], step: int) -> Iterator[tuple[str, list[Record]]]:
+        for name, group in _group(records, ladder[step]):
+            if len(group) <= limit or step == len(ladder) - 1:
+                yield name, group
             else:
-                yield from _group(in_year, lambda d: f"{d.year}-{d.month:02d}")
+                yield from split(group, step + 1)
+
+    yield from split(dated, 0)
 
 
 def _group(dated: Sequence[Record], name: Callable[[dt.date], str]
