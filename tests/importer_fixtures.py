@@ -40,13 +40,51 @@ def write_docx(archived: Path, target: Path) -> Path:
     footnotes = _footnote_texts(body)
     body = re.sub(r"^\[\^\d+\]:.*$", "", body, flags=re.MULTILINE)
     _docx_blocks(document, _tokens(body))
-    for number, text in footnotes:
-        document.add_paragraph(f"{number} {text}")
+    if footnotes:
+        _add_footnotes(document, [text for _, text in footnotes])
     section = document.sections[0]
     section.header.paragraphs[0].text = LETTERHEAD
     section.footer.paragraphs[0].text = FOOTER
     document.save(str(target))
     return target
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _add_footnotes(document: Any, texts: list[str]) -> None:
+    """Real Word footnotes: a footnotes part, and each «[^n]» in the text a reference."""
+    from xml.sax.saxutils import escape
+
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    notes = "".join(f'<w:footnote w:id="{n}"><w:p><w:r><w:t xml:space="preserve">'
+                    f'{escape(text)}</w:t></w:r></w:p></w:footnote>'
+                    for n, text in enumerate(texts, 1))
+    xml = (f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r>'
+           f'<w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" '
+           f'w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>{notes}'
+           f'</w:footnotes>')
+    content_type = ("application/vnd.openxmlformats-officedocument.wordprocessingml."
+                    "footnotes+xml")
+    part = Part(PackURI("/word/footnotes.xml"), content_type, xml.encode("utf-8"),
+                document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            if match := re.search(r"\[\^(\d+)\]", run.text):
+                before, after = run.text[:match.start()], run.text[match.end():]
+                run.text = before
+                reference = parse_xml(f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val='
+                                      f'"superscript"/></w:rPr><w:footnoteReference '
+                                      f'w:id="{match[1]}"/></w:r>')
+                run._r.addnext(reference)
+                if after:
+                    tail = paragraph.add_run(after)
+                    reference.addnext(tail._r)
 
 
 def _footnote_texts(body: str) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -62,7 +63,11 @@ def test_seed_text_round_trip(prefix: str, context: ArchiveContext) -> None:
 @pytest.mark.parametrize("archived", FIVE)
 def test_docx_round_trip(archived: str, context: ArchiveContext, tmp_path: Path) -> None:
     source = write_docx(CONTENT / archived, tmp_path / "referat.docx")
-    _assert_round_trip(source, archived, context)
+    text = _assert_round_trip(source, archived, context)
+    reference = (CONTENT / archived).read_text(encoding="utf-8")
+    for note in re.findall(r"^\[\^\d+\]: .{40}", reference, flags=re.MULTILINE):
+        assert note in text, "fotnoten fra Word mangler"
+    assert reference.count("[^1]") == text.count("[^1]")
 
 
 @pytest.mark.browser
@@ -113,6 +118,11 @@ def test_metadata_suggestions(context: ArchiveContext) -> None:
     assert ("EXIN", 2) in seed_2025.report.suggestions.unknown_abbreviations
 
 
+TOPIC_FLOOR = (0.85, 0.75)
+AREA_FLOOR = (0.95, 0.85)
+"""(precision, recall) the suggestions reach on this archive; measured 0.89/0.81 and 1.00/0.90."""
+
+
 def test_tagging_precision_and_recall(context: ArchiveContext, tmp_path: Path) -> None:
     """Suggested topics and areas against the archive's own tags, all twelve documents.
 
@@ -133,10 +143,6 @@ def test_tagging_precision_and_recall(context: ArchiveContext, tmp_path: Path) -
           f"områder: presisjon {areas.precision:.2f}, gjenkalling {areas.recall:.2f}")
     assert topics.precision >= TOPIC_FLOOR[0] and topics.recall >= TOPIC_FLOOR[1]
     assert areas.precision >= AREA_FLOOR[0] and areas.recall >= AREA_FLOOR[1]
-
-
-TOPIC_FLOOR = (0.0, 0.0)
-AREA_FLOOR = (0.0, 0.0)
 
 
 # --- the command as an editor runs it ------------------------------------------------------

@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from wordfreq import zipf_frequency
+
 from ..model import Abbreviation, Area, Topic
 from .document import Block
 
@@ -28,6 +30,8 @@ PLACE = re.compile(r"^(?:Sted|Møtested)\s*:\s*(.{2,100})$", re.IGNORECASE)
 NEXT_MEETING = re.compile(r"neste\s+møte", re.IGNORECASE)
 MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
 MIN_TOPIC_COUNT = 1
+RARE_NAME_WORD = 4.0
+"""A word of a topic's name this rare (Zipf scale) is specific enough to count on its own."""
 """A topic is suggested when its names occur at least this often; one mention of a place's
 name is enough for an area."""
 
@@ -270,9 +274,12 @@ class Registries:
 
 
 def _topic_terms(topic: Topic) -> tuple[str, ...]:
+    """The name's parts, its uncommon words, the slug, and acronyms in name and description."""
     parts = re.split(r",|\bog\b|\(|\)", topic.name)
     terms = {p.strip().lower() for p in parts if len(p.strip()) >= 3 and not
              p.strip().endswith("-")}
+    terms |= {word.lower() for word in re.findall(r"\w{6,}", topic.name)
+              if zipf_frequency(word.lower(), "nb") < RARE_NAME_WORD}
     terms.add(topic.slug.replace("-", " "))
     terms |= {word.lower() for word in re.findall(r"\b[A-ZÆØÅ]{3,}\b",
                                                     topic.name + " " + topic.description)}
@@ -310,7 +317,13 @@ def _counts(terms: Sequence[str], text: str, case_sensitive: bool) -> Counter[st
 
 
 def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
+    """The term as a word (names, short terms) or a word's beginning; a long one-word term
+    also matches its first part written with the shared-ending hyphen: «kriminalitets- og
+    trusselbilde» mentions «kriminalitetsbilde»."""
     escaped = re.escape(term)
     if case_sensitive or len(term) <= 4:
         return re.compile(rf"(?<![\w]){escaped}(?![\w])")
-    return re.compile(rf"(?<![\w-]){escaped}")
+    heads = [re.escape(term[:cut]) for cut in range(len(term) - 3, 5, -1)] if " " not in term \
+        else []
+    elided = "|".join(rf"{head}-(?=\s+og\s)" for head in heads)
+    return re.compile(rf"(?<![\w-])(?:{escaped}{'|' + elided if elided else ''})")
