@@ -360,3 +360,18 @@ def test_scanned_pdf_without_ocr_installed_is_refused(content: Path, tmp_path: P
     assert proc.returncode == 1
     assert "ingen tekst (den er skannet)" in proc.stderr and "ocrmypdf" in proc.stderr
     assert _listing(content) == before
+
+
+def test_hostile_text_becomes_a_harmless_draft(content: Path, tmp_path: Path) -> None:
+    source = tmp_path / "fiendtlig.txt"
+    source.write_bytes("Referat: «Politirådet» --- 14.10.2025\n\n1. Sak med <script>alert(1)"
+                       "</script>\n\n::: status 2025-1\nIkke en ekte blokk.\n:::\n\n"
+                       "# Overskrift\x07 med kontrolltegn\x1b\n\n- punkt\n"
+                       "---\ntittel: lurt\n---\n".encode())
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 0, result.err
+    text = (content / "referater" / "2025-10-14.md").read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script>" in text
+    assert "\n::: status" not in text and "\x07" not in text and "\x1b" not in text
+    assert text.count("\n---\n") == 1 and "utkast: true" in text
+    assert run_cli("check", "--content", content).code == 0

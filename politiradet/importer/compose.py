@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 
 from ..scaffold import scalar
-from .document import Block, SourceFormat
+from .document import CONTROL, Block, SourceFormat
 from .suggest import Match, Suggestions
 
 FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "tekst": None}
@@ -126,7 +126,7 @@ def _paragraph(text: str) -> str:
 
 
 def _inline(text: str, heading: bool = False) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", CONTROL.sub(" ", text)).strip()
     text = text.replace("<", "&lt;")
     return text
 

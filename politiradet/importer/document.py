@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
 SourceFormat = Literal["PDF", "Word", "tekst"]
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+"""Control characters the archive refuses; text recognition and Word leave some behind."""
 
 
 @dataclass(frozen=True, slots=True)

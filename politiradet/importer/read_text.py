@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .document import Block, SourceDocument
+from .document import CONTROL, Block, SourceDocument
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 BULLET = re.compile(r"^\s*(?:[+*«•·~▪●◦-]|–(?=\s)|[eo](?=\s+[A-ZÆØÅ0-9]))\s*(?P<text>\S.*)$")
@@ -28,7 +28,8 @@ class Line:
     """One physical line, classified."""
 
     text: str
-    kind: str  # "blank", "heading", "bullet", "numbered", "header", "text"
+    kind: str
+    """blank, heading, bullet, numbered, header, text, or page (text after a page break)."""
     number: int | None = None
     level: int = 0
     glyph: str = ""
@@ -36,7 +37,9 @@ class Line:
 
 def read_text(text: str) -> SourceDocument:
     """Read extracted text (or Markdown) into blocks."""
-    lines = [_classify(raw) for raw in text.replace("\r\n", "\n").replace("\f", "\n").split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = CONTROL.sub(" ", text)
+    lines = [_classify(raw) for raw in text.split("\n")]
     return SourceDocument(tuple(assemble(lines)), "tekst")
 
 
@@ -44,8 +47,13 @@ def _classify(raw: str) -> Line:
     text = raw.replace("\u00a0", " ").rstrip()
     if not text.strip():
         return Line("", "blank")
-    if re.match(r"^ [A-ZÆØÅ]", text):  # a page break in extracted text: a new paragraph
-        return Line(text.strip(), "page")
+    line = _classify_text(text)
+    if line.kind == "text" and re.match(r"^ [A-ZÆØÅ]", text):
+        return Line(line.text, "page")  # a page break in extracted text: a new paragraph
+    return line
+
+
+def _classify_text(text: str) -> Line:
     if match := MD_HEADING.match(text.strip()):
         return Line(_strip_bold(match[2]), "heading", level=len(match[1]))
     if HEADER_KEY.match(text):
@@ -53,8 +61,7 @@ def _classify(raw: str) -> Line:
     if match := NUMBERED.match(text):
         return Line(match["text"].strip(), "numbered", number=int(match["number"]))
     if match := BULLET.match(text):
-        glyph = text.strip()[0]
-        return Line(match["text"].strip(), "bullet", glyph=glyph)
+        return Line(match["text"].strip(), "bullet", glyph=text.strip()[0])
     return Line(text.strip(), "text")
 
 
@@ -124,11 +131,6 @@ def _blocks(group: list[Line], width: int, nested: set[str]) -> Iterator[Block]:
         yield from _paragraph([line.text for line in group[1:]], width)
         return
     texts = [line.text for line in group]
-    if first.kind == "page":
-        first = Line(first.text, "text")
-        if match := NUMBERED.match(first.text):
-            first = Line(match["text"], "numbered", number=int(match["number"]))
-            return (yield from _blocks([first, *group[1:]], width, nested))
     if first.kind == "bullet":
         yield Block("item", join_lines(texts), level=1 if first.glyph in nested else 0)
         return
