@@ -118,9 +118,10 @@ def test_metadata_suggestions(context: ArchiveContext) -> None:
     assert ("EXIN", 2) in seed_2025.report.suggestions.unknown_abbreviations
 
 
-TOPIC_FLOOR = (0.85, 0.75)
-AREA_FLOOR = (0.95, 0.85)
-"""(precision, recall) the suggestions reach on this archive; measured 0.89/0.81 and 1.00/0.90."""
+TOPIC_FLOOR = (0.70, 0.70)
+AREA_FLOOR = (0.95, 0.55)
+"""(precision, recall) the suggestions reach on this archive with its tags as of the rule
+«merk det dokumentet drøfter»: measured 0.73/0.74 for topics and 1.00/0.60 for areas."""
 
 
 def test_tagging_precision_and_recall(context: ArchiveContext, tmp_path: Path) -> None:
@@ -281,7 +282,8 @@ def _secretariat_docx(target: Path) -> Path:
     document.add_paragraph("Handlingsplanen mot radikalisering er vedtatt og følges opp i "
                            "SaLTo-nettverket.")
     document.add_paragraph("Pkt. 5")
-    intro = document.add_paragraph("Innsatsen på Furuset og i Bydel Alna fortsetter. ")
+    intro = document.add_paragraph("Innsatsen på Furuset i Bydel Alna fortsetter, og "
+                                   "bydelen møter politiet på Furuset hver måned. ")
     intro.add_run("Evalueringen kommer i desember.").italic = True
     sak = document.add_paragraph()
     sak.add_run("Sak 3: Kriminalitetsbildet").bold = True
@@ -309,7 +311,7 @@ def test_secretariat_docx_becomes_a_structured_draft(content: Path, tmp_path: Pa
                      'sted: Rådhuset, møterom 3', 'dato: "2025-11-06"',
                      "format: Word", "utkast: true"):
         assert expected in text, expected
-    assert "furuset" in text.split("omrader:")[1].split("\n")[0]
+    assert "omrader: [furuset]" in text  # not also Bydel Alna, which Furuset lies in
     assert "2025-3, 2025-5" in result.out and "planlagt møte: 2025-11-06" in result.out
     assert run_cli("check", "--content", content).code == 0
 

@@ -29,7 +29,16 @@ ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 PLACE = re.compile(r"^(?:Sted|Møtested)\s*:\s*(.{2,100})$", re.IGNORECASE)
 NEXT_MEETING = re.compile(r"neste\s+møte", re.IGNORECASE)
 MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
-MIN_TOPIC_COUNT = 1
+MIN_TOPIC_SCORE, MIN_AREA_SCORE = 1.0, 1.5
+"""A topic or area is suggested from this score: a mention in a heading counts 2, in a
+paragraph 1 (several in one paragraph 2), in a short list item or an enumeration 0.25."""
+HEADING_WEIGHT = 2.0
+ENUMERATION_WEIGHT = 0.25
+LONG_BLOCK = 120
+ENUMERATION = 4
+"""A block naming this many different topics or areas is an enumeration: each weighs little."""
+MAX_TOPICS, MAX_AREAS = 8, 6
+"""The content check's limits for a published document."""
 RARE_NAME_WORD = 4.0
 """A word of a topic's name this rare (Zipf scale) is specific enough to count on its own."""
 """A topic is suggested when its names occur at least this often; one mention of a place's
@@ -112,8 +121,8 @@ def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
         source_title=_clean(heading) or None,
         dates=dates,
         meeting_type=meeting_type,
-        topics=tuple(registries.topics_in(text)),
-        areas=tuple(registries.areas_in(text)),
+        topics=tuple(registries.topics_in(blocks)),
+        areas=tuple(registries.areas_in(blocks)),
         unknown_abbreviations=tuple(registries.unknown_abbreviations(text)),
         planned=tuple(planned_meetings(blocks, dates.start)),
         place=_place(blocks),
@@ -250,7 +259,13 @@ def _meeting(text: str, after: dt.date) -> Meeting | None:
 
 
 class Registries:
-    """Matches the registries' names, slugs and abbreviations against the text."""
+    """Matches the registries' names, slugs and abbreviations against the text.
+
+    A topic or area is suggested when the document discusses it (the rule in the editor's
+    guide): it is named in a heading, or in paragraphs of some length; a name in a short list
+    item (an enumeration) weighs little. An area is left out when a more precise area inside
+    it is suggested, since the enclosing areas follow by themselves.
+    """
 
     def __init__(self, topics: Mapping[str, Topic], areas: Mapping[str, Area],
                  abbreviations: Sequence[Abbreviation]) -> None:
@@ -258,19 +273,88 @@ class Registries:
         self.area_terms = {slug: _area_terms(area) for slug, area in areas.items()
                            if area.parents}
         """The police district itself (the root) is what an empty list already means."""
+        self.areas = areas
         self.known_abbreviations = {a.short for a in abbreviations}
 
-    def topics_in(self, text: str) -> Iterator[Match]:
-        yield from _matches(self.topic_terms, text, False, MIN_TOPIC_COUNT)
+    def topics_in(self, blocks: Sequence[Block]) -> Iterator[Match]:
+        found = _discussed(self.topic_terms, list(_flat(blocks)), False, MIN_TOPIC_SCORE)
+        yield from found[:MAX_TOPICS]
 
-    def areas_in(self, text: str) -> Iterator[Match]:
-        yield from _matches(self.area_terms, text, True, 1)
+    def areas_in(self, blocks: Sequence[Block]) -> Iterator[Match]:
+        found = _discussed(self.area_terms, list(_flat(blocks)), True, MIN_AREA_SCORE)
+        chosen = {m.slug for m in found}
+        above = {parent for slug in chosen for parent in _ancestors(slug, self.areas)}
+        yield from [m for m in found if m.slug not in above][:MAX_AREAS]
 
     def unknown_abbreviations(self, text: str) -> Iterator[tuple[str, int]]:
         counts = Counter(ACRONYM.findall(text))
         for word, count in counts.most_common():
             if word not in self.known_abbreviations and len(set(word)) > 1:
                 yield word, count
+
+
+def _flat(blocks: Iterable[Block]) -> Iterator[Block]:
+    for block in blocks:
+        if block.kind == "status":
+            yield from _flat(block.children)
+        elif block.kind == "table":
+            yield Block("paragraph", " ".join(" ".join(row) for row in block.rows))
+        else:
+            yield block
+
+
+def _ancestors(slug: str, areas: Mapping[str, Area]) -> Iterator[str]:
+    queue = list(areas[slug].parents) if slug in areas else []
+    seen: set[str] = set()
+    while queue:
+        parent = queue.pop()
+        if parent not in seen:
+            seen.add(parent)
+            yield parent
+            queue += list(areas[parent].parents) if parent in areas else []
+
+
+def _weight(block: Block) -> float:
+    """How much one mention in this block says that the document discusses the thing."""
+    if block.kind == "heading":
+        return HEADING_WEIGHT
+    if block.kind == "item" and len(block.text) < LONG_BLOCK:
+        return ENUMERATION_WEIGHT
+    return 1.0
+
+
+def _discussed(terms: Mapping[str, tuple[str, ...]], blocks: Sequence[Block],
+               case_sensitive: bool, minimum: float) -> list[Match]:
+    totals: dict[str, Counter[str]] = {slug: Counter() for slug in terms}
+    scores: dict[str, float] = dict.fromkeys(terms, 0.0)
+    ordered = sorted(((term, slug) for slug, words in terms.items() for term in words),
+                     key=lambda pair: -len(pair[0]))
+    for block in blocks:
+        found = _mentions(ordered, block.text, case_sensitive)
+        weight = _weight(block) if len(found) < ENUMERATION else ENUMERATION_WEIGHT
+        for slug, counts in found.items():
+            totals[slug].update(counts)
+            scores[slug] += weight * min(sum(counts.values()), 2)
+    chosen = [slug for slug in terms if scores[slug] >= minimum]
+    chosen.sort(key=lambda slug: (-scores[slug], slug))
+    return [Match(slug, sum(totals[slug].values()),
+                  tuple(pair for pair in totals[slug].most_common() if pair[1]))
+            for slug in chosen]
+
+
+def _mentions(ordered: Sequence[tuple[str, str]], text: str, case_sensitive: bool
+              ) -> dict[str, Counter[str]]:
+    """Mentions per slug in one block; a longer name is matched first and then blanked out,
+    so «Søndre Nordstrand» is not also «Nordstrand», nor «Grønland og Tøyen» «Tøyen»."""
+    haystack = text if case_sensitive else text.lower()
+    found: dict[str, Counter[str]] = {}
+    for term, slug in ordered:
+        pattern = _pattern(term, case_sensitive)
+        count = len(pattern.findall(haystack))
+        if count:
+            found.setdefault(slug, Counter())[term] += count
+            haystack = pattern.sub(" ", haystack)
+    return found
 
 
 def _topic_terms(topic: Topic) -> tuple[str, ...]:
@@ -290,30 +374,6 @@ def _area_terms(area: Area) -> tuple[str, ...]:
     name = re.sub(r"^Bydel\s+", "", area.name)
     parts = {name, *re.split(r"\s+og\s+|/", name)}
     return tuple(sorted(p.strip() for p in parts if len(p.strip()) >= 3))
-
-
-def _matches(terms: Mapping[str, tuple[str, ...]], text: str, case_sensitive: bool,
-             minimum: int) -> Iterator[Match]:
-    haystack = text if case_sensitive else text.lower()
-    found = []
-    for slug, words in terms.items():
-        counts = _counts(words, haystack, case_sensitive)
-        hits = tuple((t, c) for t, c in counts.most_common() if c)
-        total = sum(c for _, c in hits)
-        if total >= minimum:
-            found.append(Match(slug, total, hits))
-    yield from sorted(found, key=lambda m: (-m.count, m.slug))
-
-
-def _counts(terms: Sequence[str], text: str, case_sensitive: bool) -> Counter[str]:
-    """Occurrences of each term, longest first, so «Grønland og Tøyen» is not also counted
-    as «Grønland» and «Tøyen»."""
-    counts: Counter[str] = Counter()
-    for term in sorted(terms, key=len, reverse=True):
-        pattern = _pattern(term, case_sensitive)
-        counts[term] = len(pattern.findall(text))
-        text = pattern.sub(" ", text)
-    return counts
 
 
 def _pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
