@@ -38,9 +38,26 @@
   // Decaps tekstfelt (Slate) har ikke navn, og verktøylinjens nedtrekksknapper ligger inne i
   // et annet element med rollen «button». Gi feltet et navn, og la den indre knappen være den
   // eneste som er knapp.
+  function name(element, text) {
+    if (!element.hasAttribute("aria-label")) { element.setAttribute("aria-label", text); }
+  }
+
   function mendAccessibility(root) {
-    root.querySelectorAll("[data-slate-editor='true']:not([aria-label])").forEach(function (box) {
-      box.setAttribute("aria-label", "Tekst");
+    root.querySelectorAll("[data-slate-editor='true']").forEach(function (box) {
+      name(box, "Tekst");
+    });
+    // Listefelt (planlagte møter, vedlegg, signatarer): ikonknapper og flyttehåndtak uten navn.
+    root.querySelectorAll("button[class*='TopBarButton']").forEach(function (button) {
+      var first = button.parentElement && button.parentElement.querySelector(
+        "button[class*='TopBarButton']") === button;
+      name(button, first ? "Vis eller skjul" : "Fjern");
+    });
+    root.querySelectorAll("[aria-roledescription='sortable']").forEach(function (handle) {
+      name(handle, "Flytt (dra, eller trykk mellomrom og bruk piltastene)");
+    });
+    // Nedtrekksmenyer: listen mellom «menu» og «menuitem» er bare utseende.
+    root.querySelectorAll("[role='menu'] > ul:not([role])").forEach(function (list) {
+      list.setAttribute("role", "none");
     });
     root.querySelectorAll("span[role='button'][aria-haspopup='true'], span[data-meny]")
       .forEach(function (outer) {
