@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import norsk, scaffold
 from .address import SiteAddress
@@ -20,8 +21,27 @@ CHECK_ADVICE = "Rett feilene og kontroller på nytt."
 BUILD_ADVICE = "Ingenting ble publisert; forrige versjon av nettstedet er urørt."
 
 
+ARGPARSE_NORWEGIAN = (
+    ("the following arguments are required", "mangler"), ("unrecognized arguments",
+    "ukjente argumenter"), ("invalid choice", "ugyldig valg"), ("choose from", "velg blant"),
+    ("invalid int value", "ugyldig heltall"), ("invalid Path value", "ugyldig sti"),
+    ("expected one argument", "forventer én verdi"), ("ambiguous option", "tvetydig valg"),
+    ("could match", "kan bety"), ("not allowed with argument", "kan ikke brukes sammen med"),
+    ("ignored explicit argument", "tar ikke verdi"), ("argument ", "argumentet "),
+)
+
+
+class NorwegianParser(argparse.ArgumentParser):
+    """argparse, with its usage errors in Norwegian: «feil: …», exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, norwegian in ARGPARSE_NORWEGIAN:
+            message = message.replace(english, norwegian)
+        self.exit(EXIT_USAGE, f"feil: {message}. Se «{self.prog} --help».\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = NorwegianParser(  # its sub-commands inherit the class
         prog="python build.py",
         description="Bygger det offentlige arkivet til Politirådet i Oslo.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
@@ -110,9 +130,10 @@ def _paths(args: argparse.Namespace) -> Paths:
     if not content.is_dir():
         raise UsageError(f"fant ikke innholdsmappen «{content}».")
     out: Path | None = getattr(args, "out", None)
-    if out is not None and (out.resolve() == content.resolve() or
+    if out is not None and (out.resolve().is_relative_to(content.resolve()) or
                             content.resolve().is_relative_to(out.resolve())):
-        raise UsageError("utmappen kan ikke være innholdsmappen eller ligge over den.")
+        raise UsageError("utmappen kan ikke være innholdsmappen, ligge i den eller over den. "
+                         "Velg en mappe ved siden av, for eksempel --out site.")
     return Paths(content=content, out=out or Path("site"))
 
 

@@ -8,21 +8,25 @@ Derandomized, so CI runs the same examples every time; for a deeper, random hunt
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import shutil
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import FIXTURES
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from politiradet import frontmatter
+from politiradet import cli, frontmatter
+from politiradet.address import SiteAddress
 from politiradet.compile import compile_document
 from politiradet.errors import Problem
 from politiradet.frontmatter import FrontMatterError
@@ -172,3 +176,122 @@ def test_fuzzing_reaches_the_loader_with_real_documents(site: Path) -> None:
     """Guard against a fuzz fixture that silently loads nothing."""
     raw, problems = load_content(site)
     assert problems == [] and len(raw.documents) == 5
+
+
+# --- the command line's options: never a traceback, exit 0/1/2, nothing outside touched
+
+FUZZ_CLI = settings(FUZZ, deadline=None, max_examples=max(1, EXAMPLES // 4),
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
+FUZZ_BUILD = settings(FUZZ_CLI, max_examples=max(1, EXAMPLES // 20))
+"""Fewer examples where a valid option means a whole build (a second or more each)."""
+PATH_PIECES = ["a", "site", "ut", ".", "..", "/", "//", " ", "-", "--", "~", "æ", "%20", "\\",
+               "*", "?", "\n", "innhold", "utenfor", "notat.txt", ".skjult", "x" * 120, "ø" * 90,
+               "a\u0301", "\u0430", "\t", "'", '"', "$HOME", "-h"]
+URL_PIECES = ["/", "//", "a", "politiradet", " ", "..", ".", "?", "#", "%", "%20", "%2e", "&",
+              "=", ":", "@", "http:", "https://", "ftp://", "example.org", "[::1]", ":8080",
+              "\\", "\n", "\x7f", "\u0085", "æ", "<", '"', "javascript:", "~", "-", "+"]
+paths = st.lists(st.sampled_from(PATH_PIECES), max_size=5).map("".join).map(
+    lambda text: "." + text if text.startswith("/") else text).filter(
+    lambda text: text.count("..") <= 2)
+"""Relative paths that stay inside the fuzz folder: at most two «..», never absolute."""
+urls = st.lists(st.sampled_from(URL_PIECES) | st.text(max_size=4), max_size=6).map("".join)
+ports = st.one_of(st.integers(), st.text(max_size=6), st.sampled_from(["-1", "65536", "1e3",
+                                                                        "0x50", " 80", "٨٠"]))
+
+
+@dataclass
+class Workspace:
+    """A fuzz folder: the content and the working directory three levels down, a folder of
+    someone else's files beside them that must never change."""
+
+    root: Path
+    work: Path
+    outside: Path
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {str(path.relative_to(self.outside)): path.read_bytes()
+                for path in sorted(self.outside.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    root = tmp_path_factory.mktemp("cli")
+    work = root / "a" / "b" / "arbeid"
+    shutil.copytree(FIXTURES / "gyldig", work / "innhold")
+    outside = root / "utenfor"
+    (outside / "dokumenter").mkdir(parents=True)
+    (outside / "dokumenter" / "viktig.docx").write_bytes(b"viktig")
+    (work / "notat.txt").write_text("mine notater\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        patch.setenv("POLITIRADET_CACHE", str(root / "cache"))
+        yield Workspace(root, work, outside)
+
+
+def _run_cli(workspace: Workspace, *argv: str) -> tuple[int, str]:
+    """Run the CLI in this process; any exception (a traceback for the user) fails the test."""
+    before, around = workspace.snapshot(), sorted(os.listdir(workspace.root.parent))
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+    assert code in (0, 1, 2), (code, err.getvalue())
+    if code == 2:
+        assert "feil: " in err.getvalue(), err.getvalue()
+    assert workspace.snapshot() == before, "files outside were changed"
+    assert (workspace.work / "notat.txt").read_text(encoding="utf-8") == "mine notater\n"
+    assert sorted(os.listdir(workspace.root.parent)) == around, "something made outside"
+    return code, err.getvalue()
+
+
+@FUZZ_BUILD
+@given(paths)
+def test_fuzzed_out_never_crashes_or_touches_other_files(workspace: Workspace, out: str) -> None:
+    _run_cli(workspace, "build", "--content", "innhold", "--out", out)
+
+
+@FUZZ_BUILD
+@given(urls)
+def test_fuzzed_base_url_is_refused_or_builds(workspace: Workspace, base_url: str) -> None:
+    code, _ = _run_cli(workspace, "build", "--content", "innhold", "--out", "site",
+                       f"--base-url={base_url}")
+    if code == 0:
+        address = SiteAddress.parse(base_url)
+        assert " " not in address.path and "?" not in address.path and "#" not in address.path
+        assert all(part not in (".", "..") for part in address.path.split("/"))
+
+
+@FUZZ_CLI
+@given(paths, st.sampled_from(["check", "new"]))
+def test_fuzzed_content_folder_never_crashes(workspace: Workspace, content: str,
+                                             command: str) -> None:
+    extra = ["referat", "2026-03-12"] if command == "new" else []
+    _run_cli(workspace, command, "--content", content or ".", *extra)
+
+
+@FUZZ_CLI
+@given(st.sampled_from(["referat", "avtale", "oppfolgingspunkt"]) | st.text(max_size=12),
+       paths | st.text(max_size=40) | st.sampled_from(["2026-02-30", "2025-8", "x" * 300]))
+def test_fuzzed_new_never_crashes(workspace: Workspace, kind: str, slug: str) -> None:
+    code, _ = _run_cli(workspace, "new", "--content", "innhold", "--", kind, slug)
+    if code == 0:  # a valid id: the new draft must pass the checker's file name rules
+        for made in (workspace.work / "innhold").rglob(f"{slug}.md"):
+            made.unlink()
+
+
+def _usable_port(text: str) -> bool:
+    try:
+        return 0 <= int(text) <= 65535  # as argparse reads it: « 80» and «٨٠» are 80
+    except ValueError:
+        return False
+
+
+@FUZZ_CLI
+@given(ports)
+def test_fuzzed_port_is_refused_cleanly(workspace: Workspace, port: int | str) -> None:
+    text = str(port)
+    assume(not _usable_port(text))  # a usable port starts the server (tested in test_serve)
+    assert _run_cli(workspace, "serve", "--content", "innhold", f"--port={text}")[0] == 2

@@ -73,6 +73,9 @@ OUT_CASES: list[tuple[str, Setup, list[str], int, str]] = [
     ("name-too-long", _nothing, ["--out", "n" * 300], 2,
      "feil: filen eller mappen «nnn"),
     ("the-content-folder", _nothing, ["--out", "innhold"], 2, "feil: utmappen kan ikke være"),
+    ("inside-the-content-folder", _nothing, ["--out", "innhold/site"], 2,
+     "feil: utmappen kan ikke være innholdsmappen, ligge i den"),
+    ("above-the-content-folder", _nothing, ["--out", "."], 2, "feil: utmappen kan ikke være"),
 ]
 
 
