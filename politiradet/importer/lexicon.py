@@ -18,6 +18,8 @@ from wordfreq import zipf_frequency
 
 REGISTRY_ZIPF = 4.0
 COMPOUND_PART_ZIPF = 3.5
+RARE_PART_ZIPF = 1.0
+"""The first part of a compound may be rare if the last is common."""
 """Registry words count as common words."""
 
 
@@ -44,20 +46,24 @@ class Lexicon:
             or self.compound(word)
 
     def compound(self, word: str, depth: int = 0) -> bool:
-        """«oppfølgingspunktene» = «oppfølging» + s + «punktene»: parts that are common words."""
+        """«oppfølgingspunktene» = «oppfølging» + s + «punktene»: a common last part, and a
+        first part that is a word («politiråd» is rare, «politirådsavtale» ends in «avtale»)."""
         lowered = word.lower()
         for cut in range(4, len(lowered) - 3):
             head, tail = lowered[:cut], lowered[cut:]
-            if not self._part(tail):
-                continue
             stem = head[:-1] if head.endswith(("s", "e")) else head
-            if self._part(head) or self._part(stem) or (
-                    depth == 0 and len(stem) >= 8 and self.compound(stem, 1)):
+            head_zipf = max(self._part(head), self._part(stem))
+            if depth == 0 and len(stem) >= 8 and self.compound(stem, 1):
+                head_zipf = max(head_zipf, COMPOUND_PART_ZIPF)
+            tail_zipf = self._part(tail)
+            if tail_zipf >= COMPOUND_PART_ZIPF and head_zipf >= RARE_PART_ZIPF:
                 return True
         return False
 
-    def _part(self, part: str) -> bool:
-        return len(part) >= 4 and (_zipf(part) >= COMPOUND_PART_ZIPF or part in self.registry)
+    def _part(self, part: str) -> float:
+        if len(part) < 4:
+            return 0.0
+        return REGISTRY_ZIPF if part in self.registry else _zipf(part)
 
     def prepare(self, words: Iterable[str]) -> None:
         """Ask hunspell about every word the frequency list does not know, in one call."""

@@ -19,7 +19,8 @@ from .document import Block, SourceDocument
 from .lexicon import Lexicon, skeleton
 
 SUBSTITUTIONS: dict[str, tuple[str, ...]] = {
-    "g": ("ø",), "e": ("ø",), "o": ("ø",), "p": ("ø",), "@": ("ø",), "a": ("å",), "d": ("å",),
+    "g": ("ø",), "e": ("ø",), "o": ("ø",), "p": ("ø",), "@": ("ø",), "a": ("å", "ø"),
+    "d": ("å",), "eg": ("ø",),
     "é": ("å",), "8": ("å",), "&": ("å",), "i": ("j", "ü"), "ee": ("æ",), "ae": ("æ",),
     "ze": ("æ",), "éa": ("å",), "éd": ("å",), "ea": ("å",), "0": ("o",),
 }
@@ -93,7 +94,8 @@ class _Fixer:
     def _match(self, match: re.Match[str]) -> str:
         """Short words before a full stop or a number are abbreviations («Pkt. 3», «nr 2»)."""
         token, after = match[0], match.string[match.end():match.end() + 2]
-        if len(token) <= 3 and re.match(r"\.|\s\d", after) and token.isalpha():
+        if len(token) <= 3 and re.match(r"\.|\s\d", after) and token.isalpha() \
+                and (after.startswith(".") or not re.search(r"[aeiouyæøå]", token.lower())):
             return token
         return self._token(token)
 
