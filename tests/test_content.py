@@ -109,7 +109,7 @@ def test_tags_are_few_enough_to_filter_by(archive) -> None:  # type: ignore[no-u
 def test_tagged_areas_are_named_as_places_not_inside_other_words(archive) -> None:  # type: ignore[no-untyped-def]
     """«Grorudmodellen» is a way of working, not Bydel Grorud: the place must stand as a word."""
     for doc in archive.documents:
-        text = archive.bodies[doc.path].text
+        text = archive.compiled[doc.path].text
         for slug in doc.areas:
             name = archive.content.areas[slug].name.removeprefix("Bydel ")
             assert re.search(rf"(?<![\wæøå]){re.escape(name)}(?![\wæøå])", text, re.I), \
