@@ -243,7 +243,8 @@ def open_data(archive: Archive, address: SiteAddress) -> bytes:
 
 
 FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
-          "signatarer", "seminar", "nummer", "kilde", "planlagte_moter")
+          "signatarer", "seminar", "nummer", "vedtatt", "ansvarlig", "frist", "kilde",
+          "planlagte_moter")
 
 
 def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> dict[str, Any]:
@@ -255,6 +256,9 @@ def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> d
         "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
     }
     record.update({key: _jsonable(doc.fields[key]) for key in FIELDS if key in doc.fields})
+    original = original_path(archive, doc)
+    if original is not None:
+        record["originaldokument"] = address.absolute(original)
     if doc.kind == "oppfolgingspunkt":
         record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
         record["statusoppdateringer"] = [_status_record(archive, u, address)
@@ -265,6 +269,13 @@ def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> d
             for u in archive.reported.get(doc.path, ())]
     record["tekst"] = archive.compiled[doc.path].text
     return record
+
+
+def original_path(archive: Archive, doc: Document) -> str | None:
+    """Site path of the original PDF published beside the page (``kilde.fil``), if any."""
+    name = doc.fields.get("kilde", {}).get("fil")
+    pdf = archive.content.source_files.get(name) if name else None
+    return doc.url + pdf.name.rsplit("/", 1)[-1] if pdf else None
 
 
 def _changed(archive: Archive, doc: Document) -> str | None:

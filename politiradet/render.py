@@ -242,11 +242,10 @@ class Renderer:
 
     def original(self, doc: Document) -> tuple[SourcePdf, str] | None:
         """The original PDF of *doc* (``kilde.fil``) and its site path beside the page."""
-        name = doc.fields.get("kilde", {}).get("fil")
-        pdf = self.archive.content.source_files.get(name) if name else None
-        if pdf is None:
+        path = feeds.original_path(self.archive, doc)
+        if path is None:
             return None
-        return pdf, doc.url + pdf.name.rsplit("/", 1)[-1]
+        return self.archive.content.source_files[doc.fields["kilde"]["fil"]], path
 
     def original_link(self, doc: Document) -> tuple[str, str] | None:
         """(URL, «PDF, 312 kB») of the original PDF published beside *doc*'s page."""

@@ -83,3 +83,11 @@ def test_responsible_and_deadline_are_shown_only_when_given(site: Path) -> None:
     assert "Vedtatt På seminaret 29. januar 2026" in closed
     open_point = _soup(site, "oppfolgingspunkter/2025-1").find("dl").get_text()
     assert "Ansvarlig" not in open_point and "Frist" not in open_point
+
+
+def test_open_data_carries_origin_responsible_and_deadline(site: Path) -> None:
+    import json
+    data = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
+    record = next(d for d in data["dokumenter"] if d["id"] == "2026-1")
+    assert (record["vedtatt"], record["ansvarlig"], record["frist"]) == (
+        "2026-01-29", "Oslo politidistrikt og Bydel Alna", "2026-06-30")

@@ -72,6 +72,11 @@ def test_original_pdf_is_published_beside_the_page_with_its_size(tmp_path: Path)
         "/a/b/referater/2025-05-14/referat-2025-05-14.pdf")
     assert links["Originaldokumentet hos utgiveren"] == "https://www.oslo.kommune.no/referat.pdf"
     assert "kilder" not in {p.name for p in out.iterdir()}, "mappen publiseres ikke som den er"
+    import json
+    data = json.loads((out / "data/dokumenter.json").read_text("utf-8"))
+    record = next(d for d in data["dokumenter"] if d["id"] == "2025-05-14")
+    assert record["originaldokument"] == (
+        "https://www.oslo.kommune.no/a/b/referater/2025-05-14/referat-2025-05-14.pdf")
 
 
 def _check(content: Path) -> str:
