@@ -205,17 +205,19 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
     keys = {search.MANIFEST: f"{planned.content_key} {manifest_key}"}
     staging.write(search.MANIFEST, prepared.manifest)
     changed = []
+    shard_keys = {shard.folder: shard.key for shard in prepared.shards}  # each hashed once
     for shard in prepared.shards:
+        suffix = " " + shard_keys[shard.folder]
         kept = [path for path, key in bundle.items()
-                if path.startswith(shard.folder) and key.endswith(" " + shard.key)]
+                if path.startswith(shard.folder) and key.endswith(suffix)]
         staging.keep(kept)
-        keys |= dict.fromkeys(kept, f"{planned.content_key} {shard.key}")
+        keys |= dict.fromkeys(kept, planned.content_key + suffix)
         if not kept:
             changed.append(shard)
     for path, content in search.bundle(changed).items():
         staging.write(path, content)
-        shard = next(shard for shard in changed if path.startswith(shard.folder))
-        keys[path] = f"{planned.content_key} {shard.key}"
+        folder = next(shard.folder for shard in changed if path.startswith(shard.folder))
+        keys[path] = f"{planned.content_key} {shard_keys[folder]}"
     return keys
 
 
