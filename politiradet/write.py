@@ -9,10 +9,12 @@ import errno
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from .cache import cache_dir_for
 from .errors import UsageError
 
 _RENAME_EXCHANGE = 2
@@ -60,7 +62,7 @@ def staging_for(out: Path, overwrite: bool = False) -> Iterator[Staging]:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out.parent):
+    with _exclusive(out):
         guard_out(out, overwrite)
         _remove_stale(out)
         staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out)
@@ -132,11 +134,26 @@ class Staging:
 
 
 @contextlib.contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """One publish at a time into *folder*, so leftovers found inside are from dead builds."""
-    descriptor = os.open(folder, os.O_RDONLY)
+def _exclusive(out: Path) -> Iterator[None]:
+    """One publish at a time into *out*, so leftovers found beside it are from dead builds.
+
+    The lock is a file in the build cache for *out* (nothing is left beside the site), so
+    builds into other folders with the same parent never wait for each other. A build that
+    must wait says so instead of hanging in silence.
+    """
+    folder = cache_dir_for(out)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / "publish.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                             0o644)
+    except OSError:  # no writable cache folder: lock the parent folder instead
+        descriptor = os.open(out.parent, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Venter på en annen bygging til «{out}» …", file=sys.stderr, flush=True)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

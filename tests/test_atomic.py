@@ -6,13 +6,17 @@ reader during a publish sees the whole old site or the whole new one, never a mi
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, run_cli
@@ -246,3 +250,60 @@ def test_a_second_ctrl_c_does_not_cut_the_cleanup_short(
     assert "Traceback" not in result.stderr
     assert _tree(site) == before
     assert _leftovers(site.parent, site) == []
+
+
+def test_builds_into_folders_side_by_side_never_wait_for_each_other(tmp_path: Path) -> None:
+    # Another process holding a lock on the parent folder (a build into a sibling folder, or
+    # anything else) must not make this build hang.
+    descriptor = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        result = run_cli("build", "--content", ROOT / "tests" / "fixtures" / "gyldig",
+                         "--out", tmp_path / "site", timeout=120)
+    finally:
+        os.close(descriptor)
+    assert result.code == 0, result.err
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_second_build_into_the_same_folder_says_it_waits(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    env = {**os.environ, "POLITIRADET_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--content",
+               str(ROOT / "tests" / "fixtures" / "gyldig"), "--out", str(out)]
+    lock = tmp_path / "cache"
+    with _publish_lock_held(out, lock):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        assert process.stderr is not None
+        waited = _read_until(process.stderr, "Venter på en annen bygging")
+        assert not out.exists()  # nothing published while the other build holds the folder
+    _stdout, stderr = process.communicate(timeout=120)
+    assert "Venter på en annen bygging" in waited, waited + stderr
+    assert process.returncode == 0, stderr
+    assert (out / "index.html").is_file()
+
+
+def _read_until(stream: Any, text: str) -> str:
+    seen = ""
+    while text not in seen:
+        line = stream.readline()
+        if not line:
+            break
+        seen += line
+    return seen
+
+
+@contextlib.contextmanager
+def _publish_lock_held(out: Path, cache: Path) -> Iterator[None]:
+    """Hold the publishing lock of *out* as a running build would."""
+    previous = os.environ.get("POLITIRADET_CACHE")
+    os.environ["POLITIRADET_CACHE"] = str(cache)
+    try:
+        with write._exclusive(out.resolve()):
+            yield
+    finally:
+        if previous is None:
+            del os.environ["POLITIRADET_CACHE"]
+        else:
+            os.environ["POLITIRADET_CACHE"] = previous
