@@ -33,18 +33,15 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     yield "feed.xml", (archive, texts), lambda: atom(
         archive, archive.documents, address, "feed.xml", "", f"{SITE_NAME} – alle dokumenter")
     changed = archive.content.changed
-    for slug, topic in archive.content.topics.items():
-        tagged = archive.by_topic.get(slug, ())
-        yield (f"temaer/{slug}/feed.xml", (topic, tagged, [texts[d.path] for d in tagged],
-                                          archive.content.topics, changed),
-               functools.partial(atom, archive, tagged, address, f"temaer/{slug}/feed.xml",
-                                 f"temaer/{slug}/", f"{SITE_NAME} – {topic.name}"))
-    for slug, area in archive.content.areas.items():
-        tagged = archive.by_area.get(slug, ())
-        yield (f"omrader/{slug}/feed.xml", (area, tagged, [texts[d.path] for d in tagged],
-                                           archive.content.topics, changed),
-               functools.partial(atom, archive, tagged, address, f"omrader/{slug}/feed.xml",
-                                 f"omrader/{slug}/", f"{SITE_NAME} – {area.name}"))
+    for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
+                                        ("omrader", archive.content.areas, archive.by_area)):
+        for slug, entry in registry.items():
+            tagged = tagged_by.get(slug, ())
+            yield (f"{folder}/{slug}/feed.xml",
+                   (entry, tagged, [texts[d.path] for d in tagged], archive.content.topics,
+                    changed),
+                   functools.partial(atom, archive, tagged, address, f"{folder}/{slug}/feed.xml",
+                                     f"{folder}/{slug}/", f"{SITE_NAME} – {entry.name}"))
     for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
         updates = archive.history.get(point.path, ())
         yield (f"{point.url}feed.xml",
