@@ -19,7 +19,7 @@ from .slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from .slug import SLUG as SLUG
 from .slug import suggest_slug as suggest_slug
 from .slug import too_long
-from .sourcefile import RefusedFile, admit, read
+from .sourcefile import RefusedFile, TooLarge, read
 
 PDF_MAGIC = b"%PDF-"
 
@@ -124,42 +124,31 @@ def _source_files(root: Path, problems: list[Problem]
         for name in sorted(n for n in filenames if not n.startswith(".")):
             path = here / name
             relative = path.relative_to(folder).as_posix()
-            message = _pdf_problem(folder, path)
-            if message is None:
-                try:
-                    data = read(folder, path, MAX_PDF_BYTES)
-                except RefusedFile as exc:  # changed since it was checked
-                    message = exc.message
-                else:
-                    found[relative] = SourcePdf(relative, len(data),
-                                                hashlib.sha256(data).hexdigest(), str(path))
-                    continue
-            if message is not None:
+            source = _source_pdf(folder, path, relative)
+            if isinstance(source, SourcePdf):
+                found[relative] = source
+            else:
                 refused.add(relative)
-                problems.append(Problem(display(path), 1, 1, message))
+                problems.append(Problem(display(path), 1, 1, source))
     return found, refused
 
 
-def _pdf_problem(folder: Path, path: Path) -> str | None:
-    """Why *path* cannot be published as an original document, or None."""
+def _source_pdf(folder: Path, path: Path, relative: str) -> SourcePdf | str:
+    """The original document at *path*, read once; or why it cannot be published as one."""
     if not path.name.endswith(".pdf"):
         return (f"filen «{path.name}» i content/{SOURCE_FOLDER}/ er ikke en PDF. Her ligger bare "
                 f"originaldokumenter som PDF med endelsen «.pdf» (små bokstaver).")
     try:
-        admit(folder, path, MAX_PDF_BYTES)
-        with path.open("rb") as handle:
-            magic = handle.read(len(PDF_MAGIC))
+        data = read(folder, path, MAX_PDF_BYTES)
+    except TooLarge:
+        return (f"PDF-filen er for stor (høyst {MAX_PDF_BYTES // 1_000_000} MB). Lagre en "
+                f"mindre utgave, for eksempel med lavere bildeoppløsning.")
     except RefusedFile as exc:
-        if "for stor" in exc.message:
-            return (f"PDF-filen er for stor (høyst {MAX_PDF_BYTES // 1_000_000} MB). Lagre en "
-                    f"mindre utgave, for eksempel med lavere bildeoppløsning.")
         return exc.message
-    except OSError as exc:
-        return f"kan ikke lese filen: {exc.strerror}."
-    if magic != PDF_MAGIC:
+    if not data.startswith(PDF_MAGIC):
         return ("filen heter .pdf, men er ikke en PDF (den begynner ikke med «%PDF-»). "
                 "Lagre originalen som PDF på nytt.")
-    return None
+    return SourcePdf(relative, len(data), hashlib.sha256(data).hexdigest(), str(path))
 
 
 def _linked_folder(path: Path) -> Problem:

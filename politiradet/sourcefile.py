@@ -27,9 +27,14 @@ class RefusedFile(Exception):
         self.message = message
 
 
-def too_large(size: int) -> RefusedFile:
+class TooLarge(RefusedFile):
+    """A file above the size limit it was read with; a caller with its own limit (a PDF) may
+    explain that limit instead of the message for text files."""
+
+
+def too_large(size: int) -> TooLarge:
     """The refusal for a file of *size* bytes above :data:`MAX_FILE_BYTES`."""
-    return RefusedFile(_too_large(size).message)
+    return TooLarge(_too_large(size).message)
 
 
 def admit(root: Path, path: Path, limit: int | None = MAX_FILE_BYTES) -> os.stat_result:
@@ -54,11 +59,11 @@ def read(root: Path, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     admit(root, path, limit)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as handle:
+            _check_kind(os.fstat(descriptor), limit)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise _unreadable(exc) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        _check_kind(os.fstat(descriptor), limit)
-        data = handle.read(limit + 1)
     if len(data) > limit:  # the file grew after the check
         raise too_large(len(data))
     return data
