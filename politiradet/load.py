@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,21 +88,11 @@ def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
 def _documents(root: Path, problems: list[Problem], unreadable: set[str]
                ) -> list[RawDocument]:
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        folder = Path(dirpath)
-        problems += [_linked_folder(folder / d) for d in dirnames if (folder / d).is_symlink()]
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (folder / d).is_symlink()
-                             and not (folder == root and d == SOURCE_FOLDER))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            if not name.endswith(".md"):
-                problems += _not_a_document(root, folder / name)
-                continue
-            raw = _document(root, folder / name, problems, unreadable)
-            if raw:
-                found.append(raw)
+    for path in _files(root, problems, skip=SOURCE_FOLDER):
+        if not path.name.endswith(".md"):
+            problems += _not_a_document(root, path)
+        elif raw := _document(root, path, problems, unreadable):
+            found.append(raw)
     return found
 
 
@@ -116,21 +106,27 @@ def _source_files(root: Path, problems: list[Problem]
         if folder.is_symlink():
             problems.append(_linked_folder(folder))
         return found, refused
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        problems += [_linked_folder(here / d) for d in dirnames if (here / d).is_symlink()]
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(n for n in filenames if not n.startswith(".")):
-            path = here / name
-            relative = path.relative_to(folder).as_posix()
-            source = _source_pdf(folder, path, relative)
-            if isinstance(source, SourcePdf):
-                found[relative] = source
-            else:
-                refused.add(relative)
-                problems.append(Problem(display(path), 1, 1, source))
+    for path in _files(folder, problems):
+        relative = path.relative_to(folder).as_posix()
+        source = _source_pdf(folder, path, relative)
+        if isinstance(source, SourcePdf):
+            found[relative] = source
+        else:
+            refused.add(relative)
+            problems.append(Problem(display(path), 1, 1, source))
     return found, refused
+
+
+def _files(top: Path, problems: list[Problem], skip: str = "") -> Iterator[Path]:
+    """Every visible file below *top*, sorted; a linked folder is reported, never followed,
+    and the folder *skip* right under *top* is left out."""
+    for dirpath, dirnames, filenames in os.walk(top):
+        here = Path(dirpath)
+        problems.extend(_linked_folder(here / d) for d in dirnames if (here / d).is_symlink())
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (here / d).is_symlink()
+                             and not (here == top and d == skip))
+        yield from (here / name for name in sorted(filenames) if not name.startswith("."))
 
 
 def _source_pdf(folder: Path, path: Path, relative: str) -> SourcePdf | str:
