@@ -4,8 +4,8 @@ The key is a hash of everything the site is made from: every file in the content
 the templates, the schemas, the builder's own source, the installed versions of the
 libraries that shape the output, and the base URL. File hashes are remembered by
 (size, mtime, inode), so an unchanged archive is not read again. The cache lives outside
-the output folder (``.cache/politiradet/<out>/`` beside it) and is only a shortcut: delete
-it and the next build is a normal full build.
+the output folder (:func:`cache_dir_for`) and is only a shortcut: delete it and the next
+build is a normal full build.
 """
 
 from __future__ import annotations
@@ -32,18 +32,21 @@ StatKey = tuple[int, int, int]
 RACY_NS = 2_000_000_000
 
 
-def cache_dir_for(out: Path) -> Path:
-    """Where the cache for the output folder *out* is kept.
+def cache_root() -> Path:
+    """Where every cache of this tool is kept: ``$POLITIRADET_CACHE``, else the user's cache
+    folder (``$XDG_CACHE_HOME/politiradet``, else ``~/.cache/politiradet``); never beside or
+    inside the site, so nothing extra is published or left next to it."""
+    configured = os.environ.get("POLITIRADET_CACHE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "politiradet"
 
-    In the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), or under
-    ``$POLITIRADET_CACHE``, never beside or inside the site, so nothing extra is published
-    or left next to it.
-    """
+
+def cache_dir_for(out: Path) -> Path:
+    """Where the cache for the output folder *out* is kept, under :func:`cache_root`."""
     out = out.resolve()
-    base = os.environ.get("POLITIRADET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "politiradet")
     name = hashlib.sha256(os.fsencode(out)).hexdigest()[:16]
-    return Path(base) / f"{out.name}-{name}"
+    return cache_root() / f"{out.name}-{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ class BuildCache:
     def _digest(self, roots: Iterable[Path], base_url: str) -> str:
         digest = hashlib.sha256(f"{FORMAT}\0{base_url}\0{sys.version}\0".encode())
         for name in LIBRARIES:
-            digest.update(f"{name}={_version(name)}\0".encode())
+            digest.update(f"{name}={library_version(name)}\0".encode())
         for root in roots:
             for relative, file_hash in self._hashes(root.resolve()):
                 digest.update(f"{root.name}/{relative}\0{file_hash}\0".encode())
@@ -165,7 +168,8 @@ def _hash_file(root: Path, path: Path, stat: StatKey) -> str:
         return f"avvist: {exc.message}"
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """The installed version of the distribution *name*, or «-» when it is not installed."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

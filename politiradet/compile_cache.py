@@ -18,10 +18,10 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .cache import cache_root, library_version
 from .model import Compiled, CompiledStatus, Document, Heading, LinkRef, Note
 
 FORMAT = 1
@@ -31,24 +31,12 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins")
 _T = TypeVar("_T")
 
 
-def cache_root() -> Path:
-    """``$POLITIRADET_CACHE``, else ``$XDG_CACHE_HOME/politiradet``, else ``~/.cache/…``."""
-    configured = os.environ.get("POLITIRADET_CACHE")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "politiradet"
-
-
 @functools.cache
 def generator_version() -> str:
     """Hash of this package's source and the Markdown libraries' versions."""
     digest = hashlib.sha256(f"{FORMAT}\0".encode())
     for name in LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
+        digest.update(f"{name}={library_version(name)}\0".encode())
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

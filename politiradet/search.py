@@ -21,11 +21,11 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from importlib import metadata
 from pathlib import Path
 
 from pagefind.service import get_executable
 
+from .cache import library_version
 from .deps import Hasher
 from .link import Archive
 from .model import KIND_LABEL, Content, Document, at_base
@@ -106,7 +106,8 @@ class Shard:
     @property
     def key(self) -> str:
         """Hash of everything the shard's bundle is made from: equal key, equal bundle."""
-        digest = hashlib.sha256(f"{FORMAT}\0{_pagefind_version()}\0{self.name}\0".encode())
+        pagefind = library_version("pagefind-bin")
+        digest = hashlib.sha256(f"{FORMAT}\0{pagefind}\0{self.name}\0".encode())
         hasher = Hasher()  # the records themselves, not their HTML: the same, and far cheaper
         for record in self.records:
             digest.update(hasher.encode(record))
@@ -406,9 +407,3 @@ def _group(dated: Sequence[Record], name: Callable[[dt.date], str]
         groups.setdefault(name(record.date), []).append(record)
     yield from groups.items()
 
-
-def _pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind-bin")
-    except metadata.PackageNotFoundError:
-        return "ukjent"
