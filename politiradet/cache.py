@@ -133,7 +133,7 @@ class BuildCache:
                 continue
             stat = (info.st_size, info.st_mtime_ns, info.st_ino)
             name = str(path)
-            cached = self._known.get(name)
+            cached = self._stats.get(name) or self._known.get(name)  # hashed once per build
             file_hash = cached[1] if cached and cached[0] == stat else _hash_file(root, path, stat)
             self._stats[name] = (stat, file_hash)
             yield relative, file_hash
