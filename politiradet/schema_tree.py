@@ -1,8 +1,10 @@
 """Walk the JSON Schemas as an editor sees them: every key, its meaning, whether it is required.
 
 The schemas in ``schema/`` are the single source of truth for the front matter; the scaffold
-for new documents (:mod:`politiradet.scaffold`) and the key reference in the editor's guide
-(:mod:`politiradet.guide`) both read them through this module.
+for new documents (:mod:`politiradet.scaffold`), the key reference in the editor's guide
+(:mod:`politiradet.guide`) and the web editor's fields and saved files
+(:mod:`politiradet.editor.config`, :mod:`politiradet.editor.document`) all read them through
+this module.
 """
 
 from __future__ import annotations
@@ -64,25 +66,44 @@ def resolve(node: Mapping[str, Any], file: str,
 def keys(schema: Mapping[str, Any], file: str, schemas: SchemaSet,
          prefix: str = "", depth: int = 0) -> Iterator[Key]:
     """Every key of an object schema in schema order, descending into objects and lists."""
-    required = set(schema.get("required", ()))
-    for name, node in schema.get("properties", {}).items():
-        resolved, origin = resolve(node, file, schemas)
-        key = Key(prefix + name, name, resolved, name in required, depth, origin)
+    for key in properties(schema, file, schemas, prefix, depth):
         yield key
         yield from children(key, schemas)
 
 
+def properties(schema: Mapping[str, Any], file: str, schemas: SchemaSet,
+               prefix: str = "", depth: int = 0) -> Iterator[Key]:
+    """The keys directly in an object schema, in schema order (not those nested in them)."""
+    required = set(schema.get("required", ()))
+    for name, node in schema.get("properties", {}).items():
+        resolved, origin = resolve(node, file, schemas)
+        yield Key(prefix + name, name, resolved, name in required, depth, origin)
+
+
 def children(key: Key, schemas: SchemaSet) -> Iterator[Key]:
-    """The keys inside *key*: its own properties, or those of its list items."""
+    """All keys inside *key* (its own properties, or those of its list items), at any depth."""
+    for member in members(key, schemas):
+        yield member
+        yield from children(member, schemas)
+
+
+def members(key: Key, schemas: SchemaSet) -> Iterator[Key]:
+    """The keys directly inside *key*: its own properties, or those of its list items."""
     if key.schema.get("type") == "object":
-        yield from keys(key.schema, key.file, schemas, key.path + ".", key.depth + 1)
+        yield from properties(key.schema, key.file, schemas, key.path + ".", key.depth + 1)
     elif key.schema.get("type") == "array" and "items" in key.schema:
         items, origin = resolve(key.schema["items"], key.file, schemas)
         if items.get("type") == "object":
-            yield from keys(items, origin, schemas, key.path + "[].", key.depth + 1)
+            yield from properties(items, origin, schemas, key.path + "[].", key.depth + 1)
 
 
 def document_keys(kind: Kind, schemas: SchemaSet) -> list[Key]:
     """All keys of a document type's front matter, top-level and nested."""
     file = DOCUMENT_SCHEMAS[kind]
     return list(keys(schemas[file], file, schemas))
+
+
+def top_level_keys(kind: Kind, schemas: SchemaSet) -> list[Key]:
+    """The keys written at the left margin of a document type's front matter."""
+    file = DOCUMENT_SCHEMAS[kind]
+    return list(properties(schemas[file], file, schemas))

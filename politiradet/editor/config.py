@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import FOLDERS, KIND_FOLDER, Content, Kind
-from ..schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, children, keys
+from ..schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, members, top_level_keys
 
 CONTENT_ROOT = "content"
 """Folder of the content in the repository; the local backend maps it to ``--content``."""
@@ -84,13 +84,11 @@ def decap_config(schemas: SchemaSet, content: Content, backend: Backend) -> dict
 
 def collection(kind: Kind, schemas: SchemaSet, content: Content) -> dict[str, Any]:
     """One content folder as a Decap folder collection."""
-    file = DOCUMENT_SCHEMAS[kind]
-    schema = schemas[file]
+    schema = schemas[DOCUMENT_SCHEMAS[kind]]
     plural, singular = COLLECTION_LABELS[kind]
     folder = KIND_FOLDER[kind]
     body_label, body_hint = BODY_LABELS[kind]
-    fields = [field(key, schemas, content) for key in keys(schema, file, schemas)
-              if key.depth == 0]
+    fields = [field(key, schemas, content) for key in top_level_keys(kind, schemas)]
     fields.append({"name": BODY_FIELD, "label": body_label, "hint": body_hint,
                    "widget": "markdown", "required": False, "modes": ["rich_text"],
                    "buttons": list(MARKDOWN_BUTTONS),
@@ -164,9 +162,8 @@ def _string(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _nested(key: Key, schemas: SchemaSet, content: Content) -> Iterator[dict[str, Any]]:
-    for child in children(key, schemas):
-        if child.depth == key.depth + 1:
-            yield field(child, schemas, content)
+    for member in members(key, schemas):
+        yield field(member, schemas, content)
 
 
 def _registry_options(key: Key, content: Content) -> list[dict[str, str]] | None:

@@ -16,16 +16,14 @@ from typing import Any
 
 from ..model import Kind
 from ..scaffold import scalar
-from ..schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, children, keys
+from ..schema_tree import Key, SchemaSet, members, top_level_keys
 
 EMPTY: tuple[Any, ...] = ("", None, [], {})
 
 
 def document_text(kind: Kind, data: Mapping[str, Any], body: str, schemas: SchemaSet) -> str:
     """The whole file: front matter in schema order, a blank line, the text."""
-    file = DOCUMENT_SCHEMAS[kind]
-    top = [key for key in keys(schemas[file], file, schemas) if key.depth == 0]
-    front = "\n".join(_mapping(data, top, schemas, ""))
+    front = "\n".join(_mapping(data, top_level_keys(kind, schemas), schemas, ""))
     text = body.strip("\n")
     return f"---\n{front}\n---\n" + (f"\n{text}\n" if text else "")
 
@@ -54,7 +52,7 @@ def _omitted(key: Key, value: Any) -> bool:
 
 def _entry(key: Key, value: Any, schemas: SchemaSet, indent: str) -> Iterator[str]:
     kind = key.schema.get("type")
-    nested = [child for child in children(key, schemas) if child.depth == key.depth + 1]
+    nested = list(members(key, schemas))
     if kind == "object" and isinstance(value, Mapping):
         yield f"{indent}{key.name}:"
         yield from _mapping(value, nested, schemas, indent + "  ")
