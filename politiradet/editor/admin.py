@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..load import load_content, load_schemas
+from ..schema_tree import SchemaSet
 from ..validate import Schemas, Validated, validate
 from .backend import MAX_REQUEST_BYTES, LocalBackend
 from .config import Backend, decap_config
@@ -100,12 +101,11 @@ class Admin:
         return _json(answer.status, answer.body)
 
     def config(self, backend: Backend) -> dict[str, Any]:
-        return decap_config(load_schemas(self.schema), self.validated().content, backend)
+        schemas, validated = _checked(self.content, self.schema)
+        return decap_config(schemas, validated.content, backend)
 
     def validated(self) -> Validated:
-        raw, _ = load_content(self.content)
-        validated, _ = validate(raw, Schemas(load_schemas(self.schema)))
-        return validated
+        return _checked(self.content, self.schema)[1]
 
 
 def points(validated: Validated) -> list[dict[str, Any]]:
@@ -119,15 +119,23 @@ def points(validated: Validated) -> list[dict[str, Any]]:
 def write_folder(out: Path, content: Path, schema: Path, backend: Backend) -> None:
     """Write ``/admin/`` for production: the same page and configuration, the git host as
     backend (no local API), and the points known today."""
-    admin = Admin(content, schema)
+    schemas, validated = _checked(content, schema)
     (out / "decap").mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text(INDEX, encoding="utf-8")
-    (out / "config.yml").write_bytes(_yaml(admin.config(backend)).body)
-    (out / "punkter.json").write_bytes(_json(200, points(admin.validated())).body)
+    (out / "config.yml").write_bytes(_yaml(decap_config(schemas, validated.content,
+                                                        backend)).body)
+    (out / "punkter.json").write_bytes(_json(200, points(validated)).body)
     for name in SCRIPTS:
         (out / name).write_bytes((HERE / name).read_bytes())
     for path in sorted(DECAP.iterdir()):
         (out / "decap" / path.name).write_bytes(path.read_bytes())
+
+
+def _checked(content: Path, schema: Path) -> tuple[SchemaSet, Validated]:
+    """The schemas and the validated content, read once for the configuration and points."""
+    schemas = load_schemas(schema)
+    raw, _ = load_content(content)
+    return schemas, validate(raw, Schemas(schemas))[0]
 
 
 def _vendored(name: str) -> Response | None:
