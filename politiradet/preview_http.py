@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from . import livereload
 from .editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Response
+from .sourcefile import inside
 
 KEEPALIVE_SECONDS = 15.0
 TYPES = {
@@ -81,11 +82,11 @@ def locate(root: Path, parts: list[str]) -> Path | None:
 
     None when it does not exist or its real path lies outside *root*.
     """
-    real_root = os.path.realpath(root)
-    target = os.path.realpath(os.path.join(real_root, *parts))
-    if target != real_root and not target.startswith(real_root + os.sep):
+    target = Path(root, *parts)
+    if not inside(root, target):
         return None
-    return Path(target) if os.path.exists(target) else None
+    real = Path(os.path.realpath(target))
+    return real if real.exists() else None
 
 
 def loopback_host(host: str | None) -> bool:

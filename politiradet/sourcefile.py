@@ -37,6 +37,11 @@ def too_large(size: int) -> TooLarge:
     return TooLarge(_too_large(size).message)
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether *path*, after following every symbolic link, lies within *root* (or is it)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
 def admit(root: Path, path: Path, limit: int | None = MAX_FILE_BYTES) -> os.stat_result:
     """The ``stat`` of *path* if it may be read as a source file below *root*; else raise
     :class:`RefusedFile`. Never opens the file."""
@@ -77,7 +82,7 @@ def _check_link(root: Path, path: Path) -> None:
                           "Slett snarveien, eller legg selve filen her.") from None
     except RuntimeError:  # a loop of links (Python 3.11 and 3.12)
         raise _unreadable(OSError(errno.ELOOP, "")) from None
-    if not target.is_relative_to(root.resolve()):
+    if not inside(root, target):
         raise RefusedFile("filen er en snarvei (symbolsk lenke) som peker ut av innholdsmappen. "
                           "Kopier innholdet inn i filen i stedet.")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .. import sourcefile
 from ..compile import compile_bodies
 from ..compile_cache import RecordCache
 from ..errors import Problem
@@ -174,7 +175,7 @@ class LocalBackend:
 
     def _entry(self, path: str) -> dict[str, Any]:
         target = self._document(path)
-        data = _read(target)
+        data = _read(self.content, target)
         if data is None:
             return {"data": None, "file": {"path": path, "id": None}}
         return {"data": data.decode("utf-8", errors="replace"),
@@ -192,9 +193,7 @@ class LocalBackend:
         """*relative* inside the content folder, after following symlinks, or refused."""
         root = self.content.resolve()
         target = root / relative
-        real = Path(os.path.realpath(target))
-        linked_folder = (root / relative.parts[0]).is_symlink()
-        if not real.is_relative_to(root) or linked_folder:
+        if not sourcefile.inside(root, target) or (root / relative.parts[0]).is_symlink():
             raise Refused(403, f"{CONTENT_ROOT}/{relative.as_posix()} ligger utenfor "
                           f"innholdsmappen og kan ikke brukes.")
         return target
@@ -230,10 +229,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _read(path: Path) -> bytes | None:
+def _read(root: Path, path: Path) -> bytes | None:
+    """The document's bytes under the loader's policy (:mod:`politiradet.sourcefile`), or None
+    if there is none to read; a symlink is never opened here, as it is never written."""
+    if path.is_symlink():
+        return None
     try:
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
+        return sourcefile.read(root, path)
+    except sourcefile.RefusedFile:
         return None
 
 
