@@ -28,6 +28,7 @@ from ..frontmatter import FrontMatterError, decode, split
 from ..link import check_document
 from ..load import RawContent, RawDocument, display, load_content, load_schemas
 from ..model import FOLDERS
+from ..schema_tree import SchemaSet
 from ..validate import Schemas, validate
 from .config import CONTENT_ROOT
 from .document import document_text
@@ -136,24 +137,17 @@ class LocalBackend:
         if new and target.exists():
             raise Refused(409, f"{path} finnes allerede. Velg en annen dato eller tittel, eller "
                           f"åpne dokumentet som finnes.")
-        text = self.normalised(match["folder"], raw, path)
-        problems = self.problems(target, text.encode("utf-8"))
+        schemas = load_schemas(self.schema)
+        text = normalised(match["folder"], raw, path, schemas)
+        problems = self.problems(target, text.encode("utf-8"), schemas)
         if problems:
             raise Refused(422, "Dokumentet er ikke lagret. Rett dette først:\n" +
                           "\n".join(_message(problem, path) for problem in problems))
         _write(target, text.encode("utf-8"))
         return target
 
-    def normalised(self, folder: str, raw: str, path: str) -> str:
-        """The document as ``new`` and a careful editor would write it."""
-        try:
-            parsed = split(raw)
-        except FrontMatterError as exc:
-            raise Refused(422, f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
-        data = parsed.front.data if isinstance(parsed.front.data, dict) else {}
-        return document_text(FOLDERS[folder], data, parsed.body, load_schemas(self.schema))
-
-    def problems(self, target: Path, data: bytes) -> list[Problem]:
+    def problems(self, target: Path, data: bytes, schemas: dict[str, dict[str, Any]]
+                 ) -> list[Problem]:
         """What ``check`` would say about *target* if it held *data*; other files' own
         problems are not the editor's concern here."""
         raw, problems = load_content(self.content)
@@ -168,7 +162,7 @@ class LocalBackend:
         candidate = RawDocument(FOLDERS[folder], name.removesuffix(".md"), relative, source,
                                 split_file)
         raw = _with(raw, candidate)
-        validated, found = validate(raw, Schemas(load_schemas(self.schema)))
+        validated, found = validate(raw, Schemas(schemas))
         compiled, notes = compile_bodies(validated, RecordCache(), only=relative)
         linked = notes + check_document(validated, relative, compiled)
         return sorted({p for p in (*found, *linked) if p.path == source})
@@ -212,6 +206,16 @@ ACTIONS: Mapping[str, Callable[[LocalBackend, Mapping[str, Any]], Any]] = {
     "deleteFiles": LocalBackend.refuse_delete,
     "getDeployPreview": LocalBackend.deploy_preview,
 }
+
+
+def normalised(folder: str, raw: str, path: str, schemas: SchemaSet) -> str:
+    """The document as ``new`` and a careful editor would write it."""
+    try:
+        parsed = split(raw)
+    except FrontMatterError as exc:
+        raise Refused(422, f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
+    data = parsed.front.data if isinstance(parsed.front.data, dict) else {}
+    return document_text(FOLDERS[folder], data, parsed.body, schemas)
 
 
 def _with(raw: RawContent, candidate: RawDocument) -> RawContent:
