@@ -117,8 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def interrupted(published: Path | None = None) -> int:
     """Say that Ctrl-C stopped the command, and what became of the site; return the exit code."""
     if published is None:
-        print("\nAvbrutt. Ingenting ble publisert; forrige versjon av nettstedet er urørt.",
-              file=sys.stderr)
+        print(f"\nAvbrutt. {BUILD_ADVICE}", file=sys.stderr)
     else:
         print(f"\nAvbrutt etter at det nye nettstedet var publisert i sin helhet i {published}/.",
               file=sys.stderr)
@@ -154,10 +153,8 @@ def _build(paths: Paths, base_url: str, overwrite: bool) -> int:
         with progress_line() as progress:
             report = build(paths, str(address), progress, overwrite=overwrite)
         _print_report(report, paths)
-    except KeyboardInterrupt:
-        if _identity(paths.out) == before:
-            raise
-        return interrupted(paths.out)  # Ctrl-C came after the new site was swapped in
+    except KeyboardInterrupt:  # after the swap, the new site is there whole
+        return interrupted(None if _identity(paths.out) == before else paths.out)
     return EXIT_OK
 
 
