@@ -82,9 +82,12 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compile
     )
 
 
-def _resolver(doc: Document) -> markdown.Resolve:
-    """Links to other documents become site addresses under :data:`BASE`; the rest stay."""
+def _resolver(doc: Document, page: str = "") -> markdown.Resolve:
+    """Links to other documents become site addresses under :data:`BASE`; links to a place
+    on the page lead to *page* when it is given; the rest stay."""
     def resolve(href: str) -> str | None:
+        if page and href.startswith("#"):
+            return page + href
         target, _ = resolve_href(doc.path, href)
         url = target.url if target is not None else None
         return BASE + url if url is not None else None
@@ -153,9 +156,8 @@ def _statuses(doc: Document, tokens: Sequence[Token]) -> list[CompiledStatus]:
 
 def _status(doc: Document, tokens: Sequence[Token], start: int, end: int) -> CompiledStatus:
     opening, inner = tokens[start], tokens[start + 1:end]
-    html = markdown.render(inner, _resolver(doc), _point_url)
-    # On the point's page, footnote references lead back to the document's own page.
-    html = html.replace('href="#fn', f'href="{BASE}{doc.url}#fn')
+    page = BASE + doc.url  # shown on the point's page: places in the document lead back to it
+    html = markdown.render(inner, _resolver(doc, page), _point_url, page)
     return CompiledStatus(point=status_point(opening.info),
                           line=doc.body_line + (opening.map[0] if opening.map else 0),
                           closed=bool(tokens[end].markup), html=html, text=plain_text(inner))

@@ -114,6 +114,18 @@ def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
                             options, env)
 
 
+def _footnote_ref(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    """A footnote reference, as the footnote plugin writes it but leading to the footnote on
+    ``env["page"]`` (the document's page when the reference is shown on another page)."""
+    ident: str = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    caption: str = self.rules["footnote_caption"](tokens, idx, options, env)
+    sub = tokens[idx].meta.get("subId", -1)
+    refid = f"{ident}:{sub}" if sub > 0 else ident
+    return (f'<sup class="footnote-ref"><a href="{escape_attribute(env["page"])}#fn{ident}" '
+            f'id="fnref{refid}">{caption}</a></sup>')
+
+
 def _image(self: RendererHTML, tokens: Sequence[Token], idx: int,
            options: OptionsDict, env: EnvType) -> str:
     """Images are not published (they would load from elsewhere); show the alt text."""
@@ -172,6 +184,7 @@ def make_parser() -> MarkdownIt:
     md.core.ruler.push("abbreviations", _abbreviations_rule)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
+    md.add_render_rule("footnote_ref", _footnote_ref)
     return md
 
 
@@ -185,9 +198,13 @@ def parse(body: str, abbreviations: dict[str, str]) -> tuple[list[Token], frozen
     return tokens, frozenset(env.get("abbreviations_used", ()))
 
 
-def render(tokens: Sequence[Token], resolve: Resolve, point_url: Callable[[str], str]) -> str:
-    """HTML of *tokens*, with links through *resolve* and status labels linking *point_url*."""
-    env: dict[str, Any] = {"resolve": resolve, "point_url": point_url}
+def render(tokens: Sequence[Token], resolve: Resolve, point_url: Callable[[str], str],
+           page: str = "") -> str:
+    """HTML of *tokens*, with links through *resolve* and status labels linking *point_url*.
+
+    Footnote references lead to ``page + "#fn…"``: *page* is empty on the document's own page.
+    """
+    env: dict[str, Any] = {"resolve": resolve, "point_url": point_url, "page": page}
     return str(_PARSER.renderer.render(list(tokens), _PARSER.options, env))
 
 
