@@ -2,25 +2,23 @@
 """Vendor Decap CMS, the web editor the preview server offers at ``/admin/``.
 
 Run ``python tools/update_decap.py`` to refresh ``politiradet/editor/decap/``. It fetches the
-pinned ``decap-cms`` package with ``npm pack`` (checking its sha512 integrity, as
-``tools/update_punkt.py`` does), then copies only what the browser loads: the bundle
-``decap-cms.js``, the chunks it loads on demand, their WebAssembly files, the bundle's licence
-notices and Decap's MIT licence. No source maps. The output is committed; nothing is fetched at
-run time, and none of it is ever copied into the published site.
+pinned ``decap-cms`` package with ``npm pack`` and checks its sha512 integrity
+(``tools/npm_vendor.py``, shared with ``tools/update_punkt.py``), then copies only what the
+browser loads: the bundle ``decap-cms.js``, the chunks it loads on demand, their WebAssembly
+files, the bundle's licence notices and Decap's MIT licence. No source maps. The output is
+committed; nothing is fetched at run time, and none of it is ever copied into the published site.
 To move to a newer Decap, change the version and integrity below and run it again.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from update_punkt import fetch
+from npm_vendor import empty_folder, fetch, write_versions
 
 PACKAGE = "decap-cms"
 VERSION = "3.16.3"
@@ -59,16 +57,12 @@ WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         package = fetch(PACKAGE, VERSION, INTEGRITY, Path(tmp))
-        if OUT.exists():
-            shutil.rmtree(OUT)
-        OUT.mkdir(parents=True)
+        empty_folder(OUT)
         for path in sorted((package / "dist").iterdir()):
             if KEPT.match(path.name):
                 shutil.copy(path, OUT / path.name)
     (OUT / "LICENSE-decap-cms").write_text(LICENSE, encoding="utf-8")
-    (OUT / "VERSIONS.json").write_text(json.dumps(
-        {PACKAGE: {"version": VERSION, "integrity": INTEGRITY}}, indent=2) + "\n",
-        encoding="utf-8")
+    write_versions(OUT, {PACKAGE: (VERSION, INTEGRITY)})
     print(f"Decap CMS {VERSION} oppdatert i {OUT}")
     return 0
 

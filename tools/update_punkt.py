@@ -11,19 +11,16 @@ To move to a newer Punkt, change the versions and integrity hashes below and run
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-PACKAGES = {
+from npm_vendor import Pinned, empty_folder, fetch, write_versions
+
+PACKAGES: Pinned = {
     "@oslokommune/punkt-css": (
         "16.8.2",
         "sha512-0uPu46/PNmt4rJNcbyUKqmJuIW4B6xxN3VCisGoV3XP5oMm1o/EN4rQx6T1H/FibDqyeXLkeLPMro+E8vtXUBg=="),
@@ -51,9 +48,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         css_pkg, assets_pkg = (fetch(name, version, integrity, Path(tmp))
                                for name, (version, integrity) in PACKAGES.items())
-        if OUT.exists():
-            shutil.rmtree(OUT)
-        (OUT / "fonts").mkdir(parents=True)
+        empty_folder(OUT)
+        (OUT / "fonts").mkdir()
         for font in FONTS:
             shutil.copy(assets_pkg / "dist/fonts" / f"{font}.woff2", OUT / "fonts")
         shutil.copy(assets_pkg / "dist/logos/oslologo.svg", OUT / "oslologo.svg")
@@ -61,25 +57,9 @@ def main() -> int:
         shutil.copy(css_pkg / "LICENSE", OUT / "LICENSE-punkt-css")
         shutil.copy(assets_pkg / "LICENSE", OUT / "LICENSE-punkt-assets")
         (OUT / "punkt.css").write_text(build_css(css_pkg / "dist/css"), encoding="utf-8")
-        (OUT / "VERSIONS.json").write_text(json.dumps(
-            {name: {"version": v, "integrity": i} for name, (v, i) in PACKAGES.items()},
-            indent=2) + "\n", encoding="utf-8")
+        write_versions(OUT, PACKAGES)
     print(f"Punkt oppdatert i {OUT}")
     return 0
-
-
-def fetch(name: str, version: str, integrity: str, tmp: Path) -> Path:
-    """``npm pack`` one package, check its integrity and unpack it; return its folder."""
-    out = subprocess.run(["npm", "pack", f"{name}@{version}", "--json", "--pack-destination",
-                          str(tmp)], check=True, capture_output=True, text=True).stdout
-    tarball = tmp / json.loads(out)[0]["filename"]
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    if digest != integrity:
-        raise SystemExit(f"{name}@{version}: integritet {digest} stemmer ikke med {integrity}")
-    target = tmp / name.replace("/", "__")
-    with tarfile.open(tarball) as archive:
-        archive.extractall(target, filter="data")
-    return target / "package"
 
 
 def build_css(dist: Path) -> str:
