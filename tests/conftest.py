@@ -60,6 +60,13 @@ def build_fixture(root: Path, base_url: str = "/", extra: Mapping[str, str] | No
     return out, run_cli("build", "--content", content, "--out", out, "--base-url", base_url)
 
 
+def built_site(root: Path, base_url: str = "/", extra: Mapping[str, str] | None = None) -> Path:
+    """:func:`build_fixture`, which must succeed; return the site folder."""
+    out, result = build_fixture(root, base_url, extra)
+    assert result.code == 0, result.err
+    return out
+
+
 @pytest.fixture
 def cli() -> Any:
     return run_cli

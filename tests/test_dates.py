@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, build_fixture, run_cli
+from conftest import FIXTURES, built_site, run_cli
 from lxml import etree
 
 from politiradet import githistory
@@ -35,10 +35,8 @@ Teksten har ingen dato.
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out, result = build_fixture(tmp_path_factory.mktemp("dates"), "https://example.org/a/",
-                                {"avtaler/udatert.md": UNDATED})
-    assert result.code == 0, result.err
-    return out
+    return built_site(tmp_path_factory.mktemp("dates"), "https://example.org/a/",
+                      {"avtaler/udatert.md": UNDATED})
 
 
 def _text(path: Path) -> str:

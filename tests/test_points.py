@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_fixture
+from conftest import built_site
 
 CLOSED = """---
 tittel: Felles kartlegging av uteområder
@@ -29,10 +29,8 @@ Kartleggingen gjøres sammen.
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out, result = build_fixture(tmp_path_factory.mktemp("points"), "/a/",
-                                {"oppfolgingspunkter/2026-1.md": CLOSED})
-    assert result.code == 0, result.err
-    return out
+    return built_site(tmp_path_factory.mktemp("points"), "/a/",
+                      {"oppfolgingspunkter/2026-1.md": CLOSED})
 
 
 def _soup(site: Path, path: str) -> BeautifulSoup:
