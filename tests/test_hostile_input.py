@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_fixture, copy_fixture, run_cli
+from conftest import ROOT, built_site, copy_fixture, run_cli
 
 from politiradet import frontmatter, link, load, model
 from politiradet.compile import compile_bodies
@@ -62,6 +62,14 @@ OUTSIDE_RANGE = ("ligger utenfor tidsrommet arkivet godtar, 2000-01-01 til 2099-
 def _good(old: str, new: str) -> str:
     assert old in GOOD
     return GOOD.replace(old, new, 1)
+
+
+def _bad_file_name(case: str, name: str, suggestion: str) -> tuple[str, str, str, str]:
+    """A referat named *name*.md, which cannot be an address; *suggestion* is what to call it."""
+    return (case, f"referater/{name}.md", GOOD,
+            f"referater/{name}.md:1:1: filnavnet «{name}.md» kan ikke brukes i en nettadresse. "
+            f"Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel "
+            f"«{suggestion}.md».")
 
 
 def _billion_laughs() -> str:
@@ -243,10 +251,7 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "content/referater/, content/avtaler/ eller content/oppfolgingspunkter/."),
     ("sub-folder", "referater/2025/ny.md", GOOD,
      "referater/2025/ny.md:1:1: dokumentet ligger i en ukjent mappe."),
-    ("bad-file-name", "referater/Møte 14. mai.md", GOOD,
-     "referater/Møte 14. mai.md:1:1: filnavnet «Møte 14. mai.md» kan ikke brukes i en "
-     "nettadresse. Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel "
-     "«mote-14-mai.md»."),
+    _bad_file_name("bad-file-name", "Møte 14. mai", "mote-14-mai"),
     ("upper-case-extension", "referater/ny.MD", GOOD,
      "referater/ny.MD:1:1: filen «ny.MD» publiseres ikke: bare filer som slutter på «.md» "
      "er dokumenter."),
@@ -266,16 +271,9 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "referater/ny.md:4:1: ukjent nøkkel «m\u043etetype». Mente du «motetype»?"),
     ("enum-without-the-norwegian-letter", DOC, _good("motetype: møte", "motetype: mote"),
      "referater/ny.md:4:11: «mote» er ikke en gyldig verdi for «motetype». Mente du «møte»?"),
-    ("file-name-from-a-mac", f"referater/{MAC_NAME}.md", GOOD,
-     f"referater/{MAC_NAME}.md:1:1: filnavnet «{MAC_NAME}.md» kan ikke brukes i en nettadresse. "
-     "Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel «mote-pa-tasen.md»."),
-    ("file-name-with-cyrillic", "referater/s\u0430lto.md", GOOD,
-     "referater/s\u0430lto.md:1:1: filnavnet «s\u0430lto.md» kan ikke brukes i en nettadresse."
-     " Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel «salto.md»."),
-    ("file-name-too-long", f"referater/{'a' * 150}.md", GOOD,
-     f"referater/{'a' * 150}.md:1:1: filnavnet «{'a' * 150}.md» kan ikke brukes i en "
-     f"nettadresse. Bruk høyst 100 små bokstaver a–z, tall og bindestrek, for eksempel "
-     f"«{'a' * 100}.md»."),
+    _bad_file_name("file-name-from-a-mac", MAC_NAME, "mote-pa-tasen"),
+    _bad_file_name("file-name-with-cyrillic", "s\u0430lto", "salto"),
+    _bad_file_name("file-name-too-long", "a" * 150, "a" * 100),
     # --- registries
     ("empty-registry", "temaer.yaml", "",
      "temaer.yaml:1:1: registeret skal være en liste der hvert element begynner med «- »"),
@@ -639,8 +637,7 @@ EDGE_DATES = {
 def test_dates_at_both_ends_of_the_range_check_and_build(tmp_path: Path) -> None:
     """Whatever check accepts builds: the first and last day of the range, in every date
     field, go through every page, feed and the calendar."""
-    out, result = build_fixture(tmp_path, extra=EDGE_DATES)
-    assert result.code == 0, result.err
+    out = built_site(tmp_path, extra=EDGE_DATES)
     calendar = (out / "kalender.ics").read_text(encoding="utf-8")
     assert "DTEND;VALUE=DATE:21000101" in calendar
     assert (out / "ar" / "2000" / "index.html").is_file()
