@@ -92,6 +92,18 @@ def test_repairs_only_into_real_words(context: ArchiveContext, tmp_path: Path) -
     assert "gst → øst" in draft.report.text()
 
 
+def test_footnote_words_are_looked_up_like_the_body(context: ArchiveContext,
+                                                    tmp_path: Path) -> None:
+    """«gråtrast» is in the Norwegian word list only: a footnote keeps it as the body would."""
+    archived = tmp_path / "fotnote.md"
+    archived.write_text("---\nkilde:\n  tittel: Referat Politirådet i Oslo 14.05.2025\n---\n\n"
+                        "## 1. Sak\n\nFuglen i parken er grå.[^1]\n\n"
+                        "[^1]: Fuglen i parken er en gråtrast.\n", encoding="utf-8")
+    draft = prepare(write_docx(archived, tmp_path / "fotnote.docx"), context, slug="fotnote")
+    assert "[^1]: Fuglen i parken er en gråtrast." in draft.text
+    assert draft.report.repairs == ()
+
+
 def test_status_for_unknown_point_is_reported_not_invented(context: ArchiveContext,
                                                            tmp_path: Path) -> None:
     source = tmp_path / "referat.txt"

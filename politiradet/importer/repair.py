@@ -60,9 +60,12 @@ def repair_document(source: SourceDocument, lexicon: Lexicon) -> tuple[SourceDoc
 
 
 def _all_tokens(source: SourceDocument) -> Iterator[str]:
+    """Every word the fixer will see: blocks, table cells and footnotes."""
     for block in source.blocks:
         for text in (block.text, *itertools.chain.from_iterable(block.rows)):
             yield from TOKEN.findall(text)
+    for note in source.footnotes:
+        yield from TOKEN.findall(note)
 
 
 def _repair_block(block: Block, fixer: _Fixer) -> Block:
