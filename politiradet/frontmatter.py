@@ -23,7 +23,7 @@ MAX_DEPTH = 20
 """Deepest nesting of lists and groups allowed in YAML; the schemas need three levels."""
 MAX_INTEGER = 2**53
 """Larger whole numbers cannot be represented exactly in the JSON export."""
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Invisible control characters: never meant by an editor, and not allowed in XML."""
 
 
@@ -107,7 +107,7 @@ def decode(raw: bytes) -> str:
         raise FrontMatterError(*_position(prefix, len(prefix)), "ugyldig tegnkoding: filen er "
                                "ikke UTF-8. Lagre filen på nytt med tegnkodingen UTF-8.") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)
     if control:
         raise FrontMatterError(*_position(text, control.start()),
                                _control_message(control.group(), "filen"))
@@ -247,7 +247,7 @@ class _Builder:
         """Refuse values that YAML allows but no document needs."""
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
             raise FrontMatterError(*self.pos(node), _TOO_BIG)
-        control = _CONTROL.search(value) if isinstance(value, str) else None
+        control = CONTROL.search(value) if isinstance(value, str) else None
         if control:
             raise FrontMatterError(*self.pos(node), _control_message(control.group(), "verdien"))
         return value

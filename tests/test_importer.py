@@ -389,3 +389,37 @@ def test_hostile_text_becomes_a_harmless_draft(content: Path, tmp_path: Path) ->
     assert "\n::: status" not in text and "\x07" not in text and "\x1b" not in text
     assert text.count("\n---\n") == 1 and "utkast: true" in text
     assert run_cli("check", "--content", content).code == 0
+
+
+def _control_docx(target: Path) -> Path:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Referat\x85 Politirådet i Oslo 14.10.2025", level=1)
+    document.add_paragraph("Sted: Rådhuset\x9c")
+    document.add_paragraph("Teksten\x80 har kontrolltegn.")
+    document.save(str(target))
+    return target
+
+
+CONTROL_SOURCES: dict[str, Any] = {
+    "tekst": lambda tmp: _written(tmp / "kontroll.txt", "Referat Politirådet i Oslo 14.10.2025"
+                                  "\n\n1. Sak\n\nTekst med NEL\x85 her og \ufffe der.\n"),
+    "word": lambda tmp: _control_docx(tmp / "kontroll.docx"),
+}
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(CONTROL_SOURCES))
+def test_characters_the_archive_refuses_are_removed(name: str, content: Path,
+                                                   tmp_path: Path) -> None:
+    """C1 controls (U+0080–U+009F) and U+FFFE, in the body and in the front matter."""
+    result = run_cli("import", CONTROL_SOURCES[name](tmp_path), "--content", content)
+    assert result.code == 0, result.err
+    text = (content / "referater" / "2025-10-14.md").read_text(encoding="utf-8")
+    assert not re.search("[\x80-\x9f\ufffe]", text)
+    assert run_cli("check", "--content", content).code == 0

@@ -24,14 +24,14 @@ def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence
 
 
 def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Iterator[str]:
-    yield f"tittel: {scalar(s.title)}"
+    yield f"tittel: {scalar(_plain(s.title))}"
     yield f"dato: {_date(s)}"
     if s.kind == "referat":
         if s.dates.end:
             yield f"sluttdato: {json.dumps(s.dates.end.isoformat())}"
         yield f"motetype: {s.meeting_type}"
         if s.place:
-            yield f"sted: {scalar(s.place)}"
+            yield f"sted: {scalar(_plain(s.place))}"
     else:
         yield from _agreement(s)
     yield from _comment("Temaer foreslått fra teksten (ord funnet og antall): "
@@ -47,7 +47,7 @@ def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Itera
                 yield f"    sluttdato: {json.dumps(meeting.end.isoformat())}"
             yield f"    motetype: {meeting.kind}"
     yield "kilde:"
-    yield f"  tittel: {scalar(s.source_title or file_name)}"
+    yield f"  tittel: {scalar(_plain(s.source_title or file_name))}"
     if FORMAT_NAMES[source_format]:
         yield f"  format: {FORMAT_NAMES[source_format]}"
     yield f"  merknad: {scalar(_remark(source_format))}"
@@ -106,7 +106,7 @@ def markdown(blocks: Sequence[Block]) -> str:
 
 def _block(block: Block) -> str:
     if block.kind == "heading":
-        return f"{'#' * max(2, min(block.level, 6))} {_inline(block.text, heading=True)}"
+        return f"{'#' * max(2, min(block.level, 6))} {_inline(block.text)}"
     if block.kind == "item":
         indent = "  " * block.level
         marker = f"{block.number}." if block.number is not None else "-"
@@ -125,10 +125,13 @@ def _paragraph(text: str) -> str:
     return text
 
 
-def _inline(text: str, heading: bool = False) -> str:
-    text = re.sub(r"\s+", " ", CONTROL.sub(" ", text)).strip()
-    text = text.replace("<", "&lt;")
-    return text
+def _plain(text: str) -> str:
+    """Text on one line, without the characters the archive refuses."""
+    return re.sub(r"\s+", " ", CONTROL.sub(" ", text)).strip()
+
+
+def _inline(text: str) -> str:
+    return _plain(text).replace("<", "&lt;")
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..frontmatter import CONTROL as ARCHIVE_CONTROL
+
 BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
 SourceFormat = Literal["PDF", "Word", "tekst"]
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
-"""Control characters the archive refuses; text recognition and Word leave some behind."""
+CONTROL = re.compile(rf"{ARCHIVE_CONTROL.pattern}|[\u200b\u2028\u2029\ufeff]")
+"""The control characters the archive refuses, and the invisible breaks and marks that text
+recognition and Word leave behind; every one becomes a space."""
 
 
 @dataclass(frozen=True, slots=True)
