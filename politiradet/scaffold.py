@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,9 +124,16 @@ def create(content: Path, kind: str, slug: str, schemas: SchemaSet,
 
 def document_text(seed: Seed, schemas: SchemaSet) -> str:
     """The whole new file: front matter from the schema, then the standard body."""
-    keys = document_keys(seed.kind, schemas)
-    front = "\n".join(_front_matter(seed, keys))
-    return f"---\n{front}\n---\n{BODIES[seed.kind]}"
+    return file_text(_front_matter(seed, document_keys(seed.kind, schemas)), BODIES[seed.kind])
+
+
+def file_text(front: Iterable[str], body: str) -> str:
+    """A document's whole file: the front matter lines between ``---``, a blank line, the text.
+
+    The one layout of a written document, for ``new`` and the web editor alike.
+    """
+    text = body.strip("\n")
+    return "---\n" + "\n".join(front) + "\n---\n" + (f"\n{text}\n" if text else "")
 
 
 def _front_matter(seed: Seed, keys: list[Key]) -> Iterator[str]:

@@ -23,6 +23,7 @@ from politiradet.frontmatter import split
 from politiradet.load import load_content, load_schemas
 from politiradet.model import FOLDERS, Kind
 from politiradet.pipeline import Paths, check
+from politiradet.scaffold import create
 from politiradet.schema_tree import DOCUMENT_SCHEMAS, resolve
 from politiradet.validate import Schemas, validate
 
@@ -203,6 +204,21 @@ def test_a_draft_keeps_its_mark_and_a_required_empty_list_its_key() -> None:
                          load_schemas(SCHEMA))
     assert text == ("---\ntittel: T\ndato: 2026-01-01\nmotetype: møte\ntemaer: []\n"
                     "omrader: []\nutkast: true\nkilde:\n  tittel: K\n---\n")
+
+
+@pytest.mark.parametrize(("kind", "slug"), [("referat", "2026-03-12"),
+                                          ("avtale", "ny-avtale"),
+                                          ("oppfolgingspunkt", "2026-3")])
+def test_a_new_document_saved_unchanged_differs_only_by_its_comments(
+        tmp_path: Path, kind: str, slug: str) -> None:
+    """``new`` and the web editor write one layout, so saving a new file adds no diff."""
+    path = create(tmp_path, kind, slug, load_schemas(SCHEMA))
+    made = path.read_text(encoding="utf-8")
+    parsed = split(made)
+    saved = document_text(FOLDERS[path.parent.name], parsed.front.data, parsed.body,
+                          load_schemas(SCHEMA))
+    assert saved == "".join(line for line in made.splitlines(keepends=True)
+                            if not line.lstrip().startswith("# "))
 
 
 def test_unknown_keys_are_kept_for_the_check_to_name() -> None:

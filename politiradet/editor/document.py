@@ -4,8 +4,9 @@ Decap sends the whole file as its own YAML; the key order, quoting and empty opt
 it produces are not ours. The file is read back with the archive's own front matter parser and
 written again: keys in schema order (as ``new`` writes them), values formatted by
 :func:`politiradet.scaffold.scalar`, optional keys left out when empty or equal to their
-default (``utkast: false``, ``avsluttet: false``), one blank line between front matter and text.
-Keys the schema does not know are kept at the end, so the check can name them.
+default (``utkast: false``, ``avsluttet: false``), the file laid out as ``new`` lays out its
+own (:func:`politiradet.scaffold.file_text`). Keys the schema does not know are kept at the
+end, so the check can name them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..model import Kind
-from ..scaffold import scalar
+from ..scaffold import file_text, scalar
 from ..schema_tree import Key, SchemaSet, members, top_level_keys
 
 EMPTY: tuple[Any, ...] = ("", None, [], {})
@@ -23,9 +24,7 @@ EMPTY: tuple[Any, ...] = ("", None, [], {})
 
 def document_text(kind: Kind, data: Mapping[str, Any], body: str, schemas: SchemaSet) -> str:
     """The whole file: front matter in schema order, a blank line, the text."""
-    front = "\n".join(_mapping(data, top_level_keys(kind, schemas), schemas, ""))
-    text = body.strip("\n")
-    return f"---\n{front}\n---\n" + (f"\n{text}\n" if text else "")
+    return file_text(_mapping(data, top_level_keys(kind, schemas), schemas, ""), body)
 
 
 def _mapping(data: Mapping[str, Any], known: list[Key], schemas: SchemaSet,
