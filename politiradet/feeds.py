@@ -188,7 +188,7 @@ def _events(archive: Archive, address: SiteAddress) -> Iterator[icalendar.Event]
                      description=f"Referat: {doc.title}", url=address.absolute(doc.url),
                      location=doc.fields.get("sted"))
         for planned in doc.fields.get("planlagte_moter", ()):
-            day, kind = _date(planned["dato"]), planned["motetype"]
+            day, kind = norsk.day(planned["dato"]), planned["motetype"]
             if (day, kind) in held or (day, kind) in seen:
                 continue
             seen.add((day, kind))
@@ -205,7 +205,7 @@ def _event(uid: str, kind: str, start: dt.date, end: Any, stamp: dt.date,
     event.add("uid", f"{uid}@{host}{address.path.rstrip('/')}")
     event.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))
     event.add("dtstart", start)
-    event.add("dtend", _date(end or start) + dt.timedelta(days=1))
+    event.add("dtend", norsk.day(end or start) + dt.timedelta(days=1))
     event.add("summary", f"{kind.capitalize()} i {SITE_NAME}")
     event.add("description", description)
     event.add("url", url)
@@ -213,10 +213,6 @@ def _event(uid: str, kind: str, start: dt.date, end: Any, stamp: dt.date,
     if location:
         event.add("location", location)
     return event
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 # --- open data -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import norsk
 from .model import Document
 
 
@@ -36,7 +37,7 @@ def schedule(documents: Iterable[Document]) -> list[Meeting]:
                      d, held=True) for d in referater}
     for doc in referater:
         for planned in doc.fields.get("planlagte_moter", ()):
-            key = (_day(planned["dato"]) or doc.date, str(planned["motetype"]))
+            key = (norsk.day(planned["dato"]), str(planned["motetype"]))
             found.setdefault(key, Meeting(key[0], _day(planned.get("sluttdato")), key[1], doc,
                                           held=False))
     return sorted(found.values(), key=lambda m: (m.start, m.kind))
@@ -48,6 +49,4 @@ def upcoming(meetings: Iterable[Meeting], today: dt.date) -> list[Meeting]:
 
 
 def _day(value: object) -> dt.date | None:
-    if value is None:
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return None if value is None else norsk.day(value)

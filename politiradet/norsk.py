@@ -2,6 +2,8 @@
 
 Every output shows times in Oslo's zone (Europe/Oslo, with summer time); every count in a
 sentence goes through :func:`count` so «1 dokument» and «2 dokumenter» are never hand-made.
+A date from the front matter (kept as text) becomes a date through :func:`day` or, when it may
+be a year or a month, :func:`first_day`.
 """
 
 from __future__ import annotations
@@ -33,13 +35,22 @@ def date(value: dt.date, fmt: str = "long") -> str:
     return str(format_date(value, DATE_PATTERNS.get(fmt, fmt), locale=LOCALE))
 
 
+def day(value: object) -> dt.date:
+    """A schema date (ÅÅÅÅ-MM-DD, which the front matter keeps as text) as a date."""
+    return dt.date.fromisoformat(str(value))
+
+
+def first_day(value: str) -> dt.date:
+    """The first day of a date as precise as the source: «2025», «2025-01» or «2025-01-14»."""
+    return dt.date.fromisoformat((value + "-01-01")[:10])
+
+
 def partial_date(value: str) -> str:
     """A date as precise as the source: «2025», «januar 2025» or «14. januar 2025»."""
     parts = value.split("-")
     if len(parts) == 1:
         return value
-    day = dt.date.fromisoformat(value if len(parts) == 3 else value + "-01")
-    return date(day, "long" if len(parts) == 3 else "month")
+    return date(first_day(value), "long" if len(parts) == 3 else "month")
 
 
 def file_size(size: int) -> str:

@@ -12,6 +12,7 @@ import jsonschema
 import referencing
 from jsonschema.exceptions import ValidationError
 
+from . import norsk
 from .errors import Problem, did_you_mean, quoted_list
 from .frontmatter import Parsed
 from .load import RawContent, RawDocument, RawRegistry
@@ -111,7 +112,7 @@ def _document(raw: RawDocument) -> Document:
     data = raw.file.front.data
     return Document(
         kind=raw.kind, slug=raw.slug, path=raw.path, source=raw.source,
-        title=data["tittel"], date=dt.date.fromisoformat(data["dato"]),
+        title=data["tittel"], date=norsk.day(data["dato"]),
         topics=tuple(data["temaer"]), areas=tuple(data["omrader"]),
         draft=data.get("utkast", False), fields=data,
         body=raw.file.body, body_line=raw.file.body_line, locations=raw.file.front.values)
@@ -162,12 +163,12 @@ def _origin_checks(data: dict[str, Any], at: Callable[[str, str], Problem]
                  f"Rett året i «vedtatt» eller i «seminar».")
         return
     try:
-        first_day = dt.date.fromisoformat((origin + "-01-01")[:10])
+        first_day = norsk.first_day(origin)
     except ValueError:
         yield at("vedtatt", f"datoen «{origin}» i «vedtatt» finnes ikke i kalenderen. "
                  f"Sjekk dag og måned.")
         return
-    if first_day > dt.date.fromisoformat(data["dato"]):
+    if first_day > norsk.day(data["dato"]):
         yield at("vedtatt", f"punktet er vedtatt («vedtatt» {origin}) etter at det ble publisert "
                  f"(«dato» {data['dato']}). Rett en av datoene.")
 
