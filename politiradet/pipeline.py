@@ -159,16 +159,15 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     with staging_for(out, overwrite) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
-        if pages_ready is None or _bundle(known, planned):
+        if pages_ready is None or _reusable_index(known, planned):
             return keys | _index_and_swap(staging, archive, planned, known, timings)
-        staging.keep(path for path in known if path.startswith(search.BUNDLE_DIR))
+        staging.keep(_known_bundle(known))
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
     pages_ready()
-    with staging_for(out, overwrite) as staging:
+    with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        bundle = _known_bundle(known)  # the shards of the old index still there are reused
-        return keys | _index_and_swap(staging, archive, planned, bundle, timings)
+        return keys | _index_and_swap(staging, archive, planned, known, timings)
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
@@ -197,7 +196,7 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
     Each file's key is the content's key and its shard's key, so both can be checked.
     """
     bundle = _known_bundle(known)
-    if _bundle(known, planned):
+    if _reusable_index(known, planned):
         staging.keep(bundle)
         return bundle
     prepared = search.prepare(archive, planned.html_paths)
@@ -221,12 +220,11 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
     return keys
 
 
-def _bundle(known: Mapping[str, str], planned: Plan) -> list[str]:
-    """The live site's search index if it indexes exactly the content being built."""
+def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
+    """True when the live site has a search index of exactly the content being built."""
     bundle = _known_bundle(known)
-    if all(key.startswith(planned.content_key + " ") for key in bundle.values()):
-        return list(bundle)
-    return []
+    return bool(bundle) and all(key.startswith(planned.content_key + " ")
+                                for key in bundle.values())
 
 
 def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
