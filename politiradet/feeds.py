@@ -20,6 +20,7 @@ from feedgen.feed import FeedGenerator
 from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
+from .meetings import Meeting, schedule
 from .model import SITE_NAME, Document
 
 SUMMARY_LENGTH = 300
@@ -178,37 +179,28 @@ def calendar(archive: Archive, address: SiteAddress) -> bytes:
 
 
 def _events(archive: Archive, address: SiteAddress) -> Iterator[icalendar.Event]:
-    meetings = sorted((d for d in archive.documents if d.kind == "referat"),
-                      key=lambda d: (d.date, d.path))
-    held = {(d.date, d.fields.get("motetype")) for d in meetings}
-    seen: set[tuple[dt.date, str]] = set()
-    for doc in meetings:
-        yield _event(f"referat-{doc.slug}", doc.fields.get("motetype", "møte"), doc.date,
-                     doc.fields.get("sluttdato"), doc.date, address,
-                     description=f"Referat: {doc.title}", url=address.absolute(doc.url),
-                     location=doc.fields.get("sted"))
-        for planned in doc.fields.get("planlagte_moter", ()):
-            day, kind = norsk.day(planned["dato"]), planned["motetype"]
-            if (day, kind) in held or (day, kind) in seen:
-                continue
-            seen.add((day, kind))
-            yield _event(f"planlagt-{day.isoformat()}-{kind}", kind, day,
-                         planned.get("sluttdato"), doc.date, address,
-                         description=f"Fastsatt i {doc.title}.", url=address.absolute(doc.url))
+    """The meetings of :func:`meetings.schedule`, the same the pages list."""
+    for meeting in schedule(archive.documents):
+        doc = meeting.source
+        if meeting.held:
+            yield _event(f"referat-{doc.slug}", meeting, address, f"Referat: {doc.title}",
+                         location=doc.fields.get("sted"))
+        else:
+            yield _event(f"planlagt-{meeting.start.isoformat()}-{meeting.kind}", meeting,
+                         address, f"Fastsatt i {doc.title}.")
 
 
-def _event(uid: str, kind: str, start: dt.date, end: Any, stamp: dt.date,
-           address: SiteAddress, description: str, url: str,
+def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
            location: str | None = None) -> icalendar.Event:
     event = icalendar.Event()
     host = address.origin.split("://", 1)[-1]
     event.add("uid", f"{uid}@{host}{address.path.rstrip('/')}")
-    event.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))
-    event.add("dtstart", start)
-    event.add("dtend", norsk.day(end or start) + dt.timedelta(days=1))
-    event.add("summary", f"{kind.capitalize()} i {SITE_NAME}")
+    event.add("dtstamp", dt.datetime.combine(meeting.source.date, dt.time(), dt.UTC))
+    event.add("dtstart", meeting.start)
+    event.add("dtend", (meeting.end or meeting.start) + dt.timedelta(days=1))
+    event.add("summary", f"{meeting.kind.capitalize()} i {SITE_NAME}")
     event.add("description", description)
-    event.add("url", url)
+    event.add("url", address.absolute(meeting.source.url))
     event.add("transp", "TRANSPARENT")
     if location:
         event.add("location", location)

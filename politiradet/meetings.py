@@ -26,21 +26,23 @@ class Meeting:
 
 
 def schedule(documents: Iterable[Document]) -> list[Meeting]:
-    """Every meeting the published referater record or fix, each once, oldest first.
+    """Every meeting the published referater record (one per referat) or fix, oldest first.
 
     A planned date that later got its own referat appears once, as held.
     """
     referater = sorted((d for d in documents if d.kind == "referat"),
                        key=lambda d: (d.date, d.path))
-    found = {(d.date, str(d.fields.get("motetype", "møte"))):
-             Meeting(d.date, _day(d.fields.get("sluttdato")), str(d.fields.get("motetype", "møte")),
-                     d, held=True) for d in referater}
+    held = [Meeting(d.date, _day(d.fields.get("sluttdato")), str(d.fields.get("motetype", "møte")),
+                    d, held=True) for d in referater]
+    taken = {(m.start, m.kind) for m in held}
+    planned: dict[tuple[dt.date, str], Meeting] = {}
     for doc in referater:
-        for planned in doc.fields.get("planlagte_moter", ()):
-            key = (norsk.day(planned["dato"]), str(planned["motetype"]))
-            found.setdefault(key, Meeting(key[0], _day(planned.get("sluttdato")), key[1], doc,
-                                          held=False))
-    return sorted(found.values(), key=lambda m: (m.start, m.kind))
+        for entry in doc.fields.get("planlagte_moter", ()):
+            key = (norsk.day(entry["dato"]), str(entry["motetype"]))
+            if key not in taken:
+                planned.setdefault(key, Meeting(key[0], _day(entry.get("sluttdato")), key[1],
+                                                doc, held=False))
+    return sorted([*held, *planned.values()], key=lambda m: (m.start, m.kind))
 
 
 def upcoming(meetings: Iterable[Meeting], today: dt.date) -> list[Meeting]:

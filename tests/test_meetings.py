@@ -94,3 +94,8 @@ def test_a_planned_meeting_that_was_held_is_listed_once_as_held() -> None:
         ("2025-01-10", True, "a"), ("2025-03-01", True, "b"), ("2025-06-01", False, "a")]
     assert [m.start.isoformat() for m in upcoming(meetings, dt.date(2025, 3, 2))] == [
         "2025-06-01"]
+
+
+def test_two_referater_of_one_day_are_both_listed_as_in_the_calendar() -> None:
+    first, second = _referat("a", "2025-03-01", []), _referat("b", "2025-03-01", [])
+    assert [m.source.slug for m in schedule([second, first])] == ["a", "b"]
