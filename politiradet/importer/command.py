@@ -19,7 +19,7 @@ from .recognise import recognise
 from .repair import repair_document
 from .report import ImportReport
 from .sniff import decode_text, sniff
-from .suggest import Registries, Suggestions, suggest, title_line
+from .suggest import Registries, Suggestions, suggest, title_line, when
 from .verify import verify
 
 KINDS: tuple[Kind, ...] = ("referat", "avtale")
@@ -57,10 +57,8 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     repaired, repairs = repair_document(document, lexicon)
     title = title_line(repaired.blocks)
     body_blocks = repaired.blocks[1:] if title else repaired.blocks
+    found = recognise(body_blocks, when(body_blocks, title, kind).year, context.points)
     registries = Registries(context.topics, context.areas, context.abbreviations)
-    first = suggest(body_blocks, title, kind, registries)
-    year = first.dates.start.year if first.dates.start else (first.period or (0,))[0]
-    found = recognise(body_blocks, year, context.points)
     suggestions = suggest(found.blocks, title, kind, registries)
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
     text = compose(suggestions, found.blocks, repaired.footnotes, repaired.format, source.name)

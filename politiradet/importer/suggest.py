@@ -104,17 +104,45 @@ def title_line(blocks: Sequence[Block]) -> Block | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class When:
+    """The document's type and the time it is about: its date, or an agreement's period."""
+
+    kind: str
+    dates: Dates
+    period: tuple[int, int] | None
+
+    @property
+    def year(self) -> int:
+        """The year of the date, else the period's first year, else 0."""
+        if self.dates.start:
+            return self.dates.start.year
+        return self.period[0] if self.period else 0
+
+
+def when(blocks: Sequence[Block], title: Block | None, kind: str | None) -> When:
+    """The type (*kind* when given) and the date or period of a document."""
+    heading = title.text if title else ""
+    return _when(heading, "\n".join(_texts(blocks)), kind)
+
+
+def _when(heading: str, text: str, kind: str | None) -> When:
+    chosen = kind or _kind(heading, text)
+    dates = find_dates(heading) if heading else Dates(None)
+    if dates.start is None and chosen == "referat":
+        dates = find_dates(text[:400])
+    period = _period(heading + "\n" + text) if chosen == "avtale" else None
+    return When(chosen, dates, period)
+
+
 def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
             registries: Registries) -> Suggestions:
     """Suggestions for a document with body *blocks* and title line *title*."""
     heading = title.text if title else ""
     text = "\n".join(_texts(blocks))
-    chosen = kind or _kind(heading, text)
-    dates = find_dates(heading) if heading else Dates(None)
-    if dates.start is None and chosen == "referat":
-        dates = find_dates(text[:400])
+    time = _when(heading, text, kind)
+    chosen, dates, period = time.kind, time.dates, time.period
     meeting_type = "seminar" if re.search(r"seminar", heading, re.IGNORECASE) else "møte"
-    period = _period(heading + "\n" + text) if chosen == "avtale" else None
     return Suggestions(
         kind=chosen,
         title=_title(chosen, heading, dates, meeting_type, period),
