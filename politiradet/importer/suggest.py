@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from wordfreq import zipf_frequency
 
+from .. import norsk
 from ..model import Abbreviation, Area, Topic
 from .document import Block
 
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")
+MONTHS = tuple(str(norsk.LOCALE.months["format"]["wide"][number]) for number in range(1, 13))
+"""«januar» … «desember», from Babel's bokmål data, as :func:`norsk.date` writes them."""
 MONTH = "|".join(MONTHS)
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
 TEXT_DATE = re.compile(rf"\b(\d{{1,2}})\.\s*(?:[-–]\s*(\d{{1,2}})\.\s*)?({MONTH})(?:\s+(\d{{4}}))?",
@@ -220,10 +221,9 @@ def norwegian(dates: Dates) -> str:
     start = dates.start
     if start is None:
         return ""
-    month = MONTHS[start.month - 1]
     if dates.end and dates.end.month == start.month:
-        return f"{start.day}.–{dates.end.day}. {month} {start.year}"
-    return f"{start.day}. {month} {start.year}"
+        return f"{start.day}.–{norsk.date(dates.end)}"
+    return norsk.date(start)
 
 
 def _title(kind: str, heading: str, dates: Dates, meeting_type: str,
