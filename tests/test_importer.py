@@ -90,6 +90,7 @@ def test_repairs_only_into_real_words(context: ArchiveContext, tmp_path: Path) -
     repairs = {(r.before, r.after) for r in draft.report.repairs}
     assert {("gst", "øst"), ("Grgnland", "Grønland"), ("&", "å")} <= repairs
     assert "gst → øst" in draft.report.text()
+    assert "- 1 overskrift (saker og avsnitt)" in draft.report.text()  # Babel's plural rule
 
 
 def test_footnote_words_are_looked_up_like_the_body(context: ArchiveContext,

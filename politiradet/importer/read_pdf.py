@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import norsk
 from .document import Block, SourceDocument
 from .errors import ImportRefused
 from .read_text import BULLET, NUMBERED, is_heading_line, join_lines
@@ -57,7 +58,8 @@ def read_pdf(data: bytes) -> SourceDocument:
     kept, removed = _without_repeated(lines)
     blocks = tuple(_blocks(kept))
     if removed:
-        notes += (f"{removed} gjentatte linjer (brevhode, bunntekst, sidetall) fjernet",)
+        notes += (f"{norsk.count(removed, 'gjentatt linje', 'gjentatte linjer')} (brevhode, "
+                  f"bunntekst, sidetall) fjernet",)
     return SourceDocument(blocks, "PDF", (), notes)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .. import norsk
 from .recognise import Recognised
 from .repair import Repair
-from .suggest import Suggestions, norwegian
+from .suggest import Match, Suggestions, norwegian
 
 MAX_LISTED = 40
 
@@ -47,7 +48,7 @@ class ImportReport:
         if s.period and s.kind == "avtale":
             yield f"gyldighet: {s.period[0]}–{s.period[1]}"
         headings = sum(1 for b in self.recognised.blocks if b.kind == "heading")
-        yield f"{headings} overskrifter (saker og avsnitt)"
+        yield f"{norsk.count(headings, 'overskrift', 'overskrifter')} (saker og avsnitt)"
         if self.recognised.statuses:
             yield f"statusblokker for oppfølgingspunktene {', '.join(self.recognised.statuses)}"
         if self.recognised.renumbered:
@@ -59,7 +60,8 @@ class ImportReport:
             end = f"–{meeting.end.isoformat()}" if meeting.end else ""
             yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
         if self.recognised.removed:
-            yield f"{len(self.recognised.removed)} linjer med brevhode/bunntekst fjernet"
+            removed = len(self.recognised.removed)
+            yield f"{norsk.count(removed, 'linje', 'linjer')} med brevhode/bunntekst fjernet"
         yield from self.reader_notes
 
     def _to_check(self) -> Iterator[str]:
@@ -77,7 +79,8 @@ class ImportReport:
             yield f"forkortelser som mangler i forkortelser.yaml: {listed}"
         if self.repairs:
             total = sum(r.count for r in self.repairs)
-            yield f"{total} skannefeil rettet ({len(self.repairs)} ulike), kontroller dem:"
+            yield (f"{norsk.count(total, 'skannefeil', 'skannefeil')} rettet "
+                   f"({norsk.count(len(self.repairs), 'ulik', 'ulike')}), kontroller dem:")
             yield from (f"  {line}" for line in _repair_lines(self.repairs))
         yield "temaer og områder er forslag: sjekk dem mot innholdet"
 
@@ -90,13 +93,10 @@ def _bullets(items: Iterator[str]) -> Iterator[str]:
         yield item if item.startswith("  ") else f"- {item}"
 
 
-def _matches(matches: Sequence[object]) -> str:
-    from .suggest import Match
-
-    found = [m for m in matches if isinstance(m, Match)]
-    if not found:
+def _matches(matches: Sequence[Match]) -> str:
+    if not matches:
         return "ingen funnet"
-    return ", ".join(f"{m.slug} ({m.count})" for m in found)
+    return ", ".join(f"{m.slug} ({m.count})" for m in matches)
 
 
 def _repair_lines(repairs: Sequence[Repair]) -> Iterator[str]:
