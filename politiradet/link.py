@@ -63,8 +63,7 @@ class Archive:
     """Published documents by content path, for :meth:`get` in constant time."""
 
     def get(self, path: str) -> Document:
-        found = self.by_path.get(path)
-        return found if found is not None else next(d for d in self.documents if d.path == path)
+        return self.by_path[path]
 
     def point_link(self, point: Document, key: str) -> Document | None:
         """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
@@ -263,7 +262,7 @@ def _check_statuses(checked: tuple[Document, ...], validated: Validated,
 def _graph(content: Content, published: tuple[Document, ...],
            compiled: Mapping[str, Compiled], targets: Mapping[tuple[str, str], Target]
            ) -> Archive:
-    children = _area_children(content)
+    children = area_children(content)
     by_topic: dict[str, list[Document]] = defaultdict(list)
     by_area: dict[str, list[Document]] = defaultdict(list)
     by_year: dict[int, list[Document]] = defaultdict(list)
@@ -289,7 +288,8 @@ def _graph(content: Content, published: tuple[Document, ...],
     )
 
 
-def _area_children(content: Content) -> dict[str, tuple[str, ...]]:
+def area_children(content: Content) -> dict[str, tuple[str, ...]]:
+    """Area slug -> the slugs of the areas directly below it, in registry order."""
     children: dict[str, list[str]] = defaultdict(list)
     for area in content.areas.values():
         for parent in area.parents:

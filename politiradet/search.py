@@ -27,7 +27,7 @@ from pagefind.service import get_executable
 
 from .cache import library_version
 from .deps import Hasher
-from .link import Archive
+from .link import Archive, area_children
 from .model import KIND_LABEL, Content, Document, at_base
 
 LANGUAGE = "nb"
@@ -177,10 +177,7 @@ def manifest(shards: Sequence[Shard], content: Content) -> bytes:
 def area_tree(content: Content) -> list[dict[str, object]]:
     """The areas as a tree of names (politidistrikt → driftsenhet → bydel → område), for
     grouping the area filter. An area with two parents is listed under both."""
-    children: dict[str, list[str]] = {}
-    for area in content.areas.values():
-        for parent in area.parents:
-            children.setdefault(parent, []).append(area.slug)
+    children = area_children(content)
 
     def node(slug: str, above: frozenset[str]) -> dict[str, object]:
         below = [node(child, above | {slug}) for child in children.get(slug, ())
