@@ -15,10 +15,10 @@ from .load import load_schemas
 from .model import KIND_FOLDER
 from .pipeline import PROJECT_ROOT
 from .schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, keys, resolve
+from .slug import SLUG
 
 OUTPUT = PROJECT_ROOT / "docs" / "redaktorveiledning-nokler.md"
 REGISTRY_SCHEMAS = ("temaer.schema.json", "omrader.schema.json", "forkortelser.schema.json")
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 HEADER = """\
 # Nøklene i front matter
@@ -83,7 +83,7 @@ def _describers(kind: Any, schema: Mapping[str, Any]) -> Iterator[str]:
     if kind == "string" and schema.get("format") == "date":
         first, last = schema.get("formatMinimum"), schema.get("formatMaximum")
         yield "dato (ÅÅÅÅ-MM-DD)" + (f" fra {first} til {last}" if first and last else "")
-    elif kind == "string" and schema.get("pattern") == SLUG_PATTERN:
+    elif kind == "string" and schema.get("pattern") == SLUG.pattern:
         yield "kortnavn (a–z, 0–9, bindestrek)"
     elif kind == "string":
         yield "tekst" + (f", høyst {schema['maxLength']} tegn" if "maxLength" in schema else "")

@@ -16,9 +16,7 @@ from .errors import Problem
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .model import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
 from .slug import MAX_LENGTH as MAX_SLUG_LENGTH
-from .slug import SLUG as SLUG
-from .slug import suggest_slug as suggest_slug
-from .slug import too_long
+from .slug import SLUG, suggest_slug, too_long
 from .sourcefile import RefusedFile, TooLarge, read
 
 PDF_MAGIC = b"%PDF-"

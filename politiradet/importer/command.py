@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from ..load import SLUG, display
+from ..load import display
 from ..model import KIND_FOLDER, Kind
-from ..slug import suggest_slug
+from ..slug import SLUG, suggest_slug
 from .compose import compose
 from .context import ArchiveContext, load_context
 from .document import SourceDocument
