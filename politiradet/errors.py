@@ -53,6 +53,7 @@ _OS_ERRORS = {
     errno.EISDIR: "er en mappe, ikke en fil", errno.EEXIST: "finnes allerede",
     errno.ENAMETOOLONG: "navnet er for langt (høyst 255 byte per del av stien)",
     errno.ELOOP: "snarveiene (symbolske lenker) går i ring", errno.EIO: "lese- eller skrivefeil",
+    errno.EADDRINUSE: "porten er i bruk av et annet program",
 }
 
 

@@ -22,7 +22,7 @@ from types import FrameType
 
 from . import livereload, norsk
 from .editor.admin import Admin
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, Problem, UsageError, os_error_reason
 from .load import display
 from .pipeline import Paths, Report, build
 from .preview_http import PreviewServer
@@ -156,8 +156,8 @@ def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin) -
     try:
         return PreviewServer((HOST, port), site, state, admin)
     except OSError as exc:
-        raise UsageError(f"kan ikke lytte på {HOST}:{port} ({exc.strerror}). Er forhåndsvisningen "
-                         f"alt i gang? Velg en annen port med --port.") from None
+        raise UsageError(f"kan ikke lytte på {HOST}:{port} ({os_error_reason(exc)}). Er "
+                         f"forhåndsvisningen alt i gang? Velg en annen port med --port.") from None
 
 
 def _watched(paths: Paths) -> list[Path]:

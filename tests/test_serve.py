@@ -201,7 +201,8 @@ def test_port_in_use_is_explained(preview: Preview) -> None:
     port = preview.base.rsplit(":", 1)[1].strip("/")
     result = run_cli("serve", "--port", port, "--content", preview.content, timeout=60)
     assert result.code == 2
-    assert f"kan ikke lytte på 127.0.0.1:{port}" in result.err
+    assert (f"kan ikke lytte på 127.0.0.1:{port} (porten er i bruk av et annet program)"
+            in result.err)
 
 
 def test_a_fifo_made_while_serving_does_not_stop_later_rebuilds(preview: Preview) -> None:
