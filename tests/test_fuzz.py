@@ -33,6 +33,7 @@ from politiradet.frontmatter import FrontMatterError
 from politiradet.load import load_content, load_schemas
 from politiradet.model import BASE, Document
 from politiradet.pipeline import Paths, check
+from politiradet.slug import SLUG, too_long
 from politiradet.validate import Schemas
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
@@ -278,8 +279,10 @@ def test_fuzzed_content_folder_never_crashes(workspace: Workspace, content: str,
 def test_fuzzed_new_never_crashes(workspace: Workspace, kind: str, slug: str) -> None:
     code, _ = _run_cli(workspace, "new", "--content", "innhold", "--", kind, slug)
     if code == 0:  # a valid id: the new draft must pass the checker's file name rules
-        for made in (workspace.work / "innhold").rglob(f"{slug}.md"):
-            made.unlink()
+        assert SLUG.match(slug) and not too_long(slug), slug
+        made = list((workspace.work / "innhold").rglob(f"{slug}.md"))
+        assert len(made) == 1, made
+        made[0].unlink()
 
 
 def _usable_port(text: str) -> bool:
