@@ -29,9 +29,10 @@ DECAP_VIOLATIONS: dict[str, str] = {}
 """axe rules Decap CMS itself still breaks on the screens below, with why; empty since
 politiradet-cms.css and politiradet-cms.js mend contrast (grey text, publish button, badges,
 messages), the text box's name, the list items' icon buttons and drag handles, the toolbar's
-nested buttons and the menus' structure. Before that, Decap 3.16 broke color-contrast,
-aria-input-field-name, aria-required-attr, button-name, nested-interactive,
-aria-command-name, aria-required-children, aria-required-parent and list."""
+nested buttons, the Markdown switch's name and state, and the menus' structure. Before that,
+Decap 3.16 broke color-contrast, aria-input-field-name, aria-required-attr, button-name,
+nested-interactive, aria-command-name, aria-required-children, aria-required-parent, list and
+aria-toggle-field-name."""
 
 
 @pytest.fixture
@@ -229,3 +230,32 @@ def test_agreements_and_points_are_written_from_their_forms(page: Any,
         "---\ntittel: Politirådsavtale 2026–2028\ndato: 2026-01-01\n"
         "avtaletype: politirådsavtale\ngyldig_fra: 2026\ngyldig_til: 2028\n")
     assert run_cli("check", "--content", preview.content).code == 0
+
+
+MARKDOWN_BODY = "Punktet **slik** det ble vedtatt i [Oslo](https://www.oslo.kommune.no/)."
+
+
+def test_the_text_can_be_written_as_markdown(page: Any, preview: Preview) -> None:
+    """The switch above the text turns it into its Markdown source and back (axe-clean, named,
+    with its state); what is typed there is saved as typed, and rich text shows it formatted."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_default_timeout(TIMEOUT_MS)
+    _open_editor(page, preview, "collections/oppfolgingspunkter/new")
+    _fill(page, {"Tittel": "Trygghet i Alna", "Seminar": "2026", "Nummer": "8"})
+    page.locator("input[type=date]").first.fill("2026-01-30")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Oppsummering seminar 2026")
+    switch = page.get_by_role("switch", name="Markdown", exact=True)
+    assert switch.get_attribute("aria-checked") == "false"
+    switch.click()
+    assert switch.get_attribute("aria-checked") == "true"
+    page.locator("[data-slate-editor=true]").click()
+    page.keyboard.type(MARKDOWN_BODY)
+    assert not (ids := _axe(page, Axe()) - set(DECAP_VIOLATIONS)), ids
+    switch.click()
+    page.locator("[data-slate-editor=true] strong", has_text="slik").wait_for()
+    switch.click()
+    _publish(page)
+    point = preview.content / "oppfolgingspunkter/2026-8.md"
+    _wait_for(point.is_file, "punktet i content/")
+    assert point.read_text(encoding="utf-8").endswith(f"---\n\n{MARKDOWN_BODY}\n")

@@ -90,7 +90,7 @@ def collection(kind: Kind, schemas: SchemaSet, content: Content) -> dict[str, An
     body_label, body_hint = BODY_LABELS[kind]
     fields = [field(key, schemas, content) for key in top_level_keys(kind, schemas)]
     fields.append({"name": BODY_FIELD, "label": body_label, "hint": body_hint,
-                   "widget": "markdown", "required": False, "modes": ["rich_text"],
+                   "widget": "markdown", "required": False, "modes": ["rich_text", "raw"],
                    "buttons": list(MARKDOWN_BUTTONS),
                    "editor_components": [STATUS_COMPONENT] if kind == "referat" else []})
     return {

@@ -55,6 +55,12 @@
     root.querySelectorAll("[aria-roledescription='sortable']").forEach(function (handle) {
       name(handle, "Flytt (dra, eller trykk mellomrom og bruk piltastene)");
     });
+    // Bryteren mellom rik tekst og Markdown over teksten har verken navn eller tilstand i
+    // rik-tekst-modus (Decap sender ikke navnet videre til knappen).
+    root.querySelectorAll("button[role='switch'][class*='ToolbarToggle']").forEach(function (toggle) {
+      name(toggle, "Markdown");
+      if (!toggle.hasAttribute("aria-checked")) { toggle.setAttribute("aria-checked", "false"); }
+    });
     // Nedtrekksmenyer: listen mellom «menu» og «menuitem» er bare utseende.
     root.querySelectorAll("[role='menu'] > ul:not([role])").forEach(function (list) {
       list.setAttribute("role", "none");
