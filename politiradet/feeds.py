@@ -10,7 +10,8 @@ import datetime as dt
 import functools
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,39 +22,40 @@ from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
 from .meetings import Meeting, schedule
-from .model import SITE_NAME, Document
+from .model import SITE_NAME, Document, Topic
 
 SUMMARY_LENGTH = 300
 
 
 def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
-            ) -> Iterator[tuple[str, Any, Callable[[], bytes]]]:
-    """Every machine-readable file of the site: its output path, the data it is made from
-    (besides the address; see :mod:`politiradet.deps`) and how to make it."""
-    texts = {doc.path: archive.compiled[doc.path].text for doc in archive.documents}
-    yield "feed.xml", (archive, texts), lambda: atom(
-        archive, archive.documents, address, "feed.xml", "", f"{SITE_NAME} – alle dokumenter")
-    changed = archive.content.changed
+            ) -> Iterator[tuple[str, functools.partial[bytes]]]:
+    """Every machine-readable file of the site: its output path and how to make it.
+
+    Each file is made from the arguments of its partial alone, so their hash is its render
+    input (see :mod:`politiradet.deps`). An :class:`Archive`'s hash leaves the compiled bodies
+    out, so what a file needs of them is handed over on its own (entries, texts).
+    """
+    by_path = entries(archive)
+    yield "feed.xml", functools.partial(
+        atom, tuple(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
+        f"{SITE_NAME} – alle dokumenter")
     for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
                                         ("omrader", archive.content.areas, archive.by_area)):
         for slug, entry in registry.items():
-            tagged = tagged_by.get(slug, ())
-            yield (f"{folder}/{slug}/feed.xml",
-                   (entry, tagged, [texts[d.path] for d in tagged], archive.content.topics,
-                    changed),
-                   functools.partial(atom, archive, tagged, address, f"{folder}/{slug}/feed.xml",
-                                     f"{folder}/{slug}/", f"{SITE_NAME} – {entry.name}"))
+            tagged = tuple(by_path[d.path] for d in tagged_by.get(slug, ()))
+            yield f"{folder}/{slug}/feed.xml", functools.partial(
+                atom, tagged, address, f"{folder}/{slug}/feed.xml", f"{folder}/{slug}/",
+                f"{SITE_NAME} – {entry.name}")
     for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
-        updates = archive.history.get(point.path, ())
-        yield (f"{point.url}feed.xml",
-               (point, texts[point.path], updates, [u.block.text for u in updates],
-                archive.content.topics, changed),
-               functools.partial(point_feed, archive, point, address))
-    yield "kalender.ics", archive, lambda: calendar(archive, address)
-    yield "data/dokumenter.json", (archive, texts), lambda: open_data(archive, address)
-    paths, lastmod = tuple(html_paths), _lastmod(archive)
-    yield "sitemap.xml", (paths, lastmod), lambda: sitemap(paths, address, lastmod)
-    yield "robots.txt", (), lambda: robots(address)
+        updates = tuple((u, by_path[u.document.path].updated or _timestamp(u.document.date))
+                        for u in archive.history.get(point.path, ()))
+        yield f"{point.url}feed.xml", functools.partial(point_feed, by_path[point.path],
+                                                         updates, address)
+    yield "kalender.ics", functools.partial(calendar, archive, address)
+    texts = {doc.path: archive.compiled[doc.path].text for doc in archive.documents}
+    yield "data/dokumenter.json", functools.partial(open_data, archive, texts, address)
+    yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
+    yield "robots.txt", functools.partial(robots, address)
 
 
 # --- Atom --------------------------------------------------------------------------------------
@@ -68,18 +70,39 @@ def _timestamp(day: dt.date) -> dt.datetime:
     return norsk.midnight(day)
 
 
-def summary(archive: Archive, doc: Document) -> str:
-    """The start of the document's plain text, cut at a word."""
-    text = " ".join(archive.compiled[doc.path].text.split())
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A document as its entry in a feed shows it: the entry is made from this alone."""
+
+    doc: Document
+    summary: str
+    """The start of the body's plain text, cut at a word."""
+    updated: dt.datetime | None
+    """When the entry last changed (:func:`entry_updated`); None keeps it out of the feeds."""
+    topics: tuple[Topic, ...]
+    """The document's topics, the entry's categories."""
+
+
+def entries(archive: Archive) -> dict[str, Entry]:
+    """The feed entry of every published document, by content path."""
+    topics = archive.content.topics
+    return {doc.path: Entry(doc, summary(archive.compiled[doc.path].text),
+                            entry_updated(archive, doc), tuple(topics[t] for t in doc.topics))
+            for doc in archive.documents}
+
+
+def summary(text: str) -> str:
+    """The start of *text* with its spaces and line breaks made single spaces, cut at a word."""
+    text = " ".join(text.split())
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
-def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
-         self_path: str, page_path: str, title: str) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of *documents*, newest first."""
-    docs = list(documents)
+def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_path: str,
+         title: str) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of *entries*, newest first; those without a time are left
+    out."""
     feed = FeedGenerator()
     feed.id(_stable_id(self_path))
     feed.title(title)
@@ -89,12 +112,12 @@ def atom(archive: Archive, documents: Iterable[Document], address: SiteAddress,
     feed.language("nb")
     feed.icon(address.absolute("assets/punkt/favicon.svg"))
     feed.subtitle("Referater, avtaler og oppfølgingspunkter fra Politirådet i Oslo.")
-    stamps = {doc.path: stamp for doc in docs if (stamp := entry_updated(archive, doc))}
-    feed.updated(max(stamps.values(), default=_timestamp(dt.date(2000, 1, 1))))
+    stamps = [entry.updated for entry in entries if entry.updated]
+    feed.updated(max(stamps, default=_timestamp(dt.date(2000, 1, 1))))
     feed.generator("politiradet-arkiv")
-    for doc in reversed(docs):  # feedgen puts the last added entry first
-        if doc.path in stamps:
-            _add_entry(feed, archive, doc, address, stamps[doc.path])
+    for entry in reversed(entries):  # feedgen puts the last added entry first
+        if entry.updated:
+            _add_entry(feed, entry, address, entry.updated)
     return bytes(feed.atom_str(pretty=True))
 
 
@@ -110,8 +133,9 @@ def entry_updated(archive: Archive, doc: Document) -> dt.datetime | None:
     return _timestamp(doc.date) if doc.dated else None
 
 
-def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
-               address: SiteAddress, updated: dt.datetime) -> None:
+def _add_entry(feed: FeedGenerator, item: Entry, address: SiteAddress,
+               updated: dt.datetime) -> None:
+    doc = item.doc
     entry = feed.add_entry()
     entry.id(_stable_id(doc.url))
     entry.title(doc.title)
@@ -119,38 +143,38 @@ def _add_entry(feed: FeedGenerator, archive: Archive, doc: Document,
     if doc.dated:
         entry.published(_timestamp(doc.date))
     entry.updated(updated)
-    entry.summary(summary(archive, doc) or doc.title)
-    for slug in doc.topics:
-        entry.category(term=slug, label=archive.content.topics[slug].name,
-                       scheme=address.absolute("temaer/"))
+    entry.summary(item.summary or doc.title)
+    for topic in item.topics:
+        entry.category(term=topic.slug, label=topic.name, scheme=address.absolute("temaer/"))
 
 
-def point_feed(archive: Archive, point: Document, address: SiteAddress) -> bytes:
-    """A follow-up point's own feed: the point, then each status update as it is reported."""
-    self_path = f"{point.url}feed.xml"
+def point_feed(point: Entry, updates: Sequence[tuple[StatusUpdate, dt.datetime]],
+               address: SiteAddress) -> bytes:
+    """A follow-up point's own feed: the point, then each status update (with the time its
+    referat last changed) as it is reported."""
+    doc = point.doc
+    self_path = f"{doc.url}feed.xml"
     feed = FeedGenerator()
     feed.id(_stable_id(self_path))
-    feed.title(f"{SITE_NAME} – oppfølgingspunkt {point.slug}: {point.title}")
+    feed.title(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}: {doc.title}")
     feed.author({"name": SITE_NAME})
     feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
-    feed.link(href=address.absolute(point.url), rel="alternate", type="text/html")
+    feed.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
     feed.language("nb")
     feed.icon(address.absolute("assets/punkt/favicon.svg"))
-    feed.subtitle(f"Statusoppdateringer for oppfølgingspunkt {point.slug}.")
+    feed.subtitle(f"Statusoppdateringer for oppfølgingspunkt {doc.slug}.")
     feed.generator("politiradet-arkiv")
-    first = entry_updated(archive, point) or _timestamp(point.date)
-    _add_entry(feed, archive, point, address, first)
-    stamps = [first]
-    for update in archive.history.get(point.path, ()):
-        stamps.append(_add_status_entry(feed, archive, update, address))
-    feed.updated(max(stamps))
+    first = point.updated or _timestamp(doc.date)
+    _add_entry(feed, point, address, first)
+    for update, stamp in updates:
+        _add_status_entry(feed, update, address, stamp)
+    feed.updated(max([first, *(stamp for _update, stamp in updates)]))
     return bytes(feed.atom_str(pretty=True))
 
 
-def _add_status_entry(feed: FeedGenerator, archive: Archive, update: StatusUpdate,
-                      address: SiteAddress) -> dt.datetime:
+def _add_status_entry(feed: FeedGenerator, update: StatusUpdate, address: SiteAddress,
+                      stamp: dt.datetime) -> None:
     doc = update.document
-    stamp = entry_updated(archive, doc) or _timestamp(doc.date)
     entry = feed.add_entry()  # added after the point, so feedgen lists it first
     entry.id(_stable_id(f"{update.point.url}status/{doc.slug}"))
     entry.title(f"Status {norsk.date(doc.date)}: {update.point.title}")
@@ -159,7 +183,6 @@ def _add_status_entry(feed: FeedGenerator, archive: Archive, update: StatusUpdat
     entry.published(_timestamp(doc.date))
     entry.updated(stamp)
     entry.summary(update.block.text or doc.title)
-    return stamp
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -209,8 +232,9 @@ def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
 
 # --- open data -------------------------------------------------------------------------------
 
-def open_data(archive: Archive, address: SiteAddress) -> bytes:
-    """Every published document and follow-up point with metadata and plain text, as JSON."""
+def open_data(archive: Archive, texts: Mapping[str, str], address: SiteAddress) -> bytes:
+    """Every published document and follow-up point with metadata and plain text (*texts*,
+    by content path), as JSON."""
     data = {
         "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
                        "avtaler og oppfølgingspunkter.",
@@ -222,7 +246,8 @@ def open_data(archive: Archive, address: SiteAddress) -> bytes:
         "omrader": [{"slug": a.slug, "navn": a.name, "nivå": a.level,
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
                     for a in archive.content.areas.values()],
-        "dokumenter": [_document_record(archive, doc, address) for doc in archive.documents],
+        "dokumenter": [_document_record(archive, doc, texts[doc.path], address)
+                       for doc in archive.documents],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
 
@@ -232,7 +257,8 @@ FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_t
           "planlagte_moter")
 
 
-def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> dict[str, Any]:
+def _document_record(archive: Archive, doc: Document, text: str, address: SiteAddress
+                     ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": doc.slug, "type": doc.kind, "tittel": doc.title,
         "dato": doc.date.isoformat() if doc.dated else None, "udatert": not doc.dated,
@@ -252,7 +278,7 @@ def _document_record(archive: Archive, doc: Document, address: SiteAddress) -> d
         record["statusoppdateringer"] = [
             {"oppfolgingspunkt": u.point.slug, "url": address.absolute(u.point.url)}
             for u in archive.reported.get(doc.path, ())]
-    record["tekst"] = archive.compiled[doc.path].text
+    record["tekst"] = text
     return record
 
 

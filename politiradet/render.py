@@ -532,8 +532,8 @@ def assets(templates: Path) -> Iterator[Page]:
 
 def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output]:
     """Feeds, calendar, open data, sitemap and robots.txt."""
-    for path, inputs, make in feeds.outputs(r.archive, r.address, html_paths):
-        yield Output(path, r.hasher.digest((path, inputs, r.address.path, r.address.origin)),
+    for path, make in feeds.outputs(r.archive, r.address, html_paths):
+        yield Output(path, r.hasher.digest((path, make.func.__name__, make.args, make.keywords)),
                      make)
 
 
