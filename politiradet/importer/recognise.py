@@ -175,37 +175,40 @@ class _FollowUp:
     def _pkt(self, blocks: Sequence[Block], index: int, number: int, rest: str
              ) -> tuple[int, list[Block]]:
         """«Pkt. 3» and the paragraphs up to the next point or heading."""
-        content = [Block("paragraph", rest)] if rest else []
-        end = index + 1
-        while end < len(blocks) and not self._ends_status(blocks[end], pkt=True):
-            content.append(blocks[end])
-            end += 1
-        point_id = f"{self.seminar}-{number}"
+        consumed, content = self._content(blocks, index, rest, pkt=True)
         self.last_number = number
-        if point_id not in self.points:
-            self.missing.append(point_id)
-            return end - index, [Block("heading", f"Pkt. {number}", level=3), *content]
-        self.statuses.append(point_id)
+        point_id = f"{self.seminar}-{number}"
         link = f"[Pkt. {number}](../oppfolgingspunkter/{point_id}.md)"
-        return end - index, [Block("heading", link, level=3),
-                             Block("status", point=point_id, children=tuple(content))]
+        label = Block("heading", link if point_id in self.points else f"Pkt. {number}", level=3)
+        return consumed, self._status(label, point_id, content)
 
     def _status_after_point(self, blocks: Sequence[Block], index: int, rest: str
                             ) -> tuple[int, list[Block]]:
         """«Status:» after a numbered point: the status of that point."""
+        consumed, content = self._content(blocks, index, rest, pkt=False)
+        point_id = f"{self.seminar}-{self.last_number or 1}"
+        label = Block("paragraph", "Status:")
+        return consumed, self._status(label, point_id, content)
+
+    def _content(self, blocks: Sequence[Block], index: int, rest: str, pkt: bool
+                 ) -> tuple[int, list[Block]]:
+        """How many blocks the status takes, and its content: the rest of the opening line
+        and the blocks up to where the status ends."""
         content = [Block("paragraph", rest)] if rest else []
         end = index + 1
-        while end < len(blocks) and not self._ends_status(blocks[end], pkt=False):
+        while end < len(blocks) and not self._ends_status(blocks[end], pkt):
             content.append(blocks[end])
             end += 1
-        number = self.last_number or 1
-        point_id = f"{self.seminar}-{number}"
+        return end - index, content
+
+    def _status(self, label: Block, point_id: str, content: list[Block]) -> list[Block]:
+        """A status block for a point the archive has; the text as it stands for one it has
+        not (and the point is reported as missing)."""
         if point_id not in self.points:
             self.missing.append(point_id)
-            return end - index, [Block("paragraph", "Status:"), *content]
+            return [label, *content]
         self.statuses.append(point_id)
-        return end - index, [Block("paragraph", "Status:"),
-                             Block("status", point=point_id, children=tuple(content))]
+        return [label, Block("status", point=point_id, children=tuple(content))]
 
     def _ends_status(self, block: Block, pkt: bool) -> bool:
         text = block.text.strip()
