@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 STATUS_OPEN = re.compile(r"^::: status (\S+)\s*$", re.MULTILINE)
@@ -73,9 +72,3 @@ class Tally:
     @property
     def recall(self) -> float:
         return self.true_pos / max(1, self.true_pos + self.false_neg)
-
-
-def unmatched(found: list[str], reference: list[str]) -> Iterator[str]:
-    for sentence in reference:
-        if not _has_match(sentence, found):
-            yield sentence

@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from wordfreq import zipf_frequency
 
 REGISTRY_ZIPF = 4.0
+"""Registry words count as common words."""
 COMPOUND_PART_ZIPF = 3.5
+"""The last part of a compound must be at least this common."""
 RARE_PART_ZIPF = 1.0
 """The first part of a compound may be rare if the last is common."""
-"""Registry words count as common words."""
 
 
 class Lexicon:

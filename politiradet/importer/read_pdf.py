@@ -178,19 +178,19 @@ def _group_blocks(group: Sequence[PdfLine], body: float) -> Iterator[Block]:
         return
     if match:
         yield Block("item", join_lines([match["text"], *texts[1:]]),
-                    number=int(match["number"]), level=_indent(first, group))
+                    number=int(match["number"]), level=_indent(first))
         return
     if match := BULLET.match(first.text):
         yield Block("item", join_lines([match["text"], *texts[1:]]),
-                    level=_indent(first, group))
+                    level=_indent(first))
         return
     if first.bullet:
-        yield Block("item", join_lines(texts), level=_indent(first, group))
+        yield Block("item", join_lines(texts), level=_indent(first))
         return
     yield Block("paragraph", join_lines(texts))
 
 
-def _indent(first: PdfLine, group: Sequence[PdfLine]) -> int:
+def _indent(first: PdfLine) -> int:
     return 1 if first.x0 > 110 else 0
 
 

@@ -27,9 +27,9 @@ SUBSTITUTIONS: dict[str, tuple[str, ...]] = {
 KNOWN_WORD_SUBSTITUTIONS = {"a": ("å",), "o": ("ø",), "e": ("ø",), "g": ("ø",)}
 MAX_EDITS = 3
 KNOWN_GAIN = 1.0
+"""A known word is replaced only by a word this much more common on the Zipf scale (10x)."""
 RARE_ZIPF = 3.0
 """Below this a "known" word is more likely damage that also occurs on the web (vaere)."""
-"""A known word is replaced only by a word this much more common on the Zipf scale (10x)."""
 MIN_CANDIDATE_ZIPF = 3.0
 TOKEN = re.compile(r"[\w@&]+(?:[-'][\w@&]+)*")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")

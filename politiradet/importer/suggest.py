@@ -42,8 +42,6 @@ MAX_TOPICS, MAX_AREAS = 8, 6
 """The content check's limits for a published document."""
 RARE_NAME_WORD = 4.0
 """A word of a topic's name this rare (Zipf scale) is specific enough to count on its own."""
-"""A topic is suggested when its names occur at least this often; one mention of a place's
-name is enough for an area."""
 
 
 @dataclass(frozen=True, slots=True)
