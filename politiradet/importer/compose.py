@@ -7,7 +7,7 @@ import re
 import textwrap
 from collections.abc import Iterator, Sequence
 
-from ..scaffold import scalar
+from ..scaffold import file_text, scalar
 from .document import CONTROL, Block, SourceFormat
 from .suggest import Match, Suggestions
 
@@ -17,10 +17,9 @@ FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "t
 def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence[str],
             source_format: SourceFormat, file_name: str) -> str:
     """The whole draft file."""
-    front = "\n".join(_front(suggestions, source_format, file_name))
-    text = markdown(body)
     notes = "\n".join(f"[^{n}]: {_inline(note)}" for n, note in enumerate(footnotes, 1))
-    return f"---\n{front}\n---\n\n{text}\n" + (f"\n{notes}\n" if notes else "")
+    text = markdown(body) + (f"\n\n{notes}" if notes else "")
+    return file_text(_front(suggestions, source_format, file_name), text)
 
 
 def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Iterator[str]:
