@@ -38,8 +38,8 @@ class Lexicon:
         """Frequency on the Zipf scale (0 = unknown, 7 = the commonest words)."""
         lowered = word.lower()
         if lowered in self.registry:
-            return max(REGISTRY_ZIPF, _zipf(lowered))
-        return _zipf(lowered)
+            return max(REGISTRY_ZIPF, word_zipf(lowered))
+        return word_zipf(lowered)
 
     def known(self, word: str) -> bool:
         """A real word: in the frequency list, the registries, hunspell, or a compound of two."""
@@ -64,7 +64,7 @@ class Lexicon:
     def _part(self, part: str) -> float:
         if len(part) < 4:
             return 0.0
-        return REGISTRY_ZIPF if part in self.registry else _zipf(part)
+        return REGISTRY_ZIPF if part in self.registry else word_zipf(part)
 
     def prepare(self, words: Iterable[str]) -> None:
         """Ask hunspell about every word the frequency list does not know, in one call."""
@@ -80,7 +80,9 @@ def skeleton(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
+def word_zipf(word: str) -> float:
+    """How common *word* (lower case) is in Norwegian bokmål, on the Zipf scale; 0 when
+    unknown. Cached: each word is looked up in wordfreq once per run."""
     return float(zipf_frequency(word, "nb")) if re.fullmatch(r"[\w-]+", word) else 0.0
 
 

@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from wordfreq import zipf_frequency
-
 from .. import norsk
 from ..model import Abbreviation, Area, Topic
 from .document import Block
+from .lexicon import word_zipf
 
 MONTHS = tuple(str(norsk.LOCALE.months["format"]["wide"][number]) for number in range(1, 13))
 """«januar» … «desember», from Babel's bokmål data, as :func:`norsk.date` writes them."""
@@ -389,7 +388,7 @@ def _topic_terms(topic: Topic) -> tuple[str, ...]:
     terms = {p.strip().lower() for p in parts if len(p.strip()) >= 3 and not
              p.strip().endswith("-")}
     terms |= {word.lower() for word in re.findall(r"\w{6,}", topic.name)
-              if zipf_frequency(word.lower(), "nb") < RARE_NAME_WORD}
+              if word_zipf(word.lower()) < RARE_NAME_WORD}
     terms.add(topic.slug.replace("-", " "))
     terms |= {word.lower() for word in re.findall(r"\b[A-ZÆØÅ]{3,}\b",
                                                     topic.name + " " + topic.description)}
