@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from . import livereload
 from .editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Response
+from .editor.backend import MAX_REQUEST_BYTES
 from .sourcefile import inside
 
 KEEPALIVE_SECONDS = 15.0
@@ -34,7 +35,6 @@ TYPES = {
     ".wasm": "application/wasm",
     ".txt": "text/plain; charset=utf-8",
 }
-MAX_POST_BYTES = 4 * 1024 * 1024
 FORBIDDEN_IN_SEGMENT = ("/", "\\", "\x00")
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost"})
 """Host names a request may carry; another name means DNS rebinding by some web page."""
@@ -148,7 +148,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                        TYPES[".txt"], False)
         else:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(min(max(length, 0), MAX_POST_BYTES + 1))
+            body = self.rfile.read(min(max(length, 0), MAX_REQUEST_BYTES + 1))
             self._answer(admin.post(body), head=False)
 
     def _same_origin_json(self) -> bool:

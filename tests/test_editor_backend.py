@@ -19,7 +19,7 @@ from conftest import ROOT, copy_fixture
 
 from politiradet import livereload
 from politiradet.editor.admin import API_PATH, Admin
-from politiradet.editor.backend import LocalBackend
+from politiradet.editor.backend import MAX_REQUEST_BYTES, LocalBackend
 from politiradet.pipeline import Paths, check
 from politiradet.preview_http import PreviewServer
 
@@ -251,6 +251,16 @@ def test_the_editor_page_saves_over_http(port: int, content: Path) -> None:
     assert code == 200, data
     assert (content / "referater" / "2026-03-12.md").is_file()
     assert b"Content-Security-Policy: default-src 'self'" in data
+
+
+def test_a_request_over_the_limit_is_refused_whole(port: int, content: Path) -> None:
+    """One limit on a save, where the body is read and where it is parsed."""
+    small = _save_request()
+    body = small[:-1] + b" " * (MAX_REQUEST_BYTES + 1 - len(small)) + small[-1:]
+    code, data = post(port, body, origin=f"http://127.0.0.1:{port}")
+    assert code == 413 and b"Dokumentet er for stort" in data
+    assert not (content / "referater" / "2026-03-12.md").exists()
+    assert post(port, small, origin=f"http://127.0.0.1:{port}")[0] == 200
 
 
 def test_posting_anywhere_else_is_refused(port: int) -> None:
