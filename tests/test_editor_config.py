@@ -274,6 +274,29 @@ def test_the_production_folder_has_the_editor_and_no_local_backend(tmp_path: Pat
     assert (out / "decap" / "LICENSE-decap-cms").is_file()
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "feil: mangler: --repo."),
+    (["--repo", "a/b", "--backend", "bitbucket"], "feil: argumentet --backend: ugyldig valg"),
+    (["--repo", "a/b", "--content", "finnes-ikke"], "feil: fant ikke innholdsmappen «finnes-ikke»"),
+    (["--repo", "a/b", "--ut", "fil"], "feil: filen eller mappen «fil"),
+])
+def test_the_production_command_explains_its_mistakes_in_norwegian(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        args: list[str], message: str) -> None:
+    from politiradet.editor.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (tmp_path / "fil").write_text("en fil, ikke en mappe", encoding="utf-8")
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert not (tmp_path / "admin").exists()
+
+
 def test_the_vendored_bundle_is_the_pinned_one() -> None:
     """What tools/update_decap.py fetched: the pinned version, licences kept, no source maps."""
     folder = ROOT / "politiradet" / "editor" / "decap"

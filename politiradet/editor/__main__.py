@@ -7,18 +7,19 @@ folder anywhere over HTTPS; it never goes into the published site.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..cli import EXIT_USAGE, NorwegianParser
+from ..errors import os_error_text
 from ..pipeline import Paths
 from .admin import write_folder
 from .config import Backend
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = NorwegianParser(
         prog="python -m politiradet.editor",
         description="Lager webredigeringen (Decap CMS) for git-tjeneren.")
     parser.add_argument("--repo", required=True, help="EIER/NAVN på git-tjeneren")
@@ -34,8 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     auth = tuple((key, value) for key, _, value in (item.partition("=")
                                                     for item in args.innlogging) if value)
     paths = Paths(content=args.content)
-    write_folder(args.ut, paths.content, paths.schema,
-                 Backend(args.backend, args.repo, args.branch, args.nettsted, auth=auth))
+    if not paths.content.is_dir():
+        print(f"feil: fant ikke innholdsmappen «{paths.content}».", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        write_folder(args.ut, paths.content, paths.schema,
+                     Backend(args.backend, args.repo, args.branch, args.nettsted, auth=auth))
+    except OSError as exc:
+        print(f"feil: {os_error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"Webredigeringen er skrevet til {args.ut}/.")
     return 0
 
