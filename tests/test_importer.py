@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -272,6 +273,25 @@ def test_bad_input_is_refused_clearly(name: str, content: Path, tmp_path: Path,
 def test_missing_file_is_refused(content: Path, tmp_path: Path) -> None:
     result = run_cli("import", tmp_path / "finnes-ikke.docx", "--content", content)
     assert result.code == 1 and "fant ikke filen" in result.err
+
+
+NOT_FILES: dict[str, tuple[Any, str]] = {
+    "mappe": (Path.mkdir, "men en mappe"),
+    "fifo": (lambda path: os.mkfifo(path), "navngitt rør (FIFO)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_what_is_not_a_file_is_named_and_never_opened(name: str, content: Path,
+                                                      tmp_path: Path) -> None:
+    """The archive's file policy: a FIFO would block a plain read for ever."""
+    make, message = NOT_FILES[name]
+    source = tmp_path / "referat.txt"
+    make(source)
+    before = _listing(content)
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 1 and message in result.err, result.err
+    assert "Ingenting ble skrevet" in result.err and _listing(content) == before
 
 
 # --- minutes written the secretariat's way ------------------------------------------------

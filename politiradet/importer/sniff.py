@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Literal
 
+from .. import sourcefile
 from .errors import ImportRefused
 
 Format = Literal["docx", "pdf", "txt"]
@@ -29,12 +31,18 @@ def sniff(path: Path) -> tuple[Format, bytes]:
 
 
 def _read(path: Path) -> bytes:
-    if not path.is_file():
+    """The file's bytes under the archive's file policy (:mod:`sourcefile`): a regular file,
+    never a FIFO or a device, opened without blocking. It may lie anywhere, so a link to it
+    may point anywhere (the root is the file system's)."""
+    if not path.exists():
         raise ImportRefused(f"fant ikke filen «{path}». Sjekk navnet og mappen.")
-    if path.stat().st_size > MAX_BYTES:
+    try:
+        data = sourcefile.read(Path(path.absolute().anchor), path, MAX_BYTES)
+    except sourcefile.TooLarge:
         raise ImportRefused("filen er større enn 50 MB og importeres ikke. Del den opp, "
-                            "eller lagre den uten innebygde bilder.")
-    data = path.read_bytes()
+                            "eller lagre den uten innebygde bilder.") from None
+    except sourcefile.RefusedFile as exc:
+        raise ImportRefused(exc.message) from None
     if not data.strip():
         raise ImportRefused(f"filen «{path.name}» er tom. Velg filen med referatet.")
     return data
@@ -69,8 +77,6 @@ def _actual(data: bytes) -> Format:
 
 
 def _zip_kind(data: bytes) -> Format:
-    import io
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
