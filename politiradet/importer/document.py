@@ -10,6 +10,8 @@ from ..frontmatter import CONTROL as ARCHIVE_CONTROL
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
 SourceFormat = Literal["PDF", "Word", "tekst"]
+HEADER_KEYS = "Tid|Sted|Møtested|Dato|Til ?stede|Møteleder|Referent|Forfall|Deltakere|Tidspunkt"
+"""The keys of a meeting's header lines («Sted: Rådhuset»), as a regular expression."""
 CONTROL = re.compile(rf"{ARCHIVE_CONTROL.pattern}|[\u200b\u2028\u2029\ufeff]")
 """The control characters the archive refuses, and the invisible breaks and marks that text
 recognition and Word leave behind; every one becomes a space."""

@@ -12,13 +12,12 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .document import CONTROL, Block, SourceDocument
+from .document import CONTROL, HEADER_KEYS, Block, SourceDocument
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 BULLET = re.compile(r"^\s*(?:[+*«•·~▪●◦-]|–(?=\s)|[eo](?=\s+[A-ZÆØÅ0-9]))\s*(?P<text>\S.*)$")
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2})[.,]\s+(?P<text>[A-ZÆØÅ@\"«].*)$")
-HEADER_KEY = re.compile(r"^\s*(Tid|Sted|Dato|Til ?stede|Møteleder|Referent|Forfall|Deltakere"
-                        r"|Møtested|Tidspunkt)\s*:", re.IGNORECASE)
+HEADER_KEY = re.compile(rf"^\s*({HEADER_KEYS})\s*:", re.IGNORECASE)
 TERMINAL = (".", ":", ";", ",", "!", "?")
 KEEP_HYPHEN_BEFORE = {"og", "eller", "til", "som", "samt"}
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .document import Block
+from .document import HEADER_KEYS, Block
 
 AGENDA = re.compile(r"^(?P<number>\d{1,2})\s*[.,]\s*(?P<title>[A-ZÆØÅ].{1,80})$")
 SAK = re.compile(r"^Sak\s+(?P<number>\d{1,3})\s*[:.–-]\s*(?P<title>.{2,100})$", re.IGNORECASE)
@@ -23,8 +23,8 @@ POINT = re.compile(r"^Pkt\.?\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$
 STATUS = re.compile(r"^Status\s*:\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 FOLLOW_UP = re.compile(r"oppfølgingspunkt", re.IGNORECASE)
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
-HEADER_LINE = re.compile(r"^\**(?P<key>Tid|Sted|Møtested|Dato|Til ?stede|Møteleder|Referent|Forfall"
-                         r"|Deltakere|Tidspunkt)\**\s*:\**\s*(?P<value>.+)$", re.IGNORECASE)
+HEADER_LINE = re.compile(rf"^\**(?P<key>{HEADER_KEYS})\**\s*:\**\s*(?P<value>.+)$",
+                         re.IGNORECASE)
 NUMBER_ONLY = re.compile(r"^\d{1,2}\.?$")
 LETTERHEAD = re.compile(
     r"besøksadresse|postadresse|org\.?\s*nr|postmottak@|telefon:?\s*\+?\d|^side \d+ av \d+$"
