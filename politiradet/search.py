@@ -20,7 +20,6 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -55,6 +54,7 @@ _FOLDINGS = (str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
              str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
 """How æ, ø and å are typed without them: «Grønland» as «gronland» or «groenland»."""
 _WORD_RUNS = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
 
 REGISTER_WEIGHT = 0.1
 """Weight of a topic's or area's page: its name and one-line description. Pagefind favours
@@ -266,18 +266,19 @@ def folded_forms(text: str) -> list[str]:
     which folds the same way: lower case, NFC, runs of letters and digits).
     """
     forms: dict[str, None] = {}
-    for run in _WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower()):
+    for run in dict.fromkeys(_WORD_RUNS.findall(unicodedata.normalize("NFC", text).lower())):
         if _NORWEGIAN_LETTERS.search(run):
             forms.update((run.translate(table), None) for table in _FOLDINGS)
     return list(forms)
 
 
 def plain_text(markup: str) -> str:
-    """The text of an HTML fragment, without its tags."""
-    parser = _TextParser()
-    parser.feed(markup)
-    parser.close()
-    return " ".join(parser.parts)
+    """The text of an HTML fragment of this site's own making, each tag a space.
+
+    The records' HTML comes from markdown-it (raw HTML off) and :func:`html.escape`, so a
+    «<» or «>» in text or attributes is always escaped, and a tag ends at its first «>».
+    """
+    return html.unescape(_TAG.sub(" ", markup))
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -322,15 +323,6 @@ def _data_span(attribute: str, name: str, value: str) -> str:
     """An empty element giving *value* to Pagefind; the value is read verbatim from an attribute,
     so commas and colons in names need no escaping."""
     return f'<span {attribute}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
-
-
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def _check_pages_exist(found: Iterable[Record], pages: Collection[str]) -> None:

@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, Served, build_fixture, serve_folder
 
 from politiradet.model import Area, Content
-from politiradet.search import area_names, area_tree, folded_forms
+from politiradet.search import area_names, area_tree, folded_forms, plain_text
 
 BASE = "/sub/path/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -443,3 +443,9 @@ def test_without_javascript_the_page_explains_and_links_to_browsing(
         BASE + "temaer/", BASE + "omrader/", BASE + "ar/"]
     assert not page.get_by_label("Søkeord").is_visible()
     context.close()
+
+
+def test_plain_text_of_a_record_splits_at_tags_and_reads_entities() -> None:
+    markup = ('<p>Grøn<em>land</em> &amp; <abbr title="a &gt; b">BER</abbr></p>\n'
+              '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>&lt;tag&gt;')
+    assert plain_text(markup).split() == ["Grøn", "land", "&", "BER", "[1]", "<tag>"]
