@@ -412,6 +412,22 @@ def test_hostile_text_becomes_a_harmless_draft(content: Path, tmp_path: Path) ->
     assert run_cli("check", "--content", content).code == 0
 
 
+@pytest.mark.parametrize(("kind", "folder"), [("referat", "referater"), ("avtale", "avtaler")])
+def test_text_without_a_date_becomes_a_draft_dated_today(kind: str, folder: str, content: Path,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today, as ``new`` does, and the report asks for the right date."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710237600")  # 12 March 2024, noon in Oslo
+    source = _written(tmp_path / "udatert.txt", "Referat fra møte i politirådet\n\n1. Sak\n\n"
+                      "Teksten har ingen dato.\n")
+    result = run_cli("import", source, "--content", content, "--type", kind, "--id", "udatert")
+    assert result.code == 0, result.err
+    assert "fant ingen dato i teksten" in result.out
+    text = (content / folder / "udatert.md").read_text(encoding="utf-8")
+    assert 'dato: "2024-03-12"' in text
+    assert run_cli("check", "--content", content).code == 0
+
+
 def _control_docx(target: Path) -> Path:
     from docx import Document
 

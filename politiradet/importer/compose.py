@@ -7,6 +7,7 @@ import re
 import textwrap
 from collections.abc import Iterator, Sequence
 
+from .. import norsk
 from ..scaffold import file_text, scalar
 from .document import CONTROL, Block, SourceFormat
 from .suggest import Match, Suggestions
@@ -56,17 +57,21 @@ def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Itera
 
 
 def _date(s: Suggestions) -> str:
+    """The date found; else an agreement's first year; else today, as ``new`` writes it (the
+    report asks the editor to write the right date)."""
     if s.dates.start:
         return json.dumps(s.dates.start.isoformat())
-    year = s.period[0] if s.period else None
-    return json.dumps(f"{year}-01-01") if year else json.dumps("1970-01-01")
+    if s.period:
+        return json.dumps(f"{s.period[0]}-01-01")
+    return json.dumps(norsk.build_date().isoformat())
 
 
 def _agreement(s: Suggestions) -> Iterator[str]:
     if s.dates.start is None:
         yield "udatert: true"
     yield f"avtaletype: {s.agreement_type}"
-    first, last = s.period or ((s.dates.start.year,) * 2 if s.dates.start else (1970, 1970))
+    year = (s.dates.start or norsk.build_date()).year
+    first, last = s.period or (year, year)
     yield f"gyldig_fra: {first}"
     yield f"gyldig_til: {last}"
 
