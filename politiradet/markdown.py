@@ -141,6 +141,8 @@ def _abbreviations_rule(state: StateCore) -> None:
         re.escape(short) for short in sorted(known, key=len, reverse=True)) + r")(?![\wÆØÅæøå])")
     used: set[str] = state.env.setdefault("abbreviations_used", set())
     for block in state.tokens:
+        if len(used) == len(known):
+            return  # each is marked at its first use only: nothing left to look for
         if block.type == "inline" and block.children:
             block.children = _wrap_abbreviations(block.children, pattern, known, used)
 
@@ -164,7 +166,8 @@ def _wrap_abbreviations(children: list[Token], pattern: re.Pattern[str],
             opening.attrSet("title", known[short])
             result += [opening, _text(short), Token("abbr_close", "abbr", -1)]
             done = match.end(1)
-        result.append(_text(text[done:]))
+        # a text without a new abbreviation stays the token it was (making tokens is costly)
+        result.append(_text(text[done:]) if done else child)
     return [token for token in result if token.type != "text" or token.content]
 
 

@@ -21,7 +21,8 @@ MAX_LENGTH = 100
 
 def suggest_slug(text: str) -> str:
     """A valid slug for any text: «Møte 14. Mai» -> «mote-14-mai»."""
-    ascii_text = "".join(_ascii(char) for char in unicodedata.normalize("NFC", text)).lower()
+    text = unicodedata.normalize("NFC", text)
+    ascii_text = (text if text.isascii() else "".join(_ascii(char) for char in text)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:MAX_LENGTH].strip("-")
     return slug or "dokument"
 
