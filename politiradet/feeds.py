@@ -12,17 +12,18 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
-
-import icalendar
-from feedgen.feed import FeedGenerator
 
 from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
 from .meetings import Meeting, schedule
 from .model import SITE_NAME, Document, Topic
+
+if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
+    import icalendar
+    from feedgen.feed import FeedGenerator
 
 SUMMARY_LENGTH = 300
 
@@ -103,6 +104,7 @@ def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_pa
          title: str) -> bytes:
     """An Atom 1.0 feed (RFC 4287) of *entries*, newest first; those without a time are left
     out."""
+    from feedgen.feed import FeedGenerator
     feed = FeedGenerator()
     feed.id(_stable_id(self_path))
     feed.title(title)
@@ -154,6 +156,7 @@ def point_feed(point: Entry, updates: Sequence[tuple[StatusUpdate, dt.datetime]]
     referat last changed) as it is reported."""
     doc = point.doc
     self_path = f"{doc.url}feed.xml"
+    from feedgen.feed import FeedGenerator
     feed = FeedGenerator()
     feed.id(_stable_id(self_path))
     feed.title(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}: {doc.title}")
@@ -189,6 +192,7 @@ def _add_status_entry(feed: FeedGenerator, update: StatusUpdate, address: SiteAd
 
 def calendar(archive: Archive, address: SiteAddress) -> bytes:
     """The council's meetings and seminars as iCalendar (RFC 5545), all-day events."""
+    import icalendar
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Oslo kommune//Arkiv for Politirådet i Oslo//NB")
     cal.add("version", "2.0")
@@ -215,6 +219,7 @@ def _events(archive: Archive, address: SiteAddress) -> Iterator[icalendar.Event]
 
 def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
            location: str | None = None) -> icalendar.Event:
+    import icalendar
     event = icalendar.Event()
     host = address.origin.split("://", 1)[-1]
     event.add("uid", f"{uid}@{host}{address.path.rstrip('/')}")
@@ -234,8 +239,9 @@ def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
 
 def open_data(archive: Archive, texts: Mapping[str, str], address: SiteAddress) -> bytes:
     """Every published document and follow-up point with metadata and plain text (*texts*,
-    by content path), as JSON."""
-    data = {
+    by content path), as JSON: the description and registries indented, then one document a
+    line (json's C encoder, many times faster than its indenting one at 10 000 documents)."""
+    head = {
         "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
                        "avtaler og oppfølgingspunkter.",
         "nettsted": address.absolute(),
@@ -246,10 +252,12 @@ def open_data(archive: Archive, texts: Mapping[str, str], address: SiteAddress) 
         "omrader": [{"slug": a.slug, "navn": a.name, "nivå": a.level,
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
                     for a in archive.content.areas.values()],
-        "dokumenter": [_document_record(archive, doc, texts[doc.path], address)
-                       for doc in archive.documents],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+    lines = [json.dumps(_document_record(archive, doc, texts[doc.path], address),
+                        ensure_ascii=False, default=str) for doc in archive.documents]
+    documents = "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]"
+    text = json.dumps(head, ensure_ascii=False, indent=1, default=str)
+    return f'{text.removesuffix("}")[:-1]},\n "dokumenter": {documents}\n}}\n'.encode()
 
 
 FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",

@@ -191,6 +191,16 @@ def test_open_data_follow_up_points_carry_their_status_history(
         "tekst": "Beredskapsetaten følger opp."}]
 
 
+def test_open_data_has_one_document_a_line(open_data: dict[str, Any], site: Path) -> None:
+    """A reader can take the documents line by line: each line between «"dokumenter": [» and
+    the closing «]» is one document's whole JSON (with a comma after all but the last)."""
+    lines = (site / "data/dokumenter.json").read_text("utf-8").splitlines()
+    start = lines.index(' "dokumenter": [')
+    records = [json.loads(line.removesuffix(",")) for line in lines[start + 1:-2]]
+    assert records == open_data["dokumenter"]
+    assert lines[-2:] == [" ]", "}"]
+
+
 def test_open_data_leaves_drafts_out(site: Path) -> None:
     assert "Zyxwvutkastord" not in (site / "data/dokumenter.json").read_text("utf-8")
 
