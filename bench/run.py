@@ -6,6 +6,7 @@ ours) and ``bench/hugo-minimal/`` (one page per document, topic and area pages, 
     python bench/run.py                      # N = 1000 (3 runs) and 10000 (2 runs)
     python bench/run.py --n 1000 --runs 5    # a quicker look
     python bench/run.py --profile            # also profile a cold and a one-edit build
+    python bench/run.py --serve --no-build   # only the preview: save -> reloaded page
 
 Every figure is a whole process (interpreter start-up included), the median of the runs.
 Peak memory is the largest resident set size (RSS) summed over the process tree, sampled
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
 import hugo_site  # noqa: E402
+import preview  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from politiradet.pipeline import STAGES  # noqa: E402
@@ -230,6 +232,20 @@ def profile(corpus: Path, out: Path) -> tuple[Path, Path]:
     return cold, touch
 
 
+def bench_serve(corpus: Path, edits: int) -> preview.PreviewResult:
+    """``build.py serve`` on *corpus* in Chromium: save -> reloaded page, save -> search index."""
+    def sampler(pid: int) -> Callable[[], float]:
+        thread = _MemorySampler(pid)
+        thread.start()
+
+        def stop() -> float:
+            thread.done.set()
+            thread.join()
+            return max(thread.by_name.values(), default=0) / 1024
+        return stop
+    return preview.bench_preview(corpus, touched_document(corpus), edits, sampler)
+
+
 # --- Hugo + Pagefind -------------------------------------------------------------------------
 
 def hugo_binary() -> Path:
@@ -358,12 +374,22 @@ def main() -> None:
                              "pyinstrument")
     parser.add_argument("--profile-largest", action="store_true",
                         help="profiler ved største N i stedet for minste")
+    parser.add_argument("--serve", action="store_true",
+                        help="mål også forhåndsvisningen: build.py serve i Chromium, lagring -> "
+                             "oppdatert side og søkeindeks (av som standard)")
+    parser.add_argument("--edits", type=int, default=10,
+                        help="lagringer i forhåndsvisningen (standard: 10)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="hopp over byggingene og Hugo (bare --serve)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ["POLITIRADET_CACHE"] = str(CACHE)
     results: dict[int, dict[str, dict[str, Series]]] = {}
     report = []
-    for n in args.n:
+    for n in args.n if args.serve else ():
+        report.append(bench_serve(generate.ensure(n, WORK), args.edits).summary())
+        print(report[-1], flush=True)
+    for n in () if args.no_build else args.n:
         runs = args.runs if n < 5000 else min(args.runs, args.large_runs)
         corpus = generate.ensure(n, WORK)
         entry = {"ours": bench_ours(corpus, WORK / f"site-{n}", runs)}
@@ -373,9 +399,10 @@ def main() -> None:
         report.append(table(n, runs, entry["ours"],
                             {name: entry[name] for name in HUGO_SITES if name in entry}))
         print(report[-1], flush=True)
-    report.append(verdict(results))
-    print(report[-1])
-    if args.profile:
+    if results:
+        report.append(verdict(results))
+        print(report[-1])
+    if args.profile and results:
         n = max(args.n) if args.profile_largest else min(args.n)
         for label, report_file in zip(("kald bygging", "ett dokument endret"),
                                       profile(WORK / f"corpus-{n}", WORK / f"site-{n}"),

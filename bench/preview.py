@@ -1,0 +1,172 @@
+"""The preview scenario of the benchmark: ``build.py serve`` on a corpus, edited as an editor does.
+
+Starts ``python build.py serve`` on the corpus, opens one referat in a real Chromium (Playwright,
+Debian's ``/usr/bin/chromium``, the launch flags of ``tests/conftest.py``), then saves that
+document *edits* times, each time with one more line at the end of its body, and measures:
+
+- save → the open page shows the new line (what the editor sees; Playwright's wait, so an
+  upper bound by a few milliseconds);
+- save → the search index has caught up (the server's «Bygget …» line, which it prints after the
+  second swap, the one that publishes the search index); after the last edit a real search in
+  Chromium for the new line's word must find the document, so the line is not taken on trust;
+- the first build (start-up) and the largest resident set of the server process.
+
+Each save waits until the previous one is fully built (pages and search index), so every figure
+is one save's own. The document is restored afterwards.
+
+    python bench/run.py --serve --no-build --n 1000 10000
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [  # as tests/conftest.py
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+BUILT = "Bygget "
+"""How the server's line after a finished build (pages and search index) starts."""
+STARTUP_SECONDS = 1800.0
+EDIT_SECONDS = 600.0
+
+
+@dataclass
+class PreviewResult:
+    """The figures of one preview run."""
+
+    n: int
+    startup: float
+    page: list[float] = field(default_factory=list)
+    """Seconds from each save to the open page showing the new line."""
+    index: list[float] = field(default_factory=list)
+    """Seconds from each save to the server having published the new search index."""
+    peak_mb: float = 0.0
+    searched: bool = False
+    """Whether a search in Chromium found the last edit's word."""
+
+    def summary(self) -> str:
+        def ms(values: list[float]) -> str:
+            return (f"median {statistics.median(values) * 1000:.0f} ms, "
+                    f"maks {max(values) * 1000:.0f} ms" if values else "ingen målinger")
+        found = "funnet" if self.searched else "IKKE funnet"
+        return (f"\nForhåndsvisning (serve), N = {self.n}, {len(self.page)} lagringer:\n"
+                f"  første bygging (oppstart): {self.startup:.1f} s\n"
+                f"  lagring → oppdatert side i Chromium: {ms(self.page)} (mål < 200 ms)\n"
+                f"  lagring → søkeindeksen oppdatert: {ms(self.index)} "
+                f"(siste endring {found} med søk)\n"
+                f"  største prosess (serve): {self.peak_mb:.0f} MB")
+
+
+class _Output(threading.Thread):
+    """Reads the server's output line by line, noting when each line arrived."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        super().__init__(daemon=True)
+        self.proc, self.lines = proc, list[tuple[float, str]]()
+        self.arrived = threading.Condition()
+
+    def run(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self.arrived:
+                self.lines.append((time.perf_counter(), line.rstrip("\n")))
+                self.arrived.notify_all()
+
+    def wait_for(self, test: Callable[[str], bool], after: int, timeout: float) -> float:
+        """The arrival time of the first line from index *after* on that passes *test*."""
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while True:
+                for when, line in self.lines[after:]:
+                    if test(line):
+                        return when
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    tail = "\n".join(line for _, line in self.lines[-20:])
+                    raise SystemExit(f"serve svarte ikke som ventet:\n{tail}")
+                self.arrived.wait(0.5)
+
+    def count(self) -> int:
+        with self.arrived:
+            return len(self.lines)
+
+
+def chromium() -> str:
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+    if not found:
+        raise SystemExit("Chromium mangler: apt-get install -y chromium")
+    return found
+
+
+def bench_preview(corpus: Path, document: Path, edits: int,
+                  sampler: Callable[[int], Callable[[], float]]) -> PreviewResult:
+    """Run the scenario on *corpus*, editing *document*; *sampler(pid)* starts sampling the
+    memory of a process tree and returns a function that stops it and gives the peak in MB."""
+    from playwright.sync_api import sync_playwright
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content",
+         str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    stop_sampling = sampler(proc.pid)
+    output = _Output(proc)
+    output.start()
+    original = document.read_bytes()
+    result = PreviewResult(int(corpus.name.removeprefix("corpus-")), 0.0)
+    try:
+        ready = output.wait_for(lambda line: "Forhåndsvisning på" in line, 0, STARTUP_SECONDS)
+        result.startup = ready - start
+        line = next(line for _, line in output.lines if "Forhåndsvisning på" in line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert found is not None, line
+        base = found[0]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium(),
+                                                 args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page()
+            page.goto(f"{base}referater/{document.stem}/")
+            text = original
+            for edit in range(1, edits + 1):
+                word = f"forhandsvisningsmaling{edit}x{len(original)}"
+                text += f"\nEndret i forhåndsvisningen, lagring {edit}: {word}.\n".encode()
+                seen = output.count()
+                saved = time.perf_counter()
+                document.write_bytes(text)
+                page.get_by_text(word).wait_for(timeout=EDIT_SECONDS * 1000)
+                result.page.append(time.perf_counter() - saved)
+                built = output.wait_for(lambda line: line.startswith(BUILT), seen, EDIT_SECONDS)
+                result.index.append(built - saved)
+                time.sleep(0.3)
+            result.searched = _search_finds(page, base, word, document.stem)
+            browser.close()
+    finally:
+        document.write_bytes(original)
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        result.peak_mb = stop_sampling()
+    return result
+
+
+def _search_finds(page: object, base: str, word: str, stem: str) -> bool:
+    """Whether the site's search page, in Chromium, lists the document for *word*."""
+    page.goto(f"{base}sok/?q={word}")  # type: ignore[attr-defined]
+    page.locator("#sok-status", has_text="treff").wait_for(  # type: ignore[attr-defined]
+        timeout=120_000)
+    links = page.locator(".search-result a").all()  # type: ignore[attr-defined]
+    return any(f"/referater/{stem}/" in str(link.get_attribute("href")) for link in links)
