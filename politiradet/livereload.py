@@ -2,11 +2,15 @@
 
 The browser side is an external same-origin script (the site's Content-Security-Policy forbids
 inline script and inline style). It listens to server-sent events and either reloads the page
-after a successful rebuild or shows the build's problems in an overlay until they are fixed.
+when its own HTML (or a stylesheet) changed, or shows the build's problems in an overlay until
+they are fixed. The page tells the server its path; each event carries a token of what the
+server would now send for that path (:func:`page_token`), so a page reloads exactly once per
+change of its own content, however many builds run, and an unchanged page is never reloaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -30,6 +34,8 @@ class Snapshot:
     """Number of successful builds so far; the page reloads when its own is older."""
     problems: tuple[Problem, ...]
     """Problems of the latest build; empty when it succeeded."""
+    styles: int = 0
+    """Bumped when a stylesheet or another static file changed: every open page reloads."""
 
 
 class BuildState:
@@ -44,11 +50,14 @@ class BuildState:
         with self._changed:
             return self._snapshot
 
-    def succeeded(self) -> None:
-        self._publish(lambda s: Snapshot(s.version + 1, s.generation + 1, ()))
+    def succeeded(self, styles: bool = False) -> None:
+        """A build (or part of one) is published; *styles* when static files changed."""
+        self._publish(lambda s: Snapshot(s.version + 1, s.generation + 1, (),
+                                         s.styles + styles))
 
     def failed(self, problems: Sequence[Problem]) -> None:
-        self._publish(lambda s: Snapshot(s.version + 1, s.generation, tuple(problems)))
+        self._publish(lambda s: Snapshot(s.version + 1, s.generation, tuple(problems),
+                                         s.styles))
 
     def close(self) -> None:
         """Wake every waiting stream so it can end (the server is stopping)."""
@@ -68,9 +77,15 @@ class BuildState:
             self._changed.notify_all()
 
 
-def event(snapshot: Snapshot) -> bytes:
-    """One server-sent ``state`` event: the generation and the problems, as JSON."""
-    data = {"generation": snapshot.generation,
+def page_token(body: bytes, snapshot: Snapshot) -> str:
+    """What a page's content is now: its HTML (before :func:`inject`) and the static files."""
+    return f"{snapshot.styles}-{hashlib.sha256(body).hexdigest()[:20]}"
+
+
+def event(snapshot: Snapshot, page: str = "") -> bytes:
+    """One server-sent ``state`` event: the generation, the token of the listening page's
+    content (:func:`page_token`) and the problems, as JSON."""
+    data = {"generation": snapshot.generation, "page": page,
             "problems": [_problem_json(p) for p in snapshot.problems]}
     return f"event: state\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
@@ -84,9 +99,9 @@ KEEPALIVE = b": ping\n\n"
 RETRY = b"retry: 500\n\n"
 
 
-def inject(html: bytes, generation: int) -> bytes:
-    """Add the reload script to an HTML page, just before ``</body>``."""
-    tag = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'.encode()
+def inject(html: bytes, page: str) -> bytes:
+    """Add the reload script to an HTML page, just before ``</body>``, with the page's token."""
+    tag = f'<script src="{SCRIPT_PATH}" data-page="{page}"></script>'.encode()
     end = html.lower().rfind(b"</body>")
     if end < 0:
         return html + tag
@@ -100,7 +115,7 @@ RELOAD_JS = """\
   "use strict";
   var OVERLAY_ID = "politiradet-byggfeil";
   var script = document.currentScript;
-  var generation = Number(script && script.dataset.generation);
+  var page = script ? script.dataset.page : "";
 
   function addStylesheet() {
     if (document.getElementById(OVERLAY_ID + "-stil")) { return; }
@@ -143,11 +158,11 @@ RELOAD_JS = """\
     document.body.prepend(box);
   }
 
-  var source = new EventSource("@EVENTS@");
+  var source = new EventSource("@EVENTS@?side=" + encodeURIComponent(location.pathname));
   source.addEventListener("state", function (message) {
     var state = JSON.parse(message.data);
     if (state.problems.length > 0) { showOverlay(state.problems); return; }
-    if (state.generation !== generation) { window.location.reload(); return; }
+    if (state.page !== page) { source.close(); window.location.reload(); return; }
     hideOverlay();
   });
 })();

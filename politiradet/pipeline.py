@@ -70,6 +70,9 @@ class Report(Summary):
     timings: Timings = field(default_factory=Timings)
     cached: bool = False
     """True when the output was already up to date and nothing was rebuilt."""
+    archive: Archive | None = None
+    """The linked archive the site was made from (None when cached): the preview keeps it to
+    show a saved document's page before the next full build (:mod:`politiradet.quickpage`)."""
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
@@ -149,7 +152,8 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     if cache:
         deps.store(cache.folder, deps.DependencyMap(stamp, keys), paths.out)
         cache.store(key, summary)
-    return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings)
+    return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings,
+                  archive=archive)
 
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,

@@ -16,7 +16,7 @@ import mimetypes
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import livereload
 from .editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Response
@@ -216,28 +216,44 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                    {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
     def _file(self, head: bool) -> None:
-        parts = safe_relative(self.path)
+        found = self._lookup(self.path)
+        if isinstance(found, str):
+            self._redirect(found)
+        else:
+            self._page(*found, head)
+
+    def _lookup(self, request_path: str) -> tuple[int, bytes, str] | str:
+        """What a GET of *request_path* answers: (status, body, type), or where to redirect."""
+        parts = safe_relative(request_path)
         found = locate(self.server.site, parts) if parts is not None else None
         if parts is not None and found is not None and found.is_dir():
-            if not urlsplit(self.path).path.endswith("/"):
-                self._redirect("/" + "/".join(quote(part) for part in parts) + "/")
-                return
+            if not urlsplit(request_path).path.endswith("/"):
+                return "/" + "/".join(quote(part) for part in parts) + "/"
             found = locate(self.server.site, [*parts, "index.html"])
         body = _read(found) if found is not None and found.is_file() else None
         if found is None or body is None:
-            self._not_found(head)
-        else:
-            self._page(200, body, content_type(found), head)
+            return 404, self._missing(), TYPES[".html"]
+        return 200, body, content_type(found)
 
-    def _not_found(self, head: bool) -> None:
+    def _missing(self) -> bytes:
+        """The site's «fant ikke siden» page, or a note that the site is not built yet."""
         page = locate(self.server.site, ["404.html"])
         body = _read(page) if page is not None and page.is_file() else None
-        self._page(404, body or NOT_BUILT, TYPES[".html"], head)
+        return body or NOT_BUILT
 
     def _page(self, status: int, body: bytes, ctype: str, head: bool) -> None:
         if ctype.startswith("text/html"):
-            body = livereload.inject(body, self.server.state.snapshot().generation)
+            snapshot = self.server.state.snapshot()
+            body = livereload.inject(body, livereload.page_token(body, snapshot))
         self._send(status, body, ctype, head)
+
+    def _not_found(self, head: bool) -> None:
+        self._page(404, self._missing(), TYPES[".html"], head)
+
+    def _token(self, page: str, snapshot: livereload.Snapshot) -> str:
+        """The token of what *page* (a URL path) shows now, for the page listening there."""
+        found = self._lookup(page) if page.startswith("/") else "/"
+        return "" if isinstance(found, str) else livereload.page_token(found[1], snapshot)
 
     def _redirect(self, location: str) -> None:
         self.send_response(301)
@@ -265,12 +281,14 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         state, seen = self.server.state, -1
+        page = parse_qs(urlsplit(self.path).query).get("side", [""])[0]
         try:
             self.wfile.write(livereload.RETRY)
             while not state.closed:
                 snapshot = state.wait(seen, KEEPALIVE_SECONDS)
                 changed = snapshot.version != seen
-                self.wfile.write(livereload.event(snapshot) if changed else livereload.KEEPALIVE)
+                self.wfile.write(livereload.event(snapshot, self._token(page, snapshot))
+                                 if changed else livereload.KEEPALIVE)
                 self.wfile.flush()
                 seen = snapshot.version
         except (BrokenPipeError, ConnectionResetError):

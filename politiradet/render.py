@@ -379,10 +379,11 @@ class Renderer:
 
 def _document_pages(r: Renderer) -> Iterator[Output]:
     for doc in r.archive.documents:
-        yield _document_page(r, doc)
+        yield document_page(r, doc)
 
 
-def _document_page(r: Renderer, doc: Document) -> Output:
+def document_page(r: Renderer, doc: Document) -> Output:
+    """The page of one document (the preview also renders a saved document's page alone)."""
     context: dict[str, Any] = dict(
         doc=doc, body=Lazy(r.body_key(doc), lambda: r.body_html(doc)), toc=r.toc(doc),
         related=r.related(doc),

@@ -5,6 +5,10 @@ watches the content, the templates and the schemas. Each burst of saves leads to
 a good rebuild makes the open page reload, a bad one keeps the last good site online and shows
 the problems in the page and in the terminal until they are fixed. With ``--utkast`` drafts are
 built too, each page marked as a draft; this preview folder is never published.
+
+A save that only changes a document's text is shown first: its page is rendered alone from the
+last build (:mod:`politiradet.quickpage`) and the open page reloads; the full rebuild follows
+and publishes the rest (lists, feeds), then the search index.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from .load import display
 from .pipeline import Paths, Report, build
 from .preview_http import PreviewServer
 from .progress import progress_line
+from .quickpage import QuickPages
 from .render import assets
 from .watch import Debouncer, Watcher
 
@@ -40,6 +45,7 @@ class Rebuilder:
 
     def __init__(self, paths: Paths, state: livereload.BuildState, drafts: bool = False) -> None:
         self.paths, self.state, self.drafts = paths, state, drafts
+        self.quick = QuickPages(paths.content, paths.templates, paths.schema)
 
     def relevant(self, path: Path) -> bool:
         """Whether a changed path can affect the site (content files the loader reads, all else)."""
@@ -55,8 +61,31 @@ class Rebuilder:
             self._copy_assets(changed)
             _say(f"Endret: {names}{more}. Kopiert inn; åpne sider lastes på nytt.")
             return
-        _say(f"Endret: {names}{more}. Bygger på nytt …")
-        self.build()
+        seconds = self._show_quickly(changed)
+        if seconds is not None:
+            _say(f"Endret: {names}. Siden er oppdatert ({seconds * 1000:.0f} ms); bygger resten …")
+        else:
+            _say(f"Endret: {names}{more}. Bygger på nytt …")
+        self.build(styles=any(self._is_asset(path) for path in changed))
+
+    def _show_quickly(self, changed: set[Path]) -> float | None:
+        """Publish the saved document's page ahead of the full build, when only its text
+        changed and the preview shows no problems; the seconds it took, or None."""
+        start = time.perf_counter()
+        if self.state.snapshot().problems:
+            return None
+        try:
+            page = self.quick.render(changed)
+        except Exception:  # the full build that follows finds and reports the same mistake
+            page = None
+        if page is None:
+            return None
+        _replace(self.paths.out / page.path, page.content)
+        self.state.succeeded()
+        return time.perf_counter() - start
+
+    def _is_asset(self, path: Path) -> bool:
+        return path.is_relative_to(self.paths.templates.resolve() / "assets")
 
     def _only_assets(self, changed: set[Path]) -> bool:
         """Whether every change is an edited static file, so copying it is all a build would do.
@@ -67,7 +96,7 @@ class Rebuilder:
         root = self.paths.templates.resolve() / "assets"
         served = self.paths.out / "assets"
         return (self.state.snapshot().generation > 0 and not self.state.snapshot().problems
-                and all(path.is_relative_to(root) and path.is_file()
+                and all(self._is_asset(path) and path.is_file()
                         and (served / path.relative_to(root)).is_file() for path in changed))
 
     def _copy_assets(self, changed: set[Path]) -> None:
@@ -77,33 +106,41 @@ class Rebuilder:
         for page in assets(self.paths.templates):
             if page.path in wanted:
                 _replace(self.paths.out / page.path, page.content)
-        self.state.succeeded()
+        self.state.succeeded(styles=True)
 
-    def build(self) -> None:
+    def build(self, styles: bool = False) -> None:
         """Build once; never raise, so a mistake in a file cannot stop the server.
 
-        Open pages reload as soon as the pages are published; the search index follows.
+        Pages whose content changed reload as soon as the pages are published (every open page
+        with *styles*, when static files changed); the search index follows.
         """
         start = time.perf_counter()
         before = self.state.snapshot()
+        self.quick.forget()  # one archive in memory at a time
         try:
             with progress_line() as progress:
                 report = build(self.paths, "/", progress, drafts=self.drafts,
-                               pages_ready=self.state.succeeded)
+                               pages_ready=lambda: self.state.succeeded(styles))
         except ContentError as exc:
             self._failed(exc.problems)
         except Exception as exc:  # a broken template must not stop the server
             self._failed([unexpected_problem(exc, self.paths.templates)])
         else:
-            self._succeeded(report, time.perf_counter() - start, before)
+            self._succeeded(report, time.perf_counter() - start, before, styles)
 
-    def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot) -> None:
+    def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot,
+                   styles: bool) -> None:
         if self.state.snapshot().generation == before.generation:  # not yet at pages_ready
-            self.state.succeeded()
+            self.state.succeeded(styles)
         fixed = "Feilene er rettet. " if before.problems else ""
-        reload = " Åpne sider lastes på nytt." if before.version else ""
+        reload = " Endrede sider lastes på nytt." if before.version else ""
         pages = norsk.count(report.pages, "side", "sider")
         _say(f"{fixed}Bygget {pages} på {seconds:.2f} s.{reload}")
+        if report.archive is not None:
+            try:
+                self.quick.update(report.archive)
+            except Exception:  # no shortcut then: each save waits for the full build
+                self.quick.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:
         self.state.failed(problems)

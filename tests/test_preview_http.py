@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import socket
 import threading
@@ -20,6 +22,8 @@ from politiradet.serve import Rebuilder, unexpected_problem
 from politiradet.watch import Debouncer, is_scratch
 
 SECRET = "HEMMELIG-innhold-utenfor-nettstedet"
+SERVERS: dict[int, PreviewServer] = {}
+"""The running test servers by port, for tests that change their build state."""
 
 
 @pytest.fixture
@@ -45,7 +49,9 @@ def port(site: Path) -> Iterator[int]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,),
                               daemon=True)
     thread.start()
+    SERVERS[server.port] = server
     yield server.port
+    del SERVERS[server.port]
     server.state.close()
     server.shutdown()
     server.server_close()
@@ -104,7 +110,9 @@ def test_etc_passwd_is_never_served(port: int) -> None:
 def test_files_inside_the_site_are_served_with_the_reload_script(port: int) -> None:
     status, data = raw_get(port, "/referater/2025-05-14/")
     assert status == 200
-    assert b'<script src="/__reload/reload.js" data-generation="0"></script></body>' in data
+    token = livereload.page_token(b"<p>Referat</p></body>", livereload.Snapshot(0, 0, ()))
+    assert (f'<p>Referat</p><script src="/__reload/reload.js" data-page="{token}"></script>'
+            f'</body>').encode() in data
     assert raw_get(port, "/lenke-inn.html")[0] == 200  # a symlink that stays inside is fine
     assert raw_get(port, "/index.html?x=1#y")[0] == 200
 
@@ -202,6 +210,44 @@ def test_event_stream_starts_with_the_current_state(port: int) -> None:
         assert b"text/event-stream" in first
 
 
+def page_event(conn: socket.socket) -> str:
+    """Read the stream up to the end of the next state event; that event's page token."""
+    data = b""
+    while b"event: state" not in data or not data.endswith(b"\n\n"):
+        chunk = conn.recv(4096)
+        assert chunk, data
+        data += chunk
+    event = data[data.index(b"event: state"):]
+    return str(json.loads(event.partition(b"data: ")[2].partition(b"\n")[0])["page"])
+
+
+def test_events_tell_a_page_whether_its_own_content_changed(port: int, site: Path) -> None:
+    """The token in the events is the one injected into the page, until the page changes;
+    a build that leaves the page alone does not reload it."""
+    page = site / "referater" / "2025-05-14" / "index.html"
+    served = raw_get(port, "/referater/2025-05-14/")[1].decode()
+    injected = re.search(r'data-page="([^"]+)"', served)
+    assert injected
+    state = SERVERS[port].state
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"GET /__reload/events?side=%2Freferater%2F2025-05-14%2F HTTP/1.1\r\n"
+                     b"Host: 127.0.0.1\r\n\r\n")
+        token = page_event(conn)
+        assert token == injected[1]
+        (site / "index.html").write_text("<p>En annen side</p>")
+        state.succeeded()
+        token = page_event(conn)
+        assert token == injected[1]  # another page changed: this one stays
+        page.write_text("<p>Referat, endret</p></body>")
+        state.succeeded()
+        token = page_event(conn)
+        assert token != injected[1]
+        changed = token
+        state.succeeded(styles=True)  # a stylesheet changed: every page reloads
+        token = page_event(conn)
+        assert token not in (changed, injected[1])
+
+
 def read_until(conn: socket.socket, marker: bytes) -> bytes:
     data = b""
     while marker not in data:
@@ -223,8 +269,8 @@ def test_state_changes_wake_waiting_streams() -> None:
 
 
 def test_inject_without_body_end_appends() -> None:
-    assert livereload.inject(b"<p>x</p>", 3).endswith(b'data-generation="3"></script>')
-    assert livereload.inject(b"<BODY></BODY>", 1).startswith(b"<BODY><script")
+    assert livereload.inject(b"<p>x</p>", "3-ab").endswith(b'data-page="3-ab"></script>')
+    assert livereload.inject(b"<BODY></BODY>", "1-cd").startswith(b"<BODY><script")
 
 
 def test_debouncer_turns_a_burst_into_one_build() -> None:

@@ -109,6 +109,23 @@ def test_saving_a_file_reloads_the_open_page(preview: Preview, page: Any) -> Non
 
 
 @pytest.mark.browser
+def test_a_text_save_is_shown_ahead_of_the_full_build(preview: Preview, page: Any) -> None:
+    """The saved page comes first (quickpage.py); the full build that follows leaves it as it
+    is, so it is not reloaded a second time (the bytes are compared in test_quickpage.py)."""
+    page.goto(preview.base + "referater/2025-05-14/")
+    preview.edit("OPD orienterte om SaLTo", "OPD orienterte om Tøyen")
+    page.get_by_text("OPD orienterte om Tøyen").wait_for(timeout=TIMEOUT_MS)
+    wait_until(lambda: preview.out.read_text(encoding="utf-8").count("Bygget") == 2)
+    assert "Siden er oppdatert" in preview.out.read_text(encoding="utf-8")
+    shown = page.locator("script[data-page]").get_attribute("data-page")
+    assert f'data-page="{shown}"' in preview.get("referater/2025-05-14/")[1]
+    preview.edit("tittel: Referat fra møte 14. mai 2025", "tittel: Møtet 14. mai 2025")
+    page.get_by_role("heading", name="Møtet 14. mai 2025").wait_for(timeout=TIMEOUT_MS)
+    assert "Bygger på nytt" in preview.out.read_text(encoding="utf-8")  # no shortcut for that
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_broken_yaml_shows_overlay_server_survives_and_page_recovers(preview: Preview,
                                                                       page: Any) -> None:
     page.goto(preview.base + "referater/2025-05-14/")
@@ -153,8 +170,8 @@ def test_server_starts_on_broken_content_and_recovers(tmp_path: Path, page: Any)
 def test_serves_built_pages_with_the_reload_script(preview: Preview) -> None:
     status, html = preview.get("referater/2025-05-14/")
     assert status == 200
-    assert re.search(r'<script src="/__reload/reload\.js" data-generation="1"></script></body>',
-                     html)
+    assert re.search(r'<script src="/__reload/reload\.js" data-page="0-[0-9a-f]{20}"></script>'
+                     r'</body>', html)
     status, script = preview.get("__reload/reload.js")
     assert status == 200 and "EventSource" in script
     status, html = preview.get("finnes-ikke/")
