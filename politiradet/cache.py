@@ -10,6 +10,7 @@ build is a normal full build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -168,8 +169,11 @@ def _hash_file(root: Path, path: Path, stat: StatKey) -> str:
         return f"avvist: {exc.message}"
 
 
+@functools.cache
 def library_version(name: str) -> str:
-    """The installed version of the distribution *name*, or «-» when it is not installed."""
+    """The installed version of the distribution *name*, or «-» when it is not installed
+    (looked up once per process: a library upgraded under a running process is not the
+    code it runs)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import githistory
+from .document_cache import DocumentCache, file_digest
 from .errors import Problem
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .model import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
@@ -31,6 +32,11 @@ class RawDocument:
     path: str
     source: str
     file: SplitFile
+    digest: str = ""
+    """SHA-256 of the file's bytes (empty for a text that is not a file, like an editor's draft)."""
+    known_valid: bool = False
+    """These bytes at this path validated in an earlier build (:mod:`document_cache`): the
+    front matter was taken from the cache, and validation need not check it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +66,26 @@ class RawContent:
 
 def display(path: Path) -> str:
     """The path as an editor would type it: relative to the working directory if inside it."""
-    try:
-        # not resolve(): a link is shown as the link the editor made (and may loop)
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    # not resolve(): a link is shown as the link the editor made (and may loop). String
+    # work, not pathlib: this runs once per file, and pathlib's parsing cost showed at 10 000.
+    absolute, here = os.path.abspath(path), os.getcwd()
+    if absolute == here:
+        return "."
+    prefix = here if here.endswith(os.sep) else here + os.sep
+    return absolute[len(prefix):] if absolute.startswith(prefix) else str(path)
 
 
-def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
-    """Read every document and registry below *root*, collecting all problems."""
+def load_content(root: Path, known: DocumentCache | None = None,
+                 changed: Mapping[str, dt.datetime] | None = None
+                 ) -> tuple[RawContent, list[Problem]]:
+    """Read every document and registry below *root*, collecting all problems.
+
+    A document whose bytes are *known* valid is not parsed: its front matter comes from the
+    cache. *changed* is the content's git dates when the caller has them already.
+    """
     problems: list[Problem] = []
     unreadable: set[str] = set()
-    documents = _documents(root, problems, unreadable)
+    documents = _documents(root, problems, unreadable, known)
     registries = {}
     for name in REGISTRIES:
         registry = _registry(root, name, problems)
@@ -79,17 +93,19 @@ def load_content(root: Path) -> tuple[RawContent, list[Problem]]:
             registries[name] = registry
     documents.sort(key=lambda d: d.path)
     sources, refused = _source_files(root, problems)
+    if changed is None:
+        changed = githistory.last_changed(root)
     return RawContent(tuple(documents), registries, frozenset(unreadable),
-                      githistory.last_changed(root), sources, frozenset(refused)), problems
+                      changed, sources, frozenset(refused)), problems
 
 
-def _documents(root: Path, problems: list[Problem], unreadable: set[str]
-               ) -> list[RawDocument]:
+def _documents(root: Path, problems: list[Problem], unreadable: set[str],
+               known: DocumentCache | None) -> list[RawDocument]:
     found = []
     for path in _files(root, problems, skip=SOURCE_FOLDER):
         if not path.name.endswith(".md"):
             problems += _not_a_document(root, path)
-        elif raw := _document(root, path, problems, unreadable):
+        elif raw := _document(root, path, problems, unreadable, known):
             found.append(raw)
     return found
 
@@ -160,8 +176,8 @@ def _not_a_document(root: Path, path: Path) -> list[Problem]:
                     f"eller flytt den ut av innholdsmappen.")]
 
 
-def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[str]
-              ) -> RawDocument | None:
+def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
+              known: DocumentCache | None) -> RawDocument | None:
     source = display(path)
     relative = path.relative_to(root).as_posix()
     folder, _, name = relative.rpartition("/")
@@ -177,13 +193,17 @@ def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[s
                                 f"«{suggest_slug(slug)}.md»."))
         return None
     try:
-        split_file = split(decode(read(root, path)))
+        data = read(root, path)
+        digest = file_digest(data)
+        valid = known.get(relative, digest) if known else None
+        split_file = valid.split(data) if valid else split(decode(data))
     except (FrontMatterError, RefusedFile) as exc:
         unreadable.add(relative)
         line, col = (exc.line, exc.col) if isinstance(exc, FrontMatterError) else (1, 1)
         problems.append(Problem(source, line, col, exc.message))
         return None
-    return RawDocument(FOLDERS[folder], slug, relative, source, split_file)
+    return RawDocument(FOLDERS[folder], slug, relative, source, split_file, digest,
+                       valid is not None)
 
 
 def _folder_list() -> str:

@@ -3,6 +3,7 @@ load → validate → compile → link → render → feeds → index → write.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -15,11 +16,13 @@ from .cache import PACKAGE, BuildCache, Summary
 from .compile import compile_bodies
 from .compile_cache import RecordCache
 from .deps import Output
+from .document_cache import DocumentCache
 from .errors import ContentError, Problem
 from .link import Archive, link
 from .load import RawContent, load_content, load_schemas
+from .model import Document
 from .render import Plan, plan, produce
-from .validate import Schemas, validate
+from .validate import Schemas, Validated, validate
 from .write import Staging, guard_out, staging_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,27 +79,37 @@ class Report(Summary):
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
-          use_cache: bool = True) -> tuple[Archive, list[Problem]]:
+          use_cache: bool = True, changed: Mapping[str, dt.datetime] | None = None
+          ) -> tuple[Archive, list[Problem]]:
     """Load, validate, compile and link the content; return the archive and every problem.
 
     *include_drafts* puts drafts into the archive as if published: for the preview only.
-    Without *use_cache* every body is compiled again, and no compiled record is stored.
+    Without *use_cache* every document is parsed, validated and compiled again, and nothing
+    is stored. *changed* is the content's git dates, when the caller has read them already.
     """
     timings = timings or Timings()
     with timings.stage("load"):
-        raw, problems = load_content(paths.content)
-        schemas = Schemas(load_schemas(paths.schema))
-    archive, found = check_content(raw, schemas, timings, include_drafts, use_cache)
+        documents = load_schemas(paths.schema)
+        known = DocumentCache(paths.content, documents) if use_cache else None
+        raw, problems = load_content(paths.content, known, changed)
+        schemas = Schemas(documents)
+    archive, found = check_content(raw, schemas, timings, include_drafts, use_cache, known)
     return archive, problems + found
 
 
 def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = None,
-                  include_drafts: bool = False, use_cache: bool = True
-                  ) -> tuple[Archive, list[Problem]]:
-    """Validate, compile and link content already loaded (also for the editor and import)."""
+                  include_drafts: bool = False, use_cache: bool = True,
+                  known: DocumentCache | None = None) -> tuple[Archive, list[Problem]]:
+    """Validate, compile and link content already loaded (also for the editor and import).
+
+    The valid documents are kept in *known*, the cache *raw* was loaded with, for the next
+    build.
+    """
     timings = timings or Timings()
     with timings.stage("validate"):
         validated, problems = validate(raw, schemas)
+        if known is not None:
+            known.store(_valid_files(raw, validated))
     with timings.stage("compile"):
         compiled, found = compile_bodies(validated, RecordCache() if use_cache else None)
         problems += found
@@ -104,6 +117,14 @@ def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = N
         archive, found = link(validated, compiled, include_drafts)
         problems += found
     return archive, problems
+
+
+def _valid_files(raw: RawContent, validated: Validated) -> Iterator[tuple[str, Document]]:
+    """Each valid document read from a file, with the digest of the file's bytes."""
+    digests = {doc.path: doc.digest for doc in raw.documents}
+    for doc in validated.content.documents:
+        if digests.get(doc.path):
+            yield digests[doc.path], doc
 
 
 def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
@@ -130,12 +151,13 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     timings = Timings(progress=progress)
     cache = BuildCache(paths.out) if use_cache else None
     with timings.stage("load"):
-        key = cache.key(_inputs(paths), _variant(paths, base_url, drafts)) if cache else ""
+        changed = githistory.last_changed(paths.content)
+        key = cache.key(_inputs(paths), _variant(base_url, drafts, changed)) if cache else ""
         unchanged = cache.hit(key) if cache else None
     if unchanged is not None:
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
-    archive, problems = check(paths, timings, include_drafts=drafts, use_cache=use_cache)
+    archive, problems = check(paths, timings, drafts, use_cache, changed)
     if problems:
         raise ContentError(problems)
     with timings.stage("render"):
@@ -236,12 +258,11 @@ def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
     return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
 
 
-def _variant(paths: Paths, base_url: str, drafts: bool) -> str:
+def _variant(base_url: str, drafts: bool, changed: Mapping[str, dt.datetime]) -> str:
     """What else the output depends on besides the files: base URL, drafts, git dates and
     the build date (upcoming meetings)."""
-    changed = sorted((path, when.isoformat())
-                     for path, when in githistory.last_changed(paths.content).items())
-    return "\0".join((base_url, "utkast" if drafts else "", repr(changed),
+    dates = sorted((path, when.isoformat()) for path, when in changed.items())
+    return "\0".join((base_url, "utkast" if drafts else "", repr(dates),
                       norsk.build_date().isoformat()))
 
 

@@ -84,8 +84,7 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
             registry_data[name] = registry.parsed.data
     documents, invalid, unvalidated = [], set(), []
     for raw_doc in raw.documents:
-        found = schemas.problems(raw_doc.kind, raw_doc.file.front, raw_doc.source)
-        found += list(_document_checks(raw_doc)) if not found else []
+        found = _document_problems(raw_doc, schemas)
         problems += found
         if found:
             invalid.add(raw_doc.path)
@@ -106,6 +105,15 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
     )
     return Validated(content, frozenset(invalid | raw.unreadable), tuple(unvalidated),
                      frozenset(registries_ok), raw.refused_sources), problems
+
+
+def _document_problems(raw: RawDocument, schemas: Schemas) -> list[Problem]:
+    """What is wrong with one document on its own; nothing for bytes known to be valid (the
+    other documents and the registries are checked later, in :mod:`link`)."""
+    if raw.known_valid:
+        return []
+    found = schemas.problems(raw.kind, raw.file.front, raw.source)
+    return found or list(_document_checks(raw))
 
 
 def _document(raw: RawDocument) -> Document:
