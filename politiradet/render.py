@@ -132,6 +132,7 @@ class Renderer:
         self.env.filters["todate"] = dt.date.fromisoformat
         self.hasher = Hasher(UNSEEN)
         self._template_keys: dict[str, str] = {}
+        self._facts: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
 
     def url(self, path: str = "") -> str:
         """Site URL of a site-relative path, honouring the base URL."""
@@ -182,9 +183,17 @@ class Renderer:
                                                             self.address.origin))
         return self._template_keys[name]
 
-    @functools.cache  # noqa: B019 - one renderer per build, a handful of templates
     def _template_facts(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
-        """Hash of a template's source, the names it reads, the templates it names."""
+        """Hash of a template's source, the names it reads, the templates it names.
+
+        Kept on the renderer, not in a ``functools.cache``, which would keep every renderer
+        (and its archive) alive in a process that builds again and again (``serve``).
+        """
+        if name not in self._facts:
+            self._facts[name] = self._read_template_facts(name)
+        return self._facts[name]
+
+    def _read_template_facts(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         loader = self.env.loader
         assert loader is not None
         source = loader.get_source(self.env, name)[0]

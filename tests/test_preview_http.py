@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ import pytest
 from conftest import ROOT, copy_fixture
 
 from politiradet import livereload
+from politiradet.link import Archive
 from politiradet.pipeline import Paths
 from politiradet.preview_http import PreviewServer, safe_relative
 from politiradet.serve import Rebuilder, unexpected_problem
@@ -336,3 +338,21 @@ def test_edited_stylesheet_is_copied_without_a_full_build(
     assert state.snapshot().generation == 3
     said = capsys.readouterr().out.splitlines()
     assert "Kopiert inn" in said[-3] and "Bygger på nytt" in said[-2]  # a build, not a copy
+
+
+def test_rebuilds_keep_one_archive_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    """The preview builds again and again in one process: nothing may keep an old build's
+    archive alive (a cache on the renderer once kept every build's, 300 MB each at 10 000)."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "buffer"))
+    content = copy_fixture("gyldig", tmp_path)
+    paths = Paths(content=content, out=tmp_path / "site")
+    rebuilder = Rebuilder(paths, livereload.BuildState())
+    rebuilder.build()
+    document = (content / "referater" / "2025-05-14.md").resolve()
+    for number in range(3):
+        document.write_text(document.read_text(encoding="utf-8") + f"\nLinje {number}.\n",
+                            encoding="utf-8")
+        rebuilder.rebuild({document})
+        gc.collect()
+        assert sum(isinstance(thing, Archive) for thing in gc.get_objects()) == 1
