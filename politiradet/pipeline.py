@@ -239,7 +239,7 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
         keys |= dict.fromkeys(kept, planned.content_key + suffix)
         if not kept:
             changed.append(shard)
-    for path, content in search.bundle(changed).items():
+    for path, content in search.bundle(archive, changed):
         staging.write(path, content)
         folder = next(shard.folder for shard in changed if path.startswith(shard.folder))
         keys[path] = f"{planned.content_key} {shard_keys[folder]}"

@@ -15,18 +15,19 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pagefind.service import get_executable
 
 from .cache import library_version
 from .deps import Hasher
-from .link import Archive, area_children
+from .link import Archive, StatusUpdate, area_children
 from .model import KIND_LABEL, Content, Document, at_base
 
 LANGUAGE = "nb"
@@ -86,6 +87,25 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """A record as planned: its address, its date and a fingerprint of what it is made from,
+    but not its HTML, which is made only when its shard must be indexed again."""
+
+    url: str
+    date: dt.date | None
+    fingerprint: str
+    """Equal fingerprint, equal record (see :func:`entries`)."""
+    source: Document | Record
+    """The document the record is made from, or the record itself (a topic or an area:
+    cheap to make)."""
+
+    @classmethod
+    def of(cls, record: Record) -> Entry:
+        """A record already made, fingerprinted by its whole content."""
+        return cls(record.url, record.date, Hasher().digest(record), record)
+
+
+@dataclass(frozen=True, slots=True)
 class Shard:
     """The records of one span of dates, indexed as a Pagefind bundle of its own.
 
@@ -97,7 +117,7 @@ class Shard:
     name: str
     """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-k1``, ``2024-03``
     or ``udatert``."""
-    records: tuple[Record, ...]
+    entries: tuple[Entry, ...]
 
     @property
     def folder(self) -> str:
@@ -105,13 +125,19 @@ class Shard:
 
     @property
     def key(self) -> str:
-        """Hash of everything the shard's bundle is made from: equal key, equal bundle."""
+        """Hash of everything the shard's bundle is made from: equal key, equal bundle.
+        Made from the entries' fingerprints, so no record's HTML is made for it."""
         pagefind = library_version("pagefind-bin")
         digest = hashlib.sha256(f"{FORMAT}\0{pagefind}\0{self.name}\0".encode())
-        hasher = Hasher()  # the records themselves, not their HTML: the same, and far cheaper
-        for record in self.records:
-            digest.update(hasher.encode(record))
+        for entry in self.entries:
+            digest.update(f"{entry.url}\0{entry.fingerprint}\0".encode())
         return digest.hexdigest()
+
+    def records(self, archive: Archive) -> Iterator[Record]:
+        """The shard's records, each made as it is asked for."""
+        for entry in self.entries:
+            source = entry.source
+            yield source if isinstance(source, Record) else document_record(archive, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +151,11 @@ class SearchIndex:
 
 
 def prepare(archive: Archive, pages: Collection[str]) -> SearchIndex:
-    """Plan the index: the records, split into shards, and the manifest.
+    """Plan the index: the records' entries, split into shards, and the manifest.
 
     *pages* are the paths of the site's HTML pages; every record must have one.
     """
-    found = list(records(archive))
+    found = list(entries(archive))
     _check_pages_exist(found, pages)
     shards = plan(found)
     return SearchIndex(manifest(shards, archive.content), tuple(shards))
@@ -143,11 +169,11 @@ def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
     base URL; the search page gives Pagefind the base URL.
     """
     planned = prepare(archive, pages)
-    return {MANIFEST: planned.manifest} | bundle(planned.shards)
+    return {MANIFEST: planned.manifest} | dict(bundle(archive, planned.shards))
 
 
-def plan(found: Iterable[Record], limit: int | None = None) -> list[Shard]:
-    """Split the records into shards of calendar spans, newest first, undated last.
+def plan(found: Iterable[Entry], limit: int | None = None) -> list[Shard]:
+    """Split the entries into shards of calendar spans, newest first, undated last.
 
     Spans are fixed on the calendar, so an edit changes only the shard of its date: all
     records in one shard (``alle``) while they are at most *limit*; beyond that one shard
@@ -160,8 +186,8 @@ def plan(found: Iterable[Record], limit: int | None = None) -> list[Shard]:
     every = tuple(found)
     if len(every) <= limit:
         return [Shard("alle", every)] if every else []
-    dated = sorted((r for r in every if r.date), key=lambda r: r.date or dt.date.min)
-    undated = tuple(r for r in every if not r.date)
+    dated = sorted((e for e in every if e.date), key=lambda e: e.date or dt.date.min)
+    undated = tuple(e for e in every if not e.date)
     oldest_first = [Shard(name, tuple(group)) for name, group in _spans(dated, limit)]
     return oldest_first[::-1] + ([Shard("udatert", undated)] if undated else [])
 
@@ -189,46 +215,63 @@ def area_tree(content: Content) -> list[dict[str, object]]:
             if not [p for p in area.parents if p in known]]
 
 
-def bundle(shards: Iterable[Shard]) -> dict[str, bytes]:
-    """Index each shard with Pagefind, several at once; files keyed by output path."""
-    work = list(shards)
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as folder:
+def bundle(archive: Archive, shards: Iterable[Shard]) -> Iterator[tuple[str, bytes]]:
+    """Index each shard with Pagefind, as many at once as there are cores; yield each file
+    of the bundles as (output path, content), shard by shard.
+
+    Pagefind starts on a shard as soon as its records are written, while the next shard's
+    records are made, and only one shard's bundle is read into memory at a time.
+    """
+    binary = _pagefind_binary()
+    with (tempfile.TemporaryDirectory(prefix="pagefind-") as folder,
+          concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool):
         running = []
-        for number, shard in enumerate(work):
-            source = Path(folder, f"{number}-kilde")
-            _write_records(shard.records, source)
-            running.append((shard, Path(folder, f"{number}-bundle"), source))
-        _run_pagefind([(source, output) for _shard, output, source in running])
-        files: dict[str, bytes] = {}
-        for shard, output, _source in running:
-            files.update((shard.folder + name, data) for name, data in _read_tree(output).items()
-                         if not name.startswith(UNUSED_BUNDLE_FILES))
-        return files
+        for number, shard in enumerate(shards):
+            source, output = Path(folder, f"{number}-kilde"), Path(folder, f"{number}-bundle")
+            _write_records(shard.records(archive), source)
+            running.append((shard, output, pool.submit(_run_pagefind, binary, source, output)))
+        for shard, output, job in running:
+            job.result()
+            yield from ((shard.folder + name, data) for name, data in _read_tree(output).items()
+                        if not name.startswith(UNUSED_BUNDLE_FILES))
+            shutil.rmtree(output)
 
 
-def records(archive: Archive) -> Iterator[Record]:
-    """Every searchable page: published documents first (newest first), then topics, areas."""
+def entries(archive: Archive) -> Iterator[Entry]:
+    """Every searchable page, planned: published documents first (newest first), then
+    topics, areas. A document's fingerprint is made from its record without the text and
+    digests of the HTML the text is made from, so no HTML is made or scanned here."""
     for doc in archive.documents:
-        yield document_record(archive, doc)
+        head = _document_head(archive, doc)
+        material = (head.url, head.title, head.kind, head.date, tuple(head.filters.items()),
+                    _front_matter_text(doc), _body_digest(archive.compiled[doc.path].html),
+                    tuple(_body_digest(update.block.html)
+                          for update in _status_updates(archive, doc)))
+        fingerprint = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
+        yield Entry(doc.url, head.date, fingerprint, doc)
     for topic in archive.content.topics.values():
-        yield Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
-                     content=_paragraphs([topic.description]),
-                     filters={"tema": (topic.name,)}, weight=REGISTER_WEIGHT)
+        yield Entry.of(Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
+                              content=_paragraphs([topic.description]),
+                              filters={"tema": (topic.name,)}, weight=REGISTER_WEIGHT))
     for area in archive.content.areas.values():
-        yield Record(url=f"omrader/{area.slug}/", title=area.name, kind=AREA_LABEL,
-                     content=_paragraphs([area.description]),
-                     filters={"omrade": area_names((area.slug,), archive.content)},
-                     weight=REGISTER_WEIGHT)
+        yield Entry.of(Record(url=f"omrader/{area.slug}/", title=area.name, kind=AREA_LABEL,
+                              content=_paragraphs([area.description]),
+                              filters={"omrade": area_names((area.slug,), archive.content)},
+                              weight=REGISTER_WEIGHT))
 
 
 def document_record(archive: Archive, doc: Document) -> Record:
     """The record of a referat, an avtale or a follow-up point."""
     parts = [_paragraphs(_front_matter_text(doc)), document_html(archive, doc)]
-    if doc.kind == "oppfolgingspunkt":
-        parts += _status_history(archive, doc)
+    parts += [at_base(update.block.html, "/") for update in _status_updates(archive, doc)]
+    return replace(_document_head(archive, doc),
+                   content=_LINK_TARGET.sub("", "\n".join(parts)))
+
+
+def _document_head(archive: Archive, doc: Document) -> Record:
+    """A document's record without its text."""
     topics = archive.content.topics
-    return Record(url=doc.url, title=doc.title, kind=KIND_LABEL[doc.kind],
-                  content=_LINK_TARGET.sub("", "\n".join(parts)),
+    return Record(url=doc.url, title=doc.title, kind=KIND_LABEL[doc.kind], content="",
                   date=doc.date if doc.dated else None,
                   filters={"tema": tuple(topics[t].name for t in doc.topics if t in topics),
                            "omrade": area_names(doc.areas, archive.content),
@@ -301,9 +344,14 @@ def _front_matter_text(doc: Document) -> list[str]:
     return lines
 
 
-def _status_history(archive: Archive, doc: Document) -> list[str]:
-    """The status updates shown on a follow-up point's page."""
-    return [at_base(update.block.html, "/") for update in archive.history.get(doc.path, ())]
+def _status_updates(archive: Archive, doc: Document) -> tuple[StatusUpdate, ...]:
+    """The status updates shown on a follow-up point's page (none for other documents)."""
+    return archive.history.get(doc.path, ()) if doc.kind == "oppfolgingspunkt" else ()
+
+
+def _body_digest(compiled_html: str) -> str:
+    """Digest of compiled HTML, all a record reads from a compiled body."""
+    return hashlib.blake2b(compiled_html.encode(), digest_size=16).hexdigest()
 
 
 def _body(record: Record, title: str) -> str:
@@ -325,34 +373,31 @@ def _data_span(attribute: str, name: str, value: str) -> str:
     return f'<span {attribute}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
 
 
-def _check_pages_exist(found: Iterable[Record], pages: Collection[str]) -> None:
+def _check_pages_exist(found: Iterable[Entry], pages: Collection[str]) -> None:
     missing = [r.url for r in found if r.url + "index.html" not in pages]
     if missing:
         raise ValueError(f"søkeindeksen peker til sider som ikke ble bygget: {missing}")
 
 
-def _run_pagefind(jobs: Sequence[tuple[Path, Path]]) -> None:
-    """Run the Pagefind CLI for each (records folder, bundle folder), as many at once as
-    there are cores.
+def _pagefind_binary() -> Path:
+    binary = get_executable()
+    if binary is None:
+        raise RuntimeError("fant ikke Pagefind; installer med «pip install 'pagefind[bin]'»")
+    return Path(binary)
+
+
+def _run_pagefind(binary: Path, source: Path, output: Path) -> None:
+    """Index the records folder *source* into the bundle folder *output* with the Pagefind CLI.
 
     The CLI rather than the Python API's service: the service answers ``write_files`` before
     every file is on disk (about one build in ten published an empty ``pagefind-entry.json``),
     while the CLI has written everything when it exits.
     """
-    binary = get_executable()
-    if binary is None:
-        raise RuntimeError("fant ikke Pagefind; installer med «pip install 'pagefind[bin]'»")
-
-    def run(source: Path, output: Path) -> None:
-        done = subprocess.run([str(binary), "--site", str(source), "--output-path", str(output),
-                               "--force-language", LANGUAGE, "--silent"],
-                              capture_output=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"Pagefind feilet: {done.stderr.decode(errors='replace')}")
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for future in [pool.submit(run, source, output) for source, output in jobs]:
-            future.result()
+    done = subprocess.run([str(binary), "--site", str(source), "--output-path", str(output),
+                           "--force-language", LANGUAGE, "--silent"],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Pagefind feilet: {done.stderr.decode(errors='replace')}")
 
 
 def _write_records(found: Iterable[Record], root: Path) -> None:
@@ -369,8 +414,8 @@ def _read_tree(root: Path) -> dict[str, bytes]:
             for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def _spans(dated: Sequence[Record], limit: int) -> Iterator[tuple[str, list[Record]]]:
-    """Calendar spans of the date-sorted records: decades, split as needed into years,
+def _spans(dated: Sequence[Entry], limit: int) -> Iterator[tuple[str, list[Entry]]]:
+    """Calendar spans of the date-sorted entries: decades, split as needed into years,
     quarters and months (a month is never split)."""
     ladder: tuple[Callable[[dt.date], str], ...] = (
         lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}",
@@ -378,8 +423,8 @@ def _spans(dated: Sequence[Record], limit: int) -> Iterator[tuple[str, list[Reco
         lambda d: f"{d.year}-k{(d.month - 1) // 3 + 1}",
         lambda d: f"{d.year}-{d.month:02d}")
 
-    def split(records: Sequence[Record], step: int) -> Iterator[tuple[str, list[Record]]]:
-        for name, group in _group(records, ladder[step]):
+    def split(entries: Sequence[Entry], step: int) -> Iterator[tuple[str, list[Entry]]]:
+        for name, group in _group(entries, ladder[step]):
             if len(group) <= limit or step == len(ladder) - 1:
                 yield name, group
             else:
@@ -388,9 +433,9 @@ def _spans(dated: Sequence[Record], limit: int) -> Iterator[tuple[str, list[Reco
     yield from split(dated, 0)
 
 
-def _group(dated: Sequence[Record], name: Callable[[dt.date], str]
-           ) -> Iterator[tuple[str, list[Record]]]:
-    groups: dict[str, list[Record]] = {}
+def _group(dated: Sequence[Entry], name: Callable[[dt.date], str]
+           ) -> Iterator[tuple[str, list[Entry]]]:
+    groups: dict[str, list[Entry]] = {}
     for record in dated:
         assert record.date is not None
         groups.setdefault(name(record.date), []).append(record)

@@ -22,7 +22,7 @@ from conftest import FIXTURES, Served, serve_folder
 
 from politiradet import search
 from politiradet.pipeline import Paths, build
-from politiradet.search import Record
+from politiradet.search import Entry, Record
 
 BASE = "/sub/path/"
 LIMIT = 4
@@ -91,9 +91,9 @@ def shard_urls(site: Path) -> dict[str, list[str]]:
 
 # --- the plan ----------------------------------------------------------------------------
 
-def record(day: str | None) -> Record:
+def record(day: str | None) -> Entry:
     date = dt.date.fromisoformat(day) if day else None
-    return Record(url=f"r/{day}/", title="t", kind="Referat", content="", date=date)
+    return Entry.of(Record(url=f"r/{day}/", title="t", kind="Referat", content="", date=date))
 
 
 @pytest.mark.parametrize(("days", "limit", "names"), [
@@ -114,7 +114,7 @@ def test_shards_are_calendar_spans_newest_first_undated_last(
         days: list[str | None], limit: int, names: list[str]) -> None:
     shards = search.plan([record(day) for day in days], limit)
     assert [shard.name for shard in shards] == names
-    assert sorted(r.url for shard in shards for r in shard.records) == sorted(
+    assert sorted(r.url for shard in shards for r in shard.entries) == sorted(
         record(day).url for day in days)
 
 
@@ -122,8 +122,8 @@ def test_a_shards_key_changes_with_its_records_only() -> None:
     days = ["2021-01-01", "2021-02-01", "2022-01-01", "2019-09-09"]
     before = {s.name: s.key for s in search.plan([record(d) for d in days], 2)}
     edited = [record(d) for d in days[:2]] + [
-        Record(url="r/2022-01-01/", title="endret", kind="Referat", content="",
-               date=dt.date(2022, 1, 1)), record(days[3])]
+        Entry.of(Record(url="r/2022-01-01/", title="endret", kind="Referat", content="",
+                        date=dt.date(2022, 1, 1))), record(days[3])]
     after = {s.name: s.key for s in search.plan(edited, 2)}
     assert [name for name in before if before[name] != after[name]] == ["2022"]
 
