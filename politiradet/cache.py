@@ -96,10 +96,13 @@ class BuildCache:
             return None
         return Summary(**previous["summary"])
 
-    def store(self, key: str, summary: Summary) -> None:
-        """Remember the build just published to the output folder."""
+    def store(self, key: str, summary: Summary,
+              listing: dict[str, list[int]] | None = None) -> None:
+        """Remember the build just published to the output folder; *listing* (size and
+        modification time of every file in it, by path) spares walking the folder."""
         state = {"format": FORMAT, "key": key, "summary": _as_dict(summary),
-                 "outputs": _listing(self.out), "written_ns": time.time_ns(),
+                 "outputs": _listing(self.out) if listing is None else listing,
+                 "written_ns": time.time_ns(),
                  "stats": {path: [list(stat), file_hash]
                            for path, (stat, file_hash) in self._stats.items()}}
         self.folder.mkdir(parents=True, exist_ok=True)

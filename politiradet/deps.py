@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,8 @@ class DependencyMap:
     stamp: str
     """Generator version and base URL the map belongs to."""
     outputs: Mapping[str, str]
+    stats: Mapping[str, list[int]] = dataclasses.field(default_factory=dict)
+    """Inode, size and modification time of each file of :attr:`outputs` as it was found."""
 
 
 def load(folder: Path, stamp: str, out: Path) -> DependencyMap | None:
@@ -177,24 +179,39 @@ def load(folder: Path, stamp: str, out: Path) -> DependencyMap | None:
                     for path, (key, *found) in state["outputs"].items()}
     except (TypeError, ValueError):
         return None
+    root = str(out) + "/"
     lost = {key for path, (key, found) in recorded.items()
-            if not found or _stat(out / path) != found}
+            if not found or _stat(root + path) != found}
     return DependencyMap(stamp, {path: key for path, (key, _) in recorded.items()
-                                 if key not in lost})
+                                 if key not in lost},
+                         {path: found for path, (key, found) in recorded.items()
+                          if key not in lost})
 
 
-def store(folder: Path, deps: DependencyMap, out: Path) -> None:
-    """Remember *deps* for the site just published to *out* (atomically, checksummed)."""
-    outputs = {path: [key, *_stat(out / path)] for path, key in deps.outputs.items()}
+def store(folder: Path, deps: DependencyMap, out: Path, fresh: Collection[str] | None = None
+          ) -> dict[str, list[int]]:
+    """Remember *deps* for the site just published to *out* (atomically, checksummed); return
+    the inode, size and modification time of each file.
+
+    With *fresh*, the files written (not linked) by this build, only those are looked at: a
+    linked file shares its inode with the file :func:`load` found, so its :attr:`stats` still
+    hold. Without it, every file is.
+    """
+    root = str(out) + "/"
+    stats = {path: (_stat(root + path) if fresh is None or path in fresh
+                    or path not in deps.stats else list(deps.stats[path]))
+             for path in deps.outputs}
+    outputs = {path: [key, *stats[path]] for path, key in deps.outputs.items()}
     payload = json.dumps({"format": FORMAT, "stamp": deps.stamp, "out": str(out.resolve()),
                           "outputs": outputs}, sort_keys=True).encode()
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f"{FILE_NAME}.tmp"
     temporary.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     temporary.replace(folder / FILE_NAME)
+    return stats
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: str) -> list[int]:
     """Inode, size and modification time of a regular file; [] when there is none."""
     try:
         info = os.lstat(path)

@@ -23,7 +23,7 @@ from .load import RawContent, load_content, load_schemas
 from .model import Document
 from .render import Plan, plan, produce
 from .validate import Schemas, Validated, validate
-from .write import Staging, guard_out, staging_for
+from .write import MARKER, Staging, guard_out, staging_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,35 +165,40 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     stamp = cache.stamp(base_url + ("\0utkast" if drafts else "")) if cache else ""
     previous = deps.load(cache.folder, stamp, paths.out) if cache else None
     known = dict(previous.outputs) if previous else {}
-    keys = _publish(paths.out, overwrite, archive, planned, known, timings, pages_ready)
+    keys, fresh = _publish(paths.out, overwrite, archive, planned, known, timings, pages_ready)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
                       files=len(keys),
                       pages=len(planned.html_paths))
     if cache:
-        deps.store(cache.folder, deps.DependencyMap(stamp, keys), paths.out)
-        cache.store(key, summary)
+        found = deps.store(cache.folder, deps.DependencyMap(
+            stamp, keys, previous.stats if previous else {}), paths.out, fresh)
+        cache.store(key, summary, _listing(found, paths.out))
     return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings,
                   archive=archive)
 
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
              known: Mapping[str, str], timings: Timings,
-             pages_ready: Callable[[], None] | None) -> dict[str, str]:
-    """Render, index and swap in the new site; return the render input hash of each file."""
+             pages_ready: Callable[[], None] | None) -> tuple[dict[str, str], set[str]]:
+    """Render, index and swap in the new site; return the render input hash of each file and
+    the files written rather than linked from the live site."""
     with staging_for(out, overwrite) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(known, planned):
-            return keys | _index_and_swap(staging, archive, planned, known, timings)
+            keys |= _index_and_swap(staging, archive, planned, known, timings)
+            return keys, staging.fresh
         staging.keep(_known_bundle(known))
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
     pages_ready()
+    written = staging.fresh
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        return keys | _index_and_swap(staging, archive, planned, known, timings)
+        keys |= _index_and_swap(staging, archive, planned, known, timings)
+        return keys, written | staging.fresh
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
@@ -256,6 +261,16 @@ def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
 def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
     """The files of the live site's search index, with their keys."""
     return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
+
+
+def _listing(found: Mapping[str, list[int]], out: Path) -> dict[str, list[int]] | None:
+    """Size and modification time of every file in *out*, by path, as the build cache lists
+    them: from what :func:`deps.store` found, and the marker; None if a file was missing."""
+    if not all(found.values()):
+        return None
+    info = (out / MARKER).stat()
+    return {MARKER: [info.st_size, info.st_mtime_ns]} | {
+        path: [size, mtime] for path, (_inode, size, mtime) in found.items()}
 
 
 def _variant(base_url: str, drafts: bool, changed: Mapping[str, dt.datetime]) -> str:

@@ -7,12 +7,15 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import functools
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .cache import cache_dir_for
 from .errors import UsageError
@@ -20,6 +23,10 @@ from .errors import UsageError
 _RENAME_EXCHANGE = 2
 _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
 """Why a hard link may fail where a copy works: another file system, no links allowed, too many."""
+
+OLD_SITES = "gamle-nettsteder"
+"""The folder in the build cache the replaced site is moved to, to be deleted there by a
+detached process (:func:`_discard`) instead of while the editor waits."""
 
 MARKER = ".politiradet-nettsted"
 """A file in every site this tool publishes: the folder is its output and may be replaced."""
@@ -87,23 +94,28 @@ class Staging:
     def __init__(self, root: Path, out: Path) -> None:
         self.root, self.out = root, out
         self.swapped = False
-        self._made: set[Path] = {root}
+        self._made: set[str] = {str(root)}
         self._written: set[str] = set()
+        self.fresh: set[str] = set()
+        """The files written or copied, not linked: files with an inode of their own."""
 
     def keep(self, relatives: Iterable[str]) -> None:
         """Take these files over from the live site unchanged."""
+        out = str(self.out) + "/"
         for relative in relatives:
-            source, target = self.out / relative, self._target(relative)
+            source, target = out + relative, self._target(relative)
             try:
                 os.link(source, target, follow_symlinks=False)
             except OSError as exc:
                 if exc.errno not in _CANNOT_LINK:
                     raise
                 shutil.copy2(source, target, follow_symlinks=False)
+                self.fresh.add(relative)
 
     def write(self, relative: str, content: bytes) -> None:
         """Write one new file; each path once."""
         target = self._target(relative)
+        self.fresh.add(relative)
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
@@ -119,17 +131,19 @@ class Staging:
         _swap(self.root, self.out)
         self.swapped = True
 
-    def _target(self, relative: str) -> Path:
-        parts = PurePosixPath(relative)
-        if parts.is_absolute() or ".." in parts.parts or not parts.parts:
-            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
+    def _target(self, relative: str) -> str:
+        """The staged path of *relative*, its folder made; refused outside the site or twice."""
         if relative in self._written:
             raise ValueError(f"to filer vil skrives til samme adresse: {relative}")
+        parts = PurePosixPath(relative).parts
+        if not parts or relative.startswith("/") or ".." in parts:
+            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
         self._written.add(relative)
-        target = self.root / relative
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        target = os.path.join(self.root, *parts)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
         return target
 
 
@@ -160,11 +174,15 @@ def _exclusive(out: Path) -> Iterator[None]:
 
 
 def _remove_stale(out: Path) -> None:
-    """Remove half-written folders of builds that were killed before they could clean up."""
+    """Remove half-written folders of builds that were killed before they could clean up, and
+    have replaced sites whose deletion was cut short deleted."""
     for pattern in (f".{out.name}.ny-*", f".{out.name}.gammel-*"):
         for leftover in out.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
+    trash = cache_dir_for(out) / OLD_SITES
+    if trash.is_dir() and any(trash.iterdir()):
+        _remove_detached(trash)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -173,24 +191,64 @@ def _swap(staging: Path, out: Path) -> None:
         staging.rename(out)
         return
     if out.is_dir() and not out.is_symlink() and _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        _discard(staging, out)  # staging now holds the old site
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.gammel-", dir=out.parent))
     old.rmdir()
     out.rename(old)
     staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old, out)
+
+
+def _discard(old: Path, out: Path) -> None:
+    """Delete the replaced site *old* without making the editor wait for it.
+
+    It is moved into :data:`OLD_SITES` in the build cache for *out* (nothing is left beside the
+    site) and a detached process deletes everything there; one killed before it was done is
+    finished by the next publish. Only our own replaced sites are ever moved there. Where the
+    cache is on another file system, or no process can be started, *old* is deleted here.
+    """
+    trash = cache_dir_for(out) / OLD_SITES
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        old.rename(trash / old.name)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    _remove_detached(trash)
+
+
+def _remove_detached(trash: Path) -> None:
+    """Start a process of its own (not stopped by Ctrl-C) that deletes what is in *trash*."""
+    try:
+        subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(trash)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        for leftover in trash.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_REMOVER = ("import os, shutil, sys\n"
+            "for name in os.listdir(sys.argv[1]):\n"
+            "    shutil.rmtree(os.path.join(sys.argv[1], name), ignore_errors=True)\n")
+"""The detached process's program: delete every replaced site in the folder it is given."""
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    libc = ctypes.CDLL(name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """The C library's renameat2, or None; looked up once (``find_library`` runs ldconfig)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    return getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from politiradet import write
+from politiradet.cache import cache_dir_for
 
 OLD = {"index.html": b"gammel forside", "referater/a/index.html": b"gammelt referat",
        "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT}
@@ -50,6 +52,46 @@ def test_publish_replaces_the_whole_site(out: Path) -> None:
     write.publish(NEW, out)
     assert _tree(out) == NEW
     assert _leftovers(out.parent, out) == []
+
+
+def _emptied(folder: Path) -> bool:
+    """Wait (up to a minute, however loaded the machine) until *folder* is empty."""
+    deadline = time.monotonic() + 60
+    while any(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(folder.iterdir())
+
+
+def test_the_replaced_site_is_deleted_after_the_swap_by_a_process_of_its_own(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))  # on the same disk
+    trash = cache_dir_for(out) / write.OLD_SITES
+    started: list[list[str]] = []
+    popen = write.subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> Any:
+        started.append(args)
+        return popen(args, **kwargs)
+
+    write._renameat2()  # looked up once, not counted among the processes started here
+    monkeypatch.setattr(write.subprocess, "Popen", spy)
+    write.publish(NEW, out)
+    assert _tree(out) == NEW
+    assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
+    assert _emptied(trash), "the old site is deleted"
+    assert _tree(out) == NEW, "and nothing of the new one"
+
+
+def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
+    trash = cache_dir_for(out) / write.OLD_SITES
+    trash.mkdir(parents=True, exist_ok=True)
+    (trash / ".site.ny-avbrutt").mkdir()
+    (trash / ".site.ny-avbrutt" / "index.html").write_bytes(b"gammel")
+    write.publish(NEW, out)
+    assert _emptied(trash)
+    assert _tree(out) == NEW
 
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
@@ -187,8 +229,9 @@ BEFORE_PUBLISH = [("import", "politiradet.cli"), ("import", "jinja2"), ("import"
                   ("import", "politiradet.pipeline"), ("open", "referater"),
                   ("os.mkdir", ".site.ny-"), ("open", ".site.ny-")]
 """Moments (audit event, part of its first argument) before the new site is swapped in."""
-AFTER_PUBLISH = [("shutil.rmtree", ".site.ny-"), ("os.rename", "state.tmp")]
-"""Moments after the swap: removing the old site, remembering the build for the cache."""
+AFTER_PUBLISH = [("os.rename", ".site.ny-"), ("os.rename", "state.tmp")]
+"""Moments after the swap: moving the old site away to be deleted, remembering the build for
+the cache."""
 
 
 def _interrupted_build(content: Path, site: Path, *points: tuple[str, str]

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from politiradet import write
-from politiradet.cache import cache_dir_for
+from politiradet import deps, write
+from politiradet.cache import BuildCache, cache_dir_for
 from politiradet.pipeline import Paths, Report, build
 from politiradet.write import MARKER
 
@@ -91,6 +91,26 @@ def test_edited_document_rebuilds_to_what_a_cold_build_gives(
     assert "En ny setning om SaLTo." in (built / "referater/2025-05-14/index.html").read_text()
     cold(valid_content, tmp_path / "kald")
     assert_same(built, tmp_path / "kald")
+
+
+def assert_everything_trusted(content: Path, out: Path) -> None:
+    """The dependency map and the build cache that a build left describe *out* exactly: every
+    file is trusted by the next build (they are written from what the build linked and wrote,
+    without looking at every file again), and building again is a cache hit."""
+    cache = BuildCache(out)
+    found = deps.load(cache.folder, cache.stamp("/"), out)
+    assert found is not None
+    assert set(found.outputs) == set(tree(out)) - {write.MARKER}
+    assert warm(content, out).cached
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["build", "preview"])
+def test_after_an_edit_the_next_build_trusts_every_file(
+        valid_content: Path, built: Path, preview: bool) -> None:
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEndret.\n", encoding="utf-8")
+    build(Paths(content=valid_content, out=built), pages_ready=(lambda: None) if preview else None)
+    assert_everything_trusted(valid_content, built)
 
 
 def test_touched_but_unchanged_document_is_still_a_hit(valid_content: Path, built: Path) -> None:
@@ -407,5 +427,7 @@ def test_files_are_copied_where_they_cannot_be_linked(
     warm(valid_content, built)
     after = inodes(built)
     assert not set(before.values()) & set(after.values()), "nothing shares an inode"
+    monkeypatch.undo()
+    assert_everything_trusted(valid_content, built)
     cold(valid_content, tmp_path / "kald")
     assert_same(built, tmp_path / "kald")
