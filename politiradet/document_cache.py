@@ -1,4 +1,4 @@
-"""The on-disk cache of validated documents: one checked JSON file per content folder.
+"""The on-disk cache of validated documents: one checked file per content folder.
 
 A document file whose exact bytes were found valid by an earlier build, at the same content
 path, under the same schemas and the same generator, is not parsed or validated again: the
@@ -7,7 +7,9 @@ Invalid documents are never stored, so they go the whole way every time and thei
 are exactly those of a build without the cache; the registries are small and always read.
 
 The file starts with a header line giving the format, the key (the generator's version, the
-libraries that parse and validate, the schemas) and the SHA-256 of the JSON after it. A file
+libraries that parse and validate, the schemas) and the SHA-256 of the lines after it, one per
+document: its content path, its digest and its entry as JSON. An entry is decoded only when
+its document is loaded, and an unchanged one is written back as the bytes it was read as. A file
 whose header, key or checksum does not match (corrupt, truncated, from another version, or
 not ours) is ignored and written again; an entry of the wrong shape is a miss. Nothing is ever
 unpickled. Each build writes the file anew (a temporary file and a rename) with the valid
@@ -33,7 +35,7 @@ from .compile_cache import generator_version
 from .frontmatter import Parsed, SplitFile, decode_known
 from .model import Document
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = "politiradet-documents"
 LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-specifications", "referencing")
 """The libraries whose versions can change what a file parses or validates to."""
@@ -79,42 +81,44 @@ class DocumentCache:
                  folder: Path | None = None) -> None:
         self.file = (folder or cache_root() / "documents") / _file_name(content)
         self.key = cache_key(schemas)
-        self._entries = _read(self.file, self.key)
-        self._taken: dict[str, list[Any]] = {}
-        """The entries :meth:`get` trusted, by content path: stored again as they are."""
+        self._lines = _read(self.file, self.key)
+        self._taken: dict[str, bytes] = {}
+        """The lines :meth:`get` trusted, by content path: stored again as they are."""
         self.hits = 0
 
     def get(self, path: str, digest: str) -> Known | None:
         """What the file at content *path* with the bytes hashing to *digest* parsed to, if
         those bytes were valid there before; None when unknown or not to be trusted."""
-        entry = self._entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != digest:
+        line = self._lines.get(path)
+        if line is None or line[0] != digest:
             return None
         try:
-            known = _known(entry)
+            known = _known(json.loads(line[1].partition(b"\t")[2].partition(b"\t")[2]))
         except (TypeError, ValueError):
             return None
-        self._taken[path] = entry
+        self._taken[path] = line[1]
         self.hits += 1
         return known
 
     def store(self, documents: Iterable[tuple[str, Document]]) -> None:
         """Keep exactly *documents* (each with the digest of its file's bytes), replacing
         what was kept before; a cache that cannot be written is simply not used."""
-        entries = {doc.path: self._entry(digest, doc) for digest, doc in documents}
+        lines = {doc.path: (digest, self._line(digest, doc)) for digest, doc in documents
+                 if _plain(doc.path)}
         try:
-            _write(self.file, encode(entries, self.key))
+            _write(self.file, _packed((line for _digest, line in lines.values()), self.key))
         except (OSError, ValueError, TypeError):
             return
-        self._entries = entries
+        self._lines = lines
         self._taken = {}
 
-    def _entry(self, digest: str, doc: Document) -> list[Any]:
+    def _line(self, digest: str, doc: Document) -> bytes:
         taken = self._taken.get(doc.path)
-        if taken is not None and taken[0] == digest:
-            return taken
-        return [digest, doc.body_line, len(doc.body), doc.fields,
-                [[list(where), line, col] for where, (line, col) in doc.locations.items()]]
+        if taken is not None and self._lines[doc.path][0] == digest:
+            return taken  # as it was read: not encoded again
+        return _line(doc.path, [digest, doc.body_line, len(doc.body), doc.fields,
+                                [[list(where), line, col]
+                                 for where, (line, col) in doc.locations.items()]])
 
 
 @functools.cache
@@ -123,27 +127,47 @@ def _file_name(content: Path) -> str:
     return f"{resolved.name}-{hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]}.json"
 
 
-def encode(entries: Mapping[str, Any], key: str) -> bytes:
-    """The header line and the entries as JSON."""
-    payload = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+def _plain(path: str) -> bool:
+    """A content path that can stand first on a line before a tab (every valid one can)."""
+    return "\t" not in path and "\n" not in path
+
+
+def encode(entries: Mapping[str, list[Any]], key: str) -> bytes:
+    """The header line and one line per entry: content path, tab, ``[digest, body_line,
+    body_length, front matter, places]`` (the digest also before the JSON, after a tab)."""
+    return _packed((_line(path, entry) for path, entry in entries.items()), key)
+
+
+def _line(path: str, entry: list[Any]) -> bytes:
+    rest = json.dumps(entry[1:], ensure_ascii=False, separators=(",", ":"))
+    return f"{path}\t{entry[0]}\t{rest}".encode()
+
+
+def _packed(lines: Iterable[bytes], key: str) -> bytes:
+    payload = b"\n".join(lines)
     header = f"{MAGIC} {FORMAT} {key} {hashlib.sha256(payload).hexdigest()}\n"
     return header.encode() + payload
 
 
-def decode(data: bytes, key: str) -> dict[str, Any]:
-    """The entries in *data* if its header names *key* and its checksum matches, else none."""
+def decode(data: bytes, key: str) -> dict[str, tuple[str, bytes]]:
+    """Content path -> (digest, line) of each entry in *data*, if its header names *key* and
+    its checksum matches; else none. An entry's JSON is read only when it is asked for."""
     header, _, payload = data.partition(b"\n")
     expected = f"{MAGIC} {FORMAT} {key} {hashlib.sha256(payload).hexdigest()}".encode()
-    if header != expected:
+    if header != expected or not payload:
         return {}
-    try:
-        entries = json.loads(payload)
-    except ValueError:
-        return {}
-    return entries if isinstance(entries, dict) else {}
+    lines = {}
+    for line in payload.split(b"\n"):
+        path, _, rest = line.partition(b"\t")
+        digest = rest.partition(b"\t")[0]
+        try:
+            lines[path.decode()] = (digest.decode(), line)
+        except UnicodeDecodeError:
+            return {}
+    return lines
 
 
-def _read(file: Path, key: str) -> dict[str, Any]:
+def _read(file: Path, key: str) -> dict[str, tuple[str, bytes]]:
     try:
         data = file.read_bytes()
     except OSError:
@@ -163,8 +187,8 @@ def _write(file: Path, data: bytes) -> None:
         raise
 
 
-def _known(entry: list[Any]) -> Known:
-    _digest, body_line, body_length, data, locations = entry
+def _known(entry: Any) -> Known:
+    body_line, body_length, data, locations = _typed(entry, list)
     values = {}
     for where, line, col in _typed(locations, list):
         if type(where) is not list or type(line) is not int or type(col) is not int:

@@ -64,14 +64,33 @@ def read(root: Path, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     admit(root, path, limit)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(descriptor, "rb") as handle:
-            _check_kind(os.fstat(descriptor), limit)
-            data = handle.read(limit + 1)
+        try:
+            info = os.fstat(descriptor)
+            _check_kind(info, limit)
+            data = _read_up_to(descriptor, info.st_size, limit)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise _unreadable(exc) from None
     if len(data) > limit:  # the file grew after the check
         raise too_large(len(data))
     return data
+
+
+def _read_up_to(descriptor: int, size: int, limit: int) -> bytes:
+    """At most *limit* + 1 bytes: first the *size* ``fstat`` gave and one more (so growth is
+    noticed), then the rest, if any. Asking for the size, not the limit, matters: a read of
+    1 MB allocates 1 MB, which made reading 10 000 files of 12 KB five times slower."""
+    chunks = []
+    wanted, total = min(size, limit) + 1, 0
+    while total <= limit:
+        chunk = os.read(descriptor, min(wanted, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        wanted = 1 << 16
+    return b"".join(chunks)
 
 
 def _check_link(root: Path, path: Path) -> None:

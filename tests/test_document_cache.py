@@ -146,8 +146,7 @@ def test_the_cache_keeps_only_the_last_builds_documents(valid_content: Path) -> 
     (valid_content / "referater" / "2016-01-12.md").unlink()
     problems_of(valid_content, use_cache=True)
     known = cache_for(valid_content)
-    data = known.file.read_bytes()
-    stored = json.loads(data.partition(b"\n")[2])
+    stored = entries_of(known.file.read_bytes())
     assert "referater/2016-01-12.md" not in stored
     assert "referater/2025-05-14.md" in stored
 
@@ -169,6 +168,13 @@ def stored(valid_content: Path) -> tuple[Path, bytes]:
     known = cache_for(valid_content)
     loaded(valid_content, known)
     return valid_content, known.file.read_bytes()
+
+
+def entries_of(data: bytes) -> dict[str, list[Any]]:
+    """The stored entries, each as [digest, body_line, body_length, front matter, places]."""
+    lines = data.decode().partition("\n")[2].split("\n")
+    return {path: [digest, *json.loads(rest)]
+            for path, digest, rest in (line.split("\t", 2) for line in lines)}
 
 
 def hits_with(content: Path, data: bytes) -> int:
@@ -210,7 +216,7 @@ def test_a_cache_of_another_generator_version_is_never_trusted(stored: tuple[Pat
     content, data = stored
     key = cache_for(content).key
     assert hits_with(content, data.replace(key.encode(), b"0" * 64, 1)) == 0
-    entries = json.loads(data.partition(b"\n")[2])
+    entries = entries_of(data)
     assert hits_with(content, encode(entries, "0" * 64)) == 0
     assert hits_with(content, encode(entries, key)) == 5
 
@@ -229,7 +235,7 @@ def test_a_well_formed_entry_of_the_wrong_shape_is_a_miss(stored: tuple[Path, by
                                                           damage: Any) -> None:
     content, data = stored
     key = cache_for(content).key
-    entries = json.loads(data.partition(b"\n")[2])
+    entries = entries_of(data)
     damage(entries["referater/2025-05-14.md"])
     assert hits_with(content, encode(entries, key)) == 4
 
@@ -248,4 +254,20 @@ def test_an_unwritable_cache_is_simply_not_used(valid_content: Path, own_cache: 
     (own_cache / "documents").write_text("ikke en mappe", encoding="utf-8")
     assert problems_of(valid_content, use_cache=True) == []
     assert problems_of(valid_content, use_cache=True) == []
+
+
+
+def test_unchanged_documents_are_written_back_as_they_were_read(stored: tuple[Path, bytes]
+                                                                 ) -> None:
+    content, data = stored
+    loaded(content, cache_for(content))
+    assert cache_for(content).file.read_bytes() == data
+    (content / "referater" / "2016-01-12.md").write_text(
+        (content / "referater" / "2016-01-12.md").read_text(encoding="utf-8") + "Mer.\n",
+        encoding="utf-8")
+    loaded(content, cache_for(content))
+    before, after = entries_of(data), entries_of(cache_for(content).file.read_bytes())
+    assert [path for path in before if before[path] != after[path]] == [
+        "referater/2016-01-12.md"]
+    assert after["referater/2016-01-12.md"][2] == before["referater/2016-01-12.md"][2] + 5
 
