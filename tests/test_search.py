@@ -220,6 +220,8 @@ def test_area_names_include_every_ancestor_once_nearest_first() -> None:
     ("SÆRLIG", ["sarlig", "saerlig"]),
     ("Ta\u030asen", ["tasen", "taasen"]),  # å typed as a + combining ring (NFD, a Mac)
     ("Oslo sentrum", []),
+    # runs split at «_», «-» and a no-break space, each form once, in order of first use
+    ("vei_nr_bø Sø-bø bø\u00a0ås", ["bo", "boe", "so", "soe", "as", "aas"]),
 ])
 def test_words_with_norwegian_letters_get_the_forms_typed_without_them(
         text: str, forms: list[str]) -> None:
