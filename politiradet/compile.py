@@ -11,51 +11,134 @@ body is never parsed again.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
+import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from markdown_it.token import Token
 
 from . import markdown
-from .compile_cache import RecordCache, registry_fingerprint
+from .compile_cache import (
+    RecordCache,
+    Row,
+    StoredPayload,
+    decode,
+    decode_meta,
+    encode,
+    record_digest,
+    registry_fingerprint,
+)
 from .errors import Problem
 from .hrefs import resolve_href
 from .markdown import STATUS, plain_text, status_point
-from .model import BASE, Compiled, CompiledStatus, Document, Heading, LinkRef, Note
+from .model import (
+    BASE,
+    Compiled,
+    CompiledStatus,
+    Document,
+    Heading,
+    InMemory,
+    LinkRef,
+    Note,
+    Payload,
+)
 from .parallel import ordered_map
 from .validate import Validated
 
 TOO_COMPLEX = ("teksten har for mye formatering til å bli en nettside raskt nok: for mange tegn "
                "som [ ] ! ^ < * _ & : # til og med denne linjen. Vanlig tekst, lister og "
                "tabeller kan være så lange de vil; fjern tegn som ikke trengs.")
+SUMMARY_LENGTH = 300
+"""Longest :attr:`Compiled.summary`, in characters (a feed entry's summary)."""
+BATCH = 500
+"""Records compiled in workers that are put into the store in one transaction."""
+_T = TypeVar("_T")
+Abbreviations = tuple[tuple[str, str], ...]
+"""The abbreviation registry as (short, meaning) pairs, in the registry's order."""
 
 
 def compile_bodies(validated: Validated, store: RecordCache | None = None,
                    only: str | None = None) -> tuple[dict[str, Compiled], list[Problem]]:
     """Compile the body of every document, drafts and invalid ones included (so all are
     checked), or of the one at content path *only*; return the records by content path and
-    the mistakes found in the Markdown."""
+    the mistakes found in the Markdown.
+
+    With a *store*, records compiled before are read from it (their HTML and text only when
+    asked for), new ones are put into it, and a whole build counts as using the records it
+    read (:meth:`RecordCache.retain`)."""
     content = validated.content
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
                     if only is None or doc.path == only)
-    abbreviations = {a.short: a.meaning for a in content.abbreviations}
-    fingerprint = registry_fingerprint(abbreviations)
-    keys = {doc.path: store.key(doc, fingerprint) for doc in checked} if store else {}
-    compiled: dict[str, Compiled] = {}
-    for doc in checked:
-        cached = store.get(keys[doc.path]) if store else None
-        if cached is not None:
-            compiled[doc.path] = cached
-    missing = [doc for doc in checked if doc.path not in compiled]
-    fresh = ordered_map(lambda doc: compile_document(doc, abbreviations), missing)
-    for doc, record in zip(missing, fresh, strict=True):
-        compiled[doc.path] = record
-        if store:
-            store.put(keys[doc.path], record)
+    abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
+    compiled = _compile_all(checked, abbreviations, store)
     problems = [Problem(doc.source, note.line, note.col, note.message)
                 for doc in checked for note in compiled[doc.path].notes]
     return compiled, problems
+
+
+def _compile_all(checked: Sequence[Document], abbreviations: Abbreviations,
+                 store: RecordCache | None) -> dict[str, Compiled]:
+    if store is None:
+        rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), checked)
+        return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
+    fingerprint = registry_fingerprint(dict(abbreviations))
+    keys = {doc.path: store.key(doc, fingerprint) for doc in checked}
+    by_key = {keys[doc.path]: doc for doc in checked}
+    found = store.get_many(by_key, lambda key: _fallback(by_key[key], abbreviations))
+    missing = [doc for doc in checked if keys[doc.path] not in found]
+    rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), missing)
+    for batch in _batches(zip(missing, rows, strict=True)):
+        found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
+                         abbreviations)
+    if len(checked) > 1:
+        store.retain(by_key)
+    return {doc.path: found[keys[doc.path]] for doc in checked}
+
+
+def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _stored(store: RecordCache, batch: Sequence[tuple[str, Document, Row]],
+            abbreviations: Abbreviations) -> dict[str, Compiled]:
+    """The records of *batch*, put into *store*: their payloads are left there, or kept in
+    memory when the store cannot be written."""
+    if not store.put_many([(key, row) for key, _doc, row in batch]):
+        return {key: _in_memory(row) for key, _doc, row in batch}
+    found = {}
+    for key, doc, row in batch:
+        payload = StoredPayload(store.database, key, row.body_sum, _fallback(doc, abbreviations))
+        record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
+        assert record is not None, "a record just encoded decodes"
+        found[key] = record
+    return found
+
+
+def _in_memory(row: Row) -> Compiled:
+    record = decode(row)
+    assert record is not None, "a record just encoded decodes"
+    return record
+
+
+def _fallback(doc: Document, abbreviations: Abbreviations) -> Callable[[], Payload]:
+    """Compiles *doc*'s payload again, should its stored one be lost or damaged."""
+    return functools.partial(_payload_of, doc, abbreviations)
+
+
+def _payload_of(doc: Document, abbreviations: Abbreviations) -> Payload:
+    return compile_document(doc, dict(abbreviations)).payload()
+
+
+def compile_row(doc: Document, abbreviations: Abbreviations) -> Row:
+    """One body compiled and encoded for the store (in a worker process when there are many:
+    the encoding and its checksums are made there too)."""
+    return encode(compile_document(doc, dict(abbreviations)))
 
 
 def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compiled:
@@ -70,16 +153,31 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compile
     lines = body.split("\n")
     notes += (_stray_container_note(*stray) for stray in _stray_containers(tokens, lines,
                                                                             doc.body_line))
-    return Compiled(
-        html=markdown.render(tokens, _resolver(doc), _point_url),
-        text=plain_text(tokens),
-        lead=_lead(tokens),
+    statuses = _statuses(doc, tokens)
+    text = plain_text(tokens)
+    payload = Payload(markdown.render(tokens, _resolver(doc), _point_url), text,
+                      tuple((html, status_text) for _status, html, status_text in statuses))
+    unsigned = Compiled(
+        lead=_lead(tokens), summary=summary(text),
         links=tuple(_links(tokens, lines, doc.body_line)),
         headings=tuple(_headings(tokens)),
         abbreviations=tuple(sorted(used)),
-        statuses=tuple(_statuses(doc, tokens)),
-        notes=tuple(notes),
-    )
+        statuses=tuple(status for status, _html, _text in statuses),
+        notes=tuple(notes), digest="", payload=InMemory(payload))
+    row = encode(unsigned)
+    digest = record_digest(row.meta_sum, row.body_sum)
+    return dataclasses.replace(
+        unsigned, digest=digest,
+        statuses=tuple(dataclasses.replace(s, digest=digest, payload=unsigned.payload)
+                       for s in unsigned.statuses))
+
+
+def summary(text: str) -> str:
+    """The start of *text* with its spaces and line breaks made single spaces, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
 def _resolver(doc: Document, page: str = "") -> markdown.Resolve:
@@ -141,26 +239,34 @@ def _locate(href: str, lines: list[str], cursor: tuple[int, int], end: int, firs
 
 # --- status blocks and headings ------------------------------------------------------------
 
-def _statuses(doc: Document, tokens: Sequence[Token]) -> list[CompiledStatus]:
+def _statuses(doc: Document, tokens: Sequence[Token]
+              ) -> list[tuple[CompiledStatus, str, str]]:
     """Each status block with the HTML and text of its content, in text order."""
-    found: list[tuple[int, CompiledStatus]] = []
+    found: list[tuple[int, int]] = []
     stack: list[int] = []
     for index, token in enumerate(tokens):
         if token.type == f"container_{STATUS}_open":
             stack.append(index)
         elif token.type == f"container_{STATUS}_close" and stack:
-            start = stack.pop()
-            found.append((start, _status(doc, tokens, start, index)))
-    return [status for _start, status in sorted(found, key=lambda pair: pair[0])]
+            found.append((stack.pop(), index))
+    return [_status(doc, tokens, start, end, place)
+            for place, (start, end) in enumerate(sorted(found))]
 
 
-def _status(doc: Document, tokens: Sequence[Token], start: int, end: int) -> CompiledStatus:
+def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place: int
+            ) -> tuple[CompiledStatus, str, str]:
     opening, inner = tokens[start], tokens[start + 1:end]
     page = BASE + doc.url  # shown on the point's page: places in the document lead back to it
     html = markdown.render(inner, _resolver(doc, page), _point_url, page)
-    return CompiledStatus(point=status_point(opening.info),
-                          line=doc.body_line + (opening.map[0] if opening.map else 0),
-                          closed=bool(tokens[end].markup), html=html, text=plain_text(inner))
+    status = CompiledStatus(point=status_point(opening.info),
+                            line=doc.body_line + (opening.map[0] if opening.map else 0),
+                            closed=bool(tokens[end].markup), index=place, digest="",
+                            payload=_unset)
+    return status, html, plain_text(inner)
+
+
+def _unset() -> Payload:
+    raise AssertionError("a status block gets its record's payload when the record is made")
 
 
 def _headings(tokens: Sequence[Token]) -> list[Heading]:

@@ -56,6 +56,8 @@ class Hasher:
     Order is kept (a template shows a list in its order), types are part of the hash (``Markup``
     and ``str`` escape differently) and anything unknown is refused rather than guessed at.
     Fingerprints of large frozen objects are remembered by identity for the hasher's lifetime.
+    A dataclass whose class names ``fingerprint_fields`` is hashed by those fields alone: a
+    compiled body (:class:`politiradet.model.Compiled`) by its digest, not its HTML and text.
     """
 
     def __init__(self, exclude: Mapping[type, frozenset[str]] | None = None) -> None:
@@ -126,8 +128,8 @@ class Hasher:
         names = self._fields.get(kind)
         if names is None:
             skip = self._exclude.get(kind, frozenset())
-            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value)
-                                               if f.name not in skip)
+            names = self._fields[kind] = getattr(kind, "fingerprint_fields", None) or tuple(
+                f.name for f in dataclasses.fields(value) if f.name not in skip)
         out.append(f"{kind.__name__}{{".encode())
         for name in names:
             out.append(name.encode() + b"=")

@@ -19,13 +19,11 @@ from . import norsk
 from .address import SiteAddress
 from .link import Archive, StatusUpdate
 from .meetings import Meeting, schedule
-from .model import SITE_NAME, Document, Topic
+from .model import SITE_NAME, Compiled, Document, Topic
 
 if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
     import icalendar
     from feedgen.feed import FeedGenerator
-
-SUMMARY_LENGTH = 300
 
 
 def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
@@ -34,7 +32,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
 
     Each file is made from the arguments of its partial alone, so their hash is its render
     input (see :mod:`politiradet.deps`). An :class:`Archive`'s hash leaves the compiled bodies
-    out, so what a file needs of them is handed over on its own (entries, texts).
+    out, so what a file needs of them is handed over on its own (entries, bodies: hashed by
+    their digests, their text read only when the file is made).
     """
     by_path = entries(archive)
     yield "feed.xml", functools.partial(
@@ -53,8 +52,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
         yield f"{point.url}feed.xml", functools.partial(point_feed, by_path[point.path],
                                                          updates, address)
     yield "kalender.ics", functools.partial(calendar, archive, address)
-    texts = {doc.path: archive.compiled[doc.path].text for doc in archive.documents}
-    yield "data/dokumenter.json", functools.partial(open_data, archive, texts, address)
+    bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
+    yield "data/dokumenter.json", functools.partial(open_data, archive, bodies, address)
     yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
     yield "robots.txt", functools.partial(robots, address)
 
@@ -87,17 +86,9 @@ class Entry:
 def entries(archive: Archive) -> dict[str, Entry]:
     """The feed entry of every published document, by content path."""
     topics = archive.content.topics
-    return {doc.path: Entry(doc, summary(archive.compiled[doc.path].text),
+    return {doc.path: Entry(doc, archive.compiled[doc.path].summary,
                             entry_updated(archive, doc), tuple(topics[t] for t in doc.topics))
             for doc in archive.documents}
-
-
-def summary(text: str) -> str:
-    """The start of *text* with its spaces and line breaks made single spaces, cut at a word."""
-    text = " ".join(text.split())
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
 def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_path: str,
@@ -237,10 +228,11 @@ def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
 
 # --- open data -------------------------------------------------------------------------------
 
-def open_data(archive: Archive, texts: Mapping[str, str], address: SiteAddress) -> bytes:
-    """Every published document and follow-up point with metadata and plain text (*texts*,
-    by content path), as JSON: the description and registries indented, then one document a
-    line (json's C encoder, many times faster than its indenting one at 10 000 documents)."""
+def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress) -> bytes:
+    """Every published document and follow-up point with metadata and the plain text of its
+    compiled body (*bodies*, by content path), as JSON: the description and registries
+    indented, then one document a line (json's C encoder, many times faster than its
+    indenting one at 10 000 documents)."""
     head = {
         "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
                        "avtaler og oppfølgingspunkter.",
@@ -253,7 +245,7 @@ def open_data(archive: Archive, texts: Mapping[str, str], address: SiteAddress) 
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
                     for a in archive.content.areas.values()],
     }
-    lines = [json.dumps(_document_record(archive, doc, texts[doc.path], address),
+    lines = [json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
                         ensure_ascii=False, default=str) for doc in archive.documents]
     documents = "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]"
     text = json.dumps(head, ensure_ascii=False, indent=1, default=str)

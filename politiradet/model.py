@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 Kind = Literal["referat", "avtale", "oppfolgingspunkt"]
 
@@ -208,19 +208,57 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Payload:
+    """The large part of a compiled body: its HTML and text, and those of its status blocks.
+
+    Kept out of :class:`Compiled`, so the archive does not hold every body at once: a page, a
+    feed or a search record asks for it (:attr:`Compiled.payload`) and drops it after use.
+    """
+
+    html: str
+    text: str
+    statuses: tuple[tuple[str, str], ...]
+    """(HTML, text) of each status block, in text order."""
+
+
+@dataclass(frozen=True, slots=True)
+class InMemory:
+    """A payload that is simply kept (a body just compiled, with no store to put it in)."""
+
+    payload: Payload
+
+    def __call__(self) -> Payload:
+        return self.payload
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledStatus:
     """A ``::: status <punkt>`` block: a status update for one follow-up point."""
+
+    fingerprint_fields: ClassVar[tuple[str, ...]] = ("point", "line", "closed", "index", "digest")
 
     point: str
     """The follow-up point's id as written, e.g. ``2025-1``."""
     line: int
     closed: bool
     """False when the editor forgot the closing ``:::`` and the block ran to the end."""
-    html: str
-    """The block's content without its label, as shown on the point's page (footnote links
-    lead back to the document); links start with :data:`BASE`."""
-    text: str
-    """Plain text of the content, for open data."""
+    index: int
+    """Place of the block among the body's status blocks."""
+    digest: str
+    """:attr:`Compiled.digest` of the body it is part of (which covers its HTML and text)."""
+    payload: Callable[[], Payload] = field(compare=False, repr=False)
+    """The body's payload, where the block's HTML and text are."""
+
+    @property
+    def html(self) -> str:
+        """The block's content without its label, as shown on the point's page (footnote
+        links lead back to the document); links start with :data:`BASE`."""
+        return self.payload().statuses[self.index][0]
+
+    @property
+    def text(self) -> str:
+        """Plain text of the content, for open data and the point's feed."""
+        return self.payload().statuses[self.index][1]
 
     @property
     def anchor(self) -> str:
@@ -231,23 +269,43 @@ class CompiledStatus:
 class Compiled:
     """A document body parsed once: everything later stages need, and no parser state.
 
-    Small and picklable, so it is made in worker processes and kept in the on-disk cache.
+    Small and picklable, so it is made in worker processes and kept in the on-disk cache
+    (:mod:`politiradet.compile_cache`). What the link graph and the render plan read (links,
+    headings, abbreviations, status blocks' places, lead, summary) is held here; the HTML and
+    text are in the :class:`Payload`, fetched by :attr:`payload` when a page, feed or search
+    record is made. :attr:`digest` identifies the whole record, so a render input that depends
+    on a body hashes 64 characters instead of the body (see :class:`politiradet.deps.Hasher`).
     """
 
-    html: str
-    """The body as HTML, status blocks and footnotes included; links start with :data:`BASE`."""
-    text: str
-    """Plain text of the body, for search, feeds and open data."""
+    fingerprint_fields: ClassVar[tuple[str, ...]] = ("digest",)
+
     lead: str
     """Plain text of the first paragraph (the home page's introduction)."""
+    summary: str
+    """The start of the plain text, cut at a word (a feed entry's summary)."""
     links: tuple[LinkRef, ...]
     headings: tuple[Heading, ...]
     abbreviations: tuple[str, ...]
     """Registered abbreviations the body uses (each marked with ``<abbr>`` at first use)."""
     statuses: tuple[CompiledStatus, ...]
     """Status blocks in text order."""
-    notes: tuple[Note, ...] = ()
+    notes: tuple[Note, ...]
     """Mistakes in the Markdown (stray ``:::`` lines, too much markup)."""
+    digest: str
+    """SHA-256 of the whole record as stored: equal digests, equal records."""
+    payload: Callable[[], Payload] = field(compare=False, repr=False)
+    """The HTML and text, loaded (again) on each call; see :class:`Payload`."""
+
+    @property
+    def html(self) -> str:
+        """The body as HTML, status blocks and footnotes included; links start with
+        :data:`BASE`."""
+        return self.payload().html
+
+    @property
+    def text(self) -> str:
+        """Plain text of the body, for search, feeds and open data."""
+        return self.payload().text
 
     def html_at(self, base_path: str) -> str:
         """The body's HTML for a site published under *base_path*."""

@@ -29,7 +29,6 @@ from .model import (
     SITE_NAME,
     Abbreviation,
     Area,
-    Compiled,
     Content,
     Document,
     Heading,
@@ -213,10 +212,11 @@ class Renderer:
             return self.archive
         return name if callable(value) else value
 
-    def body_key(self, doc: Document) -> Compiled:
-        """What a document's rendered body depends on: its compiled record (HTML, text,
-        headings, status blocks), which the base URL (in every template key) completes."""
-        return self.archive.compiled[doc.path]
+    def body_key(self, doc: Document) -> str:
+        """What a document's rendered body depends on: its compiled record's digest (which
+        covers HTML, text, headings and status blocks), completed by the base URL (in every
+        template key)."""
+        return self.archive.compiled[doc.path].digest
 
     @cached_property
     def texts_key(self) -> str:

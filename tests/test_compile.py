@@ -8,22 +8,28 @@ record, with the site under ``/a/b/``. After an intended change, regenerate them
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import pickle
+import sqlite3
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from politiradet import parallel
+from politiradet import compile_cache
 from politiradet.compile import compile_bodies, compile_document
-from politiradet.compile_cache import RecordCache, decode, encode
+from politiradet.compile_cache import RecordCache, StoredPayload, decode, encode
+from politiradet.deps import Hasher
 from politiradet.load import load_content, load_schemas
-from politiradet.model import BASE, Compiled, Document
+from politiradet.model import BASE, Compiled, Document, Payload
 from politiradet.pipeline import Paths
 from politiradet.validate import Schemas, validate
 
@@ -97,58 +103,73 @@ def test_the_base_path_is_escaped_like_any_attribute() -> None:
 def test_the_record_holds_no_parser_state_and_pickles() -> None:
     compiled = compile_document(document((FIXTURES / "status-blocks.md").read_text("utf-8")),
                                 ABBREVIATIONS)
-    assert pickle.loads(pickle.dumps(compiled)) == compiled
+    again = pickle.loads(pickle.dumps(compiled))
+    assert again == compiled and again.payload() == compiled.payload()
     assert "tokens" not in {field.name for field in dataclasses.fields(Compiled)}
     with pytest.raises(dataclasses.FrozenInstanceError):
-        compiled.html = ""  # type: ignore[misc]
+        compiled.lead = ""  # type: ignore[misc]
 
 
 # --- the cache of compiled records --------------------------------------------------------
 
 @pytest.fixture
-def record() -> tuple[str, Compiled]:
+def record() -> Compiled:
     body = (FIXTURES / "status-blocks.md").read_text("utf-8")
-    return "ab" * 32, compile_document(document(body), ABBREVIATIONS)
+    return compile_document(document(body), ABBREVIATIONS)
 
 
-def test_a_cached_record_reads_back_equal(record: tuple[str, Compiled]) -> None:
-    key, compiled = record
-    assert decode(encode(compiled, key), key) == compiled
+def test_a_cached_record_reads_back_equal(record: Compiled) -> None:
+    again = decode(encode(record))
+    assert again == record and again is not None and again.payload() == record.payload()
+    assert [s.html for s in again.statuses] == [s.html for s in record.statuses]
 
 
-def test_a_flipped_byte_anywhere_is_never_trusted(record: tuple[str, Compiled]) -> None:
-    key, compiled = record
-    data = encode(compiled, key)
+def test_equal_digests_mean_equal_records(record: Compiled) -> None:
+    other = compile_document(document("Noe annet.\n"), ABBREVIATIONS)
+    assert record.digest == decode(encode(record)).digest != other.digest  # type: ignore[union-attr]
+    assert all(status.digest == record.digest for status in record.statuses)
+
+
+@pytest.mark.parametrize("part", ["meta", "body"])
+def test_a_flipped_byte_anywhere_is_never_trusted(record: Compiled, part: str) -> None:
+    row = encode(record)
+    data = getattr(row, part)
     for index in range(0, len(data), max(1, len(data) // 200)):
         flipped = bytearray(data)
         flipped[index] ^= 0x01
-        assert decode(bytes(flipped), key) is None, index
+        assert decode(dataclasses.replace(row, **{part: bytes(flipped)})) is None, index
 
 
 @pytest.mark.parametrize("forge", [
-    lambda data: data.replace(b"politiradet-compiled 1 ", b"politiradet-compiled 2 ", 1),
     lambda data: b"",
     lambda data: data[: len(data) // 2],
     lambda data: b"\x80\x04\x95 not ours\n{}",
-], ids=["other-format", "empty", "truncated", "foreign"])
-def test_a_stale_or_foreign_entry_is_never_trusted(record: tuple[str, Compiled],
-                                                   forge: Any) -> None:
-    key, compiled = record
-    assert decode(forge(encode(compiled, key)), key) is None
+    lambda data: b'{"lead": ""}',
+], ids=["empty", "truncated", "foreign", "other-layout"])
+@pytest.mark.parametrize("part", ["meta", "body"])
+def test_a_stale_or_foreign_entry_is_never_trusted(record: Compiled, forge: Any,
+                                                   part: str) -> None:
+    """Even with a checksum that matches: a part must also have the layout of this format."""
+    row = encode(record)
+    forged = forge(getattr(row, part))
+    checksum = hashlib.sha256(forged).hexdigest()
+    assert decode(dataclasses.replace(row, **{part: forged, f"{part}_sum": checksum})) is None
 
 
-def test_an_entry_for_another_key_is_never_trusted(record: tuple[str, Compiled]) -> None:
-    key, compiled = record
-    assert decode(encode(compiled, key), "cd" * 32) is None
-
-
-def test_a_well_formed_entry_with_wrong_types_is_never_trusted(record: tuple[str, Compiled]
-                                                                ) -> None:
-    key, _ = record
-    payload = json.dumps({"html": 1, "text": "", "lead": "", "links": [], "headings": [],
-                          "abbreviations": [], "statuses": [], "notes": []}).encode()
-    header = f"politiradet-compiled 1 {key} {hashlib.sha256(payload).hexdigest()}\n"
-    assert decode(header.encode() + payload, key) is None
+@pytest.mark.parametrize("part, value", [
+    ("meta", ["", "", [], [], [], [["2025-1", "7", True]], []]),
+    ("meta", [1, "", [], [], [], [], []]),
+    ("meta", ["", "", [["a.md", 1, 1, 0]], [], [], [], []]),
+    ("body", [1, "", []]),
+    ("body", ["", "", [["<p>a</p>"]]]),
+], ids=["line-as-text", "lead-as-number", "image-as-number", "html-as-number", "status-pair"])
+def test_a_well_formed_entry_with_wrong_types_is_never_trusted(record: Compiled, part: str,
+                                                                value: Any) -> None:
+    row = encode(record)
+    data = json.dumps(value).encode()
+    forged = dataclasses.replace(row, **{part: data,
+                                         f"{part}_sum": hashlib.sha256(data).hexdigest()})
+    assert decode(forged) is None
 
 
 def _validated(content: Path) -> Any:
@@ -158,21 +179,187 @@ def _validated(content: Path) -> Any:
     return validated
 
 
-def test_the_stage_uses_the_cache_and_rebuilds_a_corrupt_entry(tmp_path: Path) -> None:
-    validated = _validated(Path(__file__).parent / "fixtures" / "gyldig")
+GYLDIG = Path(__file__).parent / "fixtures" / "gyldig"
+
+
+def _sql(store: RecordCache, *statements: str) -> list[Any]:
+    """Run *statements* on the store's database in a connection of their own."""
+    store.close()
+    with contextlib.closing(sqlite3.connect(store.database, isolation_level=None)) as db:
+        found = [db.execute(statement).fetchall() for statement in statements]
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return found
+
+
+def _same(records: dict[str, Compiled], fresh: dict[str, Compiled]) -> bool:
+    return records == fresh and all(records[p].payload() == fresh[p].payload() for p in fresh)
+
+
+def test_the_stage_keeps_payloads_in_the_store_and_reads_them_back(tmp_path: Path) -> None:
+    validated = _validated(GYLDIG)
     store = RecordCache(tmp_path / "cache")
+    fresh, _ = compile_bodies(validated)
     first, problems = compile_bodies(validated, store)
-    assert problems == [] and first == compile_bodies(validated)[0]
-    entries = sorted((tmp_path / "cache").rglob("*.json"))
-    assert len(entries) == len(first)
-    entries[0].write_bytes(entries[0].read_bytes()[:-1] + b" ")
     second, _ = compile_bodies(validated, store)
-    assert second == first
-    assert all(decode(path.read_bytes(), path.stem) is not None for path in entries)
+    assert problems == [] and _same(first, fresh) and _same(second, fresh)
+    assert all(isinstance(r.payload, StoredPayload) for r in (*first.values(), *second.values()))
+    assert not any(isinstance(r.payload, StoredPayload) for r in fresh.values())
+    [[(count,)]] = _sql(store, "SELECT count(*) FROM meta")
+    assert count == len(fresh)
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE meta SET meta = meta || ' ' WHERE rowid = 1",
+    "UPDATE meta SET meta_sum = 'x' WHERE rowid = 2",
+    "UPDATE body SET body = substr(body, 1, 20) WHERE rowid = 1",
+    "UPDATE body SET body = (SELECT body FROM body WHERE rowid = 2) WHERE rowid = 3",
+    "DELETE FROM body WHERE rowid = 1",
+], ids=["meta-changed", "meta-checksum", "body-truncated", "body-swapped", "body-lost"])
+def test_a_damaged_entry_is_compiled_again(tmp_path: Path, damage: str) -> None:
+    validated = _validated(GYLDIG)
+    store = RecordCache(tmp_path / "cache")
+    fresh, _ = compile_bodies(validated)
+    compile_bodies(validated, store)
+    _sql(store, damage)
+    assert _same(compile_bodies(validated, store)[0], fresh)
+    assert _same(compile_bodies(validated, store)[0], fresh)
+    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM meta",
+                                     "SELECT count(*) FROM body")
+    assert count == bodies == len(fresh)  # the damaged one was written again
+
+
+def test_a_payload_lost_after_the_stage_is_compiled_again_when_needed(tmp_path: Path) -> None:
+    validated = _validated(GYLDIG)
+    store = RecordCache(tmp_path / "cache")
+    fresh, _ = compile_bodies(validated)
+    records, _ = compile_bodies(validated, store)
+    _sql(store, "DELETE FROM body", "UPDATE meta SET body_sum = body_sum")
+    assert all(records[p].html == fresh[p].html and records[p].text == fresh[p].text
+               for p in fresh)
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda path: path.write_bytes(b"not a database at all\n" * 100),
+    lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 3]),
+    lambda path: path.write_bytes(b""),
+    lambda path: _flip_every(path, 97),
+    lambda path: _sql(RecordCache(path.parent), "PRAGMA user_version = 1"),
+], ids=["foreign", "truncated", "empty", "flipped-bytes", "other-format"])
+def test_a_damaged_or_foreign_database_is_made_again(tmp_path: Path, spoil: Any) -> None:
+    validated = _validated(GYLDIG)
+    store = RecordCache(tmp_path / "cache")
+    fresh, _ = compile_bodies(validated)
+    compile_bodies(validated, store)
+    store.close()
+    spoil(Path(store.database))
+    assert _same(compile_bodies(validated, store)[0], fresh)
+    records, _ = compile_bodies(validated, store)
+    assert _same(records, fresh)
+    [[(result,)], [(count,)]] = _sql(store, "PRAGMA integrity_check", "SELECT count(*) FROM meta")
+    assert result == "ok" and count == len(fresh)
+
+
+def _flip_every(path: Path, step: int) -> None:
+    data = bytearray(path.read_bytes())
+    for index in range(0, len(data), step):
+        data[index] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_an_old_folder_of_record_files_is_removed(tmp_path: Path) -> None:
+    old = tmp_path / "cache" / "compiled" / "ab"
+    old.mkdir(parents=True)
+    (old / f"{'ab' * 32}.json").write_text("politiradet-compiled 1 …")
+    compile_bodies(_validated(GYLDIG), RecordCache(tmp_path / "cache"))
+    assert not (tmp_path / "cache" / "compiled").exists()
+
+
+def test_records_no_recent_build_used_are_pruned(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compile_cache, "KEEP_BUILDS", 4)
+    monkeypatch.setattr(compile_cache, "REFRESH_BUILDS", 2)
+    validated = _validated(GYLDIG)
+    store = RecordCache(tmp_path / "cache")
+    compile_bodies(validated, store)
+    edited = _edited(validated, "Endret.")
+    for _ in range(3):
+        compile_bodies(edited, store)
+    [[(count,)]] = _sql(store, "SELECT count(*) FROM meta")
+    assert count == len(compile_bodies(validated)[0]) + 1  # the old version is still kept
+    for _ in range(3):
+        compile_bodies(edited, store)
+    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM meta",
+                                     "SELECT count(*) FROM body")
+    assert count == bodies == len(compile_bodies(validated)[0])  # in use all along: kept
+    assert _same(compile_bodies(edited, store)[0], compile_bodies(edited)[0])
+
+
+def _edited(validated: Any, line: str) -> Any:
+    """*validated* with *line* added to the body of its first document."""
+    content = validated.content
+    first = dataclasses.replace(content.documents[0], body=content.documents[0].body + line)
+    return dataclasses.replace(validated, content=dataclasses.replace(
+        content, documents=(first, *content.documents[1:])))
+
+
+def test_two_builds_at_once_share_the_store(tmp_path: Path) -> None:
+    """Two processes compile many records into one store at the same time (each writing in
+    several transactions); both get the right records and the database stays sound."""
+    script = textwrap.dedent(f"""
+        import dataclasses, sys
+        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_compile import _validated, _many, GYLDIG, _same
+        from politiradet.compile import compile_bodies
+        from politiradet.compile_cache import RecordCache
+        validated = _many(_validated(GYLDIG), int(sys.argv[1]))
+        records, _ = compile_bodies(validated, RecordCache(Path(sys.argv[2])))
+        assert _same(records, compile_bodies(validated)[0])
+        print("ok", len(records))
+    """)
+    env = {**os.environ, "POLITIRADET_JOBS": "1"}
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(offset), str(tmp_path / "cache")],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for offset in (0, 300)]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    assert all(output.startswith("ok ") for output in outputs), outputs
+    [[(result,)], [(count,)]] = _sql(RecordCache(tmp_path / "cache"), "PRAGMA integrity_check",
+                                     "SELECT count(*) FROM meta")
+    assert result == "ok" and count > 2 * compile_cache.BATCH
+
+
+def _many(validated: Any, offset: int) -> Any:
+    """*validated* with 1 100 more referater (numbered from *offset*: two such sets overlap)."""
+    body = (FIXTURES / "status-blocks.md").read_text("utf-8")
+    many = tuple(document(f"Dokument {i}.\n\n{body}", f"referater/d-{i}.md")
+                 for i in range(offset, offset + 1_100))
+    return dataclasses.replace(validated, content=dataclasses.replace(
+        validated.content, documents=validated.content.documents + many))
+
+
+def test_a_store_that_cannot_be_written_keeps_payloads_in_memory(tmp_path: Path) -> None:
+    blocked = tmp_path / "fil"
+    blocked.write_text("en fil der mappen skulle vært")
+    validated = _validated(GYLDIG)
+    records, _ = compile_bodies(validated, RecordCache(blocked / "cache"))
+    assert _same(records, compile_bodies(validated)[0])
+    assert not any(isinstance(r.payload, StoredPayload) for r in records.values())
+
+
+def test_a_compiled_body_is_fingerprinted_by_its_digest(record: Compiled) -> None:
+    def unavailable() -> Payload:
+        raise AssertionError("hashing a record must not read its payload")
+    away = dataclasses.replace(record, payload=unavailable)
+    assert Hasher().digest(away) == Hasher().digest(record)
+    changed = compile_document(document("Noe annet.\n"), ABBREVIATIONS)
+    assert Hasher().digest(changed) != Hasher().digest(record)
+    status = dataclasses.replace(record.statuses[0], payload=unavailable)
+    assert Hasher().digest(status) == Hasher().digest(record.statuses[0])
 
 
 def test_a_changed_abbreviation_registry_compiles_again(tmp_path: Path) -> None:
-    validated = _validated(Path(__file__).parent / "fixtures" / "gyldig")
+    validated = _validated(GYLDIG)
     store = RecordCache(tmp_path / "cache")
     before, _ = compile_bodies(validated, store)
     content = validated.content
@@ -181,18 +368,14 @@ def test_a_changed_abbreviation_registry_compiles_again(tmp_path: Path) -> None:
     changed = dataclasses.replace(validated, content=dataclasses.replace(
         content, abbreviations=renamed))
     after, _ = compile_bodies(changed, store)
-    assert after == compile_bodies(changed)[0] != before
+    assert _same(after, compile_bodies(changed)[0]) and after != before
 
 
 def test_many_bodies_compile_the_same_on_every_core(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    validated = _validated(Path(__file__).parent / "fixtures" / "gyldig")
-    body = (FIXTURES / "status-blocks.md").read_text("utf-8")
-    many = tuple(document(f"Dokument {i}.\n\n{body}", f"referater/d-{i}.md")
-                 for i in range(parallel.MIN_ITEMS + 50))
-    wide = dataclasses.replace(validated, content=dataclasses.replace(
-        validated.content, documents=validated.content.documents + many))
+    wide = _many(_validated(GYLDIG), 0)
     monkeypatch.setenv("POLITIRADET_JOBS", "2")
     forked, _ = compile_bodies(wide)
+    stored, _ = compile_bodies(wide, RecordCache(tmp_path / "cache"))
     monkeypatch.setenv("POLITIRADET_JOBS", "1")
-    assert forked == compile_bodies(wide)[0]
+    assert _same(forked, compile_bodies(wide)[0]) and _same(stored, forked)
