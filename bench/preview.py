@@ -52,6 +52,9 @@ class PreviewResult:
     """Seconds from each save to the open page showing the new line."""
     index: list[float] = field(default_factory=list)
     """Seconds from each save to the server having published the new search index."""
+    reload: list[float] = field(default_factory=list)
+    """Seconds from each save to the browser starting to reload the page (the server's part:
+    noticing the save, the page, the event); the rest of :attr:`page` is the browser's."""
     peak_mb: float = 0.0
     searched: bool = False
     """Whether a search in Chromium found the last edit's word."""
@@ -64,6 +67,7 @@ class PreviewResult:
         return (f"\nForhåndsvisning (serve), N = {self.n}, {len(self.page)} lagringer:\n"
                 f"  første bygging (oppstart): {self.startup:.1f} s\n"
                 f"  lagring → oppdatert side i Chromium: {ms(self.page)} (mål < 200 ms)\n"
+                f"    av det: lagring → siden begynner å lastes på nytt: {ms(self.reload)}\n"
                 f"  lagring → søkeindeksen oppdatert: {ms(self.index)} "
                 f"(siste endring {found} med søk)\n"
                 f"  største prosess (serve): {self.peak_mb:.0f} MB")
@@ -143,10 +147,12 @@ def bench_preview(corpus: Path, document: Path, edits: int,
                 word = f"forhandsvisningsmaling{edit}x{len(original)}"
                 text += f"\nEndret i forhåndsvisningen, lagring {edit}: {word}.\n".encode()
                 seen = output.count()
-                saved = time.perf_counter()
+                saved, saved_epoch = time.perf_counter(), time.time()
                 document.write_bytes(text)
                 page.get_by_text(word).wait_for(timeout=EDIT_SECONDS * 1000)
                 result.page.append(time.perf_counter() - saved)
+                started = page.evaluate("performance.timeOrigin")
+                result.reload.append(started / 1000 - saved_epoch)
                 built = output.wait_for(lambda line: line.startswith(BUILT), seen, EDIT_SECONDS)
                 result.index.append(built - saved)
                 time.sleep(0.3)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.server
 import mimetypes
 import os
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -101,15 +102,46 @@ def content_type(path: Path) -> str:
         "application/octet-stream"
 
 
+class Overlay:
+    """Pages shown ahead of the site folder: a saved document's page, rendered before the
+    full build publishes it (:mod:`politiradet.quickpage`). Thread-safe.
+
+    Each page carries the number of the save it shows; a full build that has read that save
+    drops it when its own pages are published (:meth:`drop_covered`), so the site folder is
+    only ever written by the build, and a page never goes back to an older text.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pages: dict[str, tuple[int, bytes]] = {}
+
+    def put(self, path: str, save: int, content: bytes) -> None:
+        with self._lock:
+            self._pages[path] = (save, content)
+
+    def get(self, path: str) -> bytes | None:
+        with self._lock:
+            found = self._pages.get(path)
+        return found[1] if found else None
+
+    def drop_covered(self, save: int) -> None:
+        """Forget the pages of saves up to number *save*: the site folder has them now."""
+        with self._lock:
+            self._pages = {path: page for path, page in self._pages.items() if page[0] > save}
+
+
 class PreviewServer(http.server.ThreadingHTTPServer):
-    """Serves *site* on a loopback address; one thread per connection."""
+    """Serves *site* (with the *overlay* in front of it) on a loopback address; one thread
+    per connection."""
 
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], site: Path,
-                 state: livereload.BuildState, admin: Admin | None = None) -> None:
+                 state: livereload.BuildState, admin: Admin | None = None,
+                 overlay: Overlay | None = None) -> None:
         self.site, self.state, self.admin = site, state, admin
+        self.overlay = overlay or Overlay()
         super().__init__(address, PreviewHandler)
 
     @property
@@ -229,7 +261,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if parts is not None and found is not None and found.is_dir():
             if not urlsplit(request_path).path.endswith("/"):
                 return "/" + "/".join(quote(part) for part in parts) + "/"
-            found = locate(self.server.site, [*parts, "index.html"])
+            parts = [*parts, "index.html"]
+            found = locate(self.server.site, parts)
+        ahead = self.server.overlay.get("/".join(parts)) if parts is not None else None
+        if ahead is not None and found is not None:
+            return 200, ahead, content_type(found)
         body = _read(found) if found is not None and found.is_file() else None
         if found is None or body is None:
             return 404, self._missing(), TYPES[".html"]

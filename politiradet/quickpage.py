@@ -11,11 +11,17 @@ output (lists, feeds, the search index); its page is the same as the one shown h
 
 Anything else (a new, deleted or renamed file, changed front matter, new links, a mistake, a
 template or schema change) returns None, and the preview waits for the full rebuild, which
-reports problems exactly as ``build`` does.
+reports problems exactly as ``build`` does; until that build is done, no page is shown ahead,
+since the kept archive no longer tells the truth.
+
+The preview builds in the background while saves keep coming, so each save has a number. A
+full build that started after save *n* has read it: :meth:`QuickPages.update` takes that
+build's archive and applies again the text changes saved after *n*.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,42 +46,75 @@ class QuickPage:
 
 
 class QuickPages:
-    """The last good build's archive and a warm renderer, for :meth:`render`."""
+    """The last good build's archive and a warm renderer, for :meth:`render`; thread-safe."""
 
     def __init__(self, content: Path, templates: Path, schema: Path) -> None:
         self.content, self.templates, self.schema = content.resolve(), templates, schema
+        self._lock = threading.Lock()
         self._renderer: Renderer | None = None
         self._archive: Archive | None = None
         self._schemas: Schemas | None = None
+        self._edits: dict[str, tuple[int, Document, Compiled]] = {}
+        """Text changes shown ahead of the full build: content path -> (save, document, body)."""
 
-    def update(self, archive: Archive) -> None:
-        """Take over the archive of a good full build, and warm the renderer for it."""
-        self._schemas = Schemas(load_schemas(self.schema))
-        self._archive = archive
-        self._renderer = Renderer(archive, self.templates, "/")
+    def update(self, archive: Archive, covered: int = 0) -> None:
+        """Take over the archive of a good full build that has read every save up to number
+        *covered*, with the text changes saved since applied again; warm the renderer."""
+        schemas = Schemas(load_schemas(self.schema))
+        renderer = Renderer(archive, self.templates, "/")
         for doc in archive.documents[:1]:  # compiles the templates, indexes related documents
-            document_page(self._renderer, doc).make()
+            document_page(renderer, doc).make()
+        with self._lock:
+            edits = {path: edit for path, edit in self._edits.items() if edit[0] > covered}
+            for _, doc, compiled in edits.values():
+                if doc.path not in archive.by_path or not same_graph(
+                        archive.compiled[doc.path], compiled):
+                    self._clear()
+                    return
+                archive = with_body(archive, doc, compiled)
+            self._schemas, self._renderer, self._edits = schemas, renderer, edits
+            self._use(archive)
 
     def forget(self) -> None:
-        """Drop the archive (a template or schema changed, so it no longer tells the truth)."""
-        self._renderer = self._archive = self._schemas = None
+        """Show nothing ahead until the next good full build: something changed that only the
+        full build can take in (front matter, links, a new file, a template)."""
+        with self._lock:
+            self._clear()
 
-    def render(self, changed: set[Path]) -> QuickPage | None:
-        """The page of the one document in *changed*, if only its text changed; else None."""
-        if self._archive is None or len(changed) != 1:
-            return None
-        path = next(iter(changed))
-        if not path.is_relative_to(self.content) or path.suffix != ".md":
-            return None
-        old = self._archive.by_path.get(path.relative_to(self.content).as_posix())
-        saved = self._document(path, old) if old is not None else None
-        if old is None or saved is None:
-            return None
-        abbreviations = {a.short: a.meaning for a in self._archive.content.abbreviations}
-        compiled = compile_document(saved, abbreviations)
-        if not same_graph(self._archive.compiled[old.path], compiled):
-            return None
-        return self._page(old, compiled)
+    def render(self, changed: set[Path], save: int = 0) -> QuickPage | None:
+        """The page of the one document in *changed*, if only its text changed; else None.
+
+        *save* numbers the change, for :meth:`update`.
+        """
+        with self._lock:
+            if self._archive is None or len(changed) != 1:
+                return None
+            path = next(iter(changed))
+            if not path.is_relative_to(self.content) or path.suffix != ".md":
+                return None
+            old = self._archive.by_path.get(path.relative_to(self.content).as_posix())
+            saved = self._document(path, old) if old is not None else None
+            if old is None or saved is None:
+                return None
+            abbreviations = {a.short: a.meaning for a in self._archive.content.abbreviations}
+            compiled = compile_document(saved, abbreviations)
+            if not same_graph(self._archive.compiled[old.path], compiled):
+                return None
+            self._edits[old.path] = (save, old, compiled)
+            renderer = self._use(with_body(self._archive, old, compiled))
+            output = document_page(renderer, old)
+            return QuickPage(output.path, output.make())
+
+    def _clear(self) -> None:
+        self._renderer = self._archive = self._schemas = None
+        self._edits = {}
+
+    def _use(self, archive: Archive) -> Renderer:
+        """Point the renderer at *archive* (its documents are those it was warmed with)."""
+        assert self._renderer is not None
+        self._archive = self._renderer.archive = archive
+        self._renderer.env.globals["archive"] = archive
+        return self._renderer
 
     def _document(self, path: Path, old: Document) -> Document | None:
         """The saved file as a validated document, if its front matter is exactly *old*'s."""
@@ -90,15 +129,6 @@ class QuickPages:
         if problems or len(documents) != 1 or documents[0].fields != old.fields:
             return None
         return documents[0]
-
-    def _page(self, doc: Document, compiled: Compiled) -> QuickPage:
-        assert self._archive is not None and self._renderer is not None
-        archive = with_body(self._archive, doc, compiled)
-        self._renderer.archive = archive
-        self._renderer.env.globals["archive"] = archive
-        self._archive = archive
-        output = document_page(self._renderer, doc)
-        return QuickPage(output.path, output.make())
 
 
 def same_graph(old: Compiled, new: Compiled) -> bool:

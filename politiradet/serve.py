@@ -7,8 +7,10 @@ the problems in the page and in the terminal until they are fixed. With ``--utka
 built too, each page marked as a draft; this preview folder is never published.
 
 A save that only changes a document's text is shown first: its page is rendered alone from the
-last build (:mod:`politiradet.quickpage`) and the open page reloads; the full rebuild follows
-and publishes the rest (lists, feeds), then the search index.
+last build (:mod:`politiradet.quickpage`), served from memory ahead of the site folder, and the
+open page reloads; the full rebuild follows in a thread of its own and publishes the rest
+(lists, feeds), then the search index. Saves made while it runs are shown the same way; the
+builds that take them in follow one after the other.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -29,11 +32,11 @@ from .editor.admin import Admin
 from .errors import ContentError, Problem, UsageError, os_error_reason
 from .load import display
 from .pipeline import Paths, Report, build
-from .preview_http import PreviewServer
+from .preview_http import Overlay, PreviewServer
 from .progress import progress_line
 from .quickpage import QuickPages
 from .render import assets
-from .watch import Debouncer, Watcher
+from .watch import Debouncer, Watcher, Worker
 
 HOST = "127.0.0.1"
 CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
@@ -41,11 +44,23 @@ CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
 
 
 class Rebuilder:
-    """Runs the pipeline into the preview folder and records the outcome for the browser."""
+    """Runs the pipeline into the preview folder and records the outcome for the browser.
 
-    def __init__(self, paths: Paths, state: livereload.BuildState, drafts: bool = False) -> None:
+    :meth:`show` is the quick part of a save (a static file copied, or the saved document's
+    page shown ahead, in the *overlay*); :meth:`build` the full build, which the server runs
+    in a thread of its own so that saves are shown while it works.
+    """
+
+    def __init__(self, paths: Paths, state: livereload.BuildState, drafts: bool = False,
+                 overlay: Overlay | None = None) -> None:
         self.paths, self.state, self.drafts = paths, state, drafts
+        self.overlay = overlay or Overlay()
         self.quick = QuickPages(paths.content, paths.templates, paths.schema)
+        self._lock = threading.Lock()
+        self._saves = 0
+        """Saves seen so far; a build started after save *n* has read it."""
+        self._styles = False
+        """A static file changed since the last build began: all open pages reload after it."""
 
     def relevant(self, path: Path) -> bool:
         """Whether a changed path can affect the site (content files the loader reads, all else)."""
@@ -54,33 +69,44 @@ class Rebuilder:
                 or path.is_dir())
 
     def rebuild(self, changed: set[Path]) -> None:
-        """Bring the preview up to date with *changed*: copy static files, or build again."""
+        """Bring the preview up to date with *changed*: :meth:`show`, then :meth:`build` if
+        needed, one after the other."""
+        if self.show(changed):
+            self.build()
+
+    def show(self, changed: set[Path]) -> bool:
+        """Show *changed* as far as can be done at once; True when a full build must follow."""
         names = ", ".join(sorted(display(path) for path in changed)[:3])
         more = f" og {len(changed) - 3} til" if len(changed) > 3 else ""
         if self._only_assets(changed):
             self._copy_assets(changed)
             _say(f"Endret: {names}{more}. Kopiert inn; åpne sider lastes på nytt.")
-            return
-        seconds = self._show_quickly(changed)
+            return False
+        with self._lock:
+            self._saves += 1
+            save = self._saves
+            self._styles |= any(self._is_asset(path) for path in changed)
+        seconds = self._show_quickly(changed, save)
         if seconds is not None:
             _say(f"Endret: {names}. Siden er oppdatert ({seconds * 1000:.0f} ms); bygger resten …")
         else:
+            self.quick.forget()
             _say(f"Endret: {names}{more}. Bygger på nytt …")
-        self.build(styles=any(self._is_asset(path) for path in changed))
+        return True
 
-    def _show_quickly(self, changed: set[Path]) -> float | None:
-        """Publish the saved document's page ahead of the full build, when only its text
-        changed and the preview shows no problems; the seconds it took, or None."""
+    def _show_quickly(self, changed: set[Path], save: int) -> float | None:
+        """Show the saved document's page ahead of the full build, when only its text changed
+        and the preview shows no problems; the seconds it took, or None."""
         start = time.perf_counter()
         if self.state.snapshot().problems:
             return None
         try:
-            page = self.quick.render(changed)
+            page = self.quick.render(changed, save)
         except Exception:  # the full build that follows finds and reports the same mistake
             page = None
         if page is None:
             return None
-        _replace(self.paths.out / page.path, page.content)
+        self.overlay.put(page.path, save, page.content)
         self.state.succeeded()
         return time.perf_counter() - start
 
@@ -108,37 +134,44 @@ class Rebuilder:
                 _replace(self.paths.out / page.path, page.content)
         self.state.succeeded(styles=True)
 
-    def build(self, styles: bool = False) -> None:
+    def build(self) -> None:
         """Build once; never raise, so a mistake in a file cannot stop the server.
 
         Pages whose content changed reload as soon as the pages are published (every open page
-        with *styles*, when static files changed); the search index follows.
+        when a static file changed); the search index follows.
         """
         start = time.perf_counter()
         before = self.state.snapshot()
-        self.quick.forget()  # one archive in memory at a time
+        with self._lock:
+            covered, styles, self._styles = self._saves, self._styles, False
+        published: list[bool] = []
+
+        def pages_ready() -> None:
+            self.overlay.drop_covered(covered)  # the folder has those pages now
+            self.state.succeeded(styles)
+            published.append(True)
         try:
             with progress_line() as progress:
                 report = build(self.paths, "/", progress, drafts=self.drafts,
-                               pages_ready=lambda: self.state.succeeded(styles))
+                               pages_ready=pages_ready)
         except ContentError as exc:
             self._failed(exc.problems)
         except Exception as exc:  # a broken template must not stop the server
             self._failed([unexpected_problem(exc, self.paths.templates)])
         else:
-            self._succeeded(report, time.perf_counter() - start, before, styles)
+            if not published:
+                pages_ready()
+            self._succeeded(report, time.perf_counter() - start, before, covered)
 
     def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot,
-                   styles: bool) -> None:
-        if self.state.snapshot().generation == before.generation:  # not yet at pages_ready
-            self.state.succeeded(styles)
+                   covered: int) -> None:
         fixed = "Feilene er rettet. " if before.problems else ""
         reload = " Endrede sider lastes på nytt." if before.version else ""
         pages = norsk.count(report.pages, "side", "sider")
         _say(f"{fixed}Bygget {pages} på {seconds:.2f} s.{reload}")
         if report.archive is not None:
             try:
-                self.quick.update(report.archive)
+                self.quick.update(report.archive, covered)
             except Exception:  # no shortcut then: each save waits for the full build
                 self.quick.forget()
 
@@ -180,18 +213,25 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
     """
     signal.signal(signal.SIGTERM, _interrupt)  # so the temporary folder is always removed
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
-        state = livereload.BuildState()
-        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state, drafts)
-        server = _server(port, rebuilder.paths.out, state, Admin(paths.content, paths.schema))
+        state, overlay = livereload.BuildState(), Overlay()
+        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state, drafts, overlay)
+        server = _server(port, rebuilder.paths.out, state, Admin(paths.content, paths.schema),
+                         overlay)
         rebuilder.build()
-        debouncer = Debouncer(rebuilder.rebuild)
+        builder = Worker(rebuilder.build)
+
+        def on_change(changed: set[Path]) -> None:
+            if rebuilder.show(changed) or builder.busy:  # a running build may miss a copy
+                builder.request()
+        debouncer = Debouncer(on_change)
         watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
-        _run(server, debouncer, watcher, drafts)
+        _run(server, (builder, debouncer, watcher), drafts)
 
 
-def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin) -> PreviewServer:
+def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin,
+            overlay: Overlay) -> PreviewServer:
     try:
-        return PreviewServer((HOST, port), site, state, admin)
+        return PreviewServer((HOST, port), site, state, admin, overlay)
     except OSError as exc:
         raise UsageError(f"kan ikke lytte på {HOST}:{port} ({os_error_reason(exc)}). Er "
                          f"forhåndsvisningen alt i gang? Velg en annen port med --port.") from None
@@ -201,9 +241,10 @@ def _watched(paths: Paths) -> list[Path]:
     return [paths.content.resolve(), paths.templates.resolve(), paths.schema.resolve()]
 
 
-def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher, drafts: bool) -> None:
-    debouncer.start()
-    watcher.start()
+def _run(server: PreviewServer, threads: tuple[Worker, Debouncer, Watcher], drafts: bool
+         ) -> None:
+    for thread in threads:
+        thread.start()
     _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")
     hint = "" if drafts else " (nye dokumenter er utkast; start med --utkast for å se dem)"
     _say(f"Webredigering på http://{HOST}:{server.port}/admin/{hint}")
@@ -212,8 +253,8 @@ def _run(server: PreviewServer, debouncer: Debouncer, watcher: Watcher, drafts: 
     except KeyboardInterrupt:
         _say("Avslutter forhåndsvisningen.")
     finally:
-        watcher.stop()
-        debouncer.stop()
+        for thread in reversed(threads):
+            thread.stop()
         server.state.close()
         server.server_close()
 

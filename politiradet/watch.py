@@ -1,4 +1,5 @@
-"""Watch the source folders and call back once per burst of saves (debounced)."""
+"""Watch the source folders and call back once per burst of saves (debounced); run the
+preview's builds one after another in a thread of their own."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 """A burst of file events ends after this long without a new one."""
 
 WRITE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed"})
@@ -113,3 +114,44 @@ class Watcher:
     def stop(self) -> None:
         self._observer.stop()
         self._observer.join(timeout=5)
+
+
+class Worker:
+    """Runs *action* in a background thread when asked; any number of requests made while it
+    runs lead to one more run after it, so runs never overlap and none is left out."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action = action
+        self._wake = threading.Condition()
+        self._asked = self._running = self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="bygging", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify_all()
+        self._thread.join(timeout=5)
+
+    def request(self) -> None:
+        with self._wake:
+            self._asked = True
+            self._wake.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a run is under way or asked for."""
+        with self._wake:
+            return self._running or self._asked
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                self._running = False
+                self._wake.wait_for(lambda: self._stopped or self._asked)
+                if self._stopped:
+                    return
+                self._asked, self._running = False, True
+            self._action()

@@ -21,7 +21,7 @@ from politiradet.link import Archive
 from politiradet.pipeline import Paths
 from politiradet.preview_http import PreviewServer, safe_relative
 from politiradet.serve import Rebuilder, unexpected_problem
-from politiradet.watch import Debouncer, is_scratch
+from politiradet.watch import Debouncer, Worker, is_scratch
 
 SECRET = "HEMMELIG-innhold-utenfor-nettstedet"
 SERVERS: dict[int, PreviewServer] = {}
@@ -356,3 +356,41 @@ def test_rebuilds_keep_one_archive_in_memory(tmp_path: Path, monkeypatch: pytest
         rebuilder.rebuild({document})
         gc.collect()
         assert sum(isinstance(thing, Archive) for thing in gc.get_objects()) == 1
+
+
+def test_the_overlay_is_served_ahead_of_the_folder_until_a_build_covers_it(
+        port: int, site: Path) -> None:
+    overlay = SERVERS[port].overlay
+    overlay.put("referater/2025-05-14/index.html", 2, b"<p>Vist med en gang</p></body>")
+    assert b"Vist med en gang" in raw_get(port, "/referater/2025-05-14/")[1]
+    assert b"Vist med en gang" in raw_get(port, "/referater/2025-05-14/index.html")[1]
+    overlay.drop_covered(1)  # a build that started before save 2
+    assert b"Vist med en gang" in raw_get(port, "/referater/2025-05-14/")[1]
+    overlay.drop_covered(2)
+    assert b"<p>Referat</p>" in raw_get(port, "/referater/2025-05-14/")[1]
+    overlay.put("finnes-ikke/index.html", 3, b"<p>x</p>")  # never a page the folder lacks
+    assert raw_get(port, "/finnes-ikke/")[0] == 404
+
+
+def test_worker_runs_once_more_for_requests_made_while_it_ran() -> None:
+    runs: list[int] = []
+    release, started = threading.Event(), threading.Event()
+
+    def action() -> None:
+        runs.append(len(runs))
+        started.set()
+        release.wait(10)
+
+    worker = Worker(action)
+    worker.start()
+    worker.request()
+    assert started.wait(10)
+    for _ in range(3):
+        worker.request()
+    assert worker.busy
+    release.set()
+    deadline = time.monotonic() + 10
+    while worker.busy and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.stop()
+    assert runs == [0, 1]

@@ -109,3 +109,30 @@ def test_nothing_is_shown_before_a_good_build(tmp_path: Path) -> None:
     content = copy_fixture("gyldig", tmp_path)
     quick = QuickPages(content, Paths().templates, Paths().schema)
     assert quick.render({(content / REFERAT).resolve()}) is None
+
+
+def test_a_build_that_missed_a_save_gets_it_applied_again(
+        built: tuple[Paths, QuickPages]) -> None:
+    """Save 1 is read by a full build; save 2 comes while it runs. Taking that build's archive
+    over must keep save 2's text: the point's page shows the status block as save 2 left it."""
+    paths, quick = built
+    assert quick.render({edit(paths, REFERAT, "OPD orienterte om SaLTo.", "OPD orienterte.")},
+                        save=1) is not None
+    report = build(paths)
+    assert report.archive is not None
+    assert quick.render({edit(paths, REFERAT, "Beredskapsetaten følger opp.",
+                              "Beredskapsetaten følger opp etter lagring 2.")},
+                        save=2) is not None
+    quick.update(report.archive, covered=1)
+    page = quick.render({edit(paths, POINT, "\n---\n", "\n---\nLagring 3.\n\n")}, save=3)
+    assert page is not None
+    assert "etter lagring 2" in page.content.decode()
+    build(paths)
+    assert page.content == (paths.out / page.path).read_bytes()
+
+
+def test_after_a_change_only_the_full_build_can_take_in_nothing_is_shown_ahead(
+        built: tuple[Paths, QuickPages]) -> None:
+    paths, quick = built
+    quick.forget()
+    assert quick.render({edit(paths, *SHOWN_AT_ONCE["a word in the text"])}) is None
