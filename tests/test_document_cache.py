@@ -15,6 +15,7 @@ import pytest
 from test_check import CASES
 
 from politiradet.document_cache import FORMAT, MAGIC, DocumentCache, decode, encode
+from politiradet.editor.backend import LocalBackend
 from politiradet.errors import Problem
 from politiradet.load import RawContent, load_content, load_schemas
 from politiradet.pipeline import Paths, check
@@ -271,3 +272,17 @@ def test_unchanged_documents_are_written_back_as_they_were_read(stored: tuple[Pa
         "referater/2016-01-12.md"]
     assert after["referater/2016-01-12.md"][2] == before["referater/2016-01-12.md"][2] + 5
 
+
+
+@pytest.mark.parametrize(("name", "file", "old", "new", "expected"), CASES[:9],
+                         ids=[case[0] for case in CASES[:9]])
+def test_the_editor_finds_what_it_finds_without_the_cache(
+        valid_content: Path, own_cache: Path, name: str, file: str, old: str, new: str,
+        expected: str) -> None:
+    """The web editor's check of a save takes the other documents from the cache."""
+    backend = LocalBackend(valid_content, Paths().schema)
+    target = (valid_content / file).resolve()
+    data = target.read_bytes().replace(old.encode(), new.encode(), 1)
+    cold = backend.problems(target, data, SCHEMAS)
+    assert problems_of(valid_content, use_cache=True) == []  # every document in the cache
+    assert backend.problems(target, data, SCHEMAS) == cold != []

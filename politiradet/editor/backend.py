@@ -23,6 +23,7 @@ from typing import Any
 from .. import sourcefile
 from ..compile import compile_bodies
 from ..compile_cache import RecordCache
+from ..document_cache import DocumentCache
 from ..errors import Problem
 from ..frontmatter import FrontMatterError, decode, split
 from ..link import check_document
@@ -149,8 +150,9 @@ class LocalBackend:
     def problems(self, target: Path, data: bytes, schemas: dict[str, dict[str, Any]]
                  ) -> list[Problem]:
         """What ``check`` would say about *target* if it held *data*; other files' own
-        problems are not the editor's concern here."""
-        raw, problems = load_content(self.content)
+        problems are not the editor's concern here. The other documents are taken from the
+        cache of validated documents where their bytes validated before."""
+        raw, problems = load_content(self.content, DocumentCache(self.content, schemas))
         relative = target.relative_to(self.content.resolve()).as_posix()
         source = display(self.content / relative)
         problems = [p for p in problems if p.path != source]

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..document_cache import DocumentCache
 from ..errors import ContentError, UsageError
 from ..load import RawContent, load_content, load_schemas
 from ..model import Abbreviation, Area, Content, Topic
@@ -39,8 +40,9 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     """Read and validate the registries and documents of *content_dir*."""
     if not content_dir.is_dir():
         raise UsageError(f"fant ikke innholdsmappen «{content_dir}».")
-    raw, problems = load_content(content_dir)
-    schemas = Schemas(load_schemas(schema_dir))
+    documents = load_schemas(schema_dir)
+    raw, problems = load_content(content_dir, DocumentCache(content_dir, documents))
+    schemas = Schemas(documents)
     validated, found = validate(raw, schemas)
     registry_problems = [p for p in problems + found if not _is_document_problem(p.path)]
     if registry_problems:
