@@ -240,9 +240,16 @@ class Renderer:
     def points_in(self, doc: Document) -> list[PointMention]:
         """Each follow-up point *doc* publishes or reports on, once, in :attr:`points` order."""
         reported = {u.point.path: u for u in self.archive.reported.get(doc.path, ())}
-        published = {p.path for p in self.archive.published_here.get(doc.path, ())}
+        published = {p.path: p for p in self.archive.published_here.get(doc.path, ())}
+        points = {**published, **{path: u.point for path, u in reported.items()}}
         return [PointMention(p, p.path in published, reported.get(p.path))
-                for p in self.points if p.path in published or p.path in reported]
+                for p in sorted((p for p in points.values() if p.path in self.point_order),
+                                key=lambda p: self.point_order[p.path])]
+
+    @cached_property
+    def point_order(self) -> dict[str, int]:
+        """Content path -> place of each published follow-up point in :attr:`points`."""
+        return {point.path: index for index, point in enumerate(self.points)}
 
     @cached_property
     def upcoming(self) -> list[Meeting]:
