@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ from .model import Document
 
 FORMAT = 2
 MAGIC = "politiradet-documents"
+KEEP_DAYS = 30
+"""A content folder's cache that no build wrote for this many days is deleted."""
 LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-specifications", "referencing")
 """The libraries whose versions can change what a file parses or validates to."""
 _T = TypeVar("_T")
@@ -109,6 +112,7 @@ class DocumentCache:
             _write(self.file, _packed((line for _digest, line in lines.values()), self.key))
         except (OSError, ValueError, TypeError):
             return
+        _forget_old(self.file.parent)
         self._lines = lines
         self._taken = {}
 
@@ -173,6 +177,25 @@ def _read(file: Path, key: str) -> dict[str, tuple[str, bytes]]:
     except OSError:
         return {}
     return decode(data, key)
+
+
+def _forget_old(folder: Path) -> None:
+    """Delete the caches of content folders no build has used for :data:`KEEP_DAYS` days (a
+    folder that was moved, deleted, or a test's), and temporary files a killed build left."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        limit = KEEP_DAYS * 86400 if entry.name.endswith(".json") else 3600
+        try:
+            if (entry.name.endswith(".json") or entry.name.startswith(".tmp-")) and \
+                    entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > limit:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def _write(file: Path, data: bytes) -> None:

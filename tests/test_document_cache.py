@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,18 @@ def test_the_editor_finds_what_it_finds_without_the_cache(
     cold = backend.problems(target, data, SCHEMAS)
     assert problems_of(valid_content, use_cache=True) == []  # every document in the cache
     assert backend.problems(target, data, SCHEMAS) == cold != []
+
+
+def test_caches_no_build_used_for_a_month_are_deleted(stored: tuple[Path, bytes]) -> None:
+    content, _ = stored
+    folder = cache_for(content).file.parent
+    old, recent, leftover, other = (folder / "gammel-0.json", folder / "ny-1.json",
+                                    folder / ".tmp-drept", folder / "annet.txt")
+    for path in (old, recent, leftover, other):
+        path.write_text("x", encoding="utf-8")
+    month_ago = time.time() - 31 * 86400
+    for path in (old, leftover, other):
+        os.utime(path, (month_ago, month_ago))
+    loaded(content, cache_for(content))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [cache_for(content).file.name, "ny-1.json", "annet.txt"])
