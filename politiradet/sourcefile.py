@@ -55,6 +55,20 @@ def admit(root: Path, path: Path, limit: int | None = MAX_FILE_BYTES) -> os.stat
     return info
 
 
+def admit_entry(root: Path, entry: os.DirEntry[str], limit: int | None = MAX_FILE_BYTES
+                ) -> os.stat_result:
+    """:func:`admit` for a file found by :func:`os.scandir`: the same checks, with the
+    ``lstat`` the entry already has when it is not a link (a file's own ``stat`` then)."""
+    if entry.is_symlink():
+        return admit(root, Path(entry.path), limit)
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    _check_kind(info, limit)
+    return info
+
+
 def read(root: Path, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the source file *path* below *root*, or :class:`RefusedFile`.
 
