@@ -37,8 +37,11 @@ MANIFEST = BUNDLE_DIR + "sok.json"
 """What the search page loads first: the shards, newest first, and the area hierarchy."""
 SHARD_FILTER = "del"
 """Synthetic filter the search page gives each shard (Pagefind's ``mergeFilter``)."""
-MAX_SHARD_RECORDS = 400
-"""A span of dates with more records than this is split into shorter spans (see :func:`plan`)."""
+MAX_SHARD_RECORDS = 200
+"""A span of dates with more records than this is split into shorter spans (see :func:`plan`).
+Pagefind takes about 4 ms CPU per record, so re-indexing a full shard after an edit takes
+about 0.8 s CPU; 400 took 1.5 s, and halving it again (quarters) would cost the browser half
+as many bytes again on a first search (README, «Søkeindeksen i deler»)."""
 FORMAT = 1
 """Version of the records' layout; part of every shard's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
@@ -115,8 +118,8 @@ class Shard:
     """
 
     name: str
-    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-k1``, ``2024-03``
-    or ``udatert``."""
+    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-h1``, ``2024-k1``,
+    ``2024-03`` or ``udatert``."""
     entries: tuple[Entry, ...]
 
     @property
@@ -178,7 +181,8 @@ def plan(found: Iterable[Entry], limit: int | None = None) -> list[Shard]:
     Spans are fixed on the calendar, so an edit changes only the shard of its date: all
     records in one shard (``alle``) while they are at most *limit*; beyond that one shard
     per decade, a decade with more than *limit* records split into years, such a year into
-    quarters (``2024-k3``), such a quarter into months (``2024-08``). Undated records
+    half-years (``2024-h2``), such a half into quarters (``2024-k3``), such a quarter into
+    months (``2024-08``). Undated records
     (topics, areas, undated agreements) form the shard ``udatert``. *limit* defaults to
     :data:`MAX_SHARD_RECORDS`.
     """
@@ -420,10 +424,11 @@ def _read_tree(root: Path) -> dict[str, bytes]:
 
 def _spans(dated: Sequence[Entry], limit: int) -> Iterator[tuple[str, list[Entry]]]:
     """Calendar spans of the date-sorted entries: decades, split as needed into years,
-    quarters and months (a month is never split)."""
+    half-years, quarters and months (a month is never split)."""
     ladder: tuple[Callable[[dt.date], str], ...] = (
         lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}",
         lambda d: f"{d.year}",
+        lambda d: f"{d.year}-h{(d.month - 1) // 6 + 1}",
         lambda d: f"{d.year}-k{(d.month - 1) // 3 + 1}",
         lambda d: f"{d.year}-{d.month:02d}")
 

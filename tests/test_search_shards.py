@@ -106,7 +106,9 @@ def record(day: str | None) -> Entry:
     (["2023-01-01", "2023-01-02", "2023-05-01", "2022-01-01"], 1,
      ["2023-k2", "2023-01", "2022"]),
     (["2023-01-01", "2023-02-02", "2023-05-01", "2023-11-01", "2023-12-01"], 2,
-     ["2023-k4", "2023-k2", "2023-k1"]),
+     ["2023-h2", "2023-k2", "2023-k1"]),
+    (["2023-01-01", "2023-07-02", "2023-08-01", "2023-12-01"], 2,
+     ["2023-k4", "2023-k3", "2023-h1"]),
     (["2023-01-01", "2023-02-02", "2023-03-01", "2023-05-01"], 1,
      ["2023-k2", "2023-03", "2023-02", "2023-01"]),
 ])
@@ -135,7 +137,7 @@ def test_every_record_is_in_exactly_one_shard_of_its_span(site: Path) -> None:
     shards = shard_urls(site)
     assert set(manifest["delindekser"]) == set(shards)
     assert manifest["delindekser"][0] == "2025" and manifest["delindekser"][-1] == "udatert"
-    assert {"2016", "2018", "2019", "2023-k1"} <= set(shards)
+    assert {"2016", "2018", "2019", "2023-h1", "2023-h2"} <= set(shards)
     urls = [url for found in shards.values() for url in found]
     assert len(urls) == len(set(urls))
     assert set(shards["2019"]) == {url.removeprefix(BASE[:-1]) for url in referater_newest_first()

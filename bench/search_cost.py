@@ -1,0 +1,113 @@
+"""What a first search costs the browser: requests and bytes under ``pagefind/``.
+
+    python bench/search_cost.py SITE [SITE …]
+
+Each SITE is a built site (``build --out SITE``). In a fresh headless Chromium for each
+step, the search page is opened (filters with their counts shown), then one search is made:
+two queries, and a filter with no query. Prints one Markdown table row per site, as in the
+README's «Søkeindeksen i deler».
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+QUERIES = ("beredskap", "samarbeid politiet")
+FILTER = "Referat"
+WAIT_MS = 300_000
+
+
+class _Counter(http.server.SimpleHTTPRequestHandler):
+    """Serves the site and counts the requests and bytes of the search bundle."""
+
+    counted: ClassVar[list[int]] = [0, 0]
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if "/pagefind/" in self.path and path.is_file():
+            self.counted[0] += 1
+            self.counted[1] += path.stat().st_size
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def _served(root: Path) -> Iterator[tuple[str, list[int]]]:
+    counted = [0, 0]
+    handler = type("Handler", (_Counter,), {"counted": counted})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", counted
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _step(browser: Any, base: str, counted: list[int],
+          search: Callable[[Any], None] | None) -> tuple[int, int]:
+    """Requests and bytes of opening the search page, or of *search* once it is open."""
+    context = browser.new_context()
+    page = context.new_page()
+    counted[:] = [0, 0]
+    page.goto(base + "sok/")
+    page.locator("#sok-filtre fieldset").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+    if search is not None:
+        counted[:] = [0, 0]
+        search(page)
+        page.locator("#sok-status", has_text="treff").wait_for(timeout=WAIT_MS)
+        page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+    result = (counted[0], counted[1])
+    context.close()
+    return result
+
+
+def _query(text: str) -> Callable[[Any], None]:
+    return lambda page: page.fill("#sok-q", text)
+
+
+def _filter(page: Any) -> None:
+    page.locator(f"#sok-filtre input[value='{FILTER}']").first.check()
+
+
+def row(browser: Any, site: Path) -> str:
+    manifest = json.loads((site / "pagefind" / "sok.json").read_text(encoding="utf-8"))
+    shards = manifest["delindekser"]
+    with _served(site) as (base, counted):
+        cells = [_step(browser, base, counted, None)]
+        cells += [_step(browser, base, counted, _query(text)) for text in QUERIES]
+        cells.append(_step(browser, base, counted, _filter))
+    shown = " | ".join(f"{n} / {size / 1e6:.2f} MB" for n, size in cells)
+    return f"| {site.name} | {len(shards)} | {shown} |"
+
+
+def main(sites: list[str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "chromium"
+    print("| nettsted | deler | åpne søkesiden | " + " | ".join(f"søk «{q}»" for q in QUERIES)
+          + f" | bare filter (type={FILTER}) |")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                             args=["--no-sandbox"])
+        for site in sites:
+            print(row(browser, Path(site)), flush=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
