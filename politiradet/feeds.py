@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,6 +26,13 @@ if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits m
     import icalendar
     from feedgen.feed import FeedGenerator
 
+FEED_LIMIT = 50
+"""Entries in the main feed and in each topic and area feed: the newest documents, as feeds
+conventionally carry (a reader shows new entries and keeps the ones it has seen). The council
+publishes a few dozen documents a year, so a subscriber who looks in even once a year misses
+nothing, and a feed stays a few hundred kB instead of growing with the archive (at 10 000
+documents the main feed would be ~10 MB and be made again whenever one of them changed)."""
+
 
 def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
             ) -> Iterator[tuple[str, functools.partial[bytes]]]:
@@ -37,12 +45,12 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     """
     by_path = entries(archive)
     yield "feed.xml", functools.partial(
-        atom, tuple(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
+        atom, newest(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
         f"{SITE_NAME} – alle dokumenter")
     for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
                                         ("omrader", archive.content.areas, archive.by_area)):
         for slug, entry in registry.items():
-            tagged = tuple(by_path[d.path] for d in tagged_by.get(slug, ()))
+            tagged = newest(by_path[d.path] for d in tagged_by.get(slug, ()))
             yield f"{folder}/{slug}/feed.xml", functools.partial(
                 atom, tagged, address, f"{folder}/{slug}/feed.xml", f"{folder}/{slug}/",
                 f"{SITE_NAME} – {entry.name}")
@@ -89,6 +97,12 @@ def entries(archive: Archive) -> dict[str, Entry]:
     return {doc.path: Entry(doc, archive.compiled[doc.path].summary,
                             entry_updated(archive, doc), tuple(topics[t] for t in doc.topics))
             for doc in archive.documents}
+
+
+def newest(listed: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The first :data:`FEED_LIMIT` entries that have a time, of entries listed newest first
+    (as the archive lists its documents): what a feed of many documents carries."""
+    return tuple(itertools.islice((entry for entry in listed if entry.updated), FEED_LIMIT))
 
 
 def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_path: str,

@@ -14,6 +14,8 @@ import pytest
 from lxml import etree
 from site_helpers import build
 
+from politiradet import feeds, pipeline
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 PUBLIC = "https://example.org/politiradet/"
@@ -231,3 +233,32 @@ def test_links_between_pages_use_the_path_of_an_absolute_base_url(site: Path) ->
     html = (site / "index.html").read_text("utf-8")
     assert 'href="/politiradet/temaer/"' in html
     assert "example.org" not in html
+
+
+# --- how many entries a feed carries -------------------------------------------------------------
+
+def test_feeds_carry_the_newest_documents_up_to_the_limit(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "FEED_LIMIT", 2)
+    out = tmp_path / "site"
+    pipeline.build(pipeline.Paths(content=valid_content, out=out), PUBLIC, use_cache=False)
+    assert _titles(_check_atom(out, "feed.xml")) == ["Referat fra møte 14. mai 2025",
+                                                     "Kunnskapsdeling i beredskapsarbeidet"]
+    for topic in TOPICS:
+        assert len(_titles(_check_atom(out, f"temaer/{topic}/feed.xml"))) <= 2
+
+
+def test_a_feed_changes_when_an_entry_in_it_changes_and_only_then(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "FEED_LIMIT", 2)
+    paths = pipeline.Paths(content=valid_content, out=tmp_path / "site")
+    pipeline.build(paths, PUBLIC)
+    before = (paths.out / "feed.xml").read_bytes()
+    old = valid_content / "referater" / "2016-01-12.md"  # not among the two newest
+    old.write_text(old.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1), "utf-8")
+    pipeline.build(paths, PUBLIC)
+    assert (paths.out / "feed.xml").read_bytes() == before
+    new = valid_content / "referater" / "2025-05-14.md"
+    new.write_text(new.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1), "utf-8")
+    pipeline.build(paths, PUBLIC)
+    assert "Endret " in _titles(_check_atom(paths.out, "feed.xml"))[0]
