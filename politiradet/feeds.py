@@ -59,7 +59,7 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
                         for u in archive.history.get(point.path, ()))
         yield f"{point.url}feed.xml", functools.partial(point_feed, by_path[point.path],
                                                          updates, address)
-    yield "kalender.ics", functools.partial(calendar, archive, address)
+    yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address)
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
     yield "data/dokumenter.json", functools.partial(open_data, archive, bodies, address)
     yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
@@ -195,8 +195,10 @@ def _add_status_entry(feed: FeedGenerator, update: StatusUpdate, address: SiteAd
 
 # --- iCalendar -------------------------------------------------------------------------------
 
-def calendar(archive: Archive, address: SiteAddress) -> bytes:
-    """The council's meetings and seminars as iCalendar (RFC 5545), all-day events."""
+def calendar(meetings: Sequence[Meeting], address: SiteAddress) -> bytes:
+    """The council's meetings and seminars (:func:`meetings.schedule`, the same the pages
+    list) as iCalendar (RFC 5545), all-day events. Made from the meetings alone, so an edit
+    to an agreement or a follow-up point leaves the calendar as it is."""
     import icalendar
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Oslo kommune//Arkiv for Politirådet i Oslo//NB")
@@ -205,14 +207,13 @@ def calendar(archive: Archive, address: SiteAddress) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{SITE_NAME} – møter og seminarer")
     cal.add("x-wr-timezone", "Europe/Oslo")
-    for event in _events(archive, address):
+    for event in _events(meetings, address):
         cal.add_component(event)
     return bytes(cal.to_ical())
 
 
-def _events(archive: Archive, address: SiteAddress) -> Iterator[icalendar.Event]:
-    """The meetings of :func:`meetings.schedule`, the same the pages list."""
-    for meeting in schedule(archive.documents):
+def _events(meetings: Sequence[Meeting], address: SiteAddress) -> Iterator[icalendar.Event]:
+    for meeting in meetings:
         doc = meeting.source
         if meeting.held:
             yield _event(f"referat-{doc.slug}", meeting, address, f"Referat: {doc.title}",

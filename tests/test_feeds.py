@@ -262,3 +262,19 @@ def test_a_feed_changes_when_an_entry_in_it_changes_and_only_then(
     new.write_text(new.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1), "utf-8")
     pipeline.build(paths, PUBLIC)
     assert "Endret " in _titles(_check_atom(paths.out, "feed.xml"))[0]
+
+
+def test_the_calendar_is_made_again_only_when_a_meeting_changes(
+        valid_content: Path, tmp_path: Path) -> None:
+    paths = pipeline.Paths(content=valid_content, out=tmp_path / "site")
+    pipeline.build(paths, PUBLIC)
+    made = (paths.out / "kalender.ics").stat().st_ino
+    avtale = next((valid_content / "avtaler").glob("*.md"))
+    avtale.write_text(avtale.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1), "utf-8")
+    pipeline.build(paths, PUBLIC)
+    assert (paths.out / "kalender.ics").stat().st_ino == made, "linked, not made again"
+    referat = valid_content / "referater" / "2016-01-12.md"
+    referat.write_text(referat.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1),
+                       "utf-8")
+    pipeline.build(paths, PUBLIC)
+    assert "Endret" in (paths.out / "kalender.ics").read_text("utf-8")
