@@ -1,11 +1,13 @@
 """Live reload for the preview server: the build state, its event stream and the page script.
 
 The browser side is an external same-origin script (the site's Content-Security-Policy forbids
-inline script and inline style). It listens to server-sent events and either reloads the page
-when its own HTML (or a stylesheet) changed, or shows the build's problems in an overlay until
-they are fixed. The page tells the server its path; each event carries a token of what the
-server would now send for that path (:func:`page_token`), so a page reloads exactly once per
-change of its own content, however many builds run, and an unchanged page is never reloaded.
+inline script and inline style). It listens to server-sent events and either shows the page's
+new version when its own HTML changed (exchanged in place, so stylesheets, fonts and the
+reader's place stay; a page with scripts, or a changed stylesheet, is reloaded), or shows the
+build's problems in an overlay until they are fixed. The page tells the server its path; each
+event carries a token of what the server would now send for that path (:func:`page_token`), so
+a page changes exactly once per change of its own content, however many builds run, and an
+unchanged page is left alone.
 """
 
 from __future__ import annotations
@@ -158,11 +160,48 @@ RELOAD_JS = """\
     document.body.prepend(box);
   }
 
+  function reload() {
+    source.close();
+    window.location.reload();
+  }
+
+  function styles(root) {
+    return Array.prototype.map.call(root.querySelectorAll("link[rel=stylesheet]"),
+      function (link) { return link.getAttribute("href"); }).join(" ");
+  }
+
+  function scripts(root) {
+    return root.querySelectorAll("script:not([type='application/ld+json'])").length;
+  }
+
+  // The new page goes in place of the old one without loading the stylesheets, fonts and
+  // images again: the head's other elements and the whole body are exchanged, and the reader
+  // keeps their place. A page with scripts of its own, other stylesheets or other static
+  // files (the token's first part) is loaded the ordinary way.
+  function swapIn(wanted) {
+    if (wanted.split("-")[0] !== page.split("-")[0] || scripts(document) > 1) { reload(); return; }
+    fetch(window.location.href, {cache: "no-store"}).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(response.status);
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      var tag = next.querySelector("script[data-page]");
+      if (!tag || scripts(next) > 1 || styles(next) !== styles(document)) { reload(); return; }
+      page = tag.dataset.page;
+      Array.prototype.forEach.call(document.head.querySelectorAll(
+        ":scope > :not(link[rel=stylesheet])"), function (old) { old.remove(); });
+      Array.prototype.forEach.call(next.head.querySelectorAll(
+        ":scope > :not(link[rel=stylesheet])"), function (item) {
+          document.head.append(document.adoptNode(item));
+        });
+      document.body.replaceWith(document.adoptNode(next.body));
+    }).catch(reload);
+  }
+
   var source = new EventSource("@EVENTS@?side=" + encodeURIComponent(location.pathname));
   source.addEventListener("state", function (message) {
     var state = JSON.parse(message.data);
     if (state.problems.length > 0) { showOverlay(state.problems); return; }
-    if (state.page !== page) { source.close(); window.location.reload(); return; }
+    if (state.page !== page) { swapIn(state.page); return; }
     hideOverlay();
   });
 })();

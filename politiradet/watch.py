@@ -13,6 +13,10 @@ from watchdog.observers import Observer
 
 QUIET_SECONDS = 0.05
 """A burst of file events ends after this long without a new one."""
+SETTLED_SECONDS = 0.01
+"""… or after this long when its last event finished a file (closed after writing, or renamed
+into place): the file is complete, only a second file saved at the same moment is waited for."""
+FINISHING_EVENTS = frozenset({"closed", "moved"})
 
 WRITE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed"})
 """Event types that change a file; reads (``opened``, ``closed_no_write``) are ignored, or the
@@ -33,10 +37,11 @@ class Debouncer:
     *action* runs in a single background thread, so builds never overlap.
     """
 
-    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS) -> None:
-        self._action, self._quiet = action, quiet
+    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS,
+                 settled: float = SETTLED_SECONDS) -> None:
+        self._action, self._quiet, self._settled = action, quiet, settled
         self._pending: set[Path] = set()
-        self._last = 0.0
+        self._deadline = 0.0
         self._wake = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="ombygging", daemon=True)
@@ -50,10 +55,11 @@ class Debouncer:
             self._wake.notify_all()
         self._thread.join(timeout=5)
 
-    def add(self, path: Path) -> None:
+    def add(self, path: Path, finished: bool = False) -> None:
+        """Note a change of *path*; *finished* when the event completed the file."""
         with self._wake:
             self._pending.add(path)
-            self._last = time.monotonic()
+            self._deadline = time.monotonic() + (self._settled if finished else self._quiet)
             self._wake.notify_all()
 
     def _run(self) -> None:
@@ -68,7 +74,7 @@ class Debouncer:
         with self._wake:
             self._wake.wait_for(lambda: self._stopped or bool(self._pending))
             while not self._stopped:
-                remaining = self._last + self._quiet - time.monotonic()
+                remaining = self._deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._wake.wait(remaining)
@@ -79,7 +85,8 @@ class Debouncer:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, relevant: Callable[[Path], bool], changed: Callable[[Path], None]) -> None:
+    def __init__(self, relevant: Callable[[Path], bool],
+                 changed: Callable[[Path, bool], None]) -> None:
         self._relevant, self._changed = relevant, changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -90,7 +97,7 @@ class _Handler(FileSystemEventHandler):
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = Path(_text(raw)) if raw else None
             if path is not None and not is_scratch(path) and self._relevant(path):
-                self._changed(path)
+                self._changed(path, event.event_type in FINISHING_EVENTS)
 
 
 def _text(raw: str | bytes) -> str:
@@ -98,10 +105,11 @@ def _text(raw: str | bytes) -> str:
 
 
 class Watcher:
-    """Watch *folders* recursively; report each relevant changed path to *changed*."""
+    """Watch *folders* recursively; report each relevant changed path to *changed*, with
+    whether the event finished the file (see :data:`SETTLED_SECONDS`)."""
 
     def __init__(self, folders: Iterable[Path], relevant: Callable[[Path], bool],
-                 changed: Callable[[Path], None]) -> None:
+                 changed: Callable[[Path, bool], None]) -> None:
         self._observer = Observer()
         handler = _Handler(relevant, changed)
         for folder in folders:

@@ -394,3 +394,14 @@ def test_worker_runs_once_more_for_requests_made_while_it_ran() -> None:
         time.sleep(0.01)
     worker.stop()
     assert runs == [0, 1]
+
+
+def test_debouncer_ends_a_burst_early_when_its_last_event_finished_a_file() -> None:
+    done = threading.Event()
+    debouncer = Debouncer(lambda batch: done.set(), quiet=60, settled=0.01)
+    debouncer.start()
+    debouncer.add(Path("a.md"))
+    assert not done.wait(0.5)  # still within the quiet time of an unfinished write
+    debouncer.add(Path("a.md"), finished=True)
+    assert done.wait(30)
+    debouncer.stop()

@@ -113,6 +113,7 @@ def test_a_text_save_is_shown_ahead_of_the_full_build(preview: Preview, page: An
     """The saved page comes first (quickpage.py); the full build that follows leaves it as it
     is, so it is not reloaded a second time (the bytes are compared in test_quickpage.py)."""
     page.goto(preview.base + "referater/2025-05-14/")
+    page.evaluate("window.sammeSide = true")  # gone if the page were loaded again
     preview.edit("OPD orienterte om SaLTo", "OPD orienterte om Tøyen")
     page.get_by_text("OPD orienterte om Tøyen").wait_for(timeout=TIMEOUT_MS)
     wait_until(lambda: preview.out.read_text(encoding="utf-8").count("Bygget") == 2)
@@ -122,7 +123,10 @@ def test_a_text_save_is_shown_ahead_of_the_full_build(preview: Preview, page: An
     preview.edit("tittel: Referat fra møte 14. mai 2025", "tittel: Møtet 14. mai 2025")
     page.get_by_role("heading", name="Møtet 14. mai 2025").wait_for(timeout=TIMEOUT_MS)
     assert "Bygger på nytt" in preview.out.read_text(encoding="utf-8")  # no shortcut for that
+    assert page.title().startswith("Møtet 14. mai 2025")
+    assert page.evaluate("window.sammeSide") is True  # exchanged in place, not reloaded
     assert page.errors == []
+
 
 
 @pytest.mark.browser
