@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import itertools
 import json
 import uuid
@@ -260,11 +261,15 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
                     for a in archive.content.areas.values()],
     }
-    lines = [json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
-                        ensure_ascii=False, default=str) for doc in archive.documents]
-    documents = "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]"
     text = json.dumps(head, ensure_ascii=False, indent=1, default=str)
-    return f'{text.removesuffix("}")[:-1]},\n "dokumenter": {documents}\n}}\n'.encode()
+    out = io.BytesIO()  # one growing buffer, not a list of lines joined and encoded: the
+    out.write(f'{text.removesuffix("}")[:-1]},\n "dokumenter": '.encode())  # texts are large
+    for index, doc in enumerate(archive.documents):
+        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
+                          ensure_ascii=False, default=str)
+        out.write(("[\n  " if index == 0 else ",\n  ").encode() + line.encode())
+    out.write(b"\n ]\n}\n" if archive.documents else b"[]\n}\n")
+    return out.getvalue()
 
 
 FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
