@@ -244,13 +244,13 @@ def bundle(archive: Archive, shards: Iterable[Shard]) -> Iterator[tuple[str, byt
 def entries(archive: Archive) -> Iterator[Entry]:
     """Every searchable page, planned: published documents first (newest first), then
     topics, areas. A document's fingerprint is made from its record without the text and
-    digests of the HTML the text is made from, so no HTML is made or scanned here."""
+    the digests of the compiled bodies the text is made from (:attr:`Compiled.digest`), so no
+    HTML is loaded, made or scanned here."""
     for doc in archive.documents:
         head = _document_head(archive, doc)
         material = (head.url, head.title, head.kind, head.date, tuple(head.filters.items()),
-                    _front_matter_text(doc), _body_digest(archive.compiled[doc.path].html),
-                    tuple(_body_digest(update.block.html)
-                          for update in _status_updates(archive, doc)))
+                    _front_matter_text(doc), archive.compiled[doc.path].digest,
+                    tuple(update.block.digest for update in _status_updates(archive, doc)))
         fingerprint = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
         yield Entry(doc.url, head.date, fingerprint, doc)
     for topic in archive.content.topics.values():
@@ -355,11 +355,6 @@ def _front_matter_text(doc: Document) -> list[str]:
 def _status_updates(archive: Archive, doc: Document) -> tuple[StatusUpdate, ...]:
     """The status updates shown on a follow-up point's page (none for other documents)."""
     return archive.history.get(doc.path, ()) if doc.kind == "oppfolgingspunkt" else ()
-
-
-def _body_digest(compiled_html: str) -> str:
-    """Digest of compiled HTML, all a record reads from a compiled body."""
-    return hashlib.blake2b(compiled_html.encode(), digest_size=16).hexdigest()
 
 
 def _body(record: Record, title: str) -> str:
