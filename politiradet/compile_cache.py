@@ -245,7 +245,7 @@ class RecordCache:
 
     def key(self, doc: Document, registries: str) -> str:
         digest = hashlib.sha256(f"{generator_version()}\0{registries}\0".encode())
-        body = doc.body.encode("utf-8", "surrogatepass")
+        body = _bytes(doc.body)
         digest.update(f"{len(doc.path)}:{doc.path}\0{doc.body_line}\0{len(body)}\0".encode())
         digest.update(body)
         return digest.hexdigest()
@@ -330,6 +330,15 @@ class RecordCache:
         full one is left alone and simply not used this time."""
         if _is_corrupt(exc):
             _remove(self.database)
+
+
+def _bytes(text: str) -> bytes:
+    """*text* as bytes for a key: Latin-1 when it fits (a plain copy of the characters, twice
+    as fast as UTF-8 for Norwegian text), else UTF-8; the first byte says which."""
+    try:
+        return b"l" + text.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"u" + text.encode("utf-8", "surrogatepass")
 
 
 def _read_body(database: str, key: str, body_sum: str) -> Payload | None:
