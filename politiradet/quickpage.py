@@ -56,6 +56,8 @@ class QuickPages:
         self._schemas: Schemas | None = None
         self._edits: dict[str, tuple[int, Document, Compiled]] = {}
         """Text changes shown ahead of the full build: content path -> (save, document, body)."""
+        self._unknown = 0
+        """The last save only a full build can take in (:meth:`forget`)."""
 
     def update(self, archive: Archive, covered: int = 0) -> None:
         """Take over the archive of a good full build that has read every save up to number
@@ -65,6 +67,9 @@ class QuickPages:
         for doc in archive.documents[:1]:  # compiles the templates, indexes related documents
             document_page(renderer, doc).make()
         with self._lock:
+            if covered < self._unknown:  # that build has not read it: show nothing ahead yet
+                self._clear()
+                return
             edits = {path: edit for path, edit in self._edits.items() if edit[0] > covered}
             for _, doc, compiled in edits.values():
                 if doc.path not in archive.by_path or not same_graph(
@@ -75,10 +80,11 @@ class QuickPages:
             self._schemas, self._renderer, self._edits = schemas, renderer, edits
             self._use(archive)
 
-    def forget(self) -> None:
-        """Show nothing ahead until the next good full build: something changed that only the
-        full build can take in (front matter, links, a new file, a template)."""
+    def forget(self, save: int = 0) -> None:
+        """Show nothing ahead until a good full build has read save number *save*: it changed
+        what only the full build can take in (front matter, links, a new file, a template)."""
         with self._lock:
+            self._unknown = max(self._unknown, save)
             self._clear()
 
     def render(self, changed: set[Path], save: int = 0) -> QuickPage | None:

@@ -90,7 +90,7 @@ class Rebuilder:
         if seconds is not None:
             _say(f"Endret: {names}. Siden er oppdatert ({seconds * 1000:.0f} ms); bygger resten …")
         else:
-            self.quick.forget()
+            self.quick.forget(save)
             _say(f"Endret: {names}{more}. Bygger på nytt …")
         return True
 
