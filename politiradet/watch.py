@@ -31,20 +31,14 @@ def is_scratch(path: Path) -> bool:
     return name.startswith((".", "#")) or name.endswith(SCRATCH_SUFFIXES) or name == "4913"
 
 
-class Debouncer:
-    """Collect changed paths and hand them to *action* once they have been quiet for a while.
+class _Background:
+    """A daemon thread running :meth:`_run`, woken through the condition ``_wake``; stopping
+    sets ``_stopped`` and wakes it."""
 
-    *action* runs in a single background thread, so builds never overlap.
-    """
-
-    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS,
-                 settled: float = SETTLED_SECONDS) -> None:
-        self._action, self._quiet, self._settled = action, quiet, settled
-        self._pending: set[Path] = set()
-        self._deadline = 0.0
+    def __init__(self, name: str) -> None:
         self._wake = threading.Condition()
         self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="ombygging", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -54,6 +48,23 @@ class Debouncer:
             self._stopped = True
             self._wake.notify_all()
         self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Debouncer(_Background):
+    """Collect changed paths and hand them to *action* once they have been quiet for a while.
+
+    *action* runs in a single background thread, so builds never overlap.
+    """
+
+    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET_SECONDS,
+                 settled: float = SETTLED_SECONDS) -> None:
+        super().__init__("ombygging")
+        self._action, self._quiet, self._settled = action, quiet, settled
+        self._pending: set[Path] = set()
+        self._deadline = 0.0
 
     def add(self, path: Path, finished: bool = False) -> None:
         """Note a change of *path*; *finished* when the event completed the file."""
@@ -124,24 +135,14 @@ class Watcher:
         self._observer.join(timeout=5)
 
 
-class Worker:
+class Worker(_Background):
     """Runs *action* in a background thread when asked; any number of requests made while it
     runs lead to one more run after it, so runs never overlap and none is left out."""
 
     def __init__(self, action: Callable[[], None]) -> None:
+        super().__init__("bygging")
         self._action = action
-        self._wake = threading.Condition()
-        self._asked = self._running = self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="bygging", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        with self._wake:
-            self._stopped = True
-            self._wake.notify_all()
-        self._thread.join(timeout=5)
+        self._asked = self._running = False
 
     def request(self) -> None:
         with self._wake:
