@@ -191,6 +191,15 @@ def _sql(store: RecordCache, *statements: str) -> list[Any]:
     return found
 
 
+def _stored(tmp_path: Path) -> tuple[Any, RecordCache, dict[str, Compiled]]:
+    """GYLDIG validated, a store it was compiled into once, and its records compiled without one."""
+    validated = _validated(GYLDIG)
+    store = RecordCache(tmp_path / "cache")
+    fresh, _ = compile_bodies(validated)
+    compile_bodies(validated, store)
+    return validated, store, fresh
+
+
 def _same(records: dict[str, Compiled], fresh: dict[str, Compiled]) -> bool:
     return records == fresh and all(records[p].payload() == fresh[p].payload() for p in fresh)
 
@@ -216,10 +225,7 @@ def test_the_stage_keeps_payloads_in_the_store_and_reads_them_back(tmp_path: Pat
     "DELETE FROM body WHERE rowid = 1",
 ], ids=["meta-changed", "meta-checksum", "body-truncated", "body-swapped", "body-lost"])
 def test_a_damaged_entry_is_compiled_again(tmp_path: Path, damage: str) -> None:
-    validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
-    fresh, _ = compile_bodies(validated)
-    compile_bodies(validated, store)
+    validated, store, fresh = _stored(tmp_path)
     _sql(store, damage)
     assert _same(compile_bodies(validated, store)[0], fresh)
     assert _same(compile_bodies(validated, store)[0], fresh)
@@ -246,10 +252,7 @@ def test_a_payload_lost_after_the_stage_is_compiled_again_when_needed(tmp_path: 
     lambda path: _sql(RecordCache(path.parent), "PRAGMA user_version = 1"),
 ], ids=["foreign", "truncated", "empty", "flipped-bytes", "other-format"])
 def test_a_damaged_or_foreign_database_is_made_again(tmp_path: Path, spoil: Any) -> None:
-    validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
-    fresh, _ = compile_bodies(validated)
-    compile_bodies(validated, store)
+    validated, store, fresh = _stored(tmp_path)
     store.close()
     spoil(Path(store.database))
     assert _same(compile_bodies(validated, store)[0], fresh)
