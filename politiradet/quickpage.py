@@ -27,12 +27,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .compile import compile_document
-from .frontmatter import FrontMatterError, decode, split
 from .link import Archive, StatusUpdate
-from .load import RawContent, RawDocument, display, load_schemas
+from .load import RawContent, load_schemas
+from .load import _document as load_document
 from .model import Compiled, Document
 from .render import Renderer, document_page
-from .sourcefile import RefusedFile, read
 from .validate import Schemas, validate
 
 
@@ -125,11 +124,9 @@ class QuickPages:
     def _document(self, path: Path, old: Document) -> Document | None:
         """The saved file as a validated document, if its front matter is exactly *old*'s."""
         assert self._schemas is not None
-        try:
-            split_file = split(decode(read(self.content, path)))
-        except (FrontMatterError, RefusedFile):
+        raw = load_document(self.content, path, [], set(), None)  # read as the build reads it
+        if raw is None:
             return None
-        raw = RawDocument(old.kind, old.slug, old.path, display(path), split_file)
         validated, problems = validate(RawContent((raw,), {}), self._schemas)
         documents = validated.content.documents
         if problems or len(documents) != 1 or documents[0].fields != old.fields:
