@@ -264,8 +264,10 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
     text = json.dumps(head, ensure_ascii=False, indent=1, default=str)
     out = io.BytesIO()  # one growing buffer, not a list of lines joined and encoded: the
     out.write(f'{text.removesuffix("}")[:-1]},\n "dokumenter": '.encode())  # texts are large
+    statuses = _status_texts(archive)
     for index, doc in enumerate(archive.documents):
-        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
+        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, statuses,
+                                           address),
                           ensure_ascii=False, default=str)
         out.write(("[\n  " if index == 0 else ",\n  ").encode() + line.encode())
     out.write(b"\n ]\n}\n" if archive.documents else b"[]\n}\n")
@@ -277,7 +279,21 @@ FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_t
           "planlagte_moter")
 
 
-def _document_record(archive: Archive, doc: Document, text: str, address: SiteAddress
+def _status_texts(archive: Archive) -> dict[tuple[str, int], str]:
+    """Every status block's plain text by (document path, block index), reading each reporting
+    document's payload once: a block's :attr:`CompiledStatus.text` loads the whole body from
+    the store, and a point's updates come from different documents in turn."""
+    texts: dict[tuple[str, int], str] = {}
+    for path, updates in archive.reported.items():
+        if updates:
+            payload = updates[0].block.payload()
+            texts.update(((path, u.block.index), payload.statuses[u.block.index][1])
+                         for u in updates)
+    return texts
+
+
+def _document_record(archive: Archive, doc: Document, text: str,
+                     statuses: Mapping[tuple[str, int], str], address: SiteAddress
                      ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": doc.slug, "type": doc.kind, "tittel": doc.title,
@@ -292,7 +308,7 @@ def _document_record(archive: Archive, doc: Document, text: str, address: SiteAd
         record["originaldokument"] = address.absolute(original)
     if doc.kind == "oppfolgingspunkt":
         record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
-        record["statusoppdateringer"] = [_status_record(archive, u, address)
+        record["statusoppdateringer"] = [_status_record(u, statuses, address)
                                          for u in archive.history.get(doc.path, ())]
     else:
         record["statusoppdateringer"] = [
@@ -314,11 +330,11 @@ def _changed(archive: Archive, doc: Document) -> str | None:
     return norsk.in_oslo(changed).isoformat() if changed else None
 
 
-def _status_record(archive: Archive, update: StatusUpdate,
+def _status_record(update: StatusUpdate, statuses: Mapping[tuple[str, int], str],
                    address: SiteAddress) -> dict[str, Any]:
     return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
             "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
-            "tekst": update.block.text}
+            "tekst": statuses[update.document.path, update.block.index]}
 
 
 def _jsonable(value: Any) -> Any:
