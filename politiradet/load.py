@@ -105,7 +105,7 @@ def _documents(root: Path, problems: list[Problem], unreadable: set[str],
     for path in _files(root, problems, skip=SOURCE_FOLDER):
         if not path.name.endswith(".md"):
             problems += _not_a_document(root, path)
-        elif raw := _document(root, path, problems, unreadable, known):
+        elif raw := read_document(root, path, problems, unreadable, known):
             found.append(raw)
     return found
 
@@ -176,8 +176,11 @@ def _not_a_document(root: Path, path: Path) -> list[Problem]:
                     f"eller flytt den ut av innholdsmappen.")]
 
 
-def _document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
-              known: DocumentCache | None) -> RawDocument | None:
+def read_document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
+                  known: DocumentCache | None) -> RawDocument | None:
+    """One content file below *root* as a raw document, or None with the reason in *problems*
+    (and its path in *unreadable* when it exists but cannot be read or split). *known*: the
+    cache of validated documents, if any. The loader's and the preview's one way to read."""
     source = display(path)
     relative = path.relative_to(root).as_posix()
     folder, _, name = relative.rpartition("/")

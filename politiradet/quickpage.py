@@ -28,8 +28,7 @@ from pathlib import Path
 
 from .compile import compile_document
 from .link import Archive, StatusUpdate
-from .load import RawContent, load_schemas
-from .load import _document as load_document
+from .load import RawContent, load_schemas, read_document
 from .model import Compiled, Document
 from .render import Renderer, document_page
 from .validate import Schemas, validate
@@ -124,7 +123,7 @@ class QuickPages:
     def _document(self, path: Path, old: Document) -> Document | None:
         """The saved file as a validated document, if its front matter is exactly *old*'s."""
         assert self._schemas is not None
-        raw = load_document(self.content, path, [], set(), None)  # read as the build reads it
+        raw = read_document(self.content, path, [], set(), None)  # read as the build reads it
         if raw is None:
             return None
         validated, problems = validate(RawContent((raw,), {}), self._schemas)
