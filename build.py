@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Entry point: ``python build.py check|build|serve|new`` (see ``politiradet.cli``)."""
+"""Entry point: ``python build.py check|build|serve|new`` (see ``politiradet.commands.cli``)."""
 
 import signal
 import sys
@@ -13,11 +13,13 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 def _run() -> int:
     try:
-        from politiradet.cli import main
+        from politiradet.commands.cli import main
 
         return main()
     except KeyboardInterrupt:  # Ctrl-C while the tool was still importing
-        from politiradet.cli import interrupted  # Ctrl-C is ignored now: the import completes
+        from politiradet.commands.cli import (
+            interrupted,  # Ctrl-C is ignored now: the import completes
+        )
 
         return interrupted()
 

@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 def _record_timings(target: str) -> None:
     """Wrap the pipeline's build() so its Timings land in *target* as JSON."""
-    from politiradet import cli, pipeline
+    from politiradet import pipeline
+    from politiradet.commands import cli
 
     original = pipeline.build
 
@@ -42,7 +43,7 @@ def main() -> int:
         profiler.start()
     if os.environ.get("BENCH_TIMINGS"):
         _record_timings(os.environ["BENCH_TIMINGS"])
-    from politiradet.cli import main as cli_main
+    from politiradet.commands.cli import main as cli_main
     code = cli_main(sys.argv[1:])
     if profiler is not None and profile_to:
         profiler.stop()

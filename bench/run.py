@@ -173,9 +173,10 @@ def measure(command: Sequence[str | Path], env: dict[str, str] | None = None) ->
 # --- our build -------------------------------------------------------------------------------
 
 def cache_dir(out: Path) -> Path:
-    """Where the build keeps its cache for *out* (kept in step with politiradet.cache)."""
+    """Where the build keeps its cache for *out* (kept in step with
+    politiradet.store.build_cache)."""
     try:
-        from politiradet.cache import cache_dir_for
+        from politiradet.store.build_cache import cache_dir_for
     except ImportError:
         return out.parent / ".cache" / "politiradet" / out.name
     return Path(cache_dir_for(out))

@@ -11,19 +11,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import deps, githistory, norsk, search
-from .cache import PACKAGE, BuildCache, Summary
-from .compile import compile_bodies
-from .compile_cache import RecordCache
-from .deps import Output
-from .document_cache import DocumentCache
+from .common import norsk
 from .errors import ContentError, Problem
-from .link import Archive, link
-from .load import RawContent, load_content, load_schemas
-from .model import Document
-from .render import Plan, plan, produce
-from .validate import Schemas, Validated, validate
-from .write import MARKER, Staging, guard_out, staging_for
+from .model.content import Document
+from .stages import githistory, search
+from .stages.compile import compile_bodies
+from .stages.link import Archive, link
+from .stages.load import RawContent, load_content, load_schemas
+from .stages.render import Plan, plan, produce
+from .stages.validate import Schemas, Validated, validate
+from .stages.write import MARKER, Staging, guard_out, staging_for
+from .store import deps
+from .store.build_cache import PACKAGE, BuildCache, Summary
+from .store.deps import Output
+from .store.documents import DocumentCache
+from .store.records import RecordCache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +77,8 @@ class Report(Summary):
     """True when the output was already up to date and nothing was rebuilt."""
     archive: Archive | None = None
     """The linked archive the site was made from (None when cached): the preview keeps it to
-    show a saved document's page before the next full build (:mod:`politiradet.quickpage`)."""
+    show a saved document's page before the next full build
+    (:mod:`politiradet.preview.quickpage`)."""
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
@@ -137,13 +140,13 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
     When nothing the site is made from has changed since the last build into ``paths.out``
     and the published files are untouched, the build stops after hashing the inputs
-    (``Report.cached``); see :mod:`politiradet.cache`.
+    (``Report.cached``); see :mod:`politiradet.store.build_cache`.
 
     An existing ``paths.out`` that this tool did not make is refused (:class:`UsageError`)
-    unless *overwrite*; see :func:`politiradet.write.guard_out`.
+    unless *overwrite*; see :func:`politiradet.stages.write.guard_out`.
 
     Only outputs whose render input changed are rendered; the rest are linked from the live
-    site (:mod:`politiradet.deps`). With *pages_ready* (the preview), the pages are published
+    site (:mod:`politiradet.store.deps`). With *pages_ready* (the preview), the pages are published
     first, with the previous search bundle, and *pages_ready* is called before the search
     index is made and published in a second swap.
     """

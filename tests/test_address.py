@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 
-from politiradet.address import DEFAULT_ORIGIN, SiteAddress
+from politiradet.common.address import DEFAULT_ORIGIN, SiteAddress
 from politiradet.errors import UsageError
 
 D = DEFAULT_ORIGIN

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from conftest import ROOT, run_cli
 
-from politiradet import write
-from politiradet.cache import cache_dir_for
+from politiradet.stages import write
+from politiradet.store.build_cache import cache_dir_for
 
 OLD = {"index.html": b"gammel forside", "referater/a/index.html": b"gammelt referat",
        "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT}
@@ -133,7 +133,7 @@ def test_killed_build_leaves_the_old_site(out: Path) -> None:
         import sys, time
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
-        from politiradet import write
+        from politiradet.stages import write
         real = write.Staging.write
         def slow(self, relative, data):
             print("skriver", flush=True)
@@ -225,7 +225,8 @@ CTRL_C_AT = textwrap.dedent("""
     runpy.run_path(build_py, run_name="__main__")
 """)
 
-BEFORE_PUBLISH = [("import", "politiradet.cli"), ("import", "jinja2"), ("import", "markdown_it"),
+BEFORE_PUBLISH = [("import", "politiradet.commands.cli"),
+                  ("import", "jinja2"), ("import", "markdown_it"),
                   ("import", "politiradet.pipeline"), ("open", "referater"),
                   ("os.mkdir", ".site.ny-"), ("open", ".site.ny-")]
 """Moments (audit event, part of its first argument) before the new site is swapped in."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from politiradet import cache
+from politiradet.store import build_cache
 
 
 def walked(root: Path) -> list[str]:
@@ -41,11 +41,11 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_every_file_in_the_order_os_walk_gives(tree: Path) -> None:
-    assert [relative for relative, _entry in cache._files(tree)] == walked(tree)
+    assert [relative for relative, _entry in build_cache._files(tree)] == walked(tree)
 
 
 def test_what_the_loader_refuses_is_named_never_opened(tree: Path) -> None:
-    hashes = dict(cache.BuildCache(tree.parent / "site")._hashes(tree.resolve()))
+    hashes = dict(build_cache.BuildCache(tree.parent / "site")._hashes(tree.resolve()))
     assert hashes["referater/rør.md"].startswith("avvist: dette er ikke en vanlig fil")
     assert hashes["lenke-ut.md"].startswith("avvist: filen er en snarvei")
     assert hashes["brutt.md"].startswith("avvist: filen er en snarvei")

@@ -24,14 +24,14 @@ from typing import Any
 
 import pytest
 
-from politiradet import compile_cache
-from politiradet.compile import compile_bodies, compile_document
-from politiradet.compile_cache import RecordCache, StoredPayload, decode, encode
-from politiradet.deps import Hasher
-from politiradet.load import load_content, load_schemas
-from politiradet.model import BASE, Compiled, Document, Payload
+from politiradet.model.content import BASE, Compiled, Document, Payload
 from politiradet.pipeline import Paths
-from politiradet.validate import Schemas, validate
+from politiradet.stages.compile import compile_bodies, compile_document
+from politiradet.stages.load import load_content, load_schemas
+from politiradet.stages.validate import Schemas, validate
+from politiradet.store import records as record_store
+from politiradet.store.deps import Hasher
+from politiradet.store.records import RecordCache, StoredPayload, decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compile"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.md"))
@@ -279,8 +279,8 @@ def test_an_old_folder_of_record_files_is_removed(tmp_path: Path) -> None:
 
 def test_records_no_recent_build_used_are_pruned(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compile_cache, "KEEP_BUILDS", 4)
-    monkeypatch.setattr(compile_cache, "REFRESH_BUILDS", 2)
+    monkeypatch.setattr(record_store, "KEEP_BUILDS", 4)
+    monkeypatch.setattr(record_store, "REFRESH_BUILDS", 2)
     validated = _validated(GYLDIG)
     store = RecordCache(tmp_path / "cache")
     compile_bodies(validated, store)
@@ -313,8 +313,8 @@ def test_two_builds_at_once_share_the_store(tmp_path: Path) -> None:
         from pathlib import Path
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_compile import _validated, _many, GYLDIG, _same
-        from politiradet.compile import compile_bodies
-        from politiradet.compile_cache import RecordCache
+        from politiradet.stages.compile import compile_bodies
+        from politiradet.store.records import RecordCache
         validated = _many(_validated(GYLDIG), int(sys.argv[1]))
         records, _ = compile_bodies(validated, RecordCache(Path(sys.argv[2])))
         assert _same(records, compile_bodies(validated)[0])
@@ -329,7 +329,7 @@ def test_two_builds_at_once_share_the_store(tmp_path: Path) -> None:
     assert all(output.startswith("ok ") for output in outputs), outputs
     [[(result,)], [(count,)]] = _sql(RecordCache(tmp_path / "cache"), "PRAGMA integrity_check",
                                      "SELECT count(*) FROM meta")
-    assert result == "ok" and count > 2 * compile_cache.BATCH
+    assert result == "ok" and count > 2 * record_store.BATCH
 
 
 def _many(validated: Any, offset: int) -> Any:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, built_site, run_cli
 from lxml import etree
 
-from politiradet import githistory
+from politiradet.stages import githistory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 UNDATED = """---

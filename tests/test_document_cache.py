@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from test_check import CASES
 
-from politiradet.document_cache import FORMAT, MAGIC, DocumentCache, decode, encode
 from politiradet.editor.backend import LocalBackend
 from politiradet.errors import Problem
-from politiradet.load import RawContent, load_content, load_schemas
 from politiradet.pipeline import Paths, check
-from politiradet.validate import Schemas, Validated, validate
+from politiradet.stages.load import RawContent, load_content, load_schemas
+from politiradet.stages.validate import Schemas, Validated, validate
+from politiradet.store.documents import FORMAT, MAGIC, DocumentCache, decode, encode
 
 SCHEMAS = load_schemas(Paths().schema)
 

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from conftest import ROOT, copy_fixture
 
-from politiradet import livereload
 from politiradet.editor.admin import API_PATH, Admin
 from politiradet.editor.backend import MAX_REQUEST_BYTES, LocalBackend
 from politiradet.pipeline import Paths, check
-from politiradet.preview_http import PreviewServer
+from politiradet.preview import livereload
+from politiradet.preview.http import PreviewServer
 
 SECRET = "HEMMELIG-utenfor-innholdet"
 GOOD = """\
@@ -304,10 +304,10 @@ BROKEN = {
 @pytest.mark.parametrize("broken", [False, True], ids=["gyldig", "med-feil"])
 def test_checking_one_document_finds_what_the_whole_link_stage_finds(
         content: Path, broken: bool) -> None:
-    from politiradet.compile import compile_bodies
-    from politiradet.link import check_document, link
-    from politiradet.load import load_content, load_schemas
-    from politiradet.validate import Schemas, validate
+    from politiradet.stages.compile import compile_bodies
+    from politiradet.stages.link import check_document, link
+    from politiradet.stages.load import load_content, load_schemas
+    from politiradet.stages.validate import Schemas, validate
 
     if broken:
         for name, edits in BROKEN.items():

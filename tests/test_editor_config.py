@@ -16,16 +16,16 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT
 
+from politiradet.commands.scaffold import create
 from politiradet.editor.admin import Admin
 from politiradet.editor.config import Backend
 from politiradet.editor.document import document_text
-from politiradet.frontmatter import split
-from politiradet.load import load_content, load_schemas
-from politiradet.model import FOLDERS, Kind
+from politiradet.model.content import FOLDERS, Kind
+from politiradet.model.schema_tree import DOCUMENT_SCHEMAS, resolve
 from politiradet.pipeline import Paths, check
-from politiradet.scaffold import create
-from politiradet.schema_tree import DOCUMENT_SCHEMAS, resolve
-from politiradet.validate import Schemas, validate
+from politiradet.stages.frontmatter import split
+from politiradet.stages.load import load_content, load_schemas
+from politiradet.stages.validate import Schemas, validate
 
 SCHEMA = ROOT / "schema"
 CONTENT = ROOT / "content"

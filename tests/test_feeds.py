@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 from site_helpers import build
 
-from politiradet import feeds, pipeline
+from politiradet import pipeline
+from politiradet.stages import feeds
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -25,16 +25,17 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from politiradet import cli, frontmatter
-from politiradet.address import SiteAddress
-from politiradet.compile import compile_document
+from politiradet.commands import cli
+from politiradet.common.address import SiteAddress
+from politiradet.common.slug import SLUG, too_long
 from politiradet.errors import Problem
-from politiradet.frontmatter import FrontMatterError
-from politiradet.load import load_content, load_schemas
-from politiradet.model import BASE, Document
+from politiradet.model.content import BASE, Document
 from politiradet.pipeline import Paths, check
-from politiradet.slug import SLUG, too_long
-from politiradet.validate import Schemas
+from politiradet.stages import frontmatter
+from politiradet.stages.compile import compile_document
+from politiradet.stages.frontmatter import FrontMatterError
+from politiradet.stages.load import load_content, load_schemas
+from politiradet.stages.validate import Schemas
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 FUZZ = settings(deadline=dt.timedelta(seconds=1), max_examples=EXAMPLES,

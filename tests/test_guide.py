@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from politiradet import guide
-from politiradet.load import load_schemas
-from politiradet.schema_tree import DOCUMENT_SCHEMAS, document_keys
+from politiradet.commands import guide
+from politiradet.model.schema_tree import DOCUMENT_SCHEMAS, document_keys
+from politiradet.stages.load import load_schemas
 
 SCHEMAS = load_schemas(ROOT / "schema")
 
@@ -14,7 +14,8 @@ SCHEMAS = load_schemas(ROOT / "schema")
 def test_committed_key_reference_is_up_to_date() -> None:
     committed = (ROOT / "docs" / "redaktorveiledning-nokler.md").read_text(encoding="utf-8")
     assert committed == guide.generate(SCHEMAS), (
-        "docs/redaktorveiledning-nokler.md er utdatert: kjør «python -m politiradet.guide».")
+        "docs/redaktorveiledning-nokler.md er utdatert: "
+        "kjør «python -m politiradet.commands.guide».")
 
 
 def test_check_flag_reports_up_to_date() -> None:

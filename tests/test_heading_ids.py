@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from politiradet.compile import compile_document
-from politiradet.markdown import TEMPLATE_IDS
-from politiradet.model import Document
+from politiradet.model.content import Document
+from politiradet.stages.compile import compile_document
+from politiradet.stages.markdown import TEMPLATE_IDS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

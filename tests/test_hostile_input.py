@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, built_site, copy_fixture, run_cli
 
-from politiradet import frontmatter, link, load, model
-from politiradet.compile import compile_bodies
+from politiradet.model import content as model
 from politiradet.pipeline import Paths, check
-from politiradet.validate import Schemas, validate
+from politiradet.stages import frontmatter, link, load
+from politiradet.stages.compile import compile_bodies
+from politiradet.stages.validate import Schemas, validate
 
 GOOD = """---
 tittel: Referat fra et testmøte

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_fixture, run_cli
 
-from politiradet.write import MARKER
+from politiradet.stages.write import MARKER
 
 Setup = Callable[[Path], None]
 

@@ -27,10 +27,11 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from politiradet import deps, write
-from politiradet.cache import BuildCache, cache_dir_for
 from politiradet.pipeline import Paths, Report, build
-from politiradet.write import MARKER
+from politiradet.stages import write
+from politiradet.stages.write import MARKER
+from politiradet.store import deps
+from politiradet.store.build_cache import BuildCache, cache_dir_for
 
 NONDETERMINISTIC = re.compile(
     r"^pagefind/[^/]+/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
@@ -196,7 +197,7 @@ def test_build_killed_during_an_incremental_publish_leaves_the_old_site_and_a_us
         import sys, time
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
-        from politiradet import write
+        from politiradet.stages import write
         from politiradet.pipeline import Paths, build
         real = write.Staging.write
         def slow(self, relative, data):

@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT
 
-from politiradet import norsk
-from politiradet.meetings import schedule, upcoming
-from politiradet.model import Document
+from politiradet.common import norsk
+from politiradet.model.content import Document
+from politiradet.model.meetings import schedule, upcoming
 
 
 def _epoch(day: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from politiradet import norsk
+from politiradet.common import norsk
 
 
 @pytest.mark.parametrize(("number", "expected"), [

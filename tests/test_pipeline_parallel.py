@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_incremental import assert_same
 
-from politiradet import parallel
+from politiradet.common import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 

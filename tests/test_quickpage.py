@@ -10,7 +10,7 @@ import pytest
 from conftest import copy_fixture
 
 from politiradet.pipeline import Paths, build
-from politiradet.quickpage import QuickPages
+from politiradet.preview.quickpage import QuickPages
 
 REFERAT = "referater/2025-05-14.md"
 POINT = "oppfolgingspunkter/2025-1.md"

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import ROOT, copy_fixture, run_cli
 
-from politiradet.load import load_schemas
-from politiradet.scaffold import Seed, document_text, scalar
-from politiradet.schema_tree import document_keys, resolve
+from politiradet.commands.scaffold import Seed, document_text, scalar
+from politiradet.model.schema_tree import document_keys, resolve
+from politiradet.stages.load import load_schemas
 
 SCHEMAS = load_schemas(ROOT / "schema")
 AGENDA = ["## 1. Godkjenning av dagsorden", "## 2. Orientering fra politimester",

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, Served, build_fixture, serve_folder
 
-from politiradet.model import Area, Content
-from politiradet.search import area_names, area_tree, folded_forms, plain_text
+from politiradet.model.content import Area, Content
+from politiradet.stages.search import area_names, area_tree, folded_forms, plain_text
 
 BASE = "/sub/path/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

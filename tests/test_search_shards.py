@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, Served, serve_folder
 
-from politiradet import search
 from politiradet.pipeline import Paths, build
-from politiradet.search import Entry, Record
+from politiradet.stages import search
+from politiradet.stages.search import Entry, Record
 
 BASE = "/sub/path/"
 LIMIT = 4

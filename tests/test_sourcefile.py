@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from politiradet import sourcefile
+from politiradet.stages import sourcefile
 
 
 @pytest.mark.parametrize(("actual", "stated", "limit", "expected"), [

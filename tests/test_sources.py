@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, run_cli
 
-from politiradet.model import MAX_PDF_BYTES
+from politiradet.model.content import MAX_PDF_BYTES
 
 REFERAT = "referater/2025-05-14.md"
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from ..load import load_content, load_schemas
-from ..schema_tree import SchemaSet
-from ..validate import Schemas, Validated, validate
+from ..model.schema_tree import SchemaSet
+from ..stages.load import load_content, load_schemas
+from ..stages.validate import Schemas, Validated, validate
 from .backend import MAX_REQUEST_BYTES, LocalBackend
 from .config import Backend, decap_config
 

@@ -20,17 +20,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .. import sourcefile
-from ..compile import compile_bodies
-from ..compile_cache import RecordCache
-from ..document_cache import DocumentCache
 from ..errors import Problem
-from ..frontmatter import FrontMatterError, decode, split
-from ..link import check_document
-from ..load import RawContent, RawDocument, display, load_content, load_schemas
-from ..model import FOLDERS
-from ..schema_tree import SchemaSet
-from ..validate import Schemas, validate
+from ..model.content import FOLDERS
+from ..model.schema_tree import SchemaSet
+from ..stages import sourcefile
+from ..stages.compile import compile_bodies
+from ..stages.frontmatter import FrontMatterError, decode, split
+from ..stages.link import check_document
+from ..stages.load import RawContent, RawDocument, display, load_content, load_schemas
+from ..stages.validate import Schemas, validate
+from ..store.documents import DocumentCache
+from ..store.records import RecordCache
 from .config import CONTENT_ROOT
 from .document import document_text
 
@@ -236,7 +236,8 @@ def _text(value: Any) -> str:
 
 
 def _read(root: Path, path: Path) -> bytes | None:
-    """The document's bytes under the loader's policy (:mod:`politiradet.sourcefile`), or None
+    """The document's bytes under the loader's policy
+    (:mod:`politiradet.stages.sourcefile`), or None
     if there is none to read; a symlink is never opened here, as it is never written."""
     if path.is_symlink():
         return None

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import FOLDERS, KIND_FOLDER, Content, Kind
-from ..schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, members, top_level_keys
+from ..model.content import FOLDERS, KIND_FOLDER, Content, Kind
+from ..model.schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, members, top_level_keys
 
 CONTENT_ROOT = "content"
 """Folder of the content in the repository; the local backend maps it to ``--content``."""

@@ -3,9 +3,9 @@
 Decap sends the whole file as its own YAML; the key order, quoting and empty optional values
 it produces are not ours. The file is read back with the archive's own front matter parser and
 written again: keys in schema order (as ``new`` writes them), values formatted by
-:func:`politiradet.scaffold.scalar`, optional keys left out when empty or equal to their
+:func:`politiradet.commands.scaffold.scalar`, optional keys left out when empty or equal to their
 default (``utkast: false``, ``avsluttet: false``), the file laid out as ``new`` lays out its
-own (:func:`politiradet.scaffold.file_text`). Keys the schema does not know are kept at the
+own (:func:`politiradet.commands.scaffold.file_text`). Keys the schema does not know are kept at the
 end, so the check can name them.
 """
 
@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..model import Kind
-from ..scaffold import file_text, scalar
-from ..schema_tree import Key, SchemaSet, members, top_level_keys
+from ..commands.scaffold import file_text, scalar
+from ..model.content import Kind
+from ..model.schema_tree import Key, SchemaSet, members, top_level_keys
 
 EMPTY: tuple[Any, ...] = ("", None, [], {})
 

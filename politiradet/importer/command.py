@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.slug import SLUG, suggest_slug
 from ..errors import Problem
-from ..load import display
-from ..model import KIND_FOLDER, Kind
-from ..slug import SLUG, suggest_slug
+from ..model.content import KIND_FOLDER, Kind
+from ..stages.load import display
 from .compose import compose
 from .context import ArchiveContext, load_context
 from .document import SourceDocument

@@ -7,8 +7,8 @@ import re
 import textwrap
 from collections.abc import Iterator, Sequence
 
-from .. import norsk
-from ..scaffold import file_text, scalar
+from ..commands.scaffold import file_text, scalar
+from ..common import norsk
 from .document import CONTROL, Block, SourceFormat
 from .suggest import Match, Suggestions
 

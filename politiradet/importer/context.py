@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document_cache import DocumentCache
 from ..errors import ContentError, UsageError
-from ..load import RawContent, load_content, load_schemas
-from ..model import Abbreviation, Area, Content, Topic
-from ..validate import Schemas, validate
+from ..model.content import Abbreviation, Area, Content, Topic
+from ..stages.load import RawContent, load_content, load_schemas
+from ..stages.validate import Schemas, validate
+from ..store.documents import DocumentCache
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ..frontmatter import CONTROL as ARCHIVE_CONTROL
+from ..stages.frontmatter import CONTROL as ARCHIVE_CONTROL
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
 SourceFormat = Literal["PDF", "Word", "tekst"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import norsk
+from ..common import norsk
 from .document import Block, SourceDocument
 from .errors import ImportRefused
 from .read_text import BULLET, NUMBERED, is_heading_line, join_lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .. import norsk
+from ..common import norsk
 from .recognise import Recognised
 from .repair import Repair
 from .suggest import Match, Suggestions, norwegian

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
-from .. import sourcefile
+from ..stages import sourcefile
 from .errors import ImportRefused
 
 Format = Literal["docx", "pdf", "txt"]

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from .. import norsk
-from ..model import Abbreviation, Area, Topic
+from ..common import norsk
+from ..model.content import Abbreviation, Area, Topic
 from .document import Block
 from .lexicon import word_zipf
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..errors import Problem
-from ..frontmatter import FrontMatterError, decode, split
-from ..load import RawContent, RawDocument
-from ..model import FOLDERS
+from ..model.content import FOLDERS
 from ..pipeline import check_content
+from ..stages.frontmatter import FrontMatterError, decode, split
+from ..stages.load import RawContent, RawDocument
 from .context import ArchiveContext
 
 

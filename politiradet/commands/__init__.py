@@ -1,0 +1,1 @@
+"""The command line and the commands that are not the build: new, the key guide, progress."""

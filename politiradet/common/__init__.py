@@ -1,0 +1,1 @@
+"""Small helpers every part uses: the site's address, Norwegian text, slugs, worker processes."""

@@ -1,0 +1,1 @@
+"""The archive's content model: frozen data that never touches the disk."""

@@ -1,0 +1,1 @@
+"""The preview server: serve, watch, HTTP, live reload and the quick page."""

@@ -1,0 +1,319 @@
+"""Compile every document body once: Markdown in, a small :class:`Compiled` record out.
+
+The record holds the body's HTML (links already turned into site addresses, waiting only for
+the base URL), its plain text, its links with their places in the file, headings, the
+abbreviations it uses, its status blocks (each with its own HTML and text) and the mistakes
+found in its Markdown. The parser's tokens are dropped as soon as a body is compiled, so no
+later stage can depend on them. Bodies are compiled on every core when there are many, and
+each record is kept in an on-disk cache (:mod:`politiradet.store.records`), so an unchanged
+body is never parsed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
+
+from markdown_it.token import Token
+
+from ..common.parallel import ordered_map
+from ..errors import Problem
+from ..model.content import (
+    BASE,
+    Compiled,
+    CompiledStatus,
+    Document,
+    Heading,
+    InMemory,
+    LinkRef,
+    Note,
+    Payload,
+)
+from ..store.records import (
+    RecordCache,
+    Row,
+    StoredPayload,
+    decode,
+    decode_meta,
+    encode,
+    record_digest,
+    registry_fingerprint,
+)
+from . import markdown
+from .hrefs import resolve_href
+from .markdown import STATUS, plain_text, status_point
+from .validate import Validated
+
+TOO_COMPLEX = ("teksten har for mye formatering til å bli en nettside raskt nok: for mange tegn "
+               "som [ ] ! ^ < * _ & : # til og med denne linjen. Vanlig tekst, lister og "
+               "tabeller kan være så lange de vil; fjern tegn som ikke trengs.")
+SUMMARY_LENGTH = 300
+"""Longest :attr:`Compiled.summary`, in characters (a feed entry's summary)."""
+BATCH = 500
+"""Records compiled in workers that are put into the store in one transaction."""
+_T = TypeVar("_T")
+Abbreviations = tuple[tuple[str, str], ...]
+"""The abbreviation registry as (short, meaning) pairs, in the registry's order."""
+
+
+def compile_bodies(validated: Validated, store: RecordCache | None = None,
+                   only: str | None = None) -> tuple[dict[str, Compiled], list[Problem]]:
+    """Compile the body of every document, drafts and invalid ones included (so all are
+    checked), or of the one at content path *only*; return the records by content path and
+    the mistakes found in the Markdown.
+
+    With a *store*, records compiled before are read from it (their HTML and text only when
+    asked for), new ones are put into it, and a whole build counts as using the records it
+    read (:meth:`RecordCache.retain`)."""
+    content = validated.content
+    checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
+                    if only is None or doc.path == only)
+    abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
+    compiled = _compile_all(checked, abbreviations, store)
+    problems = [Problem(doc.source, note.line, note.col, note.message)
+                for doc in checked for note in compiled[doc.path].notes]
+    return compiled, problems
+
+
+def _compile_all(checked: Sequence[Document], abbreviations: Abbreviations,
+                 store: RecordCache | None) -> dict[str, Compiled]:
+    if store is None:
+        rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), checked)
+        return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
+    fingerprint = registry_fingerprint(dict(abbreviations))
+    keys = {doc.path: store.key(doc, fingerprint) for doc in checked}
+    by_key = {keys[doc.path]: doc for doc in checked}
+    found = store.get_many(by_key, lambda key: _fallback(by_key[key], abbreviations))
+    missing = [doc for doc in checked if keys[doc.path] not in found]
+    rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), missing)
+    for batch in _batches(zip(missing, rows, strict=True)):
+        found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
+                         abbreviations)
+    if len(checked) > 1:
+        store.retain(by_key)
+    return {doc.path: found[keys[doc.path]] for doc in checked}
+
+
+def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _stored(store: RecordCache, batch: Sequence[tuple[str, Document, Row]],
+            abbreviations: Abbreviations) -> dict[str, Compiled]:
+    """The records of *batch*, put into *store*: their payloads are left there, or kept in
+    memory when the store cannot be written."""
+    if not store.put_many([(key, row) for key, _doc, row in batch]):
+        return {key: _in_memory(row) for key, _doc, row in batch}
+    found = {}
+    for key, doc, row in batch:
+        payload = StoredPayload(store.database, key, row.body_sum, _fallback(doc, abbreviations))
+        record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
+        assert record is not None, "a record just encoded decodes"
+        found[key] = record
+    return found
+
+
+def _in_memory(row: Row) -> Compiled:
+    record = decode(row)
+    assert record is not None, "a record just encoded decodes"
+    return record
+
+
+def _fallback(doc: Document, abbreviations: Abbreviations) -> Callable[[], Payload]:
+    """Compiles *doc*'s payload again, should its stored one be lost or damaged."""
+    return functools.partial(_payload_of, doc, abbreviations)
+
+
+def _payload_of(doc: Document, abbreviations: Abbreviations) -> Payload:
+    return compile_document(doc, dict(abbreviations)).payload()
+
+
+def compile_row(doc: Document, abbreviations: Abbreviations) -> Row:
+    """One body compiled and encoded for the store (in a worker process when there are many:
+    the encoding and its checksums are made there too)."""
+    return encode(compile_document(doc, dict(abbreviations)))
+
+
+def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compiled:
+    """Parse one body and keep what the site needs; the tokens go out of scope here."""
+    notes: list[Note] = []
+    body = doc.body
+    line = markdown.too_complex(body)
+    if line is not None:
+        notes.append(Note(doc.body_line + line, 1, TOO_COMPLEX))
+        body = ""
+    tokens, used = markdown.parse(body, dict(abbreviations))
+    lines = body.split("\n")
+    notes += (_stray_container_note(*stray) for stray in _stray_containers(tokens, lines,
+                                                                            doc.body_line))
+    statuses = _statuses(doc, tokens)
+    text = plain_text(tokens)
+    payload = Payload(markdown.render(tokens, _resolver(doc), _point_url), text,
+                      tuple((html, status_text) for _status, html, status_text in statuses))
+    unsigned = Compiled(
+        lead=_lead(tokens), summary=summary(text),
+        links=tuple(_links(tokens, lines, doc.body_line)),
+        headings=tuple(_headings(tokens)),
+        abbreviations=tuple(sorted(used)),
+        statuses=tuple(status for status, _html, _text in statuses),
+        notes=tuple(notes), digest="", payload=InMemory(payload))
+    row = encode(unsigned)
+    digest = record_digest(row.meta_sum, row.body_sum)
+    return dataclasses.replace(
+        unsigned, digest=digest,
+        statuses=tuple(dataclasses.replace(s, digest=digest, payload=unsigned.payload)
+                       for s in unsigned.statuses))
+
+
+def summary(text: str) -> str:
+    """The start of *text* with its spaces and line breaks made single spaces, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    return text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def _resolver(doc: Document, page: str = "") -> markdown.Resolve:
+    """Links to other documents become site addresses under :data:`BASE`; links to a place
+    on the page lead to *page* when it is given; the rest stay."""
+    def resolve(href: str) -> str | None:
+        if page and href.startswith("#"):
+            return page + href
+        target, _ = resolve_href(doc.path, href)
+        url = target.url if target is not None else None
+        return BASE + url if url is not None else None
+    return resolve
+
+
+def _point_url(point: str) -> str:
+    return f"{BASE}oppfolgingspunkter/{point}/"
+
+
+def _lead(tokens: Sequence[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open":
+            return plain_text([tokens[index + 1]])
+    return ""
+
+
+# --- links ---------------------------------------------------------------------------------
+
+def _links(tokens: Sequence[Token], lines: list[str], first_line: int) -> list[LinkRef]:
+    found = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        start, end = block.map if block.map else (0, len(lines))
+        cursor = (start, 0)
+        for child in block.children:
+            if child.type in ("link_open", "image"):
+                href = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
+                ref, cursor = _locate(href, lines, cursor, end, first_line,
+                                      image=child.type == "image")
+                found.append(ref)
+    return found
+
+
+def _locate(href: str, lines: list[str], cursor: tuple[int, int], end: int, first_line: int,
+            image: bool) -> tuple[LinkRef, tuple[int, int]]:
+    """Find where *href* is written, searching on from *cursor* (line, column) in its block.
+
+    Links are found in text order, so each search continues where the last one ended and a
+    block with many links is scanned once.
+    """
+    line_index, col = cursor
+    for index in range(line_index, min(end, len(lines))):
+        found = lines[index].find(href, col if index == line_index else 0) if href else -1
+        if found >= 0:
+            return (LinkRef(href, first_line + index, found + 1, image),
+                    (index, found + len(href)))
+    return LinkRef(href, first_line + cursor[0], 1, image), cursor
+
+
+# --- status blocks and headings ------------------------------------------------------------
+
+def _statuses(doc: Document, tokens: Sequence[Token]
+              ) -> list[tuple[CompiledStatus, str, str]]:
+    """Each status block with the HTML and text of its content, in text order."""
+    found: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.type == f"container_{STATUS}_open":
+            stack.append(index)
+        elif token.type == f"container_{STATUS}_close" and stack:
+            found.append((stack.pop(), index))
+    return [_status(doc, tokens, start, end, place)
+            for place, (start, end) in enumerate(sorted(found))]
+
+
+def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place: int
+            ) -> tuple[CompiledStatus, str, str]:
+    opening, inner = tokens[start], tokens[start + 1:end]
+    page = BASE + doc.url  # shown on the point's page: places in the document lead back to it
+    html = markdown.render(inner, _resolver(doc, page), _point_url, page)
+    status = CompiledStatus(point=status_point(opening.info),
+                            line=doc.body_line + (opening.map[0] if opening.map else 0),
+                            closed=bool(tokens[end].markup), index=place, digest="",
+                            payload=_unset)
+    return status, html, plain_text(inner)
+
+
+def _unset() -> Payload:
+    raise AssertionError("a status block gets its record's payload when the record is made")
+
+
+def _headings(tokens: Sequence[Token]) -> list[Heading]:
+    found = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            text = plain_text([tokens[index + 1]])
+            found.append(Heading(int(token.tag[1]), text, str(token.attrGet("id"))))
+    return found
+
+
+# --- lines that look like a status block but are none --------------------------------------
+
+_CONTAINER_LINE = re.compile(r":{3,}(?:\s|$)|:{3,}\w")
+
+
+def _stray_containers(tokens: Sequence[Token], lines: list[str], first_line: int
+                      ) -> Iterator[tuple[str, int, int]]:
+    """(text, line, col) of lines of running text that start with ``:::``: a status block the
+    parser did not take, or a closing ``:::`` with nothing to close."""
+    unclosed = 0
+    """Stray openers so far whose closing ``:::`` is still to come: not reported again."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.map or tokens[index - 1].type != "paragraph_open":
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            text, line = text.strip(), token.map[0] + offset
+            if not _CONTAINER_LINE.match(text) or line >= len(lines):
+                continue
+            if text.strip(":"):
+                unclosed += 1
+            elif unclosed:
+                unclosed -= 1
+                continue
+            yield text, first_line + line, max(lines[line].find(":::"), 0) + 1
+
+
+def _stray_container_note(text: str, line: int, col: int) -> Note:
+    """A ``:::`` line that is no status block: say so, and suggest the right spelling."""
+    words = text.lstrip(":").split()
+    if not words:
+        return Note(line, col, f"«{text}» avslutter en statusblokk, men ingen blokk er åpen "
+                    "her, så linjen ville blitt vist som tekst. Fjern linjen, eller start "
+                    "blokken med «::: status <punkt>».")
+    point = words[1] if len(words) > 1 else "<punkt>"
+    close = difflib.get_close_matches(words[0].casefold(), [STATUS], n=1, cutoff=0.5)
+    hint = (f"Mente du «::: {STATUS} {point}»?" if close else
+            f"Statusblokker skrives «::: {STATUS} <punkt>», for eksempel «::: {STATUS} 2025-1».")
+    return Note(line, col, f"«{text}» er ikke en gyldig statusblokk, så linjen ville blitt "
+                f"vist som tekst. {hint}")

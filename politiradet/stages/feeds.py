@@ -1,0 +1,378 @@
+"""Outputs for machines and subscribers: Atom feeds, iCalendar, open data, sitemap, robots.txt.
+
+Everything is derived from the archive alone, so two builds of the same content give the same
+bytes: timestamps come from document dates, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import itertools
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from ..common import norsk
+from ..common.address import SiteAddress
+from ..model.content import SITE_NAME, Compiled, Document, Topic
+from ..model.meetings import Meeting, schedule
+from .link import Archive, StatusUpdate
+
+if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
+    import icalendar
+    from feedgen.feed import FeedGenerator
+
+FEED_LIMIT = 50
+"""Entries in the main feed and in each topic and area feed: the newest documents, as feeds
+conventionally carry (a reader shows new entries and keeps the ones it has seen). The council
+publishes a few dozen documents a year, so a subscriber who looks in even once a year misses
+nothing, and a feed stays a few hundred kB instead of growing with the archive (at 10 000
+documents the main feed would be ~10 MB and be made again whenever one of them changed)."""
+
+
+def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
+            ) -> Iterator[tuple[str, functools.partial[bytes]]]:
+    """Every machine-readable file of the site: its output path and how to make it.
+
+    Each file is made from the arguments of its partial alone, so their hash is its render
+    input (see :mod:`politiradet.store.deps`). An :class:`Archive`'s hash leaves the compiled bodies
+    out, so what a file needs of them is handed over on its own (entries, bodies: hashed by
+    their digests, their text read only when the file is made).
+    """
+    by_path = entries(archive)
+    yield "feed.xml", functools.partial(
+        atom, newest(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
+        f"{SITE_NAME} – alle dokumenter")
+    for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
+                                        ("omrader", archive.content.areas, archive.by_area)):
+        for slug, entry in registry.items():
+            tagged = newest(by_path[d.path] for d in tagged_by.get(slug, ()))
+            yield f"{folder}/{slug}/feed.xml", functools.partial(
+                atom, tagged, address, f"{folder}/{slug}/feed.xml", f"{folder}/{slug}/",
+                f"{SITE_NAME} – {entry.name}")
+    for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
+        updates = tuple((u, by_path[u.document.path].updated or _timestamp(u.document.date))
+                        for u in archive.history.get(point.path, ()))
+        yield f"{point.url}feed.xml", functools.partial(point_feed, by_path[point.path],
+                                                         updates, address)
+    yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address)
+    bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
+    yield "data/dokumenter.json", functools.partial(open_data, archive, bodies, address)
+    yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
+    yield "robots.txt", functools.partial(robots, address)
+
+
+# --- Atom --------------------------------------------------------------------------------------
+
+def _stable_id(site_path: str) -> str:
+    """An Atom id that survives a move of the site: derived from the site-relative path."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"politiradet-oslo:{site_path}").urn
+
+
+def _timestamp(day: dt.date) -> dt.datetime:
+    """Document dates are days; they are published as midnight in Oslo (summer time too)."""
+    return norsk.midnight(day)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A document as its entry in a feed shows it: the entry is made from this alone."""
+
+    doc: Document
+    summary: str
+    """The start of the body's plain text, cut at a word."""
+    updated: dt.datetime | None
+    """When the entry last changed (:func:`entry_updated`); None keeps it out of the feeds."""
+    topics: tuple[Topic, ...]
+    """The document's topics, the entry's categories."""
+
+
+def entries(archive: Archive) -> dict[str, Entry]:
+    """The feed entry of every published document, by content path."""
+    topics = archive.content.topics
+    return {doc.path: Entry(doc, archive.compiled[doc.path].summary,
+                            entry_updated(archive, doc), tuple(topics[t] for t in doc.topics))
+            for doc in archive.documents}
+
+
+def newest(listed: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The first :data:`FEED_LIMIT` entries that have a time, of entries listed newest first
+    (as the archive lists its documents): what a feed of many documents carries."""
+    return tuple(itertools.islice((entry for entry in listed if entry.updated), FEED_LIMIT))
+
+
+def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_path: str,
+         title: str) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of *entries*, newest first; those without a time are left
+    out."""
+    from feedgen.feed import FeedGenerator
+    feed = FeedGenerator()
+    feed.id(_stable_id(self_path))
+    feed.title(title)
+    feed.author({"name": SITE_NAME})
+    feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
+    feed.link(href=address.absolute(page_path), rel="alternate", type="text/html")
+    feed.language("nb")
+    feed.icon(address.absolute("assets/punkt/favicon.svg"))
+    feed.subtitle("Referater, avtaler og oppfølgingspunkter fra Politirådet i Oslo.")
+    stamps = [entry.updated for entry in entries if entry.updated]
+    feed.updated(max(stamps, default=_timestamp(dt.date(2000, 1, 1))))
+    feed.generator("politiradet-arkiv")
+    for entry in reversed(entries):  # feedgen puts the last added entry first
+        if entry.updated:
+            _add_entry(feed, entry, address, entry.updated)
+    return bytes(feed.atom_str(pretty=True))
+
+
+def entry_updated(archive: Archive, doc: Document) -> dt.datetime | None:
+    """When the entry last changed: its last commit, else its date; None if neither is known.
+
+    An undated document outside git has no true time at all, so it stays out of the feeds
+    rather than getting an invented one.
+    """
+    changed = archive.content.changed.get(doc.path)
+    if changed is not None:
+        return norsk.in_oslo(changed)
+    return _timestamp(doc.date) if doc.dated else None
+
+
+def _add_entry(feed: FeedGenerator, item: Entry, address: SiteAddress,
+               updated: dt.datetime) -> None:
+    doc = item.doc
+    entry = feed.add_entry()
+    entry.id(_stable_id(doc.url))
+    entry.title(doc.title)
+    entry.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
+    if doc.dated:
+        entry.published(_timestamp(doc.date))
+    entry.updated(updated)
+    entry.summary(item.summary or doc.title)
+    for topic in item.topics:
+        entry.category(term=topic.slug, label=topic.name, scheme=address.absolute("temaer/"))
+
+
+def point_feed(point: Entry, updates: Sequence[tuple[StatusUpdate, dt.datetime]],
+               address: SiteAddress) -> bytes:
+    """A follow-up point's own feed: the point, then each status update (with the time its
+    referat last changed) as it is reported."""
+    doc = point.doc
+    self_path = f"{doc.url}feed.xml"
+    from feedgen.feed import FeedGenerator
+    feed = FeedGenerator()
+    feed.id(_stable_id(self_path))
+    feed.title(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}: {doc.title}")
+    feed.author({"name": SITE_NAME})
+    feed.link(href=address.absolute(self_path), rel="self", type="application/atom+xml")
+    feed.link(href=address.absolute(doc.url), rel="alternate", type="text/html")
+    feed.language("nb")
+    feed.icon(address.absolute("assets/punkt/favicon.svg"))
+    feed.subtitle(f"Statusoppdateringer for oppfølgingspunkt {doc.slug}.")
+    feed.generator("politiradet-arkiv")
+    first = point.updated or _timestamp(doc.date)
+    _add_entry(feed, point, address, first)
+    for update, stamp in updates:
+        _add_status_entry(feed, update, address, stamp)
+    feed.updated(max([first, *(stamp for _update, stamp in updates)]))
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _add_status_entry(feed: FeedGenerator, update: StatusUpdate, address: SiteAddress,
+                      stamp: dt.datetime) -> None:
+    doc = update.document
+    entry = feed.add_entry()  # added after the point, so feedgen lists it first
+    entry.id(_stable_id(f"{update.point.url}status/{doc.slug}"))
+    entry.title(f"Status {norsk.date(doc.date)}: {update.point.title}")
+    entry.link(href=address.absolute(doc.url) + f"#{update.block.anchor}", rel="alternate",
+               type="text/html")
+    entry.published(_timestamp(doc.date))
+    entry.updated(stamp)
+    entry.summary(update.block.text or doc.title)
+
+
+# --- iCalendar -------------------------------------------------------------------------------
+
+def calendar(meetings: Sequence[Meeting], address: SiteAddress) -> bytes:
+    """The council's meetings and seminars (:func:`meetings.schedule`, the same the pages
+    list) as iCalendar (RFC 5545), all-day events. Made from the meetings alone, so an edit
+    to an agreement or a follow-up point leaves the calendar as it is."""
+    import icalendar
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Oslo kommune//Arkiv for Politirådet i Oslo//NB")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{SITE_NAME} – møter og seminarer")
+    cal.add("x-wr-timezone", "Europe/Oslo")
+    for event in _events(meetings, address):
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def _events(meetings: Sequence[Meeting], address: SiteAddress) -> Iterator[icalendar.Event]:
+    for meeting in meetings:
+        doc = meeting.source
+        if meeting.held:
+            yield _event(f"referat-{doc.slug}", meeting, address, f"Referat: {doc.title}",
+                         location=doc.fields.get("sted"))
+        else:
+            yield _event(f"planlagt-{meeting.start.isoformat()}-{meeting.kind}", meeting,
+                         address, f"Fastsatt i {doc.title}.")
+
+
+def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
+           location: str | None = None) -> icalendar.Event:
+    import icalendar
+    event = icalendar.Event()
+    host = address.origin.split("://", 1)[-1]
+    event.add("uid", f"{uid}@{host}{address.path.rstrip('/')}")
+    event.add("dtstamp", dt.datetime.combine(meeting.source.date, dt.time(), dt.UTC))
+    event.add("dtstart", meeting.start)
+    event.add("dtend", (meeting.end or meeting.start) + dt.timedelta(days=1))
+    event.add("summary", f"{meeting.kind.capitalize()} i {SITE_NAME}")
+    event.add("description", description)
+    event.add("url", address.absolute(meeting.source.url))
+    event.add("transp", "TRANSPARENT")
+    if location:
+        event.add("location", location)
+    return event
+
+
+# --- open data -------------------------------------------------------------------------------
+
+def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress) -> bytes:
+    """Every published document and follow-up point with metadata and the plain text of its
+    compiled body (*bodies*, by content path), as JSON: the description and registries
+    indented, then one document a line (json's C encoder, many times faster than its
+    indenting one at 10 000 documents)."""
+    head = {
+        "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
+                       "avtaler og oppfølgingspunkter.",
+        "nettsted": address.absolute(),
+        "lisens": "Offentlige dokumenter fra Oslo kommune og Oslo politidistrikt.",
+        "temaer": [{"slug": t.slug, "navn": t.name, "beskrivelse": t.description,
+                    "url": address.absolute(f"temaer/{t.slug}/")}
+                   for t in archive.content.topics.values()],
+        "omrader": [{"slug": a.slug, "navn": a.name, "nivå": a.level,
+                     "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
+                    for a in archive.content.areas.values()],
+    }
+    text = json.dumps(head, ensure_ascii=False, indent=1, default=str)
+    out = io.BytesIO()  # one growing buffer, not a list of lines joined and encoded: the
+    out.write(f'{text.removesuffix("}")[:-1]},\n "dokumenter": '.encode())  # texts are large
+    statuses = _status_texts(archive)
+    for index, doc in enumerate(archive.documents):
+        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, statuses,
+                                           address),
+                          ensure_ascii=False, default=str)
+        out.write(("[\n  " if index == 0 else ",\n  ").encode() + line.encode())
+    out.write(b"\n ]\n}\n" if archive.documents else b"[]\n}\n")
+    return out.getvalue()
+
+
+FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
+          "signatarer", "seminar", "nummer", "vedtatt", "ansvarlig", "frist", "kilde",
+          "planlagte_moter")
+
+
+def _status_texts(archive: Archive) -> dict[tuple[str, int], str]:
+    """Every status block's plain text by (document path, block index), reading each reporting
+    document's payload once: a block's :attr:`CompiledStatus.text` loads the whole body from
+    the store, and a point's updates come from different documents in turn."""
+    texts: dict[tuple[str, int], str] = {}
+    for path, updates in archive.reported.items():
+        if updates:
+            payload = updates[0].block.payload()
+            texts.update(((path, u.block.index), payload.statuses[u.block.index][1])
+                         for u in updates)
+    return texts
+
+
+def _document_record(archive: Archive, doc: Document, text: str,
+                     statuses: Mapping[tuple[str, int], str], address: SiteAddress
+                     ) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": doc.slug, "type": doc.kind, "tittel": doc.title,
+        "dato": doc.date.isoformat() if doc.dated else None, "udatert": not doc.dated,
+        "sist_endret": _changed(archive, doc), "url": address.absolute(doc.url),
+        "temaer": [{"slug": t, "navn": archive.content.topics[t].name} for t in doc.topics],
+        "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
+    }
+    record.update({key: _jsonable(doc.fields[key]) for key in FIELDS if key in doc.fields})
+    original = original_path(archive, doc)
+    if original is not None:
+        record["originaldokument"] = address.absolute(original)
+    if doc.kind == "oppfolgingspunkt":
+        record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
+        record["statusoppdateringer"] = [_status_record(u, statuses, address)
+                                         for u in archive.history.get(doc.path, ())]
+    else:
+        record["statusoppdateringer"] = [
+            {"oppfolgingspunkt": u.point.slug, "url": address.absolute(u.point.url)}
+            for u in archive.reported.get(doc.path, ())]
+    record["tekst"] = text
+    return record
+
+
+def original_path(archive: Archive, doc: Document) -> str | None:
+    """Site path of the original PDF published beside the page (``kilde.fil``), if any."""
+    name = doc.fields.get("kilde", {}).get("fil")
+    pdf = archive.content.source_files.get(name) if name else None
+    return doc.url + pdf.name.rsplit("/", 1)[-1] if pdf else None
+
+
+def _changed(archive: Archive, doc: Document) -> str | None:
+    changed = archive.content.changed.get(doc.path)
+    return norsk.in_oslo(changed).isoformat() if changed else None
+
+
+def _status_record(update: StatusUpdate, statuses: Mapping[tuple[str, int], str],
+                   address: SiteAddress) -> dict[str, Any]:
+    return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
+            "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
+            "tekst": statuses[update.document.path, update.block.index]}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# --- sitemap and robots ------------------------------------------------------------------------
+
+def _lastmod(archive: Archive) -> dict[str, str]:
+    """Page path -> W3C date of the last commit of its content file (only what git knows)."""
+    return {doc.url + "index.html": norsk.in_oslo(archive.content.changed[doc.path]).date()
+            .isoformat() for doc in archive.documents if doc.path in archive.content.changed}
+
+
+def sitemap(html_paths: Iterable[str], address: SiteAddress,
+            lastmod: Mapping[str, str] | None = None) -> bytes:
+    """sitemaps.org XML of every page except the 404 page; ``lastmod`` only where known."""
+    lastmod = lastmod or {}
+    pages = sorted((address.absolute(path.removesuffix("index.html")), lastmod.get(path))
+                   for path in html_paths if path != "404.html")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc>"
+              + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>" for url, day in pages]
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(address: SiteAddress) -> bytes:
+    """Allow everything and point to the sitemap."""
+    note = ("" if address.path == "/" else
+            f"# Nettstedet ligger under {address.path}; robots.txt virker bare i roten av "
+            "verten, så kopier linjene dit.\n")
+    return (f"{note}User-agent: *\nAllow: /\n\n"
+            f"Sitemap: {address.absolute('sitemap.xml')}\n").encode()

@@ -1,0 +1,64 @@
+"""What an href written in a document means: another document, a place on the page, or the web.
+
+Read by the compile stage (to write site addresses into the HTML) and the link stage (to check
+that every target exists); neither needs the other to answer it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import urllib.parse
+from dataclasses import dataclass
+
+from ..model.content import FOLDERS
+
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an href written in a document leads."""
+
+    path: str | None
+    """Content path of the target document, or None for external and same-page links."""
+    fragment: str
+
+    @property
+    def url(self) -> str | None:
+        """Site-relative URL of the target with its fragment; None when it is no document."""
+        page = document_url(self.path) if self.path is not None else None
+        if page is None:
+            return None
+        return f"{page}#{self.fragment}" if self.fragment else page
+
+
+def document_url(path: str) -> str | None:
+    """Site-relative URL of the document at content *path* (``referater/x.md`` ->
+    ``referater/x/``), or None when no document can live there."""
+    folder, _, name = path.partition("/")
+    if folder not in FOLDERS or "/" in name or not name.endswith(".md"):
+        return None
+    return f"{folder}/{name.removesuffix('.md')}/"
+
+
+def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
+    """Resolve *href* written in *doc_path*; return the target or a Norwegian error."""
+    parsed = urllib.parse.urlsplit(href)
+    if parsed.scheme:
+        if parsed.scheme.lower() in EXTERNAL_SCHEMES:
+            return Target(None, ""), None
+        return None, (f"lenketypen «{parsed.scheme}:» er ikke tillatt. Bruk https-adresser "
+                      f"eller relative lenker til .md-filer.")
+    if not parsed.path:
+        return Target(None, parsed.fragment), None
+    if parsed.path.startswith("/") or parsed.netloc:
+        return None, ("lenken er absolutt. Skriv en relativ lenke til .md-filen, for eksempel "
+                      "«../referater/2025-05-14.md».")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path),
+                                               urllib.parse.unquote(parsed.path)))
+    if joined == ".." or joined.startswith("../"):
+        return None, "lenken peker ut av innholdsmappen. Lenk til en .md-fil i content/."
+    if not joined.endswith(".md"):
+        return None, ("lenken går ikke til et dokument. Interne lenker skal gå til en .md-fil, "
+                      "for eksempel «../referater/2025-05-14.md».")
+    return Target(joined, parsed.fragment), None

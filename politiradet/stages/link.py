@@ -1,0 +1,340 @@
+"""Resolve every reference between documents and build the archive's link graph.
+
+Checks that topics, areas, follow-up points and internal links resolve, then indexes the
+published documents by topic, area (with sub-areas), year, follow-up history and backlinks.
+Drafts are checked like everything else but never enter the graph, except in the preview
+(``serve --utkast``), which asks for them with ``include_drafts``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..errors import Problem, did_you_mean
+from ..model.content import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
+from .hrefs import Target, resolve_href
+from .validate import Validated
+
+POINT_LINKS = ("publisert_i", "vedtatt_pa")
+"""Front matter keys of a follow-up point that link to other documents."""
+MAX_LINK_PROBLEMS = 25
+"""Link problems reported per document; after that one summary (each costs a fuzzy search)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A follow-up point's status as reported in a referat."""
+
+    point: Document
+    document: Document
+    block: CompiledStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """The published archive with every cross-reference resolved."""
+
+    content: Content
+    documents: tuple[Document, ...]
+    """Published documents (no drafts, except in the draft preview), newest first."""
+    compiled: Mapping[str, Compiled]
+    """Content path -> the published document's compiled body."""
+    by_topic: Mapping[str, tuple[Document, ...]]
+    by_area: Mapping[str, tuple[Document, ...]]
+    """Documents tagged with an area or any area below it."""
+    area_children: Mapping[str, tuple[str, ...]]
+    by_year: Mapping[int, tuple[Document, ...]]
+    history: Mapping[str, tuple[StatusUpdate, ...]]
+    """Follow-up point path -> its status updates, oldest first."""
+    reported: Mapping[str, tuple[StatusUpdate, ...]]
+    """Document path -> the status updates it gives, in text order."""
+    backlinks: Mapping[str, tuple[Document, ...]]
+    targets: Mapping[tuple[str, str], Target]
+    """(document path, href as written) -> resolved target."""
+    published_here: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    """Document path -> the follow-up points first published in it (``publisert_i``), newest
+    seminar first, then by number."""
+    by_path: Mapping[str, Document] = field(default_factory=dict)
+    """Published documents by content path, for :meth:`get` in constant time."""
+
+    def get(self, path: str) -> Document:
+        return self.by_path[path]
+
+    def point_link(self, point: Document, key: str) -> Document | None:
+        """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
+        target = self.targets.get((point.path, point.fields.get(key, "")))
+        if target is None or target.path is None:
+            return None
+        return self.by_path.get(target.path)
+
+    def href_url(self, doc: Document, href: str) -> str | None:
+        """Site-relative URL an href in *doc*'s front matter leads to; None when external."""
+        target = self.targets.get((doc.path, href))
+        return target.url if target is not None else None
+
+
+def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts: bool = False
+         ) -> tuple[Archive, list[Problem]]:
+    """Check every reference and build the archive graph from the published documents.
+
+    *compiled* holds every checked document's compiled body (see :mod:`politiradet.stages.compile`).
+    With *include_drafts* (the preview only) drafts enter the graph too, as if published.
+    """
+    content = validated.content
+    checked = (*content.documents, *validated.unvalidated)
+    problems = list(_check_urls(checked))
+    problems += _check_registry_refs(validated)
+    problems += _check_source_refs(validated)
+    targets: dict[tuple[str, str], Target] = {}
+    problems += _check_links(checked, validated, compiled, targets)
+    problems += _check_statuses(checked, validated, compiled)
+    published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
+                             key=lambda d: (d.date, d.dated, d.path), reverse=True))
+    archive = _graph(content, published, compiled, targets)
+    return archive, problems
+
+
+def check_document(validated: Validated, path: str, compiled: Mapping[str, Compiled]
+                   ) -> list[Problem]:
+    """What :func:`link` reports about the document at *path*, whose compiled body is in
+    *compiled* (the others' need not be).
+
+    The web editor checks a document before saving it; compiling every body of the archive for
+    that would take many seconds per save once there are thousands of documents.
+    """
+    everything = (*validated.content.documents, *validated.unvalidated)
+    checked = tuple(doc for doc in everything if doc.path == path)
+    sources = {doc.source for doc in checked}
+    problems = [p for p in _check_urls(everything) if p.path in sources]
+    problems += [p for p in _check_registry_refs(validated) if p.path in sources]
+    problems += _check_links(checked, validated, compiled, {})
+    problems += _check_statuses(checked, validated, compiled)
+    return problems
+
+
+def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
+    """Two documents must never be written to the same address, whatever the file system.
+
+    Addresses are compared without regard to case, as on macOS and Windows file systems.
+    """
+    by_url: dict[str, list[Document]] = defaultdict(list)
+    for doc in checked:
+        by_url[doc.url.casefold()].append(doc)
+    for same in (docs for docs in by_url.values() if len(docs) > 1):
+        for doc in same:
+            others = " og ".join(other.source for other in same if other is not doc)
+            yield Problem(doc.source, 1, 1, f"dokumentet får samme nettadresse (/{doc.url}) som "
+                          f"{others}. Gi en av filene et annet navn.")
+
+
+def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
+    content = validated.content
+    registries = (("temaer", "topics", content.topics, "tema"),
+                  ("omrader", "areas", content.areas, "område"))
+    for doc in content.documents:
+        for key, attribute, known, word in registries:
+            if key not in validated.registries_ok:
+                continue
+            for index, slug in enumerate(getattr(doc, attribute)):
+                if slug not in known:
+                    line, col = doc.locations.get((key, index), (1, 1))
+                    yield Problem(doc.source, line, col,
+                                  f"ukjent {word} «{slug}».{did_you_mean(slug, known)} "
+                                  f"Se content/{key}.yaml for lovlige verdier.")
+
+
+def _check_source_refs(validated: Validated) -> Iterator[Problem]:
+    """Every ``kilde.fil`` names a usable PDF in ``content/kilder/``."""
+    known = validated.content.source_files
+    for doc in validated.content.documents:
+        name = doc.fields.get("kilde", {}).get("fil")
+        if name is None or name in known or name in validated.refused_sources:
+            continue
+        line, col = doc.locations.get(("kilde", "fil"), (1, 1))
+        yield Problem(doc.source, line, col, f"fant ikke originaldokumentet «{name}» i "
+                      f"content/{SOURCE_FOLDER}/.{did_you_mean(name, known)} Legg PDF-filen der, "
+                      f"eller rett filnavnet i «kilde.fil».")
+
+
+def _check_links(checked: tuple[Document, ...], validated: Validated,
+                 compiled: Mapping[str, Compiled], targets: dict[tuple[str, str], Target]
+                 ) -> Iterator[Problem]:
+    by_path = validated.content.by_path()
+    for doc in checked:
+        found = _link_problems(doc, compiled[doc.path], validated, by_path, targets)
+        yield from itertools.islice(found, MAX_LINK_PROBLEMS)
+        extra = next(found, None)
+        if extra is not None:
+            yield Problem(extra.path, extra.line, extra.col, f"flere enn {MAX_LINK_PROBLEMS} "
+                          f"lenkefeil i dokumentet; resten vises ikke. Rett feilene over og "
+                          f"kontroller på nytt.")
+
+
+def _link_problems(doc: Document, body: Compiled, validated: Validated,
+                   by_path: Mapping[str, Document], targets: dict[tuple[str, str], Target]
+                   ) -> Iterator[Problem]:
+    for href, line, col, image in _hrefs(doc, body):
+        if image:
+            yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
+                          "Fjern bildet eller lenk til det med en vanlig lenke.")
+            continue
+        target, error = resolve_href(doc.path, href)
+        if error or target is None:
+            yield Problem(doc.source, line, col, f"ugyldig lenke «{href}»: {error}")
+            continue
+        targets[(doc.path, href)] = target
+        message = _target_problem(doc, target, by_path, validated.invalid_paths)
+        if message:
+            yield Problem(doc.source, line, col, f"lenken «{href}» {message}")
+
+
+def _hrefs(doc: Document, body: Compiled) -> Iterator[tuple[str, int, int, bool]]:
+    for ref in body.links:
+        yield ref.href, ref.line, ref.col, ref.image
+    for key in POINT_LINKS:
+        if key in doc.fields:
+            yield (doc.fields[key], *doc.locations.get((key,), (1, 1)), False)
+    for index, attachment in enumerate(doc.fields.get("vedlegg", [])):
+        if "lenke" in attachment:
+            yield (attachment["lenke"],
+                   *doc.locations.get(("vedlegg", index, "lenke"), (1, 1)), False)
+
+
+def _target_problem(doc: Document, target: Target, by_path: Mapping[str, Document],
+                    invalid: frozenset[str]) -> str | None:
+    if target.path is None or target.path in invalid:
+        return None
+    found = by_path.get(target.path)
+    if found is None:
+        return (f"peker til et dokument som ikke finnes ({target.path})."
+                f"{_suggest_link(doc.path, target.path, by_path)}")
+    if found.draft and not doc.draft:
+        return (f"peker til et utkast ({target.path}), som ikke publiseres. Fjern lenken "
+                f"eller publiser dokumentet.")
+    return None
+
+
+def _suggest_link(doc_path: str, wanted: str, by_path: Mapping[str, Document]) -> str:
+    """' Mente du «x»?' with the nearest existing file, written as a link from *doc_path*."""
+    matches = difflib.get_close_matches(wanted, list(by_path), n=1, cutoff=0.6)
+    if not matches:
+        return ""
+    return f" Mente du «{posixpath.relpath(matches[0], posixpath.dirname(doc_path) or '.')}»?"
+
+
+def _check_statuses(checked: tuple[Document, ...], validated: Validated,
+                    compiled: Mapping[str, Compiled]) -> Iterator[Problem]:
+    points = {d.slug: d for d in validated.content.documents if d.kind == "oppfolgingspunkt"}
+    invalid_points = {p.rsplit("/", 1)[-1].removesuffix(".md") for p in validated.invalid_paths
+                      if p.startswith("oppfolgingspunkter/")}
+    for doc in checked:
+        seen: set[str] = set()
+        for status in compiled[doc.path].statuses:
+            point = points.get(status.point)
+            if not status.closed:
+                yield Problem(doc.source, status.line, 1, "status-blokken er ikke lukket, så "
+                              "resten av dokumentet ville blitt en del av den. Avslutt blokken "
+                              "med en linje med «:::».")
+            if doc.kind != "referat":
+                yield Problem(doc.source, status.line, 1, "statusoppdateringer («::: status») "
+                              "kan bare stå i referater.")
+            elif not status.point:
+                yield Problem(doc.source, status.line, 1, "status-blokken mangler punkt. "
+                              "Skriv for eksempel «::: status 2025-1».")
+            elif status.point in seen:
+                yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} har "
+                              f"allerede en status i dette dokumentet. Slå blokkene sammen.")
+            elif point is None and status.point not in invalid_points:
+                yield Problem(doc.source, status.line, 1, f"ukjent oppfølgingspunkt "
+                              f"«{status.point}».{did_you_mean(status.point, points)} Lag filen "
+                              f"content/oppfolgingspunkter/{status.point}.md først.")
+            elif point is not None and point.draft and not doc.draft:
+                yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} er "
+                              f"et utkast og publiseres ikke. Publiser punktet først.")
+            seen.add(status.point)
+
+
+def _graph(content: Content, published: tuple[Document, ...],
+           compiled: Mapping[str, Compiled], targets: Mapping[tuple[str, str], Target]
+           ) -> Archive:
+    children = area_children(content)
+    by_topic: dict[str, list[Document]] = defaultdict(list)
+    by_area: dict[str, list[Document]] = defaultdict(list)
+    by_year: dict[int, list[Document]] = defaultdict(list)
+    for doc in published:
+        by_year[doc.year].append(doc)
+        for topic in doc.topics:
+            by_topic[topic].append(doc)
+        for area in content.with_ancestors(doc.areas):
+            by_area[area].append(doc)
+    history, reported = _histories(published, compiled)
+    return Archive(
+        content=content, documents=published,
+        compiled={doc.path: compiled[doc.path] for doc in published},
+        by_topic={k: tuple(v) for k, v in by_topic.items()},
+        by_area={k: tuple(v) for k, v in by_area.items()},
+        area_children=children,
+        by_year={k: tuple(v) for k, v in sorted(by_year.items(), reverse=True)},
+        history=history, reported=reported,
+        backlinks=_backlinks(published, targets),
+        targets=targets,
+        published_here=_published_here(published, targets),
+        by_path={doc.path: doc for doc in published},
+    )
+
+
+def area_children(content: Content) -> dict[str, tuple[str, ...]]:
+    """Area slug -> the slugs of the areas directly below it, in registry order."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for area in content.areas.values():
+        for parent in area.parents:
+            children[parent].append(area.slug)
+    return {parent: tuple(kids) for parent, kids in children.items()}
+
+
+def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
+               ) -> tuple[dict[str, tuple[StatusUpdate, ...]], dict[str, tuple[StatusUpdate, ...]]]:
+    points = {d.slug: d for d in published if d.kind == "oppfolgingspunkt"}
+    history: dict[str, list[StatusUpdate]] = defaultdict(list)
+    reported: dict[str, tuple[StatusUpdate, ...]] = {}
+    for doc in sorted(published, key=lambda d: (d.date, d.path)):
+        updates = tuple(StatusUpdate(points[s.point], doc, s) for s in compiled[doc.path].statuses
+                        if s.point in points and doc.kind == "referat")
+        reported[doc.path] = updates
+        for update in updates:
+            history[update.point.path].append(update)
+    return {k: tuple(v) for k, v in history.items()}, reported
+
+
+def points_in_order(documents: tuple[Document, ...]) -> list[Document]:
+    """The follow-up points among *documents*: newest seminar first, then by number."""
+    return sorted((d for d in documents if d.kind == "oppfolgingspunkt"),
+                  key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
+
+
+def _published_here(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]
+                    ) -> dict[str, tuple[Document, ...]]:
+    """Document path -> the points whose ``publisert_i`` names it, in :func:`points_in_order`."""
+    public = {doc.path for doc in published}
+    found: dict[str, list[Document]] = defaultdict(list)
+    for point in points_in_order(published):
+        target = targets.get((point.path, point.fields.get("publisert_i", "")))
+        if target is not None and target.path in public:
+            found[target.path].append(point)
+    return {path: tuple(points) for path, points in found.items()}
+
+
+def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]
+               ) -> dict[str, tuple[Document, ...]]:
+    public = {doc.path: doc for doc in published}
+    backlinks: dict[str, list[Document]] = defaultdict(list)
+    for (source, _href), target in sorted(targets.items()):
+        if (target.path in public and source in public and source != target.path
+                and public[source] not in backlinks[target.path]):
+            backlinks[target.path].append(public[source])
+    return {k: tuple(v) for k, v in backlinks.items()}

@@ -1,0 +1,236 @@
+"""Read the content folder and the schemas from disk into raw, position-aware data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
+from ..common.slug import SLUG, suggest_slug, too_long
+from ..errors import Problem
+from ..model.content import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
+from ..store.documents import DocumentCache, file_digest
+from . import githistory
+from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
+from .sourcefile import RefusedFile, TooLarge, read
+
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """A content file that has been split and parsed, but not yet validated."""
+
+    kind: Kind
+    slug: str
+    path: str
+    source: str
+    file: SplitFile
+    digest: str = ""
+    """SHA-256 of the file's bytes (empty for a text that is not a file, like an editor's draft)."""
+    known_valid: bool = False
+    """These bytes at this path validated in an earlier build (:mod:`document_cache`): the
+    front matter was taken from the cache, and validation need not check it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawRegistry:
+    """A registry YAML file (temaer, omrader, forkortelser), parsed but not validated."""
+
+    name: str
+    source: str
+    parsed: Parsed
+
+
+@dataclass(frozen=True, slots=True)
+class RawContent:
+    """Everything read from the content folder."""
+
+    documents: tuple[RawDocument, ...]
+    registries: dict[str, RawRegistry]
+    unreadable: frozenset[str] = frozenset()
+    """Documents that exist but could not be read or split: links to them are not reported."""
+    changed: Mapping[str, dt.datetime] = field(default_factory=dict)
+    """Content path -> last git commit touching it; empty when the content is not in git."""
+    source_files: Mapping[str, SourcePdf] = field(default_factory=dict)
+    """Usable PDFs in ``content/kilder/`` by name."""
+    refused_sources: frozenset[str] = frozenset()
+    """Files in ``content/kilder/`` that were refused (and reported) as originals."""
+
+
+def display(path: Path) -> str:
+    """The path as an editor would type it: relative to the working directory if inside it."""
+    # not resolve(): a link is shown as the link the editor made (and may loop). String
+    # work, not pathlib: this runs once per file, and pathlib's parsing cost showed at 10 000.
+    absolute, here = os.path.abspath(path), os.getcwd()
+    if absolute == here:
+        return "."
+    prefix = here if here.endswith(os.sep) else here + os.sep
+    return absolute[len(prefix):] if absolute.startswith(prefix) else str(path)
+
+
+def load_content(root: Path, known: DocumentCache | None = None,
+                 changed: Mapping[str, dt.datetime] | None = None
+                 ) -> tuple[RawContent, list[Problem]]:
+    """Read every document and registry below *root*, collecting all problems.
+
+    A document whose bytes are *known* valid is not parsed: its front matter comes from the
+    cache. *changed* is the content's git dates when the caller has them already.
+    """
+    problems: list[Problem] = []
+    unreadable: set[str] = set()
+    documents = _documents(root, problems, unreadable, known)
+    registries = {}
+    for name in REGISTRIES:
+        registry = _registry(root, name, problems)
+        if registry:
+            registries[name] = registry
+    documents.sort(key=lambda d: d.path)
+    sources, refused = _source_files(root, problems)
+    if changed is None:
+        changed = githistory.last_changed(root)
+    return RawContent(tuple(documents), registries, frozenset(unreadable),
+                      changed, sources, frozenset(refused)), problems
+
+
+def _documents(root: Path, problems: list[Problem], unreadable: set[str],
+               known: DocumentCache | None) -> list[RawDocument]:
+    found = []
+    for path in _files(root, problems, skip=SOURCE_FOLDER):
+        if not path.name.endswith(".md"):
+            problems += _not_a_document(root, path)
+        elif raw := read_document(root, path, problems, unreadable, known):
+            found.append(raw)
+    return found
+
+
+def _source_files(root: Path, problems: list[Problem]
+                  ) -> tuple[dict[str, SourcePdf], set[str]]:
+    """Every file in ``content/kilder/``: a PDF of at most :data:`MAX_PDF_BYTES`, or a problem."""
+    folder = root / SOURCE_FOLDER
+    found: dict[str, SourcePdf] = {}
+    refused: set[str] = set()
+    if not folder.is_dir() or folder.is_symlink():
+        if folder.is_symlink():
+            problems.append(_linked_folder(folder))
+        return found, refused
+    for path in _files(folder, problems):
+        relative = path.relative_to(folder).as_posix()
+        source = _source_pdf(folder, path, relative)
+        if isinstance(source, SourcePdf):
+            found[relative] = source
+        else:
+            refused.add(relative)
+            problems.append(Problem(display(path), 1, 1, source))
+    return found, refused
+
+
+def _files(top: Path, problems: list[Problem], skip: str = "") -> Iterator[Path]:
+    """Every visible file below *top*, sorted; a linked folder is reported, never followed,
+    and the folder *skip* right under *top* is left out."""
+    for dirpath, dirnames, filenames in os.walk(top):
+        here = Path(dirpath)
+        problems.extend(_linked_folder(here / d) for d in dirnames if (here / d).is_symlink())
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (here / d).is_symlink()
+                             and not (here == top and d == skip))
+        yield from (here / name for name in sorted(filenames) if not name.startswith("."))
+
+
+def _source_pdf(folder: Path, path: Path, relative: str) -> SourcePdf | str:
+    """The original document at *path*, read once; or why it cannot be published as one."""
+    if not path.name.endswith(".pdf"):
+        return (f"filen «{path.name}» i content/{SOURCE_FOLDER}/ er ikke en PDF. Her ligger bare "
+                f"originaldokumenter som PDF med endelsen «.pdf» (små bokstaver).")
+    try:
+        data = read(folder, path, MAX_PDF_BYTES)
+    except TooLarge:
+        return (f"PDF-filen er for stor (høyst {MAX_PDF_BYTES // 1_000_000} MB). Lagre en "
+                f"mindre utgave, for eksempel med lavere bildeoppløsning.")
+    except RefusedFile as exc:
+        return exc.message
+    if not data.startswith(PDF_MAGIC):
+        return ("filen heter .pdf, men er ikke en PDF (den begynner ikke med «%PDF-»). "
+                "Lagre originalen som PDF på nytt.")
+    return SourcePdf(relative, len(data), hashlib.sha256(data).hexdigest(), str(path))
+
+
+def _linked_folder(path: Path) -> Problem:
+    return Problem(display(path), 1, 1, "mappen er en snarvei (symbolsk lenke) og leses ikke. "
+                   "Legg filene direkte i innholdsmappen.")
+
+
+def _not_a_document(root: Path, path: Path) -> list[Problem]:
+    """Files beside the documents that would silently go unpublished."""
+    folder = path.parent.relative_to(root).as_posix()
+    if folder not in FOLDERS and not path.name.lower().endswith((".md", ".markdown")):
+        return []
+    return [Problem(display(path), 1, 1, f"filen «{path.name}» publiseres ikke: bare filer som "
+                    f"slutter på «.md» er dokumenter. Gi filen endelsen .md (små bokstaver), "
+                    f"eller flytt den ut av innholdsmappen.")]
+
+
+def read_document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
+                  known: DocumentCache | None) -> RawDocument | None:
+    """One content file below *root* as a raw document, or None with the reason in *problems*
+    (and its path in *unreadable* when it exists but cannot be read or split). *known*: the
+    cache of validated documents, if any. The loader's and the preview's one way to read."""
+    source = display(path)
+    relative = path.relative_to(root).as_posix()
+    folder, _, name = relative.rpartition("/")
+    if folder not in FOLDERS:
+        problems.append(Problem(source, 1, 1, f"dokumentet ligger i en ukjent mappe. Legg det "
+                                f"rett i {_folder_list()}."))
+        return None
+    slug = name.removesuffix(".md")
+    if not SLUG.match(slug) or too_long(slug):
+        problems.append(Problem(source, 1, 1, f"filnavnet «{name}» kan ikke brukes i en "
+                                f"nettadresse. Bruk høyst {MAX_SLUG_LENGTH} små bokstaver "
+                                f"a–z, tall og bindestrek, for eksempel "
+                                f"«{suggest_slug(slug)}.md»."))
+        return None
+    try:
+        data = read(root, path)
+        digest = file_digest(data)
+        valid = known.get(relative, digest) if known else None
+        split_file = valid.split(data) if valid else split(decode(data))
+    except (FrontMatterError, RefusedFile) as exc:
+        unreadable.add(relative)
+        line, col = (exc.line, exc.col) if isinstance(exc, FrontMatterError) else (1, 1)
+        problems.append(Problem(source, line, col, exc.message))
+        return None
+    return RawDocument(FOLDERS[folder], slug, relative, source, split_file, digest,
+                       valid is not None)
+
+
+def _folder_list() -> str:
+    folders = [f"content/{folder}/" for folder in FOLDERS]
+    return ", ".join(folders[:-1]) + " eller " + folders[-1]
+
+
+def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | None:
+    path = root / f"{name}.yaml"
+    source = display(path)
+    if not path.exists() and not path.is_symlink():
+        problems.append(Problem(source, 1, 1, f"registeret mangler. Lag filen {name}.yaml i "
+                                f"innholdsmappen."))
+        return None
+    try:
+        return RawRegistry(name, source, parse_yaml(decode(read(root, path))))
+    except FrontMatterError as exc:
+        problems.append(Problem(source, exc.line, exc.col, exc.message))
+    except RefusedFile as exc:
+        problems.append(Problem(source, 1, 1, exc.message))
+    return None
+
+
+def load_schemas(folder: Path) -> dict[str, dict[str, Any]]:
+    """Read every ``*.schema.json`` in *folder*, keyed by file name."""
+    return {path.name: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(folder.glob("*.schema.json"))}

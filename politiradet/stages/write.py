@@ -1,0 +1,254 @@
+"""Publish the site atomically: assemble it beside the old site (unchanged files linked), swap."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import UsageError
+from ..store.build_cache import cache_dir_for
+
+_RENAME_EXCHANGE = 2
+_CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
+"""Why a hard link may fail where a copy works: another file system, no links allowed, too many."""
+
+OLD_SITES = "gamle-nettsteder"
+"""The folder in the build cache the replaced site is moved to, to be deleted there by a
+detached process (:func:`_discard`) instead of while the editor waits."""
+
+MARKER = ".politiradet-nettsted"
+"""A file in every site this tool publishes: the folder is its output and may be replaced."""
+MARKER_TEXT = (b"Denne mappen er laget av politiradet-arkiv (python build.py build) og byttes ut "
+               b"i sin helhet ved hver bygging. Legg ikke egne filer her.\n")
+
+
+def guard_out(out: Path, overwrite: bool = False) -> None:
+    """Refuse an *out* that publishing must not replace: a file, or a folder with files in it
+    that this tool did not make (no :data:`MARKER`) unless *overwrite* (``--overskriv``)."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise UsageError(f"«{out}» er ikke en mappe (det er en fil eller en snarvei til noe som "
+                         f"ikke er en mappe). Velg en mappe med --out, for eksempel --out site.")
+    if overwrite or (out / MARKER).is_file() or not any(out.iterdir()):
+        return
+    raise UsageError(f"mappen «{out}» har filer som dette verktøyet ikke har laget (den mangler "
+                     f"{MARKER}), og byggingen ville erstattet alt i den. Velg en annen mappe "
+                     f"med --out, eller legg til --overskriv hvis alt i mappen kan slettes.")
+
+
+def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> None:
+    """Write *files* into a fresh folder beside *out*, then put it in place in one step.
+
+    If anything fails before the swap, *out* is untouched and the half-written folder removed.
+    *out* must pass :func:`guard_out`.
+    """
+    with staging_for(out, overwrite) as staging:
+        staging.write_all((path, data) for path, data in files.items() if path != MARKER)
+        staging.swap()
+
+
+@contextlib.contextmanager
+def staging_for(out: Path, overwrite: bool = False) -> Iterator[Staging]:
+    """A fresh staging folder beside *out*, removed again unless :meth:`Staging.swap` ran.
+
+    Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
+    *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        guard_out(out, overwrite)
+        _remove_stale(out)
+        staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out)
+        try:
+            staging.write(MARKER, MARKER_TEXT)
+            yield staging
+        finally:
+            if not staging.swapped:
+                shutil.rmtree(staging.root, ignore_errors=True)
+
+
+class Staging:
+    """The next site, assembled file by file beside the live one, then swapped in.
+
+    Unchanged files are hard links to the live site's files (copies where the file system
+    cannot link), so publishing costs what changed, not the size of the site. A hard link
+    shares its inode with the live file, so a file is only ever written as a new file
+    (``O_EXCL``), never into an existing one: the live site stays byte for byte as it was
+    until the swap, also when the build fails or is killed.
+    """
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root, self.out = root, out
+        self.swapped = False
+        self._made: set[str] = {str(root)}
+        self._written: set[str] = set()
+        self.fresh: set[str] = set()
+        """The files written or copied, not linked: files with an inode of their own."""
+
+    def keep(self, relatives: Iterable[str]) -> None:
+        """Take these files over from the live site unchanged."""
+        out = str(self.out) + "/"
+        for relative in relatives:
+            source, target = out + relative, self._target(relative)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in _CANNOT_LINK:
+                    raise
+                shutil.copy2(source, target, follow_symlinks=False)
+                self.fresh.add(relative)
+
+    def write(self, relative: str, content: bytes) -> None:
+        """Write one new file; each path once."""
+        target = self._target(relative)
+        self.fresh.add(relative)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+
+    def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+        """Write each file as it comes, so a streamed site never sits in memory whole."""
+        for relative, content in files:
+            self.write(relative, content)
+
+    def swap(self) -> None:
+        """Put the staged site in place of the live one in one step."""
+        os.chmod(self.root, 0o755)
+        _swap(self.root, self.out)
+        self.swapped = True
+
+    def _target(self, relative: str) -> str:
+        """The staged path of *relative*, its folder made; refused outside the site or twice."""
+        if relative in self._written:
+            raise ValueError(f"to filer vil skrives til samme adresse: {relative}")
+        parts = PurePosixPath(relative).parts
+        if not parts or relative.startswith("/") or ".." in parts:
+            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
+        self._written.add(relative)
+        target = os.path.join(self.root, *parts)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        return target
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One publish at a time into *out*, so leftovers found beside it are from dead builds.
+
+    The lock is a file in the build cache for *out* (nothing is left beside the site), so
+    builds into other folders with the same parent never wait for each other. A build that
+    must wait says so instead of hanging in silence.
+    """
+    folder = cache_dir_for(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / "publish.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                             0o644)
+    except OSError:  # no writable cache folder: lock the parent folder instead
+        descriptor = os.open(out.parent, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Venter på en annen bygging til «{out}» …", file=sys.stderr, flush=True)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove half-written folders of builds that were killed before they could clean up, and
+    have replaced sites whose deletion was cut short deleted."""
+    for pattern in (f".{out.name}.ny-*", f".{out.name}.gammel-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+    trash = cache_dir_for(out) / OLD_SITES
+    if trash.is_dir() and any(trash.iterdir()):
+        _remove_detached(trash)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace *out* by *staging*: an atomic exchange where the OS allows it."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    if out.is_dir() and not out.is_symlink() and _exchange(staging, out):
+        _discard(staging, out)  # staging now holds the old site
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.gammel-", dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    staging.rename(out)
+    _discard(old, out)
+
+
+def _discard(old: Path, out: Path) -> None:
+    """Delete the replaced site *old* without making the editor wait for it.
+
+    It is moved into :data:`OLD_SITES` in the build cache for *out* (nothing is left beside the
+    site) and a detached process deletes everything there; one killed before it was done is
+    finished by the next publish. Only our own replaced sites are ever moved there. Where the
+    cache is on another file system, or no process can be started, *old* is deleted here.
+    """
+    trash = cache_dir_for(out) / OLD_SITES
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        old.rename(trash / old.name)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    _remove_detached(trash)
+
+
+def _remove_detached(trash: Path) -> None:
+    """Start a process of its own (not stopped by Ctrl-C) that deletes what is in *trash*."""
+    try:
+        subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(trash)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        for leftover in trash.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_REMOVER = ("import os, shutil, sys\n"
+            "for name in os.listdir(sys.argv[1]):\n"
+            "    shutil.rmtree(os.path.join(sys.argv[1], name), ignore_errors=True)\n")
+"""The detached process's program: delete every replaced site in the folder it is given."""
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """The C library's renameat2, or None; looked up once (``find_library`` runs ldconfig)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    return getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None)

@@ -1,0 +1,2 @@
+"""What is kept between builds: validated documents, compiled records, output keys and the
+published listing."""
