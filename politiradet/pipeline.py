@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .common import norsk
 from .errors import ContentError, Problem
+from .model.archive import Archive
 from .model.content import Document
 from .stages import githistory, search
 from .stages.compile import compile_bodies
-from .stages.link import Archive, link
+from .stages.link import link
 from .stages.load import RawContent, load_content, load_schemas
 from .stages.render import Plan, plan, produce
 from .stages.validate import Schemas, Validated, validate

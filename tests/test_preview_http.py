@@ -16,12 +16,12 @@ import jinja2
 import pytest
 from conftest import ROOT, copy_fixture
 
+from politiradet.model.archive import Archive
 from politiradet.pipeline import Paths
 from politiradet.preview import livereload
 from politiradet.preview.http import PreviewServer, safe_relative
 from politiradet.preview.serve import Rebuilder, unexpected_problem
 from politiradet.preview.watch import Debouncer, Worker, is_scratch
-from politiradet.stages.link import Archive
 
 SECRET = "HEMMELIG-innhold-utenfor-nettstedet"
 SERVERS: dict[int, PreviewServer] = {}

@@ -26,9 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..model.archive import Archive, StatusUpdate
 from ..model.content import Compiled, Document
 from ..stages.compile import compile_document
-from ..stages.link import Archive, StatusUpdate
 from ..stages.load import RawContent, load_schemas, read_document
 from ..stages.render import Renderer, document_page
 from ..stages.validate import Schemas, validate

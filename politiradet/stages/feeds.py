@@ -19,9 +19,9 @@ from xml.sax.saxutils import escape
 
 from ..common import norsk
 from ..common.address import SiteAddress
+from ..model.archive import Archive, StatusUpdate
 from ..model.content import SITE_NAME, Compiled, Document, Topic
 from ..model.meetings import Meeting, schedule
-from .link import Archive, StatusUpdate
 
 if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
     import icalendar

@@ -8,37 +8,10 @@ from __future__ import annotations
 
 import posixpath
 import urllib.parse
-from dataclasses import dataclass
 
-from ..model.content import FOLDERS
+from ..model.archive import Target
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where an href written in a document leads."""
-
-    path: str | None
-    """Content path of the target document, or None for external and same-page links."""
-    fragment: str
-
-    @property
-    def url(self) -> str | None:
-        """Site-relative URL of the target with its fragment; None when it is no document."""
-        page = document_url(self.path) if self.path is not None else None
-        if page is None:
-            return None
-        return f"{page}#{self.fragment}" if self.fragment else page
-
-
-def document_url(path: str) -> str | None:
-    """Site-relative URL of the document at content *path* (``referater/x.md`` ->
-    ``referater/x/``), or None when no document can live there."""
-    folder, _, name = path.partition("/")
-    if folder not in FOLDERS or "/" in name or not name.endswith(".md"):
-        return None
-    return f"{folder}/{name.removesuffix('.md')}/"
 
 
 def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:

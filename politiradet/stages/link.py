@@ -13,69 +13,17 @@ import itertools
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 
 from ..errors import Problem, did_you_mean
-from ..model.content import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
-from .hrefs import Target, resolve_href
+from ..model.archive import Archive, StatusUpdate, Target, area_children, points_in_order
+from ..model.content import SOURCE_FOLDER, Compiled, Content, Document
+from .hrefs import resolve_href
 from .validate import Validated
 
 POINT_LINKS = ("publisert_i", "vedtatt_pa")
 """Front matter keys of a follow-up point that link to other documents."""
 MAX_LINK_PROBLEMS = 25
 """Link problems reported per document; after that one summary (each costs a fuzzy search)."""
-
-
-@dataclass(frozen=True, slots=True)
-class StatusUpdate:
-    """A follow-up point's status as reported in a referat."""
-
-    point: Document
-    document: Document
-    block: CompiledStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Archive:
-    """The published archive with every cross-reference resolved."""
-
-    content: Content
-    documents: tuple[Document, ...]
-    """Published documents (no drafts, except in the draft preview), newest first."""
-    compiled: Mapping[str, Compiled]
-    """Content path -> the published document's compiled body."""
-    by_topic: Mapping[str, tuple[Document, ...]]
-    by_area: Mapping[str, tuple[Document, ...]]
-    """Documents tagged with an area or any area below it."""
-    area_children: Mapping[str, tuple[str, ...]]
-    by_year: Mapping[int, tuple[Document, ...]]
-    history: Mapping[str, tuple[StatusUpdate, ...]]
-    """Follow-up point path -> its status updates, oldest first."""
-    reported: Mapping[str, tuple[StatusUpdate, ...]]
-    """Document path -> the status updates it gives, in text order."""
-    backlinks: Mapping[str, tuple[Document, ...]]
-    targets: Mapping[tuple[str, str], Target]
-    """(document path, href as written) -> resolved target."""
-    published_here: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
-    """Document path -> the follow-up points first published in it (``publisert_i``), newest
-    seminar first, then by number."""
-    by_path: Mapping[str, Document] = field(default_factory=dict)
-    """Published documents by content path, for :meth:`get` in constant time."""
-
-    def get(self, path: str) -> Document:
-        return self.by_path[path]
-
-    def point_link(self, point: Document, key: str) -> Document | None:
-        """The published document a point's ``publisert_i`` or ``vedtatt_pa`` leads to."""
-        target = self.targets.get((point.path, point.fields.get(key, "")))
-        if target is None or target.path is None:
-            return None
-        return self.by_path.get(target.path)
-
-    def href_url(self, doc: Document, href: str) -> str | None:
-        """Site-relative URL an href in *doc*'s front matter leads to; None when external."""
-        target = self.targets.get((doc.path, href))
-        return target.url if target is not None else None
 
 
 def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts: bool = False
@@ -288,15 +236,6 @@ def _graph(content: Content, published: tuple[Document, ...],
     )
 
 
-def area_children(content: Content) -> dict[str, tuple[str, ...]]:
-    """Area slug -> the slugs of the areas directly below it, in registry order."""
-    children: dict[str, list[str]] = defaultdict(list)
-    for area in content.areas.values():
-        for parent in area.parents:
-            children[parent].append(area.slug)
-    return {parent: tuple(kids) for parent, kids in children.items()}
-
-
 def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
                ) -> tuple[dict[str, tuple[StatusUpdate, ...]], dict[str, tuple[StatusUpdate, ...]]]:
     points = {d.slug: d for d in published if d.kind == "oppfolgingspunkt"}
@@ -309,12 +248,6 @@ def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
         for update in updates:
             history[update.point.path].append(update)
     return {k: tuple(v) for k, v in history.items()}, reported
-
-
-def points_in_order(documents: tuple[Document, ...]) -> list[Document]:
-    """The follow-up points among *documents*: newest seminar first, then by number."""
-    return sorted((d for d in documents if d.kind == "oppfolgingspunkt"),
-                  key=lambda d: (-d.fields["seminar"], d.fields["nummer"]))
 
 
 def _published_here(published: tuple[Document, ...], targets: Mapping[tuple[str, str], Target]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..common import norsk
 from ..common.address import SiteAddress
 from ..common.parallel import ordered_map
+from ..model.archive import Archive, StatusUpdate, points_in_order
 from ..model.content import (
     KIND_LABEL,
     MAX_PDF_BYTES,
@@ -36,7 +37,6 @@ from ..model.content import (
 from ..model.meetings import Meeting, schedule, upcoming
 from ..store.deps import Hasher, Lazy, Output
 from . import feeds, sourcefile
-from .link import Archive, StatusUpdate, points_in_order
 from .related import RelatedIndex
 
 TOC_MIN_HEADINGS = 3

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import KIND_LABEL, Content, Document, at_base
 from ..store.build_cache import library_version
 from ..store.deps import Hasher
-from .link import Archive, StatusUpdate, area_children
 
 LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
