@@ -73,6 +73,8 @@ ABBREVIATIONS = [
     ("PST", "Politiets sikkerhetstjeneste"), ("NHO", "Næringslivets Hovedorganisasjon"),
 ]
 
+YEARS = 26
+"""Documents are dated 2000–2025, whatever their number (the archive accepts 2000–2099)."""
 COUNCILS = [
     "oslo", "bergen", "trondheim", "stavanger", "kristiansand", "drammen", "fredrikstad",
     "tromso", "sandnes", "sarpsborg", "skien", "alesund", "bodo", "larvik", "tonsberg",
@@ -167,7 +169,8 @@ def plan(n: int, rng: random.Random) -> list[Spec]:
     n_points = max(1, n * 6 // 100)
     n_agreements = max(1, n * 2 // 100)
     n_minutes = n - n_points - n_agreements
-    specs = [_point(i, rng) for i in range(n_points)]
+    per_seminar = max(25, -(-n_points // YEARS))  # every seminar year inside 2000–2025
+    specs = [_point(i, per_seminar, rng) for i in range(n_points)]
     specs += [_agreement(i, rng) for i in range(n_agreements)]
     specs += _minutes(n_minutes, rng)
     points = [s for s in specs if s.folder == "oppfolgingspunkter"]
@@ -188,18 +191,18 @@ def _tags(rng: random.Random) -> tuple[list[str], list[str]]:
     return topics, areas
 
 
-def _point(index: int, rng: random.Random) -> Spec:
-    seminar, number = 2000 + index // 25, index % 25 + 1
+def _point(index: int, per_seminar: int, rng: random.Random) -> Spec:
+    seminar, number = 2000 + index // per_seminar, index % per_seminar + 1
     return Spec("oppfolgingspunkter", f"{seminar}-{number}", dt.date(seminar, 2, 1), *_tags(rng))
 
 
 def _agreement(index: int, rng: random.Random) -> Spec:
-    year = 2000 + index % 26
+    year = 2000 + index % YEARS
     return Spec("avtaler", f"politiradsavtale-{year}-{index:04d}", dt.date(year, 1, 1), *_tags(rng))
 
 
 def _minutes(count: int, rng: random.Random) -> list[Spec]:
-    start, days = dt.date(2000, 1, 1), 365 * 26  # the archive accepts 2000–2099
+    start, days = dt.date(2000, 1, 1), 365 * YEARS  # the archive accepts 2000–2099
     taken: set[str] = set()
     specs = []
     while len(specs) < count:
