@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal
 
 LOCALE = Locale.parse("nb")
 OSLO = ZoneInfo("Europe/Oslo")
 """The council's time zone; ``tzdata`` provides it where the system has no zone database."""
+
+_MONTHS = {LOCALE.months["format"]["abbreviated"][month]: LOCALE.months["format"]["wide"][month]
+           for month in range(1, 13)}
+"""Abbreviated month name («jan.») -> full name («januar»), from Babel's data."""
+_WIDE_MONTH = re.compile("|".join(re.escape(short) for short in
+                                  sorted(_MONTHS, key=len, reverse=True)) + r"(?!\w)")
 
 DATE_PATTERNS = {"long": "d. MMMM y", "short": "dd.MM.y", "month": "MMMM y"}
 
@@ -33,6 +40,29 @@ def count(number: int, singular: str, plural: str) -> str:
 def date(value: dt.date, fmt: str = "long") -> str:
     """«14. mai 2025» (long), «14.05.2025» (short) or «mai 2025» (month)."""
     return str(format_date(value, DATE_PATTERNS.get(fmt, fmt), locale=LOCALE))
+
+
+def date_range(start: dt.date, end: dt.date | None) -> str:
+    """«29.–30. januar 2026», «31. januar–1. februar 2026», «14. mai 2025» (no end, or the
+    same day): Babel's interval formatting with the month written out, as in :func:`date`.
+
+    CLDR has interval patterns for the abbreviated month («29.–30. jan. 2026») only and says
+    to widen the field when a longer one is asked for; Babel does not, so the abbreviated
+    month names are replaced with the full ones from the same locale data.
+    """
+    if end is None or end == start:
+        return date(start)
+    text = str(format_interval(start, end, "yMMMd", locale=LOCALE))
+    return _WIDE_MONTH.sub(lambda found: _MONTHS[found.group(0)], text)
+
+
+def count_parts(parts: Sequence[tuple[int, str, str]], empty: str) -> str:
+    """«2 dokumenter og 1 oppfølgingspunkt», «1 dokument», *empty* when every count is 0:
+    each count with its own plural (:func:`count`), the zero ones left out."""
+    shown = [count(number, singular, plural) for number, singular, plural in parts if number]
+    if not shown:
+        return empty
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " og " + shown[-1]
 
 
 def day(value: object) -> dt.date:

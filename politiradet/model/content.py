@@ -24,6 +24,9 @@ KIND_LABEL: Mapping[Kind, str] = {
     "oppfolgingspunkt": "Oppfølgingspunkt",
 }
 
+SEMINAR_LABEL = "Seminaroppsummering"
+"""What a referat from a seminar (``motetype: seminar``) is called."""
+
 SITE_NAME = "Politirådet i Oslo"
 """The council whose archive this is: in page titles, feeds, the calendar and open data."""
 
@@ -120,6 +123,18 @@ class Document:
         if self.kind == "oppfolgingspunkt" and isinstance(self.fields.get("seminar"), int):
             return int(self.fields["seminar"])
         return self.date.year
+
+    @property
+    def meeting_kind(self) -> str | None:
+        """«møte» or «seminar» for a referat (``motetype``), None for the other kinds."""
+        return str(self.fields.get("motetype", "møte")) if self.kind == "referat" else None
+
+    @property
+    def kind_label(self) -> str:
+        """«Referat», «Seminaroppsummering», «Avtale» or «Oppfølgingspunkt»: the type a reader
+        sees in search results and filters (a seminar's summary is not the minutes of a
+        meeting)."""
+        return SEMINAR_LABEL if self.meeting_kind == "seminar" else KIND_LABEL[self.kind]
 
     @property
     def dated(self) -> bool:

@@ -1,18 +1,32 @@
-"""Related documents: those sharing the most topics and areas, newest first, in near-linear time.
+"""Related documents: those sharing the most *specific* topics and areas, newest first.
+
+A tag most documents carry («Politirådssamarbeidet», «Oslo politidistrikt») says nothing
+about whether two documents belong together, so each tag weighs by how rare it is among the
+candidates, a smoothed inverse document frequency: ``floor(log2((candidates + 1) / carriers))``,
+capped at :data:`MAX_WEIGHT`. A tag on more than half of the candidates weighs 0, one on at
+most a quarter 2 or more. A candidate is related when the weights of the tags it shares add up
+to :data:`MIN_SCORE`: two fairly specific tags, or one that at most a quarter of the archive
+carries. At most ``limit`` are shown (the renderer asks for five).
 
 Comparing every document with every other is quadratic: at 10,000 documents it is a hundred
 million comparisons. Instead each topic and area is a bit set over the candidates (ordered
-newest first, then by path), and the number of shared tags per candidate is counted with
-bit-sliced addition, so one document's ranking costs a few big-integer operations.
+newest first, then by path), and the weighted score per candidate is counted with bit-sliced
+addition (a tag of weight *w* is added *w* times), so one document's ranking costs a few
+big-integer operations.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from ..model.content import Document
 
 Tag = tuple[str, str]
+MAX_WEIGHT = 3
+"""Weight of a tag at most an eighth of the candidates carry."""
+MIN_SCORE = 2
+"""Least weighted score of the shared tags for a candidate to count as related."""
 
 
 def _tags(doc: Document) -> set[Tag]:
@@ -20,7 +34,7 @@ def _tags(doc: Document) -> set[Tag]:
 
 
 class RelatedIndex:
-    """Ranks candidates by (shared topics + shared areas desc, date desc, path asc)."""
+    """Ranks candidates by (weighted shared tags desc, date desc, path asc)."""
 
     def __init__(self, candidates: Iterable[Document]) -> None:
         self.ranked: Sequence[Document] = sorted(
@@ -30,17 +44,21 @@ class RelatedIndex:
         for index, doc in enumerate(self.ranked):
             for tag in _tags(doc):
                 self.masks[tag] = self.masks.get(tag, 0) | (1 << index)
+        self.weights = {tag: weight(len(self.ranked), mask.bit_count())
+                        for tag, mask in self.masks.items()}
 
     def top(self, doc: Document, limit: int) -> list[Document]:
-        """The *limit* best candidates for *doc*, never *doc* itself, sharing at least one tag."""
-        masks = [self.masks[tag] for tag in _tags(doc) if tag in self.masks]
-        planes = _count_planes(masks)
+        """The *limit* best candidates for *doc* scoring at least :data:`MIN_SCORE`, never
+        *doc* itself."""
+        shared = [(self.masks[tag], self.weights[tag]) for tag in _tags(doc)
+                  if self.weights.get(tag, 0) > 0]
+        planes = _count_planes([mask for mask, times in shared for _ in range(times)])
         own = self.rank.get(doc.path)
         everyone = (1 << len(self.ranked)) - 1
         exclude = everyone ^ (1 << own) if own is not None else everyone
         chosen: list[Document] = []
-        for shared in range(len(masks), 0, -1):
-            found = _equal(planes, shared, everyone) & exclude
+        for score in range(sum(times for _mask, times in shared), MIN_SCORE - 1, -1):
+            found = _equal(planes, score, everyone) & exclude
             while found and len(chosen) < limit:
                 lowest = found & -found
                 chosen.append(self.ranked[lowest.bit_length() - 1])
@@ -48,6 +66,13 @@ class RelatedIndex:
             if len(chosen) >= limit:
                 break
         return chosen
+
+
+def weight(candidates: int, carriers: int) -> int:
+    """How much sharing a tag that *carriers* of *candidates* documents have counts."""
+    if carriers == 0:
+        return 0
+    return min(MAX_WEIGHT, math.floor(math.log2((candidates + 1) / carriers)))
 
 
 def _count_planes(masks: Sequence[int]) -> list[int]:

@@ -90,12 +90,23 @@ def json_for_script(data: Any) -> Markup:
 
 
 def document_label(doc: Document) -> str:
-    """«Referat fra møte», «Referat fra seminar», «Politirådsavtale», «Oppfølgingspunkt» …"""
+    """«Referat fra møte», «Seminaroppsummering», «Politirådsavtale», «Oppfølgingspunkt» …"""
+    if doc.meeting_kind == "møte":
+        return "Referat fra møte"
     if doc.kind == "referat":
-        return f"Referat fra {doc.fields.get('motetype', 'møte')}"
+        return doc.kind_label
     if doc.kind == "avtale":
         return str(doc.fields.get("avtaletype", "avtale")).capitalize()
     return KIND_LABEL[doc.kind]
+
+
+def tally(documents: Sequence[Document]) -> str:
+    """«2 dokumenter og 1 oppfølgingspunkt», «1 dokument», «Ingen dokumenter ennå»: documents
+    and follow-up points counted apart, each with its own plural."""
+    points = sum(1 for d in documents if d.kind == "oppfolgingspunkt")
+    return norsk.count_parts([(len(documents) - points, "dokument", "dokumenter"),
+                              (points, "oppfølgingspunkt", "oppfølgingspunkter")],
+                             "Ingen dokumenter ennå")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +136,11 @@ class Renderer:
         self.env.globals.update(
             url=self.url, absolute_url=self.address.absolute, archive=archive,
             kind_label=KIND_LABEL, document_label=document_label, site_name=SITE_NAME,
-            topics=archive.content.topics, areas=archive.content.areas, status_of=self.status_of)
+            topics=archive.content.topics, areas=archive.content.areas, status_of=self.status_of,
+            tally=tally)
         self.env.filters["dato"] = norwegian_date
         self.env.filters["antall"] = norsk.count
+        self.env.filters["datoer"] = norsk.date_range
         self.env.filters["delvis_dato"] = norsk.partial_date
         self.env.filters["todate"] = dt.date.fromisoformat
         self.hasher = Hasher(UNSEEN)

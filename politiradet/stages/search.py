@@ -26,7 +26,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from ..model.archive import Archive, StatusUpdate, area_children
-from ..model.content import KIND_LABEL, Content, Document, at_base
+from ..model.content import Content, Document, at_base
 from ..store.build_cache import library_version
 from ..store.deps import Hasher
 
@@ -275,7 +275,7 @@ def document_record(archive: Archive, doc: Document) -> Record:
 def _document_head(archive: Archive, doc: Document) -> Record:
     """A document's record without its text."""
     topics = archive.content.topics
-    return Record(url=doc.url, title=doc.title, kind=KIND_LABEL[doc.kind], content="",
+    return Record(url=doc.url, title=doc.title, kind=doc.kind_label, content="",
                   date=doc.date if doc.dated else None,
                   filters={"tema": tuple(topics[t].name for t in doc.topics if t in topics),
                            "omrade": area_names(doc.areas, archive.content),

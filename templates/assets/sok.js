@@ -15,7 +15,7 @@ const FILTERS = new Map([
   ["omrade", "Område"],
   ["ar", "År"],
 ]);
-const TYPE_ORDER = ["Referat", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
+const TYPE_ORDER = ["Referat", "Seminaroppsummering", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
 const NEWEST = "nyeste";
 /**
  * Pagefind's ranking: a match in a page's title counts less than by default, and long
