@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ from ..model.content import (
 )
 from ..model.meetings import Meeting, schedule, upcoming
 from ..store.deps import Hasher, Lazy, Output
-from . import feeds, sourcefile
+from . import feeds, oparl, sourcefile
 from .related import RelatedIndex
 
 TOC_MIN_HEADINGS = 3
@@ -62,7 +63,8 @@ class Plan:
     outputs: tuple[Output, ...]
     """Pages and assets."""
     feeds: tuple[Output, ...]
-    """Feeds, calendar, open data, sitemap and robots.txt (:mod:`politiradet.stages.feeds`)."""
+    """Feeds, calendar, open data, OParl, sitemap and robots.txt (:mod:`politiradet.stages.feeds`,
+    :mod:`politiradet.stages.oparl`)."""
     html_paths: tuple[str, ...]
     content_key: str
     """Hash of everything the search index and the archive-wide feeds are made from."""
@@ -562,8 +564,9 @@ def assets(templates: Path) -> Iterator[Page]:
 
 
 def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output]:
-    """Feeds, calendar, open data, sitemap and robots.txt."""
-    for path, make in feeds.outputs(r.archive, r.address, html_paths):
+    """Feeds, calendar, open data, OParl, sitemap and robots.txt."""
+    for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths),
+                                      oparl.outputs(r.archive, r.address)):
         yield Output(path, r.hasher.digest((path, make.func.__name__, make.args, make.keywords)),
                      make)
 

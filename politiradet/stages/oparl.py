@@ -1,0 +1,632 @@
+"""The archive as OParl 1.1, the standard interface of council information systems, in static
+JSON files under ``oparl/``.
+
+OParl (https://oparl.org) is read by clients made for council records: the council is a
+``Body`` with its ``Organization``s; each referat or seminar summary is a ``Meeting`` whose
+top-level headings are its ``AgendaItem``s; agreements and follow-up points are ``Paper``s; each
+meeting that reported on a point is a ``Consultation``; an original document is a ``File``; an
+agreement's period is a ``LegislativeTerm``. Every object is served as a file of its own at the
+address in its ``id``, and every list (``Body.meeting`` …) is a paginated list of files
+(``side-1.json``, ``side-2.json`` …), since a static host answers no query parameters.
+
+What OParl has no property for is given under the vendor prefix ``politiradet:`` (the spec's
+«herstellerspezifische Erweiterungen»): a point's dated status timeline
+(``politiradet:statushistorikk``), its status, responsible party, deadline and adopted text,
+a meeting's kind and days. :data:`EXTENSION` describes them, and the README lists them.
+
+Each file is made from small frozen inputs of its own (a document, its compiled body's digest,
+its git time), so an edit rewrites the files of what it changed and the list pages they are
+on, not the whole API (see :mod:`politiradet.store.deps`). Times are those of the archive:
+``created`` is a document's date at midnight in Oslo (the source gives no hour), ``modified``
+the last git commit of its file (or of a referat that reports on it), never the clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..common import norsk
+from ..common.address import SiteAddress
+from ..model.archive import Archive, StatusUpdate
+from ..model.content import KIND_FOLDER, SITE_NAME, Compiled, Document, Heading, SourcePdf
+
+OPARL = "https://schema.oparl.org/1.1/"
+"""Namespace of the OParl 1.1 object types; ``System.oparlVersion``."""
+PREFIX = "politiradet:"
+"""Vendor prefix of this archive's own properties."""
+ROOT = "oparl/"
+SYSTEM = ROOT + "system.json"
+"""Where a client starts: the System object."""
+PAGE_SIZE = 100
+"""Objects per list page (OParl recommends pages for lists of more than 100)."""
+BODY = "politiradet"
+COUNCIL = "politiradet"
+PARTIES = (("oslo-kommune", "Oslo kommune"), ("oslo-politidistrikt", "Oslo politidistrikt"))
+"""The two parties of the council, as organisations of the body."""
+FIRST_DAY = dt.date(2000, 1, 1)
+"""``created`` of the system and body when the archive has no document yet."""
+MEETING_STATE = "durchgeführt"
+"""OParl's recommended value for a meeting whose minutes are published."""
+LISTS = ("organization", "person", "meeting", "paper", "agendaItem", "consultation", "file",
+         "legislativeTermList", "locationList")
+"""The body's external lists, by the property that names them."""
+EXTENSION: Mapping[str, str] = {
+    "politiradet:motetype": "Meeting: «møte» eller «seminar».",
+    "politiradet:dato": "Meeting, Consultation: dagen møtet ble holdt (ÅÅÅÅ-MM-DD); klokkeslettet "
+                        "i start er ikke kjent og står som midnatt.",
+    "politiradet:sluttdato": "Meeting: siste dag av et seminar over flere dager.",
+    "politiradet:status": "Paper (oppfølgingspunkt): «følges opp» eller «avsluttet».",
+    "politiradet:seminar": "Paper (oppfølgingspunkt): året for seminaret som vedtok punktet.",
+    "politiradet:nummer": "Paper (oppfølgingspunkt): punktets nummer fra seminaret.",
+    "politiradet:vedtatt": "Paper (oppfølgingspunkt): når seminaret ble holdt, så presist "
+                           "som kildene sier (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD).",
+    "politiradet:ansvarlig": "Paper (oppfølgingspunkt): hvem som følger opp punktet.",
+    "politiradet:frist": "Paper (oppfølgingspunkt): fristen politirådet satte (ÅÅÅÅ-MM-DD).",
+    "politiradet:tekst": "Paper (oppfølgingspunkt): punktet slik det ble vedtatt, ren tekst.",
+    "politiradet:statushistorikk": "Paper (oppfølgingspunkt): statusoppdateringene, eldste "
+                                   "først: dato, meeting, consultation, web og tekst.",
+    "politiradet:gyldig_fra": "Paper (avtale): første år avtalen gjelder.",
+    "politiradet:gyldig_til": "Paper (avtale): siste år avtalen gjelder.",
+    "politiradet:udatert": "Paper (avtale): true når originalen ikke er datert (da mangler "
+                           "date).",
+    "politiradet:sha256": "File: SHA-256 av den publiserte PDF-en.",
+}
+"""Every property under :data:`PREFIX`, with what it means (in Norwegian, as the README)."""
+_NUMBERED = re.compile(r"(\d+(?:\.\d+)*)[.)]?\s+(\S.*)")
+"""An agenda heading with a number: «1. Dagsorden godkjent», «4.2) Status»."""
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+def body_path() -> str:
+    return f"{ROOT}body/{BODY}.json"
+
+
+def list_path(name: str, page: int = 1) -> str:
+    """Site path of page *page* of the body's list *name* (one of :data:`LISTS`)."""
+    folder = name.removesuffix("List").lower()
+    return f"{ROOT}body/{BODY}/{folder}/side-{page}.json"
+
+
+def bodies_path(page: int = 1) -> str:
+    return f"{ROOT}body/side-{page}.json"
+
+
+def organization_path(slug: str) -> str:
+    return f"{ROOT}organization/{slug}.json"
+
+
+def meeting_path(doc: Document) -> str:
+    return f"{ROOT}meeting/{doc.slug}.json"
+
+
+def agenda_item_path(doc: Document, anchor: str) -> str:
+    return f"{ROOT}agendaitem/{doc.slug}/{anchor}.json"
+
+
+def location_path(doc: Document) -> str:
+    return f"{ROOT}location/{doc.slug}.json"
+
+
+def paper_path(doc: Document) -> str:
+    return f"{ROOT}paper/{KIND_FOLDER[doc.kind]}/{doc.slug}.json"
+
+
+def file_path(doc: Document) -> str:
+    return f"{ROOT}file/{KIND_FOLDER[doc.kind]}/{doc.slug}.json"
+
+
+def consultation_path(point: Document, doc: Document) -> str:
+    return f"{ROOT}consultation/{point.slug}/{doc.slug}.json"
+
+
+def legislative_term_path(doc: Document) -> str:
+    return f"{ROOT}legislativeterm/{doc.slug}.json"
+
+
+# --- what each object is made from ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A document's original: the PDF published beside its page (``kilde.fil``), else the
+    publisher's address (``kilde.url``)."""
+
+    title: str
+    url: str
+    """Site path of the published PDF, or the absolute ``kilde.url``."""
+    pdf: SourcePdf | None
+    format: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One document with what its objects show beyond the front matter."""
+
+    fingerprint_fields: ClassVar[tuple[str, ...]] = (
+        "doc", "keywords", "created", "modified", "original", "agenda", "body")
+
+    doc: Document
+    keywords: tuple[str, ...]
+    """The names of its topics."""
+    created: str
+    """The document's date, midnight in Oslo, as OParl writes a time."""
+    modified: str
+    """The last commit of its file (or of a referat reporting on it), else :attr:`created`."""
+    original: Original | None
+    agenda: tuple[Heading, ...]
+    """A referat's agenda: the headings of its highest level, in text order."""
+    body: Compiled
+    """The compiled body (hashed by its digest), read only when a file is made."""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A status update as OParl shows it: the point, the meeting, and the place in the minutes."""
+
+    point: Document
+    meeting: Record
+    index: int
+    """Place of the status block among the meeting's status blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """Everything the OParl files are made from, by content path."""
+
+    records: Mapping[str, Record]
+    reports: Mapping[str, tuple[Report, ...]]
+    """Point path -> the reports on it, oldest first."""
+    reported: Mapping[str, tuple[Report, ...]]
+    """Referat path -> the reports it gives, in text order."""
+    created: str
+    modified: str
+
+
+def graph(archive: Archive) -> Graph:
+    """The records and reports of every published document."""
+    records = {doc.path: _record(archive, doc) for doc in archive.documents}
+    for path, updates in archive.history.items():  # a point changes with its reports
+        if path in records:
+            records[path] = _with_reports(records[path], [records[u.document.path]
+                                                          for u in updates])
+
+    def reports(updates: Iterable[StatusUpdate]) -> tuple[Report, ...]:
+        return tuple(Report(u.point, records[u.document.path], u.block.index) for u in updates)
+
+    created = min((r.created for r in records.values()),
+                  default=_time(norsk.midnight(FIRST_DAY)))
+    return Graph(records,
+                 {path: reports(u) for path, u in archive.history.items() if path in records},
+                 {path: reports(u) for path, u in archive.reported.items() if path in records},
+                 created, max((r.modified for r in records.values()), default=created))
+
+
+def _record(archive: Archive, doc: Document) -> Record:
+    created = _time(norsk.midnight(doc.date))
+    changed = archive.content.changed.get(doc.path)
+    modified = max(created, _time(norsk.in_oslo(changed))) if changed else created
+    body = archive.compiled[doc.path]
+    agenda: tuple[Heading, ...] = ()
+    if doc.kind == "referat" and body.headings:
+        top = min(h.level for h in body.headings)
+        agenda = tuple(h for h in body.headings if h.level == top and h.anchor)
+    topics = archive.content.topics
+    return Record(doc, tuple(topics[t].name for t in doc.topics if t in topics), created,
+                  modified, _original(archive, doc), agenda, body)
+
+
+def _with_reports(record: Record, meetings: Sequence[Record]) -> Record:
+    """A point's record, modified when a referat reporting on it last was."""
+    latest = max((m.modified for m in meetings), default=record.modified)
+    return dataclasses.replace(record, modified=max(record.modified, latest))
+
+
+def _original(archive: Archive, doc: Document) -> Original | None:
+    source = doc.fields.get("kilde", {})
+    name = source.get("fil")
+    pdf = archive.content.source_files.get(name) if name else None
+    if pdf is not None:
+        return Original(source["tittel"], doc.url + pdf.name.rsplit("/", 1)[-1], pdf, "PDF")
+    if source.get("url"):
+        return Original(source["tittel"], source["url"], None, source.get("format"))
+    return None
+
+
+def _time(moment: dt.datetime) -> str:
+    """``yyyy-mm-ddThh:mm:ss±hh:mm``, as OParl writes a date-time."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+# --- the files -----------------------------------------------------------------------------------
+
+Made = functools.partial[bytes]
+
+
+def outputs(archive: Archive, address: SiteAddress) -> Iterator[tuple[str, Made]]:
+    """Every OParl file of the site: its output path and how to make it, from the arguments
+    of the partial alone (their hash is the file's render input)."""
+    found = graph(archive)
+    records = tuple(sorted(found.records.values(), key=_order))
+    meetings = tuple(r for r in records if r.doc.kind == "referat")
+    papers = tuple(r for r in records if r.doc.kind != "referat")
+    terms = tuple(r for r in papers if "gyldig_fra" in r.doc.fields)
+    head = (found.created, found.modified)
+    yield SYSTEM, _file(system, address, head)
+    yield bodies_path(), _file(body_list, address, head, terms)
+    yield body_path(), _file(body, address, head, terms)
+    for slug, _name in ((COUNCIL, SITE_NAME), *PARTIES):
+        yield organization_path(slug), _file(organization, address, head, slug)
+    for record in meetings:
+        reported = found.reported.get(record.doc.path, ())
+        yield meeting_path(record.doc), _file(meeting, address, record, reported)
+        for heading in record.agenda:
+            yield (agenda_item_path(record.doc, heading.anchor),
+                   _file(agenda_item, address, record, heading, reported))
+        if record.doc.fields.get("sted"):
+            yield location_path(record.doc), _file(location, address, record)
+        for report in reported:
+            yield (consultation_path(report.point, record.doc),
+                   _file(consultation, address, report))
+    for record in papers:
+        yield paper_path(record.doc), _file(paper, address, record,
+                                            found.reports.get(record.doc.path, ()))
+    for record in records:
+        if record.original is not None:
+            yield file_path(record.doc), _file(original_file, address, record)
+    for record in terms:
+        yield legislative_term_path(record.doc), _file(legislative_term, address, record)
+    yield from _lists(address, found, meetings, papers, terms, records, head)
+
+
+def _order(record: Record) -> tuple[dt.date, str]:
+    """Lists are sorted oldest first, so a new document joins the last page."""
+    return record.doc.date, record.doc.path
+
+
+def _lists(address: SiteAddress, found: Graph, meetings: Sequence[Record],
+           papers: Sequence[Record], terms: Sequence[Record], records: Sequence[Record],
+           head: tuple[str, str]) -> Iterator[tuple[str, Made]]:
+    members: dict[str, Sequence[Entry]] = {
+        "organization": [("organization", (head, slug)) for slug, _ in ((COUNCIL, ""), *PARTIES)],
+        "person": [],
+        "meeting": [("meeting", (r, found.reported.get(r.doc.path, ()))) for r in meetings],
+        "paper": [("paper", (r, found.reports.get(r.doc.path, ()))) for r in papers],
+        "agendaItem": [("agenda_item", (r, h, found.reported.get(r.doc.path, ())))
+                       for r in meetings for h in r.agenda],
+        "consultation": [("consultation", (report,)) for r in meetings
+                         for report in found.reported.get(r.doc.path, ())],
+        "file": [("original_file", (r,)) for r in records if r.original is not None],
+        "legislativeTermList": [("legislative_term", (r,)) for r in terms],
+        "locationList": [("location", (r,)) for r in meetings if r.doc.fields.get("sted")],
+    }
+    for name, entries in members.items():
+        for page, chunk in enumerate(_pages(entries), start=1):
+            yield list_path(name, page), _file(
+                list_page, address, name, page, _page_count(len(entries)), len(entries), chunk)
+
+
+Entry = tuple[str, tuple[Any, ...]]
+"""An object of a list: the name of the function that makes it and its arguments after the
+address (a name, not the function, so the list's render input can be hashed)."""
+
+
+def _pages(entries: Sequence[Entry]) -> Iterator[tuple[Entry, ...]]:
+    """The entries in pages of :data:`PAGE_SIZE`; an empty list is one empty page."""
+    for start in range(0, max(len(entries), 1), PAGE_SIZE):
+        yield tuple(entries[start:start + PAGE_SIZE])
+
+
+def _page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def _file(make: Callable[..., dict[str, Any]], *args: Any) -> Made:
+    """The JSON file of the object *make* returns for *args*."""
+    return functools.partial(_FILES[make.__name__], *args)
+
+
+def _encode(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- the objects ---------------------------------------------------------------------------------
+
+def system(address: SiteAddress, head: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "id": address.absolute(SYSTEM), "type": OPARL + "System", "oparlVersion": OPARL,
+        "body": address.absolute(bodies_path()), "name": f"Arkiv for {SITE_NAME}",
+        "website": address.absolute(), "web": address.absolute(),
+        "created": head[0], "modified": head[1],
+    }
+
+
+def body_list(address: SiteAddress, head: tuple[str, str],
+              terms: Sequence[Record]) -> dict[str, Any]:
+    return _page(address, bodies_path, 1, 1, 1, [body(address, head, terms)])
+
+
+def body(address: SiteAddress, head: tuple[str, str], terms: Sequence[Record]) -> dict[str, Any]:
+    lists = {name: address.absolute(list_path(name)) for name in LISTS}
+    return {
+        "id": address.absolute(body_path()), "type": OPARL + "Body",
+        "system": address.absolute(SYSTEM), "name": SITE_NAME, "shortName": "Politirådet",
+        "website": address.absolute(), "classification": "Politiråd",
+        "mainOrganization": address.absolute(organization_path(COUNCIL)), **lists,
+        "legislativeTerm": [legislative_term(address, record) for record in terms],
+        "web": address.absolute(), "created": head[0], "modified": head[1],
+    }
+
+
+def organization(address: SiteAddress, head: tuple[str, str], slug: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": address.absolute(organization_path(slug)), "type": OPARL + "Organization",
+        "body": address.absolute(body_path()),
+    }
+    if slug == COUNCIL:
+        data |= {"name": SITE_NAME, "shortName": "Politirådet", "organizationType": "Gremium",
+                 "classification": "Politiråd",
+                 "meeting": address.absolute(list_path("meeting")),
+                 "consultation": address.absolute(list_path("consultation")),
+                 "website": address.absolute(), "web": address.absolute()}
+    else:
+        data |= {"name": dict(PARTIES)[slug], "organizationType": "Institution",
+                 "classification": "Part i politirådet"}
+    return data | {"created": head[0], "modified": head[1]}
+
+
+def meeting(address: SiteAddress, record: Record, reported: Sequence[Report]) -> dict[str, Any]:
+    doc = record.doc
+    data: dict[str, Any] = {
+        "id": address.absolute(meeting_path(doc)), "type": OPARL + "Meeting", "name": doc.title,
+        "meetingState": MEETING_STATE, "start": record.created,
+    }
+    last = doc.fields.get("sluttdato")
+    if last:
+        data["end"] = _time(norsk.midnight(norsk.day(last)) + dt.timedelta(days=1, seconds=-1))
+    if doc.fields.get("sted"):
+        data["location"] = location(address, record)
+    data["organization"] = [address.absolute(organization_path(COUNCIL))]
+    if record.original is not None:
+        data["resultsProtocol"] = original_file(address, record)
+    if record.agenda:
+        data["agendaItem"] = [agenda_item(address, record, h, reported) for h in record.agenda]
+    return data | _common(address, record) | {
+        PREFIX + "motetype": str(doc.fields.get("motetype", "møte")),
+        PREFIX + "dato": doc.date.isoformat(),
+        **({PREFIX + "sluttdato": norsk.day(last).isoformat()} if last else {})}
+
+
+def agenda_item(address: SiteAddress, record: Record, heading: Heading,
+                reported: Sequence[Report]) -> dict[str, Any]:
+    doc = record.doc
+    found = _NUMBERED.fullmatch(heading.text)
+    data: dict[str, Any] = {
+        "id": address.absolute(agenda_item_path(doc, heading.anchor)),
+        "type": OPARL + "AgendaItem", "meeting": address.absolute(meeting_path(doc)),
+        **({"number": found[1]} if found else {}),
+        "order": record.agenda.index(heading) + 1,
+        "name": found[2] if found else heading.text, "public": True,
+    }
+    under = [r for r in reported if _agenda_of(r) == heading.anchor]
+    if len(under) == 1:  # OParl links an agenda item to one consultation at most
+        data["consultation"] = address.absolute(consultation_path(under[0].point, doc))
+    return data | _common(address, record, f"#{heading.anchor}")
+
+
+def consultation(address: SiteAddress, report: Report) -> dict[str, Any]:
+    doc = report.meeting.doc
+    data: dict[str, Any] = {
+        "id": address.absolute(consultation_path(report.point, doc)),
+        "type": OPARL + "Consultation", "paper": address.absolute(paper_path(report.point)),
+        "meeting": address.absolute(meeting_path(doc)),
+    }
+    anchor = _agenda_of(report)
+    if anchor is not None:
+        data["agendaItem"] = address.absolute(agenda_item_path(doc, anchor))
+    data |= {"organization": [address.absolute(organization_path(COUNCIL))],
+             "authoritative": False, "role": "Statusoppdatering"}
+    return data | _common(address, report.meeting, f"#status-{report.point.slug}") | {
+        PREFIX + "dato": doc.date.isoformat()}
+
+
+def paper(address: SiteAddress, record: Record, reports: Sequence[Report]) -> dict[str, Any]:
+    doc = record.doc
+    data: dict[str, Any] = {
+        "id": address.absolute(paper_path(doc)), "type": OPARL + "Paper",
+        "body": address.absolute(body_path()), "name": doc.title, "reference": doc.slug,
+    }
+    if doc.dated:
+        data["date"] = doc.date.isoformat()
+    if doc.kind == "oppfolgingspunkt":
+        data["paperType"] = "Oppfølgingspunkt"
+        data["originatorOrganization"] = [address.absolute(organization_path(COUNCIL))]
+    else:
+        data["paperType"] = str(doc.fields.get("avtaletype", "avtale")).capitalize()
+        data["originatorOrganization"] = [address.absolute(organization_path(slug))
+                                          for slug, _ in PARTIES]
+    if record.original is not None:
+        data["mainFile"] = original_file(address, record)
+    if reports:
+        data["consultation"] = [consultation(address, report) for report in reports]
+    data |= _common(address, record)
+    if doc.kind == "oppfolgingspunkt":
+        data |= _point_extension(address, record, reports)
+    else:
+        data |= {PREFIX + "gyldig_fra": doc.fields["gyldig_fra"],
+                 PREFIX + "gyldig_til": doc.fields["gyldig_til"]}
+        if not doc.dated:
+            data[PREFIX + "udatert"] = True
+    return data
+
+
+def _point_extension(address: SiteAddress, record: Record,
+                     reports: Sequence[Report]) -> dict[str, Any]:
+    fields = record.doc.fields
+    data: dict[str, Any] = {
+        PREFIX + "status": "avsluttet" if fields.get("avsluttet", False) else "følges opp",
+        PREFIX + "seminar": fields["seminar"], PREFIX + "nummer": fields["nummer"]}
+    for key in ("vedtatt", "ansvarlig", "frist"):
+        if key in fields:
+            value = fields[key]
+            data[PREFIX + key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    data[PREFIX + "tekst"] = record.body.text
+    data[PREFIX + "statushistorikk"] = [{
+        "dato": r.meeting.doc.date.isoformat(),
+        "meeting": address.absolute(meeting_path(r.meeting.doc)),
+        "consultation": address.absolute(consultation_path(r.point, r.meeting.doc)),
+        "web": address.absolute(r.meeting.doc.url) + f"#status-{r.point.slug}",
+        "tekst": _minutes(r.meeting).texts[r.index],
+    } for r in reports]
+    return data
+
+
+def original_file(address: SiteAddress, record: Record) -> dict[str, Any]:
+    doc, original = record.doc, record.original
+    assert original is not None, "only documents with an original have a File"
+    url = address.absolute(original.url) if original.pdf else original.url
+    data: dict[str, Any] = {
+        "id": address.absolute(file_path(doc)), "type": OPARL + "File", "name": original.title,
+    }
+    if original.pdf is not None:
+        data |= {"fileName": original.pdf.name.rsplit("/", 1)[-1], "mimeType": "application/pdf",
+                 "size": original.pdf.size}
+    elif original.format in _MIME_TYPES:
+        data["mimeType"] = _MIME_TYPES[original.format]
+    if doc.dated:
+        data["date"] = doc.date.isoformat()
+    data["accessUrl"] = url
+    if original.pdf is not None:
+        data["downloadUrl"] = url
+    data["meeting" if doc.kind == "referat" else "paper"] = [
+        address.absolute(meeting_path(doc) if doc.kind == "referat" else paper_path(doc))]
+    data |= {"created": record.created, "modified": record.modified}
+    if original.pdf is not None:
+        data[PREFIX + "sha256"] = original.pdf.digest
+    return data
+
+
+_MIME_TYPES = {"PDF": "application/pdf", "nettside": "text/html",
+               "Word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def location(address: SiteAddress, record: Record) -> dict[str, Any]:
+    doc = record.doc
+    return {
+        "id": address.absolute(location_path(doc)), "type": OPARL + "Location",
+        "description": str(doc.fields["sted"]), "meetings": [address.absolute(meeting_path(doc))],
+        "created": record.created, "modified": record.modified,
+    }
+
+
+def legislative_term(address: SiteAddress, record: Record) -> dict[str, Any]:
+    doc = record.doc
+    return {
+        "id": address.absolute(legislative_term_path(doc)), "type": OPARL + "LegislativeTerm",
+        "body": address.absolute(body_path()), "name": doc.title,
+        "startDate": f"{doc.fields['gyldig_fra']}-01-01",
+        "endDate": f"{doc.fields['gyldig_til']}-12-31",
+    } | _common(address, record)
+
+
+def list_page(address: SiteAddress, name: str, page: int, pages: int, total: int,
+              entries: Sequence[Entry]) -> dict[str, Any]:
+    """One page of the body's list *name*: its objects in full, with the links between pages."""
+    return _page(address, functools.partial(list_path, name), page, pages, total,
+                 [_OBJECTS[name](address, *args) for name, args in entries])
+
+
+def _page(address: SiteAddress, path: Callable[[int], str], page: int, pages: int, total: int,
+          data: list[dict[str, Any]]) -> dict[str, Any]:
+    links = {"first": address.absolute(path(1))}
+    if page > 1:
+        links["prev"] = address.absolute(path(page - 1))
+    links["self"] = address.absolute(path(page))
+    if page < pages:
+        links["next"] = address.absolute(path(page + 1))
+    links["last"] = address.absolute(path(pages))
+    return {"data": data,
+            "pagination": {"totalElements": total, "elementsPerPage": PAGE_SIZE,
+                           "currentPage": page, "totalPages": pages},
+            "links": links}
+
+
+def _common(address: SiteAddress, record: Record, fragment: str = "") -> dict[str, Any]:
+    """The page that shows the object (at *fragment*), its topics as keywords (for the
+    document itself), and its times."""
+    topics = list(record.keywords) if not fragment else []
+    return {**({"keyword": topics} if topics else {}),
+            "web": address.absolute(record.doc.url) + fragment,
+            "created": record.created, "modified": record.modified}
+
+
+# --- what the compiled body tells ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """Where each status block of a referat stands and what it says, read from its payload."""
+
+    agenda: tuple[str | None, ...]
+    """Anchor of the agenda heading above each status block (None before the first)."""
+    texts: tuple[str, ...]
+    """Plain text of each status block."""
+
+
+_read: dict[str, Minutes] = {}
+"""Minutes by compiled digest: a referat's agenda items, consultations and points are made one
+after the other, and each would otherwise load and decode the whole body again."""
+
+
+def _minutes(record: Record) -> Minutes:
+    found = _read.get(record.body.digest)
+    if found is None:
+        payload = record.body.payload()
+        starts = sorted((payload.html.find(f' id="{h.anchor}"'), h.anchor) for h in record.agenda)
+        agenda = []
+        at = 0
+        for _ in payload.statuses:
+            at = payload.html.find('<section class="status-update"', at) + 1
+            above = [anchor for start, anchor in starts if 0 <= start < at]
+            agenda.append(above[-1] if above else None)
+        found = Minutes(tuple(agenda), tuple(text for _html, text in payload.statuses))
+        if len(_read) > 256:
+            _read.clear()
+        _read[record.body.digest] = found
+    return found
+
+
+def _agenda_of(report: Report) -> str | None:
+    """Anchor of the agenda item under which *report* was given."""
+    return _minutes(report.meeting).agenda[report.index]
+
+
+def _as_file(make: Callable[..., dict[str, Any]]) -> Callable[..., bytes]:
+    @functools.wraps(make)
+    def file(*args: Any) -> bytes:
+        return _encode(make(*args))
+    return file
+
+
+_OBJECTS: dict[str, Callable[..., dict[str, Any]]] = {
+    make.__name__: make
+    for make in (system, body_list, body, organization, meeting, agenda_item, consultation,
+                 paper, original_file, location, legislative_term, list_page)}
+_FILES = {name: _as_file(make) for name, make in _OBJECTS.items()}
+
+
+def references(value: Any) -> Iterable[str]:
+    """Every OParl address in a JSON value (for checks): strings under :data:`ROOT`."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)
+    elif isinstance(value, str) and f"/{ROOT}" in value:
+        yield value
