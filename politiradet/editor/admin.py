@@ -8,6 +8,7 @@ part of the published site.
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,10 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".css": "text/css; charset=utf-8",
          ".json": "application/json", ".yml": "text/yaml; charset=utf-8",
          ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8", "": "text/plain"}
+
+TOO_LARGE = f"Dokumentet er for stort: høyst {MAX_REQUEST_BYTES // (1024 * 1024)} MB kan lagres."
+UNEXPECTED = ("Forhåndsvisningen kunne ikke svare på grunn av en feil i programmet. Se meldingene "
+              "i terminalen, og last inn dokumentet på nytt før du lagrer igjen.")
 
 INDEX = """\
 <!DOCTYPE html>
@@ -90,14 +95,21 @@ class Admin:
         return None
 
     def post(self, body: bytes) -> Response:
-        """Answer one call of Decap's local-backend protocol."""
+        """Answer one call of Decap's local-backend protocol. A fault of ours is answered
+        too (500, its traceback in the terminal), so the editor is never left without one."""
         if len(body) > MAX_REQUEST_BYTES:
-            return _json(413, {"error": "Dokumentet er for stort."})
+            return _json(413, {"error": TOO_LARGE})
         try:
             request = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return _json(400, {"error": "Forespørselen er ikke gyldig JSON."})
-        answer = self.backend.handle(request)
+        except RecursionError:
+            return _json(400, {"error": "Forespørselen er nøstet for dypt til å leses."})
+        try:
+            answer = self.backend.handle(request)
+        except Exception:
+            traceback.print_exc()
+            return _json(500, {"error": UNEXPECTED})
         return _json(answer.status, answer.body)
 
     def config(self, backend: Backend) -> dict[str, Any]:

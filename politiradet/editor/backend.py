@@ -12,15 +12,18 @@ editor, and nothing is written. Nothing is ever deleted; media uploads are refus
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import os
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
+from ..common.slug import suggest_slug, too_long
+from ..errors import Problem, os_error_reason, os_error_text
 from ..model.content import FOLDERS
 from ..model.schema_tree import SchemaSet
 from ..stages import sourcefile
@@ -31,13 +34,18 @@ from ..stages.load import RawContent, RawDocument, display, load_content, load_s
 from ..stages.validate import Schemas, validate
 from ..store.documents import DocumentCache
 from ..store.records import RecordCache
+from . import savefile
 from .config import CONTENT_ROOT
 from .document import document_text
 
 DOCUMENT_PATH = re.compile(
-    rf"^{CONTENT_ROOT}/(?P<folder>{'|'.join(FOLDERS)})/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-FOLDER_PATH = re.compile(rf"^{CONTENT_ROOT}/(?P<folder>{'|'.join(FOLDERS)})/?$")
+    rf"{CONTENT_ROOT}/(?P<folder>{'|'.join(FOLDERS)})/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md")
+"""A document's path as Decap names it; always used with ``fullmatch``."""
+FOLDER_PATH = re.compile(rf"{CONTENT_ROOT}/(?P<folder>{'|'.join(FOLDERS)})/?")
+"""A content folder's path; always used with ``fullmatch``."""
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+MAX_FILES_PER_REQUEST = 1000
+"""The most documents one ``entriesByFiles`` may ask for (Decap asks for a handful)."""
 
 
 class Refused(Exception):
@@ -61,18 +69,27 @@ class LocalBackend:
 
     def __init__(self, content: Path, schema: Path) -> None:
         self.content, self.schema = content, schema
+        self._saving = threading.Lock()
+        """Held from a save's check to its write: saves happen one at a time, so each is
+        checked against the content as it is when it is written, and of two creations of
+        one document the second sees the first."""
 
     def handle(self, request: Any) -> Answer:
         """Carry out one request; a refusal becomes ``{"error": message}``."""
         try:
-            if not isinstance(request, dict) or not isinstance(request.get("params", {}), dict):
-                raise Refused(422, "Forespørselen er ikke gyldig.")
-            action = ACTIONS.get(str(request.get("action")))
+            if not isinstance(request, dict):
+                raise Refused(400, "Forespørselen må være et JSON-objekt med «action» og "
+                              "«params».")
+            name = _param(request, "action", str)
+            action = ACTIONS.get(name)
             if action is None:
-                raise Refused(422, f"Ukjent handling «{request.get('action')}».")
-            return Answer(200, action(self, request.get("params", {})))
+                raise Refused(400, f"Ukjent handling «{_shown(name)}».")
+            return Answer(200, action(self, _param(request, "params", dict, {})))
         except Refused as refused:
             return Answer(refused.status, {"error": refused.message})
+        except OSError as exc:
+            return Answer(500, {"error": f"Forespørselen kunne ikke utføres: "
+                                         f"{os_error_text(exc)}"})
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -81,36 +98,39 @@ class LocalBackend:
                 "type": "local_fs"}
 
     def entries_by_folder(self, params: Mapping[str, Any]) -> Any:
-        match = FOLDER_PATH.match(_text(params.get("folder")))
+        match = FOLDER_PATH.fullmatch(_param(params, "folder", str))
         if not match:
             raise Refused(403, "Bare mappene i content/ kan leses.")
         folder = self._inside(Path(match["folder"]))
         names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
         paths = (f"{CONTENT_ROOT}/{match['folder']}/{name}" for name in names)
-        return [self._entry(path) for path in paths if DOCUMENT_PATH.match(path)]
+        return [self._entry(path) for path in paths if _document_path(path)]
 
     def entries_by_files(self, params: Mapping[str, Any]) -> Any:
-        files = params.get("files")
-        if not isinstance(files, list):
-            raise Refused(422, "Forespørselen mangler filer.")
-        return [self._entry(_text(item.get("path") if isinstance(item, dict) else None))
-                for item in files]
+        files = _param(params, "files", list)
+        if len(files) > MAX_FILES_PER_REQUEST:
+            raise Refused(400, f"Forespørselen ber om {len(files)} filer; høyst "
+                          f"{MAX_FILES_PER_REQUEST} kan leses om gangen.")
+        return [self._entry(_param(_item(item, "files"), "path", str)) for item in files]
 
     def get_entry(self, params: Mapping[str, Any]) -> Any:
-        return self._entry(_text(params.get("path")))
+        return self._entry(_param(params, "path", str))
 
     def persist_entry(self, params: Mapping[str, Any]) -> Any:
-        entry = params.get("entry") or next(iter(params.get("dataFiles") or []), None)
-        options = params.get("options")
-        options = options if isinstance(options, dict) else {}
-        if not isinstance(entry, dict) or params.get("assets"):
+        files = _param(params, "dataFiles", list)
+        options = _param(params, "options", dict, {})
+        if _param(params, "assets", list, []):
             raise Refused(422, "Bare dokumenter kan lagres her; bilder og vedlegg publiseres "
                           "ikke i arkivet.")
-        if entry.get("newPath") and entry.get("newPath") != entry.get("path"):
+        if len(files) != 1:
+            raise Refused(400, f"Forespørselen har {len(files)} dokumenter i «dataFiles»; "
+                          f"ett dokument lagres om gangen.")
+        entry = _item(files[0], "dataFiles")
+        path, raw = _param(entry, "path", str), _param(entry, "raw", str)
+        if _param(entry, "newPath", str, path) != path:
             raise Refused(422, "Å gi et dokument nytt filnavn gjøres i git, ikke her.")
-        path = _text(entry.get("path"))
-        self.save(path, _text(entry.get("raw")), new=bool(options.get("newEntry")))
-        return {"message": "entry persisted"}
+        digest = self.save(path, raw, new=_param(options, "newEntry", bool, False))
+        return {"message": "entry persisted", "file": {"path": path, "id": digest}}
 
     def get_media(self, _params: Mapping[str, Any]) -> Any:
         return []
@@ -128,24 +148,24 @@ class LocalBackend:
 
     # --- reading and writing ---------------------------------------------------------------
 
-    def save(self, path: str, raw: str, new: bool) -> Path:
-        """Check the document Decap sent and write it as ``new`` would; refuse what is wrong."""
+    def save(self, path: str, raw: str, new: bool) -> str:
+        """Check the document Decap sent and write it as ``new`` would; refuse what is wrong.
+        The id (SHA-256) of the file as it is on the disk afterwards."""
         target = self._document(path)
-        match = DOCUMENT_PATH.match(path)
-        assert match is not None  # checked by _document
-        if target.is_symlink():
-            raise Refused(403, f"{path} er en snarvei (symbolsk lenke) og skrives ikke.")
-        if new and target.exists():
-            raise Refused(409, f"{path} finnes allerede. Velg en annen dato eller tittel, eller "
-                          f"åpne dokumentet som finnes.")
+        folder = _document_path(path)["folder"]
         schemas = load_schemas(self.schema)
-        text = normalised(match["folder"], raw, path, schemas)
-        problems = self.problems(target, text.encode("utf-8"), schemas)
-        if problems:
-            raise Refused(422, "Dokumentet er ikke lagret. Rett dette først:\n" +
-                          "\n".join(_message(problem, path) for problem in problems))
-        _write(target, text.encode("utf-8"))
-        return target
+        data = _encoded(normalised(folder, raw, path, schemas), path)
+        with self._saving:
+            if target.is_symlink():
+                raise Refused(403, f"{path} er en snarvei (symbolsk lenke) og skrives ikke.")
+            if new and target.exists():
+                raise _exists(path)
+            problems = self.problems(target, data, schemas)
+            if problems:
+                raise Refused(422, "Dokumentet er ikke lagret. Rett dette først:\n" +
+                              "\n".join(_message(problem, path) for problem in problems))
+            _write(target, data, new, path)
+            return _on_disk(self.content, target, data, path)
 
     def problems(self, target: Path, data: bytes, schemas: dict[str, dict[str, Any]]
                  ) -> list[Problem]:
@@ -179,10 +199,7 @@ class LocalBackend:
 
     def _document(self, path: str) -> Path:
         """The file a document path names, refusing anything outside the content folders."""
-        match = DOCUMENT_PATH.match(path)
-        if not match:
-            raise Refused(403, f"«{path}» er ikke et dokument i content/referater, "
-                          f"content/avtaler eller content/oppfolgingspunkter.")
+        match = _document_path(path)
         return self._inside(Path(match["folder"]) / f"{match['slug']}.md")
 
     def _inside(self, relative: Path) -> Path:
@@ -231,8 +248,85 @@ def _message(problem: Problem, path: str) -> str:
     return f"{path}:{problem.line}:{problem.col}: {problem.message}"
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+_MISSING: Any = object()
+_KINDS = {str: "tekst", bool: "true eller false", list: "en liste", dict: "et JSON-objekt"}
+
+
+def _param(params: Mapping[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
+    """The value *name* in *params*, of type *kind*; *default* when it is absent or null
+    (refused when there is none)."""
+    value = params.get(name)
+    if value is None and default is not _MISSING:
+        return default
+    if value is None:
+        raise Refused(400, f"Forespørselen mangler «{name}».")
+    if not isinstance(value, kind):
+        raise Refused(400, f"«{name}» i forespørselen må være {_KINDS[kind]}.")
+    return value
+
+
+def _item(value: Any, within: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise Refused(400, f"Hvert element i «{within}» må være {_KINDS[dict]}.")
+    return value
+
+
+def _document_path(path: str) -> re.Match[str]:
+    """The parts of a document path, or refused: the whole path must name a document in one
+    of the content folders, with a file name the loader accepts."""
+    match = DOCUMENT_PATH.fullmatch(path)
+    if not match:
+        raise Refused(403, f"«{_shown(path)}» er ikke et dokument i content/referater, "
+                      f"content/avtaler eller content/oppfolgingspunkter.")
+    if too_long(match["slug"]):
+        raise Refused(400, f"Filnavnet i «{_shown(path)}» er for langt: bruk høyst "
+                      f"{MAX_SLUG_LENGTH} tegn foran «.md», for eksempel "
+                      f"«{suggest_slug(match['slug'])}.md».")
+    return match
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    """*text* as quoted back to the editor: one line, not longer than *limit*."""
+    line = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def _encoded(text: str, path: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = ord(exc.object[exc.start])
+        raise Refused(400, f"{path}: teksten har et ugyldig tegn (U+{bad:04X}) og er ikke "
+                      f"lagret. Slett tegnet og lagre på nytt.") from None
+
+
+def _exists(path: str) -> Refused:
+    return Refused(409, f"{path} finnes allerede, så dokumentet er ikke lagret. Velg en annen "
+                   f"dato eller tittel, eller åpne dokumentet som finnes og skriv der.")
+
+
+def _write(target: Path, data: bytes, new: bool, path: str) -> None:
+    """Publish the checked document: a new one only if no file has its name meanwhile."""
+    try:
+        if new:
+            savefile.write_new(target, data)
+        else:
+            savefile.replace_atomically(target, data)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError as exc:
+        raise Refused(507 if exc.errno in (errno.ENOSPC, errno.EDQUOT) else 500,
+                      f"{path} er ikke lagret: {os_error_reason(exc)}. Teksten står fortsatt "
+                      f"i skjemaet; lagre på nytt når feilen er rettet.") from None
+
+
+def _on_disk(root: Path, target: Path, data: bytes, path: str) -> str:
+    """The id of *data*, once read back from *target*; refused if another program changed
+    the file in the meantime."""
+    if _read(root, target) != data:
+        raise Refused(409, f"{path} ble endret av et annet program idet det ble lagret. "
+                      f"Last inn dokumentet på nytt og se over teksten før du lagrer igjen.")
+    return hashlib.sha256(data).hexdigest()
 
 
 def _read(root: Path, path: Path) -> bytes | None:
@@ -245,11 +339,3 @@ def _read(root: Path, path: Path) -> bytes | None:
         return sourcefile.read(root, path)
     except sourcefile.RefusedFile:
         return None
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Write in one step (a hidden staging file, then rename): the watcher sees one change."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.lagres")
-    staging.write_bytes(data)
-    os.replace(staging, target)

@@ -12,9 +12,11 @@ only, so no other web page can make the editor's browser write a file.
 from __future__ import annotations
 
 import http.server
+import json
 import mimetypes
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -25,6 +27,9 @@ from ..stages.sourcefile import inside
 from . import livereload
 
 KEEPALIVE_SECONDS = 15.0
+REQUEST_TIMEOUT_SECONDS = 20.0
+"""How long the server waits for a client to send each part of its request (the body in
+all), before it answers 408 or closes the connection."""
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -139,9 +144,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Path,
                  state: livereload.BuildState, admin: Admin | None = None,
-                 overlay: Overlay | None = None) -> None:
+                 overlay: Overlay | None = None,
+                 request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
         self.site, self.state, self.admin = site, state, admin
         self.overlay = overlay or Overlay()
+        self.request_timeout = request_timeout
         super().__init__(address, PreviewHandler)
 
     @property
@@ -155,6 +162,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "politiradet-forhandsvisning"
     sys_version = ""
+
+    def setup(self) -> None:
+        """Every read and write on the connection waits at most the server's timeout."""
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -179,9 +191,51 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._send(403, "Bare webredigeringen på denne maskinen kan lagre.\n".encode(),
                        TYPES[".txt"], False)
         else:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(min(max(length, 0), MAX_REQUEST_BYTES + 1))
-            self._answer(admin.post(body), head=False)
+            body = self._body()
+            if body is not None:
+                self._answer(admin.post(body), head=False)
+
+    def _body(self) -> bytes | None:
+        """The request's body, or None once the refusal is sent (the connection then closes).
+
+        The body is read to its declared length, no further than the limit, and within
+        :attr:`PreviewServer.request_timeout` in all: a client that sends less than it
+        declared gets 408 instead of holding this thread for ever.
+        """
+        lengths = self.headers.get_all("Content-Length") or []
+        if self.headers.get("Transfer-Encoding") is not None or len(lengths) != 1:
+            self._refuse(411, "Forespørselen må oppgi lengden sin i ett Content-Length-felt.")
+        elif not (lengths[0].isascii() and lengths[0].isdigit()):
+            self._refuse(400, "Lengden i forespørselen (Content-Length) er ikke et heltall.")
+        else:
+            declared = int(lengths[0])
+            self.close_connection = self.close_connection or declared > MAX_REQUEST_BYTES
+            try:
+                return self._read_within(min(declared, MAX_REQUEST_BYTES + 1))
+            except TimeoutError:
+                self._refuse(408, "Forespørselen kom ikke fram i tide. Lagre på nytt.")
+        return None
+
+    def _read_within(self, length: int) -> bytes | None:
+        """*length* bytes of the body before the deadline; None if the client went away."""
+        deadline = time.monotonic() + self.server.request_timeout
+        chunks: list[bytes] = []
+        while length > 0:
+            self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
+            chunk = self.rfile.read1(length)
+            if not chunk:
+                self.close_connection = True
+                return None
+            chunks.append(chunk)
+            length -= len(chunk)
+        self.connection.settimeout(self.server.request_timeout)
+        return b"".join(chunks)
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer a request whose body cannot be taken, as JSON for the editor, and close."""
+        self.close_connection = True
+        self._send(status, json.dumps({"error": message}, ensure_ascii=False).encode(),
+                   TYPES[".json"], False, {"Connection": "close"})
 
     def _same_origin_json(self) -> bool:
         """A JSON request from a page on this loopback origin (never a form from elsewhere)."""

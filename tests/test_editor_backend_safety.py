@@ -1,0 +1,308 @@
+"""The web editor's backend under attack and under load, over real HTTP against a running
+preview server: a save never writes through a planted link, concurrent saves and creations
+lose no text and never answer success for text that is not on the disk, and every malformed
+or slow request gets a Norwegian answer (no traceback, no dropped connection, no thread held
+for ever) while the server goes on serving others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import stat
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, copy_fixture
+
+from politiradet.editor.admin import API_PATH, Admin
+from politiradet.preview import livereload
+from politiradet.preview.http import PreviewServer
+
+TIMEOUT = 3.0
+"""The server's request timeout in these tests: short, so a slow client is answered soon."""
+SECRET = "HEMMELIG-utenfor-innholdet\n"
+TEXT = """\
+---
+tittel: Referat fra møte 12. mars 2026
+dato: 2026-03-12
+motetype: møte
+temaer: [salto]
+omrader: []
+utkast: true
+kilde:
+  tittel: Referat 12.03.2026
+---
+{body}
+"""
+EXISTING = "content/referater/2025-05-14.md"
+NEW = "content/referater/2026-03-12.md"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    (tmp_path / "utenfor.txt").write_text(SECRET, encoding="utf-8")
+    return copy_fixture("gyldig", tmp_path)
+
+
+@pytest.fixture
+def port(content: Path, tmp_path: Path) -> Iterator[int]:
+    site = tmp_path / "site"
+    site.mkdir()
+    server = PreviewServer(("127.0.0.1", 0), site, livereload.BuildState(),
+                           Admin(content, ROOT / "schema"))
+    server.request_timeout = TIMEOUT
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server.port
+    server.state.close()
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def persist(path: str, raw: str, new: bool) -> dict[str, Any]:
+    return {"action": "persistEntry",
+            "params": {"branch": "main", "dataFiles": [{"path": path, "slug": "x", "raw": raw}],
+                       "assets": [], "options": {"newEntry": new, "commitMessage": "x"}}}
+
+
+def request(port: int, body: bytes, headers: str | None = None) -> tuple[int, bytes]:
+    """Send one POST to the editor's API as raw bytes; the status (0: no answer) and body."""
+    if headers is None:
+        headers = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
+        conn.sendall(f"POST {API_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}"
+                     f"Connection: close\r\n\r\n".encode("latin-1") + body)
+        return _answer(conn)
+
+
+def _answer(conn: socket.socket) -> tuple[int, bytes]:
+    data = b""
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    parts = head.split(b" ", 2)
+    return (int(parts[1]) if len(parts) > 1 else 0), body
+
+
+def save(port: int, path: str, raw: str, new: bool) -> tuple[int, dict[str, Any]]:
+    status, body = request(port, json.dumps(persist(path, raw, new)).encode())
+    return status, (json.loads(body) if status else {})
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def _together(count: int, action: Any) -> list[Any]:
+    """Run *action(i)* for i in range(count) on as many threads, released at the same moment."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = action(index)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+# --- the write path -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "new"), [(NEW, True), (EXISTING, False)])
+def test_a_planted_link_at_the_staging_name_is_never_written_through(
+        port: int, content: Path, path: str, new: bool) -> None:
+    outside = content.parent / "utenfor.txt"
+    target = content.parent / path.replace("content/", content.name + "/", 1)
+    (target.parent / f".{target.name}.lagres").symlink_to(outside)
+    status, answer = save(port, path, TEXT.format(body="Ny tekst."), new)
+    assert status == 200, answer
+    assert outside.read_text(encoding="utf-8") == SECRET
+    assert not target.is_symlink() and "Ny tekst." in target.read_text(encoding="utf-8")
+    assert answer["file"]["id"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert sorted(p.name for p in target.parent.glob(".*")) == [f".{target.name}.lagres"]
+
+
+def test_a_save_keeps_the_documents_file_mode(port: int, content: Path) -> None:
+    target = content / "referater" / "2025-05-14.md"
+    target.chmod(0o640)
+    status, answer = save(port, EXISTING, TEXT.format(body="Endret."), new=False)
+    assert status == 200, answer
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert save(port, NEW, TEXT.format(body="Ny."), new=True)[0] == 200
+    assert stat.S_IMODE((content / "referater" / "2026-03-12.md").stat().st_mode) == 0o644
+
+
+def test_a_failed_write_is_refused_in_norwegian_and_leaves_no_staging_file(
+        port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (content / "referater" / "2026-03-12.md").mkdir()
+    status, answer = save(port, NEW, TEXT.format(body="Tekst."), new=False)
+    assert status == 500
+    assert answer["error"].startswith(f"{NEW} er ikke lagret: er en mappe, ikke en fil.")
+    assert not list((content / "referater").glob(".*"))
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[str]:
+    """*folder* made read-only for the server; the reason a write then fails (Norwegian).
+
+    Root writes through any file mode, so as root the folder is bind-mounted read-only
+    onto itself instead (a real ``EROFS``); elsewhere its mode forbids writing (``EACCES``).
+    """
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield "du har ikke tilgang"
+        finally:
+            folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root without the right to mount: {mounted.stderr.decode().strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+        yield "disken er skrivebeskyttet"
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize(("path", "new"), [(NEW, True), (EXISTING, False)])
+def test_a_save_into_a_read_only_folder_is_refused_in_norwegian(
+        port: int, content: Path, path: str, new: bool,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    before = _files(content)
+    with read_only(content / "referater") as reason:
+        status, answer = save(port, path, TEXT.format(body="Tekst."), new)
+    assert status == 500
+    assert answer["error"] == (f"{path} er ikke lagret: {reason}. Teksten står fortsatt i "
+                               f"skjemaet; lagre på nytt når feilen er rettet.")
+    assert _files(content) == before
+    assert "Traceback" not in capsys.readouterr().err
+    assert save(port, path, TEXT.format(body="Tekst."), new)[0] == 200
+
+
+# --- two editors at once ------------------------------------------------------------------------
+
+def test_simultaneous_saves_of_one_document_all_land_and_each_answers_what_is_on_disk(
+        port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    texts = [TEXT.format(body=f"Versjon {i}.") for i in range(12)]
+    answers = _together(12, lambda i: save(port, EXISTING, texts[i], new=False))
+    assert [status for status, _ in answers] == [200] * 12, answers
+    final = (content / "referater" / "2025-05-14.md").read_bytes()
+    assert sum(f"Versjon {i}.".encode() in final for i in range(12)) == 1
+    ids = {body["file"]["id"] for _, body in answers}
+    assert len(ids) == 12 and hashlib.sha256(final).hexdigest() in ids
+    assert not list((content / "referater").glob(".*"))
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_of_simultaneous_creations_of_one_document_exactly_one_wins(
+        port: int, content: Path) -> None:
+    texts = [TEXT.format(body=f"Forfatter {i} skrev dette.") for i in range(4)]
+    answers = _together(4, lambda i: save(port, NEW, texts[i], new=True))
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200, 409, 409, 409], answers
+    winner = next(i for i, (status, _) in enumerate(answers) if status == 200)
+    saved = (content / "referater" / "2026-03-12.md").read_text(encoding="utf-8")
+    assert f"Forfatter {winner} skrev dette." in saved
+    for status, body in answers:
+        if status == 409:
+            assert body["error"].startswith(f"{NEW} finnes allerede, så dokumentet er ikke "
+                                            f"lagret.")
+    assert not list((content / "referater").glob(".*"))
+
+
+# --- malformed and slow requests ----------------------------------------------------------------
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data).encode()
+
+
+def _headers(length: str, extra: str = "") -> str:
+    return f"Content-Type: application/json\r\nContent-Length: {length}\r\n{extra}"
+
+
+GOOD_RAW = TEXT.format(body="Tekst.")
+MALFORMED: dict[str, tuple[bytes, str | None, int, str]] = {
+    "length-not-a-number": (b"{}", _headers("abc"), 400, "Content-Length"),
+    "length-negative": (b"{}", _headers("-2"), 400, "Content-Length"),
+    "length-twice": (b"{}", _headers("2", "Content-Length: 5\r\n"), 411, "Content-Length"),
+    "chunked": (b"2\r\n{}\r\n0\r\n\r\n", "Content-Type: application/json\r\n"
+                "Transfer-Encoding: chunked\r\n", 411, "Content-Length"),
+    "deep-array": (b"[" * 100_000 + b"]" * 100_000, None, 400, "nøstet for dypt"),
+    "not-an-object": (_json([1, 2]), None, 400, "JSON-objekt"),
+    "action-not-text": (_json({"action": ["persistEntry"]}), None, 400, "«action»"),
+    "params-a-list": (_json({"action": "getEntry", "params": []}), None, 400, "«params»"),
+    "datafiles-a-number": (_json({"action": "persistEntry", "params": {"dataFiles": 5}}),
+                           None, 400, "«dataFiles» i forespørselen må være en liste"),
+    "datafiles-missing": (_json({"action": "persistEntry", "params": {}}), None, 400,
+                          "mangler «dataFiles»"),
+    "datafiles-empty": (_json({"action": "persistEntry", "params": {"dataFiles": []}}), None,
+                        400, "ett dokument lagres om gangen"),
+    "datafile-a-number": (_json({"action": "persistEntry", "params": {"dataFiles": [5]}}),
+                          None, 400, "Hvert element i «dataFiles»"),
+    "path-a-number": (_json({"action": "persistEntry", "params": {
+        "dataFiles": [{"path": 5, "raw": GOOD_RAW}]}}), None, 400, "«path»"),
+    "raw-missing": (_json({"action": "persistEntry", "params": {
+        "dataFiles": [{"path": NEW}]}}), None, 400, "mangler «raw»"),
+    "options-text": (_json({**persist(NEW, GOOD_RAW, True),
+                            "params": {**persist(NEW, GOOD_RAW, True)["params"],
+                                       "options": "ja"}}), None, 400, "«options»"),
+    "new-entry-text": (_json({**persist(NEW, GOOD_RAW, True),
+                              "params": {**persist(NEW, GOOD_RAW, True)["params"],
+                                         "options": {"newEntry": "true"}}}),
+                       None, 400, "«newEntry» i forespørselen må være true eller false"),
+    "get-entry-path-number": (_json({"action": "getEntry", "params": {"path": 7}}), None, 400,
+                              "«path»"),
+    "files-not-objects": (_json({"action": "entriesByFiles", "params": {"files": ["a"]}}),
+                          None, 400, "Hvert element i «files»"),
+    "folder-a-list": (_json({"action": "entriesByFolder", "params": {"folder": []}}), None,
+                      400, "«folder»"),
+    "name-300-characters": (_json(persist("content/referater/" + "a" * 300 + ".md", GOOD_RAW,
+                                          True)), None, 400, "Filnavnet i"),
+    "trailing-newline": (_json(persist(NEW + "\n", GOOD_RAW, True)), None, 403,
+                         "er ikke et dokument i content/referater"),
+    "lone-surrogate": (_json(persist(NEW, TEXT.format(body="Tekst \ud800."), True)), None,
+                       400, "ugyldig tegn (U+D800)"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_a_malformed_request_gets_a_norwegian_4xx_and_the_server_goes_on(
+        port: int, content: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    body, headers, expected, fragment = MALFORMED[case]
+    before = _files(content)
+    status, answer = request(port, body, headers)
+    assert status == expected, answer
+    assert fragment in json.loads(answer)["error"]
+    assert _files(content) == before
+    assert "Traceback" not in capsys.readouterr().err
+    assert save(port, NEW, GOOD_RAW, new=True)[0] == 200
+
+
+def test_a_slow_client_times_out_while_the_server_serves_others(
+        port: int, content: Path) -> None:
+    body = json.dumps(persist(NEW, GOOD_RAW, True)).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as slow:
+        slow.sendall(f"POST {API_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     f"{_headers(str(len(body)))}\r\n".encode() + body[:20])
+        assert save(port, EXISTING, TEXT.format(body="Imens."), new=False)[0] == 200
+        status, answer = _answer(slow)
+    assert status == 408
+    assert json.loads(answer)["error"].startswith("Forespørselen kom ikke fram i tide.")
+    assert not (content / "referater" / "2026-03-12.md").exists()
