@@ -147,3 +147,37 @@ def page(browser: Any) -> Iterator[Any]:
     tab.errors = errors
     yield tab
     context.close()
+
+
+PROBLEMS = FIXTURES / "problems"
+"""Broken sites as overlays of ``gyldig``: ``problems/<stage>/<case>/`` holds the changed files,
+``forventet.txt`` the exact problems ``check`` reports, one ``FILE:LINE:COL: message`` a line."""
+
+
+def problem_cases(stage: str) -> list[str]:
+    """The cases for *stage*, by folder name (the test ids)."""
+    return sorted(case.name for case in (PROBLEMS / stage).iterdir() if case.is_dir())
+
+
+def check_overlay(stage: str, case: str, dest: Path) -> None:
+    """Check ``gyldig`` with *case*'s files laid over it; compare with ``forventet.txt``.
+
+    ``POLITIRADET_REGENERATE=1`` writes the file instead (read the diff before committing).
+    """
+    from politiradet.pipeline import Paths, check
+
+    overlay = PROBLEMS / stage / case
+    content = copy_fixture("gyldig", dest)
+    for path in sorted(overlay.rglob("*")):
+        if path.is_file() and path.name != "forventet.txt":
+            target = content / path.relative_to(overlay)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    _archive, problems = check(Paths(content=content), use_cache=False)
+    found = "".join(f"{Path(p.path).resolve().relative_to(content.resolve()).as_posix()}:"
+                    f"{p.line}:{p.col}: {p.message}\n" for p in sorted(problems))
+    expected = overlay / "forventet.txt"
+    if os.environ.get("POLITIRADET_REGENERATE") == "1":
+        expected.write_text(found, encoding="utf-8")
+    assert found, f"{stage}/{case}: check found nothing; a broken fixture must break"
+    assert found == expected.read_text(encoding="utf-8"), found

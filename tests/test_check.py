@@ -9,54 +9,21 @@ from conftest import copy_fixture, run_cli
 
 REFERAT = "referater/2025-05-14.md"
 
+# The command line prints each problem as FILE:LINE:COL (a path the editor can open), one case
+# per stage; every message is tested exactly in tests/fixtures/problems/ (test_load,
+# test_validate, test_link, test_compile).
 # (file to change, old text, new text, expected "FILE:LINE:COL: message" fragment)
 CASES = [
     ("unknown-key", REFERAT, "motetype: møte", "motetype: møte\nmotetpye: møte",
      "referater/2025-05-14.md:5:1: ukjent nøkkel «motetpye». Mente du «motetype»?"),
-    ("missing-key", REFERAT, "motetype: møte\n", "",
-     "referater/2025-05-14.md:2:1: mangler nøkkelen «motetype»."),
     ("bad-enum", REFERAT, "motetype: møte", "motetype: mote",
      "referater/2025-05-14.md:4:11: «mote» er ikke en gyldig verdi for «motetype». "
      "Mente du «møte»?"),
-    ("impossible-date", REFERAT, "dato: 2025-05-14", "dato: 2025-02-30",
-     "referater/2025-05-14.md:3:7: datoen «2025-02-30» i «dato» finnes ikke i kalenderen."),
-    ("non-iso-date", REFERAT, "dato: 2025-05-14", "dato: 14.05.2025",
-     "referater/2025-05-14.md:3:7: «14.05.2025» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
-    ("unknown-topic", REFERAT, "temaer: [salto]", "temaer: [salot]",
-     "referater/2025-05-14.md:5:10: ukjent tema «salot». Mente du «salto»?"),
-    ("unknown-area", REFERAT, "omrader: [furuset]", "omrader: [furuseth]",
-     "referater/2025-05-14.md:6:11: ukjent område «furuseth». Mente du «furuset»?"),
-    ("wrong-type", REFERAT, "temaer: [salto]", "temaer: salto",
-     "referater/2025-05-14.md:5:9: «temaer» skal være en liste, men er tekst «salto»."),
-    ("duplicate-key", REFERAT, "motetype: møte", "motetype: møte\ndato: 2025-05-15",
-     "referater/2025-05-14.md:5:1: nøkkelen «dato» står to ganger (første gang på linje 3)."),
     ("broken-link", REFERAT, "(2016-01-12.md)", "(2016-01-13.md)",
      "referater/2025-05-14.md:12:49: lenken «2016-01-13.md» peker til et dokument som ikke "
      "finnes (referater/2016-01-13.md). Mente du «2016-01-12.md»?"),
-    ("escaping-link", REFERAT, "(2016-01-12.md)", "(../../../etc/passwd.md)",
-     "referater/2025-05-14.md:12:49: ugyldig lenke «../../../etc/passwd.md»: lenken peker ut "
-     "av innholdsmappen."),
-    ("unknown-point", REFERAT, "::: status 2025-1", "::: status 2025-9",
-     "referater/2025-05-14.md:16:1: ukjent oppfølgingspunkt «2025-9»."),
-    ("link-written-from-the-root", REFERAT, "(2016-01-12.md)", "(referater/2016-01-12.md)",
-     "referater/2025-05-14.md:12:49: lenken «referater/2016-01-12.md» peker til et dokument som "
-     "ikke finnes (referater/referater/2016-01-12.md). Mente du «2016-01-12.md»?"),
-    ("link-missing-folder-step", REFERAT, "(../oppfolgingspunkter/2025-1.md)",
-     "(oppfolgingspunkter/2025-1.md)",
-     "referater/2025-05-14.md:12:77: lenken «oppfolgingspunkter/2025-1.md» peker til et dokument "
-     "som ikke finnes (referater/oppfolgingspunkter/2025-1.md). "
-     "Mente du «../oppfolgingspunkter/2025-1.md»?"),
-    ("link-to-draft", REFERAT, "(2016-01-12.md)", "(utkast.md)",
-     "referater/2025-05-14.md:12:49: lenken «utkast.md» peker til et utkast"),
-    ("unclosed-status", REFERAT, "følger opp.\n:::", "følger opp.",
-     "referater/2025-05-14.md:16:1: status-blokken er ikke lukket"),
-    ("tab-indent", REFERAT, "kilde:\n  tittel", "kilde:\n\ttittel",
-     "referater/2025-05-14.md:8:1: YAML-feil: tabulatortegn kan ikke brukes i YAML."),
     ("no-front-matter", REFERAT, "---\ntittel", "tittel",
      "referater/2025-05-14.md:1:1: fant ikke front matter."),
-    ("point-id-mismatch", "oppfolgingspunkter/2025-1.md", "nummer: 1", "nummer: 2",
-     "oppfolgingspunkter/2025-1.md:5:9: filnavnet «2025-1.md» stemmer ikke med seminar 2025 "
-     "og nummer 2."),
 ]
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import check_overlay, problem_cases
 
 from politiradet.model.content import BASE, Compiled, Document, Payload
 from politiradet.pipeline import Paths
@@ -382,3 +383,8 @@ def test_many_bodies_compile_the_same_on_every_core(tmp_path: Path,
     stored, _ = compile_bodies(wide, RecordCache(tmp_path / "cache"))
     monkeypatch.setenv("POLITIRADET_JOBS", "1")
     assert _same(forked, compile_bodies(wide)[0]) and _same(stored, forked)
+
+
+@pytest.mark.parametrize("case", problem_cases("compile"))
+def test_markdown_problems_are_reported_exactly(case: str, tmp_path: Path) -> None:
+    check_overlay("compile", case, tmp_path)

@@ -1,0 +1,18 @@
+"""The validate stage's problems: the JSON Schemas' rules in Norwegian, with the line and a hint.
+
+Data-driven, as the compile fixtures are: each folder in ``tests/fixtures/problems/validate/`` is a
+broken copy of the ``gyldig`` site (only its changed files) and ``forventet.txt`` the exact
+problems ``check`` reports. ``POLITIRADET_REGENERATE=1`` rewrites the expectations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import check_overlay, problem_cases
+
+
+@pytest.mark.parametrize("case", problem_cases("validate"))
+def test_problems_are_reported_exactly(case: str, tmp_path: Path) -> None:
+    check_overlay("validate", case, tmp_path)
