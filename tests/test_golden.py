@@ -1,4 +1,6 @@
-"""Golden output: the fixture site built under a sub-path, compared with checked-in pages.
+"""Golden output: the fixture site built under a sub-path, compared with checked-in pages; the
+same site as the draft preview shows it (``serve --utkast``); and what ``check`` says of a
+broken copy of it, in both formats.
 
 A change to what the site shows makes this fail with the diff; when the change is intended,
 regenerate with ``POLITIRADET_REGENERATE=1 python -m pytest tests/test_golden.py`` and read
@@ -12,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, PROBLEMS, run_cli
 
 from politiradet.pipeline import Paths, build
 
@@ -28,6 +30,10 @@ PAGES = (
     "feed.xml",
     "data/dokumenter.json",
 )
+DRAFT_PAGES = (
+    "referater/utkast/index.html",
+    "index.html",
+)
 REGENERATE = os.environ.get("POLITIRADET_REGENERATE") == "1"
 
 
@@ -41,10 +47,51 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_is_as_checked_in(site: Path, page: str) -> None:
-    built, golden = site / page, GOLDEN / page
+@pytest.fixture(scope="module")
+def draft_preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site as ``serve --utkast`` builds it: drafts shown, marked as drafts."""
+    root = tmp_path_factory.mktemp("golden-utkast")
+    content = root / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    build(Paths(content=content, out=root / "site"), "/", use_cache=False, drafts=True)
+    return root / "site"
+
+
+def _compare(built: Path, golden: Path) -> None:
     if REGENERATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built, golden)
     assert built.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_as_checked_in(site: Path, page: str) -> None:
+    _compare(site / page, GOLDEN / page)
+
+
+@pytest.mark.parametrize("page", DRAFT_PAGES)
+def test_draft_preview_page_is_as_checked_in(draft_preview: Path, page: str) -> None:
+    _compare(draft_preview / page, FIXTURES / "golden" / "utkast" / page)
+
+
+@pytest.mark.parametrize("form", ["text", "github"])
+def test_check_of_a_broken_site_says_exactly_this(tmp_path: Path, form: str) -> None:
+    """Several broken files at once: every problem, in file order, and the closing count."""
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    for case in ("validate/ugyldig-verdi", "link/ukjent-tema", "load/tabulator"):
+        for path in (PROBLEMS / case).rglob("*.md"):
+            target = content / path.relative_to(PROBLEMS / case)
+            if case == "load/tabulator":  # a second broken file beside the first
+                target = target.with_name("2025-06-01.md")
+            elif case == "link/ukjent-tema":
+                target = content / "referater" / "2016-01-12.md"
+                text = target.read_text(encoding="utf-8").replace("temaer: [", "temaer: [salot, ")
+                target.write_text(text, encoding="utf-8")
+                continue
+            shutil.copyfile(path, target)
+    result = run_cli("check", "--content", "innhold", "--format", form, cwd=tmp_path)
+    assert result.code == 1, result.err
+    built = tmp_path / "check.txt"
+    built.write_text(result.err, encoding="utf-8")
+    _compare(built, FIXTURES / "golden" / "feil" / f"check-{form}.txt")
