@@ -79,6 +79,29 @@ def test_original_pdf_is_published_beside_the_page_with_its_size(tmp_path: Path)
         "https://www.oslo.kommune.no/a/b/referater/2025-05-14/referat-2025-05-14.pdf")
 
 
+@pytest.mark.parametrize(("kilde", "said", "links"), [
+    ("  format: PDF\n", "Originaldokumentet (PDF) er ikke publisert her.", {}),
+    ("", "Originaldokumentet er ikke publisert her.", {}),
+    ("  format: PDF\n  url: https://www.oslo.kommune.no/referat.pdf\n", None,
+     {"Originaldokumentet hos utgiveren (PDF)": "https://www.oslo.kommune.no/referat.pdf"}),
+])
+def test_source_says_plainly_when_the_original_is_not_published(
+        tmp_path: Path, kilde: str, said: str | None, links: dict[str, str]) -> None:
+    out = tmp_path / "site"
+    result = run_cli("build", "--content", _content(tmp_path, kilde), "--out", out)
+    assert result.code == 0, result.err
+    soup = BeautifulSoup((out / "referater/2025-05-14/index.html").read_text("utf-8"),
+                         "html.parser")
+    source = soup.select_one(".source")
+    text = " ".join(source.get_text(" ").split())
+    assert {a.get_text(" ", strip=True): a["href"] for a in source.select("a")} == links
+    if said:
+        assert said in text
+    else:
+        assert "ikke publisert" not in text
+    assert "(PDF)" not in text.split("Originaldokument")[0], "«(PDF)» uten lenke"
+
+
 def _check(content: Path) -> str:
     result = run_cli("check", "--content", content)
     assert result.code == 1, result.out
