@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -65,6 +66,12 @@ def built_site(root: Path, base_url: str = "/", extra: Mapping[str, str] | None 
     out, result = build_fixture(root, base_url, extra)
     assert result.code == 0, result.err
     return out
+
+
+def open_data_documents(site: Path) -> list[dict[str, Any]]:
+    """The documents of a built site's open data (``data/dokumenter.jsonl``), one a line."""
+    lines = (site / "data/dokumenter.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, built_site, run_cli
+from conftest import FIXTURES, built_site, open_data_documents, run_cli
 from lxml import etree
 
 from politiradet.stages import githistory
@@ -59,8 +59,7 @@ def test_undated_agreement_outside_git_stays_out_of_the_feed(site: Path) -> None
 
 
 def test_undated_agreement_in_open_data_and_json_ld(site: Path) -> None:
-    data = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
-    record = next(d for d in data["dokumenter"] if d["id"] == "udatert")
+    record = next(d for d in open_data_documents(site) if d["id"] == "udatert")
     assert record["dato"] is None and record["udatert"] is True and record["sist_endret"] is None
     soup = BeautifulSoup((site / "avtaler/udatert/index.html").read_text("utf-8"), "html.parser")
     ld = json.loads(soup.find("script", type="application/ld+json").string)
@@ -152,8 +151,7 @@ def test_pages_feeds_open_data_and_sitemap_show_the_last_commit(repo: Path,
     assert result.code == 0, result.err
     page = _text(out / "referater/2025-05-14/index.html")
     assert "Sist endret 3. juni 2025" in page  # 23:30 UTC on 2 June is 3 June in Oslo
-    data = json.loads((out / "data/dokumenter.json").read_text("utf-8"))
-    record = next(d for d in data["dokumenter"] if d["id"] == "2025-05-14")
+    record = next(d for d in open_data_documents(out) if d["id"] == "2025-05-14")
     assert record["sist_endret"] == "2025-06-03T01:30:00+02:00"
     sitemap = (out / "sitemap.xml").read_text("utf-8")
     assert ("<loc>https://example.org/referater/2025-05-14/</loc>"

@@ -11,6 +11,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from conftest import open_data_documents
 from lxml import etree
 from site_helpers import build
 
@@ -166,14 +167,13 @@ def test_calendar_links_meetings_to_their_minutes(site: Path) -> None:
 # --- open data -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def open_data(site: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
-    return data
+def open_data(site: Path) -> list[dict[str, Any]]:
+    return open_data_documents(site)
 
 
-def test_open_data_has_every_published_document_with_metadata(open_data: dict[str, Any],
+def test_open_data_has_every_published_document_with_metadata(open_data: list[dict[str, Any]],
                                                                site: Path) -> None:
-    documents = {d["id"]: d for d in open_data["dokumenter"]}
+    documents = {d["id"]: d for d in open_data}
     assert set(documents) == {"2025-05-14", "2025-1", "avtale-2023", "2016-01-12"}
     for doc in documents.values():
         assert {"type", "tittel", "dato", "url", "temaer", "omrader", "tekst"} <= set(doc)
@@ -185,8 +185,8 @@ def test_open_data_has_every_published_document_with_metadata(open_data: dict[st
 
 
 def test_open_data_follow_up_points_carry_their_status_history(
-        open_data: dict[str, Any]) -> None:
-    point = next(d for d in open_data["dokumenter"] if d["id"] == "2025-1")
+        open_data: list[dict[str, Any]]) -> None:
+    point = next(d for d in open_data if d["id"] == "2025-1")
     assert point["avsluttet"] is False
     assert point["statusoppdateringer"] == [{
         "dato": "2025-05-14", "dokument": "2025-05-14",
@@ -194,18 +194,25 @@ def test_open_data_follow_up_points_carry_their_status_history(
         "tekst": "Beredskapsetaten følger opp."}]
 
 
-def test_open_data_has_one_document_a_line(open_data: dict[str, Any], site: Path) -> None:
-    """A reader can take the documents line by line: each line between «"dokumenter": [» and
-    the closing «]» is one document's whole JSON (with a comma after all but the last)."""
-    lines = (site / "data/dokumenter.json").read_text("utf-8").splitlines()
-    start = lines.index(' "dokumenter": [')
-    records = [json.loads(line.removesuffix(",")) for line in lines[start + 1:-2]]
-    assert records == open_data["dokumenter"]
-    assert lines[-2:] == [" ]", "}"]
+def test_open_data_is_json_lines_newest_first_with_registries_beside(
+        open_data: list[dict[str, Any]], site: Path) -> None:
+    """A reader can take the documents line by line: every line is one document's whole JSON
+    (JSON Lines), the topics and areas are in registre.json, and the old address says where
+    the data went."""
+    raw = (site / "data/dokumenter.jsonl").read_bytes()
+    assert raw.endswith(b"\n") and b"\n\n" not in raw
+    assert [json.loads(line) for line in raw.decode().splitlines()] == open_data
+    dates = [d["dato"] for d in open_data if d["dato"]]
+    assert dates == sorted(dates, reverse=True)
+    registries = json.loads((site / "data/registre.json").read_text("utf-8"))
+    assert registries["dokumenter"] == PUBLIC + "data/dokumenter.jsonl"
+    assert {t["slug"] for t in registries["temaer"]} == {"salto", "beredskap"}
+    moved = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
+    assert moved["dokumenter"] == PUBLIC + "data/dokumenter.jsonl" and "tekst" not in moved
 
 
 def test_open_data_leaves_drafts_out(site: Path) -> None:
-    assert "Zyxwvutkastord" not in (site / "data/dokumenter.json").read_text("utf-8")
+    assert "Zyxwvutkastord" not in (site / "data/dokumenter.jsonl").read_text("utf-8")
 
 
 # --- sitemap, robots, reproducibility --------------------------------------------------------
@@ -226,7 +233,7 @@ def test_robots_points_to_the_sitemap(site: Path) -> None:
 
 def test_machine_outputs_are_reproducible(site: Path, tmp_path: Path) -> None:
     again = build(tmp_path / "again", base_url=PUBLIC)
-    for name in ("feed.xml", "kalender.ics", "data/dokumenter.json", "sitemap.xml"):
+    for name in ("feed.xml", "kalender.ics", "data/dokumenter.jsonl", "sitemap.xml"):
         assert (again / name).read_bytes() == (site / name).read_bytes(), name
 
 

@@ -28,7 +28,7 @@ PAGES = (
     "oppfolgingspunkter/2025-1/index.html",
     "temaer/salto/index.html",
     "feed.xml",
-    "data/dokumenter.json",
+    "data/dokumenter.jsonl",
 )
 DRAFT_PAGES = (
     "referater/utkast/index.html",

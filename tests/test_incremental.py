@@ -165,7 +165,7 @@ def test_body_edit_renders_its_page_and_links_the_rest(valid_content: Path, buil
     after = inodes(built)
     new = sorted(path for path in after if before.get(path) != after[path])
     assert "referater/2016-01-12/index.html" in new
-    assert "data/dokumenter.json" in new, "open data holds the text"
+    assert "data/dokumenter.jsonl" in new, "open data holds the text"
     assert "temaer/salto/index.html" not in new, "a list of titles does not show the body"
     assert "index.html" not in new and "assets/site.css" not in new
     assert len(new) < len(after) // 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import built_site
+from conftest import built_site, open_data_documents
 
 CLOSED = """---
 tittel: Felles kartlegging av uteområder
@@ -84,8 +84,6 @@ def test_responsible_and_deadline_are_shown_only_when_given(site: Path) -> None:
 
 
 def test_open_data_carries_origin_responsible_and_deadline(site: Path) -> None:
-    import json
-    data = json.loads((site / "data/dokumenter.json").read_text("utf-8"))
-    record = next(d for d in data["dokumenter"] if d["id"] == "2026-1")
+    record = next(d for d in open_data_documents(site) if d["id"] == "2026-1")
     assert (record["vedtatt"], record["ansvarlig"], record["frist"]) == (
         "2026-01-29", "Oslo politidistrikt og Bydel Alna", "2026-06-30")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, open_data_documents, run_cli
 
 from politiradet.model.content import MAX_PDF_BYTES
 
@@ -72,9 +72,7 @@ def test_original_pdf_is_published_beside_the_page_with_its_size(tmp_path: Path)
         "/a/b/referater/2025-05-14/referat-2025-05-14.pdf")
     assert links["Originaldokumentet hos utgiveren"] == "https://www.oslo.kommune.no/referat.pdf"
     assert "kilder" not in {p.name for p in out.iterdir()}, "mappen publiseres ikke som den er"
-    import json
-    data = json.loads((out / "data/dokumenter.json").read_text("utf-8"))
-    record = next(d for d in data["dokumenter"] if d["id"] == "2025-05-14")
+    record = next(d for d in open_data_documents(out) if d["id"] == "2025-05-14")
     assert record["originaldokument"] == (
         "https://www.oslo.kommune.no/a/b/referater/2025-05-14/referat-2025-05-14.pdf")
 

@@ -62,7 +62,9 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
                                                          updates, address)
     yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address)
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
-    yield "data/dokumenter.json", functools.partial(open_data, archive, bodies, address)
+    yield OPEN_DATA, functools.partial(open_data, archive, bodies, address)
+    yield REGISTRIES, functools.partial(registries, archive, address)
+    yield MOVED_OPEN_DATA, functools.partial(moved_open_data, address)
     yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
     yield "robots.txt", functools.partial(robots, address)
 
@@ -244,15 +246,37 @@ def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
 
 # --- open data -------------------------------------------------------------------------------
 
+OPEN_DATA = "data/dokumenter.jsonl"
+"""Every published document, one JSON object a line (JSON Lines, ``application/jsonl``)."""
+REGISTRIES = "data/registre.json"
+"""What the open data is, its licence, and the topics and areas the documents refer to."""
+MOVED_OPEN_DATA = "data/dokumenter.json"
+"""Where the open data was until it became JSON Lines: now a note saying where it went."""
+
+
 def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress) -> bytes:
     """Every published document and follow-up point with metadata and the plain text of its
-    compiled body (*bodies*, by content path), as JSON: the description and registries
-    indented, then one document a line (json's C encoder, many times faster than its
-    indenting one at 10 000 documents)."""
-    head = {
+    compiled body (*bodies*, by content path) as JSON Lines: one whole JSON object a line,
+    newest first, so a reader can take the file line by line (json's C encoder, many times
+    faster than its indenting one at 10 000 documents)."""
+    out = io.BytesIO()  # one growing buffer, not a list of lines joined: the texts are large
+    statuses = _status_texts(archive)
+    for doc in archive.documents:
+        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, statuses,
+                                           address),
+                          ensure_ascii=False, default=str)
+        out.write(line.encode() + b"\n")
+    return out.getvalue()
+
+
+def registries(archive: Archive, address: SiteAddress) -> bytes:
+    """The description of the open data and the registries its documents refer to (JSON)."""
+    data = {
         "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
-                       "avtaler og oppfølgingspunkter.",
+                       "avtaler og oppfølgingspunkter, ett dokument per linje i "
+                       f"{address.absolute(OPEN_DATA)} (JSON Lines).",
         "nettsted": address.absolute(),
+        "dokumenter": address.absolute(OPEN_DATA),
         "lisens": "Offentlige dokumenter fra Oslo kommune og Oslo politidistrikt.",
         "temaer": [{"slug": t.slug, "navn": t.name, "beskrivelse": t.description,
                     "url": address.absolute(f"temaer/{t.slug}/")}
@@ -261,17 +285,19 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
                     for a in archive.content.areas.values()],
     }
-    text = json.dumps(head, ensure_ascii=False, indent=1, default=str)
-    out = io.BytesIO()  # one growing buffer, not a list of lines joined and encoded: the
-    out.write(f'{text.removesuffix("}")[:-1]},\n "dokumenter": '.encode())  # texts are large
-    statuses = _status_texts(archive)
-    for index, doc in enumerate(archive.documents):
-        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, statuses,
-                                           address),
-                          ensure_ascii=False, default=str)
-        out.write(("[\n  " if index == 0 else ",\n  ").encode() + line.encode())
-    out.write(b"\n ]\n}\n" if archive.documents else b"[]\n}\n")
-    return out.getvalue()
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def moved_open_data(address: SiteAddress) -> bytes:
+    """The old address of the open data, kept so a link to it explains where the data went
+    instead of failing: a small JSON object without the documents."""
+    data = {"flyttet": True,
+            "beskrivelse": "Åpne data er flyttet: dokumentene ligger nå i "
+                           f"{address.absolute(OPEN_DATA)} (JSON Lines, ett dokument per "
+                           f"linje), temaene og områdene i {address.absolute(REGISTRIES)}.",
+            "dokumenter": address.absolute(OPEN_DATA),
+            "registre": address.absolute(REGISTRIES)}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
