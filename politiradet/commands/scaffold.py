@@ -86,7 +86,7 @@ class Seed:
         return "Skriv originaldokumentets tittel"
 
     def point_numbers(self) -> dict[str, int]:
-        match = POINT_ID.match(self.slug) if self.kind == "oppfolgingspunkt" else None
+        match = POINT_ID.fullmatch(self.slug) if self.kind == "oppfolgingspunkt" else None
         if not match:
             return {}
         return {"seminar": int(match["seminar"]), "nummer": int(match["nummer"])}
@@ -191,7 +191,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(scalar(item) for item in value) + "]"
     text = str(value)
-    if ISO_DATE.match(text) or (PLAIN.match(text) and text.lower() not in RESERVED
+    if ISO_DATE.fullmatch(text) or (PLAIN.fullmatch(text) and text.lower() not in RESERVED
                                 and not text.endswith((" ", ":"))):
         return text
     return json.dumps(text, ensure_ascii=False)
@@ -208,10 +208,10 @@ def _checked_slug(kind: str, slug: str) -> str:
     if too_long(slug):
         raise UsageError(f"id-en er for lang ({len(slug)} tegn); bruk høyst {MAX_LENGTH}, for "
                          f"eksempel «{suggest_slug(slug)}».")
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise UsageError(f"«{slug}» kan ikke brukes som id i en nettadresse. Bruk små bokstaver "
                          f"a–z, tall og bindestrek, for eksempel «{suggest_slug(slug)}».")
-    if kind == "oppfolgingspunkt" and not POINT_ID.match(slug):
+    if kind == "oppfolgingspunkt" and not POINT_ID.fullmatch(slug):
         raise UsageError(f"id-en til et oppfølgingspunkt er <seminar>-<nummer>, for eksempel "
                          f"«2025-8», ikke «{slug}».")
     return slug
@@ -219,7 +219,7 @@ def _checked_slug(kind: str, slug: str) -> str:
 
 def _date_for(slug: str, today: dt.date) -> dt.date:
     """The date in the id (``2026-03-12``) when there is one, else today."""
-    if ISO_DATE.match(slug):
+    if ISO_DATE.fullmatch(slug):
         try:
             return dt.date.fromisoformat(slug)
         except ValueError:

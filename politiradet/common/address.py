@@ -84,7 +84,7 @@ def _host(base_url: str, hostname: str) -> str:
         ascii_host = hostname.encode("idna").decode("ascii")
     except UnicodeError:
         ascii_host = ""
-    if not _HOST.match(ascii_host):
+    if not _HOST.fullmatch(ascii_host):
         raise _refused(base_url, f"«{hostname}» er ikke et gyldig vertsnavn")
     return ascii_host
 

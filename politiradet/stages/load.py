@@ -189,7 +189,7 @@ def read_document(root: Path, path: Path, problems: list[Problem], unreadable: s
                                 f"rett i {_folder_list()}."))
         return None
     slug = name.removesuffix(".md")
-    if not SLUG.match(slug) or too_long(slug):
+    if not SLUG.fullmatch(slug) or too_long(slug):
         problems.append(Problem(source, 1, 1, f"filnavnet «{name}» kan ikke brukes i en "
                                 f"nettadresse. Bruk høyst {MAX_SLUG_LENGTH} små bokstaver "
                                 f"a–z, tall og bindestrek, for eksempel "

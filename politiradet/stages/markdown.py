@@ -57,7 +57,7 @@ Resolve = Callable[[str], str | None]
 
 
 def _reserved(slug: str) -> bool:
-    return slug in TEMPLATE_IDS or bool(_GENERATED_ID.match(slug))
+    return slug in TEMPLATE_IDS or bool(_GENERATED_ID.fullmatch(slug))
 
 
 def _heading_ids_rule(state: StateCore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -55,6 +56,33 @@ class Validated:
     """Files in ``content/kilder/`` already reported as unusable: not reported again."""
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any
+             ) -> Iterator[ValidationError]:
+    """JSON Schema's ``pattern`` as ECMA-262 (the standard's regex dialect, and Decap's)
+    reads it: ``$`` is the end of the text. Python's ``$`` also matches before a final line
+    break, so «salto\\n» would pass ``^[a-z0-9-]+$`` and become a folder name."""
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """*pattern* with each ``$`` outside a character class made the very end (``\\Z``)."""
+    parts, escaped, in_class = [], False, False
+    for char in pattern:
+        if char == "$" and not escaped and not in_class:
+            char = r"\Z"
+        elif not escaped and char in "[]":
+            in_class = char == "["
+        escaped = char == "\\" and not escaped
+        parts.append(char)
+    return re.compile("".join(parts))
+
+
+_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 class Schemas:
     """The JSON Schemas in ``schema/``, compiled once, with cross-file ``$ref`` support."""
 
@@ -68,9 +96,8 @@ class Schemas:
             for name, schema in documents.items())
         self.raw = documents
         self._validators = {
-            name: jsonschema.Draft202012Validator(
-                documents[file], registry=registry,
-                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+            name: _Validator(documents[file], registry=registry,
+                             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
             for name, file in SCHEMA_FOR.items()}
 
     def problems(self, name: str, parsed: Parsed, source: str) -> list[Problem]:
