@@ -57,6 +57,25 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
     assert "3 feil funnet" in result.err
 
 
+def test_two_referater_of_one_meeting_are_reported_naming_both(tmp_path: Path) -> None:
+    content = copy_fixture("gyldig", tmp_path)
+    first = content / REFERAT
+    second = content / "referater/2025-05-14-1.md"
+    second.write_text(first.read_text(encoding="utf-8").replace("dato: 2025-05-14", "dato: "
+                      "2025-05-14  # samme møte"), encoding="utf-8")
+    result = run_cli("check", "--content", content, cwd=tmp_path)
+    assert result.code == 1
+    fix = ("Ett møte har ett referat: flytt det som mangler inn i det ene og slett det andre, "
+           "eller rett «dato» eller «motetype» i det som er feil.")
+    assert (f"gyldig/referater/2025-05-14.md:3:7: gyldig/referater/2025-05-14-1.md er også et "
+            f"referat fra møte 2025-05-14. {fix}") in result.err, result.err
+    assert (f"gyldig/referater/2025-05-14-1.md:3:7: gyldig/referater/2025-05-14.md er også et "
+            f"referat fra møte 2025-05-14. {fix}") in result.err
+    second.write_text(second.read_text(encoding="utf-8").replace("motetype: møte",
+                                                                 "motetype: seminar"), "utf-8")
+    assert "er også et referat" not in run_cli("check", "--content", content, cwd=tmp_path).err
+
+
 def test_unreadable_document_does_not_cascade_into_link_errors(tmp_path: Path) -> None:
     content = copy_fixture("gyldig", tmp_path)
     target = content / "referater/2016-01-12.md"

@@ -36,7 +36,7 @@ from ..store.documents import DocumentCache
 from ..store.records import RecordCache
 from . import savefile
 from .config import CONTENT_ROOT
-from .document import document_text
+from .document import document_text, duplicate_message, duplicate_of
 
 DOCUMENT_PATH = re.compile(
     rf"{CONTENT_ROOT}/(?P<folder>{'|'.join(FOLDERS)})/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md")
@@ -154,18 +154,34 @@ class LocalBackend:
         target = self._document(path)
         folder = _document_path(path)["folder"]
         schemas = load_schemas(self.schema)
-        data = _encoded(normalised(folder, raw, path, schemas), path)
         with self._saving:
             if target.is_symlink():
                 raise Refused(403, f"{path} er en snarvei (symbolsk lenke) og skrives ikke.")
             if new and target.exists():
                 raise _exists(path)
+            existing = None if new else _decoded(_read(self.content, target))
+            text = normalised(folder, raw, path, schemas, existing)
+            if new:
+                self._refuse_duplicate(folder, _document_path(path)["slug"], text)
+            data = _encoded(text, path)
             problems = self.problems(target, data, schemas)
             if problems:
                 raise Refused(422, "Dokumentet er ikke lagret. Rett dette først:\n" +
                               "\n".join(_message(problem, path) for problem in problems))
             _write(target, data, new, path)
             return _on_disk(self.content, target, data, path)
+
+    def _refuse_duplicate(self, folder: str, slug: str, text: str) -> None:
+        """Refuse a new document Decap has given a ``-1`` name because its own is taken."""
+        def front_of(other: str) -> Mapping[str, Any] | None:
+            data = _read(self.content, self._document(f"{CONTENT_ROOT}/{folder}/{other}.md"))
+            return _front(_decoded(data)) if data is not None else None
+
+        kind = FOLDERS[folder]
+        data = _front(text) or {}
+        base = duplicate_of(kind, slug, data, front_of)
+        if base is not None:
+            raise Refused(409, duplicate_message(kind, base, data))
 
     def problems(self, target: Path, data: bytes, schemas: dict[str, dict[str, Any]]
                  ) -> list[Problem]:
@@ -227,14 +243,33 @@ ACTIONS: Mapping[str, Callable[[LocalBackend, Mapping[str, Any]], Any]] = {
 }
 
 
-def normalised(folder: str, raw: str, path: str, schemas: SchemaSet) -> str:
-    """The document as ``new`` and a careful editor would write it."""
+def normalised(folder: str, raw: str, path: str, schemas: SchemaSet,
+               existing: str | None = None) -> str:
+    """The document as ``new`` and a careful editor would write it; an *existing* file (its
+    text on disk) with only what the editor changed changed."""
     try:
         parsed = split(raw)
     except FrontMatterError as exc:
         raise Refused(422, f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
     data = parsed.front.data if isinstance(parsed.front.data, dict) else {}
-    return document_text(FOLDERS[folder], data, parsed.body, schemas)
+    return document_text(FOLDERS[folder], data, parsed.body, schemas, existing)
+
+
+def _decoded(data: bytes | None) -> str | None:
+    """A file's text, or None if there is none or it is not UTF-8 (then it is written anew)."""
+    try:
+        return data.decode("utf-8-sig") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _front(text: str | None) -> Mapping[str, Any] | None:
+    """A document's front matter as plain data, or None if it cannot be read."""
+    try:
+        data = split(text).front.data if text is not None else None
+    except FrontMatterError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _with(raw: RawContent, candidate: RawDocument) -> RawContent:

@@ -36,6 +36,7 @@ def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts:
     content = validated.content
     checked = (*content.documents, *validated.unvalidated)
     problems = list(_check_urls(checked))
+    problems += _check_same_meeting(content.documents)
     problems += _check_registry_refs(validated)
     problems += _check_source_refs(validated)
     targets: dict[tuple[str, str], Target] = {}
@@ -59,6 +60,8 @@ def check_document(validated: Validated, path: str, compiled: Mapping[str, Compi
     checked = tuple(doc for doc in everything if doc.path == path)
     sources = {doc.source for doc in checked}
     problems = [p for p in _check_urls(everything) if p.path in sources]
+    problems += [p for p in _check_same_meeting(validated.content.documents)
+                 if p.path in sources]
     problems += [p for p in _check_registry_refs(validated) if p.path in sources]
     problems += _check_links(checked, validated, compiled, {})
     problems += _check_statuses(checked, validated, compiled)
@@ -78,6 +81,23 @@ def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
             others = " og ".join(other.source for other in same if other is not doc)
             yield Problem(doc.source, 1, 1, f"dokumentet får samme nettadresse (/{doc.url}) som "
                           f"{others}. Gi en av filene et annet navn.")
+
+
+def _check_same_meeting(documents: tuple[Document, ...]) -> Iterator[Problem]:
+    """One meeting, one referat: two referater of the same type (``motetype``) on the same
+    date are one meeting written twice (a second import, or a new entry in the web editor)."""
+    by_meeting: dict[tuple[str, str], list[Document]] = defaultdict(list)
+    for doc in documents:
+        if doc.kind == "referat":
+            by_meeting[(doc.date.isoformat(), str(doc.fields.get("motetype")))].append(doc)
+    for (date, kind), same in by_meeting.items():
+        for doc in (same if len(same) > 1 else ()):
+            others = " og ".join(other.source for other in same if other is not doc)
+            line, col = doc.locations.get(("dato",), (1, 1))
+            yield Problem(doc.source, line, col, f"{others} er også et referat fra {kind} "
+                          f"{date}. Ett møte har ett referat: flytt det som mangler inn i det "
+                          f"ene og slett det andre, eller rett «dato» eller «motetype» i det "
+                          f"som er feil.")
 
 
 def _check_registry_refs(validated: Validated) -> Iterator[Problem]:

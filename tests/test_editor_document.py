@@ -1,0 +1,173 @@
+"""A document the web editor saves again changes only where the editor changed it.
+
+Decap sends the whole file as its own YAML (its key order, its quoting, dates as text). Saving
+a real content file with one field changed must give a one-line diff in git: quotes, block
+scalars, comments, key order and the body stay as the file had them.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from politiradet.commands.scaffold import create
+from politiradet.editor.backend import normalised
+from politiradet.stages.frontmatter import split
+from politiradet.stages.load import load_schemas
+
+SCHEMAS = load_schemas(ROOT / "schema")
+REFERATER = sorted((ROOT / "content" / "referater").glob("*.md"))
+OTHERS = [*sorted((ROOT / "content" / "avtaler").glob("*.md")),
+          ROOT / "content" / "oppfolgingspunkter" / "2025-1.md"]
+
+
+def _as_decap_sends(text: str, change: Any = None) -> str:
+    """The file as Decap posts it: its own YAML dump (keys sorted, its quoting), the body."""
+    parsed = split(text)
+    data = copy.deepcopy(parsed.front.data)
+    if change is not None:
+        change(data)
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=60)
+    return f"---\n{front}---\n{parsed.body.lstrip(chr(10))}"
+
+
+def _saved(path: Path, raw: str) -> str:
+    folder = path.parent.name
+    return normalised(folder, raw, f"content/{folder}/{path.name}", SCHEMAS,
+                      path.read_text(encoding="utf-8"))
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    removed = [line for line in diff[2:] if line.startswith("-")]
+    added = [line for line in diff[2:] if line.startswith("+")]
+    return removed, added
+
+
+def _set(path: tuple[str, ...], value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for key in path[:-1]:
+            data = data[key]
+        data[path[-1]] = value
+    return change
+
+
+@pytest.mark.parametrize("path", [*REFERATER, *OTHERS], ids=lambda p: p.name)
+def test_saving_unchanged_keeps_the_file_byte_for_byte(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _saved(path, _as_decap_sends(text)) == text
+
+
+CHANGES = {
+    "tittel": (("tittel",), "Referat fra Politirådet i Oslo, endret tittel"),
+    "dato": (("dato",), "2016-01-13"),
+    "kilde.tittel": (("kilde", "tittel"), "Referat, ny tittel på originalen"),
+    "temaer": (("temaer",), ["salto"]),
+}
+
+
+@pytest.mark.parametrize("path", REFERATER, ids=lambda p: p.name)
+@pytest.mark.parametrize("field", CHANGES)
+def test_changing_one_field_of_a_real_referat_is_a_one_line_diff(path: Path, field: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    keys, value = CHANGES[field]
+    saved = _saved(path, _as_decap_sends(text, _set(keys, value)))
+    removed, added = _changed_lines(text, saved)
+    assert len(removed) == 1 and len(added) == 1, (removed, added)
+    assert removed[0].lstrip("- ").startswith(f"{keys[-1]}:")
+    assert split(saved).front.data == _with(split(text).front.data, keys, value)
+    assert split(saved).body == split(text).body
+
+
+def test_a_changed_date_keeps_its_quotes_and_a_folded_note_stays_folded() -> None:
+    path = ROOT / "content" / "referater" / "2025-05-14.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'dato: "2025-05-14"' in text and "merknad: >-" in text
+    saved = _saved(path, _as_decap_sends(text, _set(("dato",), "2025-05-15")))
+    assert _changed_lines(text, saved) == (['-dato: "2025-05-14"'], ['+dato: "2025-05-15"'])
+    note = "Tekst overført fra PDF. " * 12
+    saved = _saved(path, _as_decap_sends(text, _set(("kilde", "merknad"), note.strip())))
+    assert "  merknad: >-\n" in saved
+    folded = saved.split("  merknad: >-\n", 1)[1].split("\n---\n", 1)[0].splitlines()
+    assert len(folded) > 1 and all(4 < len(line) <= 92 for line in folded), folded
+    assert split(saved).front.data["kilde"]["merknad"] == note.strip()
+
+
+def test_adding_and_removing_a_place_touches_only_its_line() -> None:
+    path = ROOT / "content" / "referater" / "2025-05-14.md"
+    text = path.read_text(encoding="utf-8")
+    added = _saved(path, _as_decap_sends(text, _set(("sted",), "Rådhuset")))
+    assert _changed_lines(text, added) == ([], ["+sted: Rådhuset"])
+    assert added.index("sted: Rådhuset") < added.index("temaer:")  # schema order
+
+
+def test_a_document_made_by_new_keeps_its_comments(tmp_path: Path) -> None:
+    path = create(tmp_path, "referat", "2026-03-12", SCHEMAS)
+    text = path.read_text(encoding="utf-8")
+    saved = _saved(path, _as_decap_sends(text, _set(("temaer",), ["salto", "beredskap"])))
+    assert _changed_lines(text, saved) == (["-temaer: []"], ["+temaer: [salto, beredskap]"])
+    published = _saved(path, _as_decap_sends(text, lambda data: data.pop("utkast")))
+    removed, added = _changed_lines(text, published)
+    assert removed == ["-# true: kontrolleres, men publiseres ikke. Fjern linjen (eller skriv "
+                       "false) når dokumentet", "-# skal publiseres.", "-utkast: true"]
+    assert added == []  # the key goes with the comment that describes it, nothing else
+    assert "# Hvor teksten kommer fra" in published.split("\n---\n")[0]
+    assert published.index("# Hvor teksten") < published.index("kilde:")
+
+
+def test_a_changed_body_is_written_and_the_front_matter_kept(tmp_path: Path) -> None:
+    path = ROOT / "content" / "referater" / "2016-01-12.md"
+    text = path.read_text(encoding="utf-8")
+    raw = _as_decap_sends(text).replace("\n## ", "\n## Endret: ", 1)
+    saved = _saved(path, raw)
+    removed, added = _changed_lines(text, saved)
+    assert len(removed) == 1 and added[0].startswith("+## Endret: ")
+    assert saved.split("\n---\n", 1)[0] == text.split("\n---\n", 1)[0]
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    source = ROOT / "content" / "referater" / "2016-01-12.md"
+    path = tmp_path / "referater" / source.name
+    path.parent.mkdir()
+    text = source.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    saved = normalised("referater", _as_decap_sends(text, _set(("tittel",), "Ny tittel")),
+                       f"content/referater/{path.name}", SCHEMAS,
+                       path.read_bytes().decode("utf-8"))
+    assert saved.count("\r\n") == text.count("\n")
+    assert len(_changed_lines(text, saved.replace("\r\n", "\n"))[0]) == 1
+
+
+def _with(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> dict[str, Any]:
+    result = copy.deepcopy(data)
+    _set(keys, value)(result)
+    return result
+
+
+def test_a_second_referat_of_one_meeting_is_refused_not_renamed(tmp_path: Path) -> None:
+    from conftest import copy_fixture
+
+    from politiradet.editor.backend import LocalBackend
+
+    content = copy_fixture("gyldig", tmp_path)
+    existing = content / "referater" / "2025-05-14.md"
+    raw = _as_decap_sends(existing.read_text(encoding="utf-8"),
+                          _set(("tittel",), "Samme møte, skrevet på nytt"))
+    backend = LocalBackend(content, ROOT / "schema")
+    request = {"action": "persistEntry", "params": {
+        "dataFiles": [{"path": "content/referater/2025-05-14-1.md", "raw": raw}],
+        "assets": [], "options": {"newEntry": True}}}
+    answer = backend.handle(request)
+    assert answer.status == 409
+    assert answer.body["error"].startswith(
+        "Det finnes allerede et referat fra møte 2025-05-14 (content/referater/2025-05-14.md).")
+    assert not (content / "referater" / "2025-05-14-1.md").exists()
+    seminar = raw.replace("motetype: møte", "motetype: seminar")
+    request["params"]["dataFiles"][0]["raw"] = seminar  # type: ignore[index]
+    assert backend.handle(request).status != 409  # a seminar the same day is another document
