@@ -6,7 +6,9 @@ exactly one problem, given as ``FILE:LINE:COL: message`` (the message may be a p
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
+import io
 import json
 import os
 import socket
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, built_site, copy_fixture, run_cli
 
 from politiradet.model import content as model
@@ -131,6 +134,18 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
      "referater/ny.md:2:9: YAML-typemerket «!!binary» er ikke tillatt."),
     ("yaml-deep-nesting", DOC, "---\nsted: " + "[" * 5000 + "]" * 5000 + "\n---\n",
      "referater/ny.md:2:26: front matter er nestet for dypt (mer enn 20 nivåer"),
+    ("yaml-deep-braces", DOC, "---\nsted: " + "{a: " * 5000 + "}" * 5000 + "\n---\n",
+     "referater/ny.md:2:83: front matter er nestet for dypt (mer enn 20 nivåer"),
+    ("yaml-deep-nesting-under-keys", DOC, _good("omrader: []", "omrader: []\nsted:\n  x: "
+                                                 + "[" * 5000 + "]" * 5000),
+     "referater/ny.md:8:24: front matter er nestet for dypt (mer enn 20 nivåer"),
+    ("yaml-deep-nesting-after-brackets-in-text", DOC, _good(
+        "omrader: []", "omrader: [] # " + "[" * 40 + "\nsted: '" + "[" * 40 + "'\nx: a"
+        + "[" * 40 + " - 'b\ny: [c, " + "[" * 5000 + "]" * 5000 + "]"),
+     "referater/ny.md:9:26: front matter er nestet for dypt (mer enn 20 nivåer"),
+    ("yaml-deep-block-nesting", DOC, _good("omrader: []", "omrader: []\nsted:\n" + "".join(
+        "  " * depth + "- \n" for depth in range(1, 30))),
+     "referater/ny.md:27:41: front matter er nestet for dypt (mer enn 20 nivåer"),
     ("yaml-merge-key", DOC, _good("omrader: []", "omrader: []\n<<: {sted: x}"),
      "referater/ny.md:7:1: YAML-fletting («<<») er ikke tillatt."),
     # --- keys
@@ -342,6 +357,9 @@ def test_mistake_gives_one_located_norwegian_problem(site: Path, file: str,
     ("trailing-spaces", lambda text: text.replace("\n", "  \n")),
     ("tab-after-colon", lambda text: text.replace("motetype: ", "motetype:\t")),
     ("all-at-once", lambda text: "\ufeff" + text.replace("\n", " \t\r\n")),
+    ("brackets-in-quotes-and-comments", lambda text: text.replace(
+        "temaer: [salto]", "temaer: [salto]  # " + "[" * 40 + "\n# " + "{" * 40).replace(
+        "  tittel: Kilde", "  tittel: '" + "[" * 40 + "'")),
 ])
 def test_harmless_variation_still_works(site: Path, name: str, transform: object) -> None:
     assert callable(transform)
@@ -352,24 +370,53 @@ def test_harmless_variation_still_works(site: Path, name: str, transform: object
     assert (doc.title, doc.fields["motetype"]) == ("Referat fra et testmøte", "møte")
 
 
+def test_yaml_parser_never_sees_more_nesting_than_our_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our depth limit and message hold whatever limit the YAML library has: the parser reads
+    no more than one level past ours (PyYAML 6.0.4 refuses 1000 levels in its own words)."""
+    seen: list[str] = []
+    real_parse = yaml.parse
+
+    def spy(stream: str, *args: object, **kwargs: object) -> object:
+        seen.append(stream)
+        return real_parse(stream, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml, "parse", spy)
+    with pytest.raises(frontmatter.FrontMatterError) as refused:
+        frontmatter.parse_yaml("sted: [x, " + "[" * 1500 + "]" * 1501, first_line=2)
+    assert (refused.value.line, refused.value.col) == (2, 29)
+    assert refused.value.message.startswith("front matter er nestet for dypt (mer enn 20 nivåer")
+    assert seen
+    assert max(text.count("[") for text in seen) == frontmatter.MAX_DEPTH + 1
+
+
 def test_huge_file_is_refused_without_being_read(site: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     big = site / DOC
     with big.open("wb") as handle:  # sparse: 50 MB on paper, nothing on disk
         handle.truncate(50 * 1024 * 1024)
     opened: list[str] = []
-    real_open = Path.open
+    real_os_open, real_io_open = os.open, io.open
 
-    def spy(self: Path, *args: object, **kwargs: object) -> object:
-        opened.append(self.name)
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+    def os_spy(path: object, *args: object, **kwargs: object) -> int:
+        opened.append(os.path.basename(os.fsdecode(path)))  # type: ignore[arg-type]
+        return real_os_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", spy)
+    def io_spy(file: object, *args: object, **kwargs: object) -> object:
+        if isinstance(file, (str, bytes, os.PathLike)):
+            opened.append(os.path.basename(os.fsdecode(file)))
+        return real_io_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    # The loader reads through os.open (sourcefile.read); Path.open and open() go through io.
+    monkeypatch.setattr(os, "open", os_spy)
+    monkeypatch.setattr(io, "open", io_spy)
+    monkeypatch.setattr(builtins, "open", io_spy)
     started = time.process_time()
     problems = _problems(site)
     assert time.process_time() - started < 1.0
     assert "referater/ny.md:1:1: filen er for stor (50.0 MB); grensen er 1 MB." in \
         "\n".join(problems)
+    assert "2025-05-14.md" in opened, "the spy must see the ordinary documents being read"
     assert "ny.md" not in opened
 
 

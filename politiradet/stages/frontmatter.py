@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ def split(text: str) -> SplitFile:
 def parse_yaml(source: str, first_line: int = 1) -> Parsed:
     """Parse YAML into plain data with positions; reject duplicate keys and aliases."""
     try:
+        _check_depth(source, first_line)
         _check_events(source, first_line)
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -172,6 +174,84 @@ def parse_yaml(source: str, first_line: int = 1) -> Parsed:
     builder = _Builder(first_line)
     data = builder.value(node, ()) if node is not None else None
     return Parsed(data, builder.values, builder.keys)
+
+
+def _check_depth(source: str, first_line: int) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` before a YAML parser sees all of it.
+
+    The limit and its message are ours: a parser may refuse deep nesting itself, in its own
+    words, and may read far ahead before it reports the levels it has opened (libyaml, since
+    PyYAML 6.0.4, stops at 1000 brackets on a line with "exceeded maximum nesting depth",
+    before it has reported the first). So when our own count of ``[`` and ``{`` passes the
+    limit, :func:`_check_events` reads only the text up to that bracket: there it sees the
+    nesting level by level, and reports it with the exact line and column.
+    """
+    cut = _deep_brackets(source)
+    if cut is None:
+        return
+    with contextlib.suppress(yaml.YAMLError):  # the cut text ends inside a list: not an error
+        _check_events(source[:cut], first_line)
+
+
+_BRACKETS = re.compile(r"""[\[{\]}'"#]""")
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _deep_brackets(source: str) -> int | None:
+    """Offset just past the first ``[`` or ``{`` nested more than :data:`MAX_DEPTH` deep.
+
+    A count of the brackets that open a list or group, outside quoted text and comments; not a
+    YAML parser, so it may be wrong about odd plain text, which is why :func:`_check_depth`
+    confirms with the parser's events. None when the brackets stay within the limit (the
+    usual case, decided by two ``str.count``).
+    """
+    if source.count("[") + source.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    position = 0
+    opened = -1  # where the last bracket that counted stands
+    while (match := _BRACKETS.search(source, position)) is not None:
+        char, start, position = match.group(), match.start(), match.end()
+        if char in "[{":
+            if _starts_value(source, start, opened, depth):
+                depth += 1
+                opened = start
+                if depth > MAX_DEPTH:
+                    return position
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "#":
+            if start == 0 or source[start - 1] in " \t\n":
+                end = source.find("\n", position)
+                if end < 0:
+                    return None
+                position = end
+        elif _starts_value(source, start, opened, depth):
+            quoted = (_SINGLE_QUOTED if char == "'" else _DOUBLE_QUOTED).match(source, start)
+            if quoted is not None:  # a quote never closed is the parser's to explain
+                position = quoted.end()
+    return None
+
+
+def _starts_value(source: str, index: int, opened: int, depth: int) -> bool:
+    """Whether a bracket or quote at *index* opens a list, group or quoted text, rather than
+    standing inside plain text: first on a line, after «: », «- », «? », after a comma inside
+    brackets, or right inside a bracket that opened one (*opened* is where the last stands)."""
+    while True:
+        before = index - 1
+        while before >= 0 and source[before] in " \t":
+            before -= 1
+        char = source[before] if before >= 0 else "\n"
+        if char == "\n" or (char == "," and depth > 0):
+            return True
+        if char in "[{":
+            return before == opened
+        if char not in ":-?" or before == index - 1:  # an indicator is followed by a space
+            return False
+        if char == ":":
+            return True
+        index = before  # «- » and «? » are indicators only where a value starts
 
 
 def _check_events(source: str, first_line: int) -> None:
@@ -203,9 +283,12 @@ def _event_problem(event: yaml.Event, depth: int) -> str | None:
         return (f"YAML-typemerket «{shown}» er ikke tillatt. Fjern det, og sett verdien i "
                 "anførselstegn hvis den skal være tekst.")
     if depth > MAX_DEPTH:
-        return (f"front matter er nestet for dypt (mer enn {MAX_DEPTH} nivåer med lister og "
-                "grupper). Sjekk innrykket og hakeparentesene.")
+        return _TOO_DEEP
     return None
+
+
+_TOO_DEEP = (f"front matter er nestet for dypt (mer enn {MAX_DEPTH} nivåer med lister og "
+             "grupper). Sjekk innrykket og hakeparentesene.")
 
 
 class _Builder:
@@ -309,6 +392,8 @@ _YAML_HINTS = {
 
 def _yaml_message(exc: yaml.MarkedYAMLError, char: str) -> str:
     problem = exc.problem or ""
+    if "nesting" in problem or "depth" in problem:  # a parser's own limit, should ours miss
+        return _TOO_DEEP
     if char == "\t" or "tab" in (exc.problem or ""):
         return f"YAML-feil: {_TAB}"
     for english, norwegian in _YAML_HINTS.items():
