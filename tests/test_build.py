@@ -30,6 +30,24 @@ def test_summary_reports_documents_pages_and_time(valid_content: Path, tmp_path:
                      r"på \d+\.\d+ s", result.out), result.out
 
 
+@pytest.mark.parametrize(("base_url", "said"), [
+    ("/sti/", "Strømmer, nettstedskart, kalender og åpne data peker til "
+              "https://www.oslo.kommune.no/sti/ (https://www.oslo.kommune.no er standardverten "
+              "fordi --base-url bare er en sti). Bygger du en test- eller kopiversjon, gi hele "
+              "adressen, for eksempel --base-url https://test.example.no/sti/"),
+    ("https://test.example.no/sti/", "Strømmer, nettstedskart, kalender og åpne data peker "
+                                     "til https://test.example.no/sti/."),
+])
+def test_build_says_once_which_absolute_address_machine_outputs_use(
+        valid_content: Path, tmp_path: Path, base_url: str, said: str) -> None:
+    out = tmp_path / "s"
+    result = run_cli("build", "--content", valid_content, "--out", out, "--base-url", base_url)
+    assert result.code == 0, result.err
+    assert result.out.count("peker til") == 1 and said in result.out, result.out
+    absolute = said.split("peker til ")[1].split(" ")[0].rstrip(".")
+    assert f"<loc>{absolute}" in (out / "sitemap.xml").read_text("utf-8")
+
+
 def test_every_internal_url_honours_the_base_url(built: Path) -> None:
     for page in _html_files(built):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from ..common import norsk
-from ..common.address import SiteAddress
+from ..common.address import DEFAULT_ORIGIN, SiteAddress
 from ..errors import ContentError, Problem, UsageError, os_error_text
 from ..importer.cli import import_command, run_import
 from ..pipeline import Paths, Report, build, check
@@ -154,9 +155,23 @@ def _build(paths: Paths, base_url: str, overwrite: bool) -> int:
         with progress_line() as progress:
             report = build(paths, str(address), progress, overwrite=overwrite)
         _print_report(report, paths)
+        print(absolute_address_line(address, base_url))
     except KeyboardInterrupt:  # after the swap, the new site is there whole
         return interrupted(None if _identity(paths.out) == before else paths.out)
     return EXIT_OK
+
+
+def absolute_address_line(address: SiteAddress, base_url: str) -> str:
+    """The one line that says which absolute address feeds, sitemap, calendar and open data
+    send readers to, and, when ``--base-url`` was only a path, that the host is the default
+    one: a test or staging copy built with a path would otherwise send subscribers to
+    production without a word."""
+    line = (f"Strømmer, nettstedskart, kalender og åpne data peker til {address.absolute()}")
+    if urllib.parse.urlsplit(base_url.strip()).netloc:
+        return line + "."
+    return (line + f" ({DEFAULT_ORIGIN} er standardverten fordi --base-url bare er en sti). "
+            "Bygger du en test- eller kopiversjon, gi hele adressen, for eksempel "
+            f"--base-url https://test.example.no{address.path}")
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
