@@ -26,7 +26,7 @@ from politiradet.editor.admin import API_PATH, Admin
 from politiradet.preview import livereload
 from politiradet.preview.http import PreviewServer
 
-TIMEOUT = 3.0
+TIMEOUT = 5.0
 """The server's request timeout in these tests: short, so a slow client is answered soon."""
 SECRET = "HEMMELIG-utenfor-innholdet\n"
 TEXT = """\
@@ -194,6 +194,39 @@ def test_a_save_into_a_read_only_folder_is_refused_in_norwegian(
     assert _files(content) == before
     assert "Traceback" not in capsys.readouterr().err
     assert save(port, path, TEXT.format(body="Tekst."), new)[0] == 200
+
+
+@contextlib.contextmanager
+def nearly_full(folder: Path) -> Iterator[None]:
+    """*folder* on a file system of its own with 64 KB, its files copied onto it (root only:
+    mounting needs it)."""
+    if os.geteuid() != 0:
+        pytest.skip("a small file system of its own needs root (mount)")
+    files = {path.name: path.read_bytes() for path in folder.iterdir()}
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"root without the right to mount: {mounted.stderr.decode().strip()}")
+    try:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_save_that_fills_the_disk_is_refused_and_leaves_nothing_half_written(
+        port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = content / "referater"
+    with nearly_full(folder):
+        before = _files(folder)
+        status, answer = save(port, EXISTING, TEXT.format(body="Lang tekst. " * 20_000),
+                              new=False)
+        assert status == 507
+        assert answer["error"].startswith(f"{EXISTING} er ikke lagret: disken er full.")
+        assert _files(folder) == before
+        assert not list(folder.glob(".*"))
+    assert "Traceback" not in capsys.readouterr().err
 
 
 # --- two editors at once ------------------------------------------------------------------------
