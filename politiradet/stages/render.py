@@ -37,7 +37,7 @@ from ..model.content import (
 )
 from ..model.meetings import Meeting, schedule, upcoming
 from ..store.deps import Hasher, Lazy, Output
-from . import feeds, oparl, sourcefile
+from . import dcat, feeds, oparl, sourcefile
 from .related import RelatedIndex
 
 TOC_MIN_HEADINGS = 3
@@ -548,6 +548,9 @@ def _static_pages(r: Renderer) -> Iterator[Output]:
                  abbreviations=sorted(r.archive.content.abbreviations,
                                       key=lambda a: a.short.casefold()))
     yield r.page("sok/index.html", "sok.html")
+    yield r.page(dcat.PAGE + "index.html", "data.html", crumbs=[("Forside", "")],
+                 oparl_system=oparl.SYSTEM, page_size=oparl.PAGE_SIZE,
+                 extension=oparl.EXTENSION, open_data=feeds.OPEN_DATA)
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Output]], ...] = (
@@ -564,9 +567,10 @@ def assets(templates: Path) -> Iterator[Page]:
 
 
 def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output]:
-    """Feeds, calendar, open data, OParl, sitemap and robots.txt."""
+    """Feeds, calendar, open data, OParl, the data catalogue, sitemap and robots.txt."""
     for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths),
-                                      oparl.outputs(r.archive, r.address)):
+                                      oparl.outputs(r.archive, r.address),
+                                      dcat.outputs(r.archive, r.address)):
         yield Output(path, r.hasher.digest((path, make.func.__name__, make.args, make.keywords)),
                      make)
 
