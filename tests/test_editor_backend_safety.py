@@ -31,8 +31,8 @@ TIMEOUT = 5.0
 SECRET = "HEMMELIG-utenfor-innholdet\n"
 TEXT = """\
 ---
-tittel: Referat fra møte 12. mars 2026
-dato: 2026-03-12
+tittel: Referat fra møte {date}
+dato: {date}
 motetype: møte
 temaer: [salto]
 omrader: []
@@ -44,6 +44,11 @@ kilde:
 """
 EXISTING = "content/referater/2025-05-14.md"
 NEW = "content/referater/2026-03-12.md"
+
+
+def document(path: str, body: str) -> str:
+    """A referat to save at *path*, of the meeting on the date its file is named after."""
+    return TEXT.format(date=path.rsplit("/", 1)[1].removesuffix(".md"), body=body)
 
 
 @pytest.fixture
@@ -129,7 +134,7 @@ def test_a_planted_link_at_the_staging_name_is_never_written_through(
     outside = content.parent / "utenfor.txt"
     target = content.parent / path.replace("content/", content.name + "/", 1)
     (target.parent / f".{target.name}.lagres").symlink_to(outside)
-    status, answer = save(port, path, TEXT.format(body="Ny tekst."), new)
+    status, answer = save(port, path, document(path, "Ny tekst."), new)
     assert status == 200, answer
     assert outside.read_text(encoding="utf-8") == SECRET
     assert not target.is_symlink() and "Ny tekst." in target.read_text(encoding="utf-8")
@@ -140,17 +145,17 @@ def test_a_planted_link_at_the_staging_name_is_never_written_through(
 def test_a_save_keeps_the_documents_file_mode(port: int, content: Path) -> None:
     target = content / "referater" / "2025-05-14.md"
     target.chmod(0o640)
-    status, answer = save(port, EXISTING, TEXT.format(body="Endret."), new=False)
+    status, answer = save(port, EXISTING, document(EXISTING, "Endret."), new=False)
     assert status == 200, answer
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert save(port, NEW, TEXT.format(body="Ny."), new=True)[0] == 200
+    assert save(port, NEW, document(NEW, "Ny."), new=True)[0] == 200
     assert stat.S_IMODE((content / "referater" / "2026-03-12.md").stat().st_mode) == 0o644
 
 
 def test_a_failed_write_is_refused_in_norwegian_and_leaves_no_staging_file(
         port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (content / "referater" / "2026-03-12.md").mkdir()
-    status, answer = save(port, NEW, TEXT.format(body="Tekst."), new=False)
+    status, answer = save(port, NEW, document(NEW, "Tekst."), new=False)
     assert status == 500
     assert answer["error"].startswith(f"{NEW} er ikke lagret: er en mappe, ikke en fil.")
     assert not list((content / "referater").glob(".*"))
@@ -187,13 +192,13 @@ def test_a_save_into_a_read_only_folder_is_refused_in_norwegian(
         capsys: pytest.CaptureFixture[str]) -> None:
     before = _files(content)
     with read_only(content / "referater") as reason:
-        status, answer = save(port, path, TEXT.format(body="Tekst."), new)
+        status, answer = save(port, path, document(path, "Tekst."), new)
     assert status == 500
     assert answer["error"] == (f"{path} er ikke lagret: {reason}. Teksten står fortsatt i "
                                f"skjemaet; lagre på nytt når feilen er rettet.")
     assert _files(content) == before
     assert "Traceback" not in capsys.readouterr().err
-    assert save(port, path, TEXT.format(body="Tekst."), new)[0] == 200
+    assert save(port, path, document(path, "Tekst."), new)[0] == 200
 
 
 @contextlib.contextmanager
@@ -220,7 +225,7 @@ def test_a_save_that_fills_the_disk_is_refused_and_leaves_nothing_half_written(
     folder = content / "referater"
     with nearly_full(folder):
         before = _files(folder)
-        status, answer = save(port, EXISTING, TEXT.format(body="Lang tekst. " * 20_000),
+        status, answer = save(port, EXISTING, document(EXISTING, "Lang tekst. " * 20_000),
                               new=False)
         assert status == 507
         assert answer["error"].startswith(f"{EXISTING} er ikke lagret: disken er full.")
@@ -233,7 +238,7 @@ def test_a_save_that_fills_the_disk_is_refused_and_leaves_nothing_half_written(
 
 def test_simultaneous_saves_of_one_document_all_land_and_each_answers_what_is_on_disk(
         port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    texts = [TEXT.format(body=f"Versjon {i}.") for i in range(12)]
+    texts = [document(EXISTING, f"Versjon {i}.") for i in range(12)]
     answers = _together(12, lambda i: save(port, EXISTING, texts[i], new=False))
     assert [status for status, _ in answers] == [200] * 12, answers
     final = (content / "referater" / "2025-05-14.md").read_bytes()
@@ -246,7 +251,7 @@ def test_simultaneous_saves_of_one_document_all_land_and_each_answers_what_is_on
 
 def test_of_simultaneous_creations_of_one_document_exactly_one_wins(
         port: int, content: Path) -> None:
-    texts = [TEXT.format(body=f"Forfatter {i} skrev dette.") for i in range(4)]
+    texts = [document(NEW, f"Forfatter {i} skrev dette.") for i in range(4)]
     answers = _together(4, lambda i: save(port, NEW, texts[i], new=True))
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200, 409, 409, 409], answers
@@ -270,7 +275,7 @@ def _headers(length: str, extra: str = "") -> str:
     return f"Content-Type: application/json\r\nContent-Length: {length}\r\n{extra}"
 
 
-GOOD_RAW = TEXT.format(body="Tekst.")
+GOOD_RAW = document(NEW, "Tekst.")
 MALFORMED: dict[str, tuple[bytes, str | None, int, str]] = {
     "length-not-a-number": (b"{}", _headers("abc"), 400, "Content-Length"),
     "length-negative": (b"{}", _headers("-2"), 400, "Content-Length"),
@@ -310,7 +315,7 @@ MALFORMED: dict[str, tuple[bytes, str | None, int, str]] = {
                                           True)), None, 400, "Filnavnet i"),
     "trailing-newline": (_json(persist(NEW + "\n", GOOD_RAW, True)), None, 403,
                          "er ikke et dokument i content/referater"),
-    "lone-surrogate": (_json(persist(NEW, TEXT.format(body="Tekst \ud800."), True)), None,
+    "lone-surrogate": (_json(persist(NEW, document(NEW, "Tekst \ud800."), True)), None,
                        400, "ugyldig tegn (U+D800)"),
 }
 
@@ -334,7 +339,7 @@ def test_a_slow_client_times_out_while_the_server_serves_others(
     with socket.create_connection(("127.0.0.1", port), timeout=60) as slow:
         slow.sendall(f"POST {API_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                      f"{_headers(str(len(body)))}\r\n".encode() + body[:20])
-        assert save(port, EXISTING, TEXT.format(body="Imens."), new=False)[0] == 200
+        assert save(port, EXISTING, document(EXISTING, "Imens."), new=False)[0] == 200
         status, answer = _answer(slow)
     assert status == 408
     assert json.loads(answer)["error"].startswith("Forespørselen kom ikke fram i tide.")
