@@ -8,6 +8,12 @@ new file with the real pipeline (load, validate, and the link stage's checks for
 document) against the rest of the content first;
 whatever ``check`` would reject is refused with its Norwegian message, which Decap shows to the
 editor, and nothing is written. Nothing is ever deleted; media uploads are refused.
+
+Every request's shape (the type of each parameter) is checked first, and anything malformed
+gets a 400 with a Norwegian message. Saves happen one at a time, from the check to the write
+(:mod:`politiradet.editor.savefile`); a new document is only created if no file has its name,
+so of two editors creating it at once one gets 409, and an answer of success names the id of
+the bytes read back from the disk.
 """
 
 from __future__ import annotations

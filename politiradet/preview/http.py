@@ -6,7 +6,9 @@ symlinks, must still lie inside the site folder. Anything else is a plain 404.
 
 With the web editor mounted (:mod:`politiradet.editor.admin`), ``/admin/`` serves it and
 ``POST /admin/api/v1`` is its local backend: JSON only, from a page on this loopback origin
-only, so no other web page can make the editor's browser write a file.
+only, so no other web page can make the editor's browser write a file. Its body must have
+one numeric ``Content-Length`` and arrive within :data:`REQUEST_TIMEOUT_SECONDS`; anything else
+gets a Norwegian 4xx, so a slow or malformed client never holds a thread.
 """
 
 from __future__ import annotations
