@@ -133,9 +133,10 @@ def test_metadata_suggestions(context: ArchiveContext) -> None:
 
 
 TOPIC_FLOOR = (0.70, 0.70)
-AREA_FLOOR = (0.95, 0.55)
+AREA_FLOOR = (0.95, 0.95)
 """(precision, recall) the suggestions reach on this archive with its tags as of the rule
-«merk det dokumentet drøfter»: measured 0.73/0.74 for topics and 1.00/0.60 for areas."""
+«merk det dokumentet drøfter»: measured 0.73/0.74 for topics and 1.00/1.00 for areas (0.60
+before a substantial paragraph about a place tagged it when the place was named once)."""
 
 
 def test_tagging_precision_and_recall(context: ArchiveContext, tmp_path: Path) -> None:

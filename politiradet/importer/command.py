@@ -15,11 +15,11 @@ from .context import ArchiveContext, load_context
 from .document import SourceDocument
 from .errors import ImportRefused
 from .lexicon import Lexicon
-from .recognise import recognise
+from .recognise import recognise, split_head
 from .repair import repair_document
 from .report import ImportReport
 from .sniff import decode_text, sniff
-from .suggest import Registries, Suggestions, suggest, title_line, when
+from .suggest import Registries, Suggestions, suggest, when
 from .verify import verify
 
 KINDS: tuple[Kind, ...] = ("referat", "avtale")
@@ -55,15 +55,14 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     document = read(source)
     lexicon = Lexicon(context.registry_words())
     repaired, repairs = repair_document(document, lexicon)
-    title = title_line(repaired.blocks)
-    body_blocks = repaired.blocks[1:] if title else repaired.blocks
-    found = recognise(body_blocks, when(body_blocks, title, kind).year, context.points)
+    head = split_head(repaired.blocks)
+    found = recognise(head.body, when(head.body, head.title, kind).year, context.points)
     registries = Registries(context.topics, context.areas, context.abbreviations)
-    suggestions = suggest(found.blocks, title, kind, registries)
+    suggestions = suggest(found.blocks, head, kind, registries, source.stem)
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
-    text = compose(suggestions, found.blocks, repaired.footnotes, repaired.format, source.name)
+    text = compose(suggestions, found.blocks, repaired.footnotes, repaired.format)
     report = ImportReport(display(context.content_dir / relative), source.name,
-                          repaired.format, suggestions, found, repairs, repaired.notes)
+                          repaired.format, suggestions, found, repairs, repaired.notes, head)
     return Draft(relative, text, report)
 
 

@@ -16,14 +16,14 @@ FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "t
 
 
 def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence[str],
-            source_format: SourceFormat, file_name: str) -> str:
+            source_format: SourceFormat) -> str:
     """The whole draft file."""
     notes = "\n".join(f"[^{n}]: {_inline(note)}" for n, note in enumerate(footnotes, 1))
     text = markdown(body) + (f"\n\n{notes}" if notes else "")
-    return file_text(_front(suggestions, source_format, file_name), text)
+    return file_text(_front(suggestions, source_format), text)
 
 
-def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Iterator[str]:
+def _front(s: Suggestions, source_format: SourceFormat) -> Iterator[str]:
     yield f"tittel: {scalar(_plain(s.title))}"
     yield f"dato: {_date(s)}"
     if s.kind == "referat":
@@ -47,9 +47,11 @@ def _front(s: Suggestions, source_format: SourceFormat, file_name: str) -> Itera
                 yield f"    sluttdato: {json.dumps(meeting.end.isoformat())}"
             yield f"    motetype: {meeting.kind}"
     yield "kilde:"
-    yield f"  tittel: {scalar(_plain(s.source_title or file_name))}"
+    yield f"  tittel: {scalar(_plain(s.source_title))}"
     if FORMAT_NAMES[source_format]:
         yield f"  format: {FORMAT_NAMES[source_format]}"
+    if s.publisher:
+        yield f"  utgiver: {scalar(_plain(s.publisher))}"
     yield f"  merknad: {scalar(_remark(source_format))}"
     yield from _comment("true: kontrolleres, men publiseres ikke. Fjern linjen når du har "
                         "lest gjennom utkastet og rettet det importrapporten ber deg se på.")

@@ -17,10 +17,20 @@ from dataclasses import dataclass, field
 
 from .document import HEADER_KEYS, Block
 
+NUMERIC_DAY = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b")
+TEXTUAL_DAY = re.compile(r"\b\d{1,2}\.\s*(?:[-–]\s*\d{1,2}\.\s*)?(?:januar|februar|mars|april|"
+                         r"mai|juni|juli|august|september|oktober|november|desember)\b",
+                         re.IGNORECASE)
+
 AGENDA = re.compile(r"^(?P<number>\d{1,2})\s*[.,]\s*(?P<title>[A-ZÆØÅ].{1,80})$")
 SAK = re.compile(r"^Sak\s+(?P<number>\d{1,3})\s*[:.–-]\s*(?P<title>.{2,100})$", re.IGNORECASE)
 POINT = re.compile(r"^Pkt\.?\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$", re.DOTALL)
-STATUS = re.compile(r"^Status\s*:\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
+STATUS = re.compile(r"^\**Status\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
+INLINE_STATUS = re.compile(r"^(?P<title>.{2,120}?)[\s.:–-]+\**Status\s*:\**\s*(?P<rest>.*)$",
+                           re.DOTALL | re.IGNORECASE)
+"""«Oslostandarden for samarbeid. Status: Arbeidet er …» on the point's line."""
+TITLE_LENGTH = 100
+"""A line this short without a full stop, first under a point, is the point's title."""
 FOLLOW_UP = re.compile(r"oppfølgingspunkt", re.IGNORECASE)
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 HEADER_LINE = re.compile(rf"^\**(?P<key>{HEADER_KEYS})\**\s*:\**\s*(?P<value>.+)$",
@@ -29,8 +39,78 @@ NUMBER_ONLY = re.compile(r"^\d{1,2}\.?$")
 LETTERHEAD = re.compile(
     r"besøksadresse|postadresse|org\.?\s*nr|postmottak@|telefon:?\s*\+?\d|^side \d+ av \d+$"
     r"|^oslo\.kommune\.no$", re.IGNORECASE)
+ORGANISATION = re.compile(
+    r"^(?:Oslo kommune|Byrådet|Byrådsavdeling(?:en)? for .{3,90}|Byrådslederens kontor"
+    r"|Oslo politidistrikt|Politiet|Politidirektoratet|Bydel [A-ZÆØÅ][\w. ]{2,30}"
+    r"|[A-ZÆØÅ]\w*etaten|Sekretariatet for .{3,60}|Kommunaldirektør\w* for .{3,60})$")
+"""A line of a letterhead: the council's two owners and their departments."""
+LETTER_FIELD = re.compile(r"^(?:Vår ref|Deres ref|Saksnr|Arkivkode|Saksbehandler|Vår dato"
+                          r"|Unntatt offentlighet)\b.{0,80}$", re.IGNORECASE)
+"""A letter's reference fields, printed with the letterhead."""
+DOCUMENT_WORD = re.compile(r"referat|møte|seminar|oppsummering|avtale|samarbeidsdokument",
+                           re.IGNORECASE)
 POINT_MATCH = 0.72
 """How alike (0–1) a paragraph and a point's adopted text must be to be taken as the point."""
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The top of the document: its letterhead, its own title, and the body after them."""
+
+    letterhead: tuple[str, ...]
+    """Letterhead lines removed from the top («Oslo kommune», «Byrådsavdeling for …»)."""
+    title: Block | None
+    """The document's title line, which becomes ``tittel`` and ``kilde.tittel``."""
+    body: tuple[Block, ...]
+
+    @property
+    def publisher(self) -> str | None:
+        """The letterhead's organisations, as ``kilde.utgiver`` writes them."""
+        names = [part for line in self.letterhead for part in _letterhead_parts(line)
+                 if ORGANISATION.match(part)]
+        return ", ".join(dict.fromkeys(names)) or None
+
+
+def split_head(blocks: Sequence[Block]) -> Head:
+    """The letterhead lines at the top, then the title line (if there is one), then the body."""
+    index = 0
+    while index < min(len(blocks), 8) and _letterhead_line(blocks[index]):
+        index += 1
+    letterhead = tuple(_unwrapped(b.text.strip()) for b in blocks[:index])
+    rest = blocks[index:]
+    title = rest[0] if rest and _title_line(rest[0]) else None
+    return Head(letterhead, title, tuple(rest[1:] if title else rest))
+
+
+def _letterhead_parts(line: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\s+[/·|–—-]\s+|\s*[/·|]\s*", line)
+            if part.strip()]
+
+
+def _letterhead_line(block: Block) -> bool:
+    """A short line at the top that is only organisation names or a letter's fields."""
+    if block.kind not in ("paragraph", "heading") or len(block.text) > 160:
+        return False
+    text = _unwrapped(block.text.strip())
+    if LETTER_FIELD.match(text):
+        return True
+    parts = _letterhead_parts(text)
+    return bool(parts) and all(ORGANISATION.match(part) for part in parts)
+
+
+def _title_line(block: Block) -> bool:
+    """A document's title: a first-level heading, or a short line with a date or naming the
+    kind of document (not an agenda item or a header line like «Dato: …»)."""
+    if block.kind == "heading" and block.level == 1:
+        return True
+    if block.kind not in ("heading", "paragraph") or len(block.text) > 150:
+        return False
+    text = _unwrapped(block.text.strip())
+    if AGENDA.match(text) or SAK.match(text) or HEADER_LINE.match(text) or text.endswith("."):
+        return False
+    dated = bool(NUMERIC_DAY.search(text) or TEXTUAL_DAY.search(text))
+    return dated or (bool(DOCUMENT_WORD.search(text)) and (
+        block.kind == "heading" or text != block.text.strip()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +126,8 @@ class Recognised:
     """Letterhead and footer lines that were removed."""
     renumbered: tuple[str, ...] = field(default=())
     """Points whose lost number was restored by matching the adopted text."""
+    unwrapped: tuple[str, ...] = field(default=())
+    """Points whose title or «Status:» prefix was kept out of the status block."""
 
 
 def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> Recognised:
@@ -56,7 +138,7 @@ def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> 
     follow = _FollowUp(year, points)
     body = tuple(follow.run(agenda))
     return Recognised(body, tuple(follow.statuses), tuple(follow.missing), removed,
-                      tuple(follow.renumbered))
+                      tuple(follow.renumbered), tuple(follow.unwrapped))
 
 
 def _letterhead(block: Block) -> bool:
@@ -91,6 +173,35 @@ def _agenda(block: Block) -> Block:
     return block
 
 
+def _short_title(block: Block) -> bool:
+    text = _unwrapped(block.text.strip())
+    return block.kind in ("paragraph", "heading") and 0 < len(text) <= TITLE_LENGTH and \
+        not text.endswith((".", "!", "?", ";", ",")) and not STATUS.match(text)
+
+
+def _title_and_rest(rest: str) -> tuple[str, str]:
+    """The point's line after «Pkt. 3»: (its title, the start of the status)."""
+    rest = rest.lstrip(" .:–-").rstrip()
+    if match := STATUS.match(rest):
+        return "", match["rest"].strip()
+    if match := INLINE_STATUS.match(rest):
+        return _unwrapped(match["title"].strip(" .:–-")), match["rest"].strip()
+    if rest and _short_title(Block("paragraph", rest)):
+        return _unwrapped(rest), ""
+    return "", rest
+
+
+def _split_at_status(content: list[Block]) -> tuple[list[Block], list[Block]]:
+    """(the blocks above a «Status:» line, the status with its prefix dropped); no
+    «Status:» line: ([], content)."""
+    for place, block in enumerate(content):
+        match = STATUS.match(block.text.strip()) if block.kind == "paragraph" else None
+        if match:
+            first = [Block("paragraph", match["rest"].strip())] if match["rest"].strip() else []
+            return content[:place], first + content[place + 1:]
+    return [], content
+
+
 def _similarity(text: str, adopted: str) -> float:
     a, b = _normal(text), _normal(adopted)
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -109,6 +220,7 @@ class _FollowUp:
         self.statuses: list[str] = []
         self.missing: list[str] = []
         self.renumbered: list[str] = []
+        self.unwrapped: list[str] = []
         self.seminar: int | None = None
         self.last_number = 0
 
@@ -174,13 +286,27 @@ class _FollowUp:
 
     def _pkt(self, blocks: Sequence[Block], index: int, number: int, rest: str
              ) -> tuple[int, list[Block]]:
-        """«Pkt. 3» and the paragraphs up to the next point or heading."""
+        """«Pkt. 3» and the paragraphs up to the next point or heading. Word's scaffolding
+        stays outside the block: the point's title goes into the heading, text before a
+        «Status:» line stays above the block, and the «Status:» prefix is dropped."""
+        title, rest = _title_and_rest(rest)
         consumed, content = self._content(blocks, index, rest, pkt=True)
+        prefixed = any(STATUS.match(b.text.strip()) for b in content if b.kind == "paragraph")
+        before, content = _split_at_status(content)
+        if not title and before and _short_title(before[0]):
+            title, before = _unwrapped(before[0].text.strip()), before[1:]
+        elif not title and not before and len(content) > 1 and _short_title(content[0]):
+            title, content = _unwrapped(content[0].text.strip()), content[1:]
         self.last_number = number
         point_id = f"{self.seminar}-{number}"
         link = f"[Pkt. {number}](../oppfolgingspunkter/{point_id}.md)"
-        label = Block("heading", link if point_id in self.points else f"Pkt. {number}", level=3)
-        return consumed, self._status(label, point_id, content)
+        label = (link if point_id in self.points else f"Pkt. {number}") + \
+            (f" – {title}" if title else "")
+        if title or before or prefixed:
+            self.unwrapped.append(point_id)
+        heading = Block("heading", label, level=3)
+        produced = self._status(heading, point_id, content)
+        return consumed, [produced[0], *before, *produced[1:]]
 
     def _status_after_point(self, blocks: Sequence[Block], index: int, rest: str
                             ) -> tuple[int, list[Block]]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..common import norsk
-from .recognise import Recognised
+from .recognise import Head, Recognised
 from .repair import Repair
 from .suggest import Match, Suggestions, norwegian
 
@@ -24,6 +24,7 @@ class ImportReport:
     recognised: Recognised
     repairs: tuple[Repair, ...]
     reader_notes: tuple[str, ...]
+    head: Head
 
     def lines(self) -> Iterator[str]:
         yield f"Importerte «{self.source_name}» ({self.source_format}) som utkast: {self.written}"
@@ -59,15 +60,29 @@ class ImportReport:
         for meeting in s.planned:
             end = f"–{meeting.end.isoformat()}" if meeting.end else ""
             yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
-        if self.recognised.removed:
-            removed = len(self.recognised.removed)
-            yield f"{norsk.count(removed, 'linje', 'linjer')} med brevhode/bunntekst fjernet"
+        yield from self._removed()
         yield from self.reader_notes
+
+    def _removed(self) -> Iterator[str]:
+        """Exactly what was taken out of the text, and where it went."""
+        head = self.head
+        if head.title is not None:
+            yield (f"tittellinjen {_quoted([head.title.text])} er brukt som «kilde.tittel» og "
+                   f"står ikke i teksten (sidens overskrift er «tittel»)")
+        if head.letterhead:
+            publisher = (f" (foreslått som «kilde.utgiver: {self.suggestions.publisher}»)"
+                         if self.suggestions.publisher else "")
+            yield f"brevhode fjernet øverst: {_quoted(head.letterhead)}{publisher}"
+        if self.recognised.removed:
+            yield f"brevhode/bunntekst fjernet: {_quoted(self.recognised.removed)}"
 
     def _to_check(self) -> Iterator[str]:
         s = self.suggestions
         if s.dates.start is None:
             yield "fant ingen dato i teksten: skriv riktig dato i «dato»"
+        if not s.source_title_found:
+            yield (f"fant ingen tittellinje øverst: «kilde.tittel» er filnavnet "
+                   f"«{s.source_title}»; skriv originaldokumentets tittel")
         if not self.recognised.statuses and not self.recognised.missing_points:
             yield "ingen statuser for oppfølgingspunkter funnet"
         for point in self.recognised.missing_points:
@@ -91,6 +106,10 @@ class ImportReport:
 def _bullets(items: Iterator[str]) -> Iterator[str]:
     for item in items:
         yield item if item.startswith("  ") else f"- {item}"
+
+
+def _quoted(texts: Sequence[str]) -> str:
+    return ", ".join(f"«{' '.join(text.replace('**', '').split())}»" for text in texts)
 
 
 def _matches(matches: Sequence[Match]) -> str:

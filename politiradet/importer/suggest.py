@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from ..common import norsk
 from ..model.content import Abbreviation, Area, Topic
-from .document import Block
+from .document import HEADER_KEYS, Block
 from .lexicon import word_zipf
+from .recognise import Head
 
 MONTHS = tuple(str(norsk.LOCALE.months["format"]["wide"][number]) for number in range(1, 13))
 """«januar» … «desember», from Babel's bokmål data, as :func:`norsk.date` writes them."""
@@ -27,7 +28,20 @@ PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\b")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 PLACE = re.compile(r"^(?:Sted|Møtested)\s*:\s*(.{2,100})$", re.IGNORECASE)
-NEXT_MEETING = re.compile(r"neste\s+møte", re.IGNORECASE)
+MONTH_WORD = rf"(?:{MONTH}|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|des)\.?)(?![\w])"
+"""A month's name, or its usual short form («jan.», «sept»)."""
+MEETING_MENTION = re.compile(
+    r"\b(?:neste\s+(?:ordinære\s+)?(?:politiråds)?(?:møte|seminar)\w*"
+    r"|(?:politirådets\s+|årlige\s+)?(?:politiråds)?seminar(?:et)?"
+    r"|(?:politiråds)?møtet)\b(?!\s+(?:ble|var)\b)", re.IGNORECASE)
+"""Where running text speaks of a meeting: «Neste møte», «Neste politirådsmøte»,
+«Seminaret», «Politirådets seminar», «møtet» (not «møtet ble holdt»)."""
+DATE_MENTION = re.compile(
+    rf"(?P<d1>\d{{1,2}})\.\s*(?:(?P<m1>{MONTH_WORD})\s*)?(?:(?:[-–—]|\s+til\s+)\s*"
+    rf"(?P<d2>\d{{1,2}})\.\s*)?(?P<m2>{MONTH_WORD})(?:\s+(?P<y>(?:19|20)\d{{2}}))?"
+    r"|(?P<numeric>(?<![\d.])(?P<nd>\d{1,2})\.(?P<nm>\d{1,2})\.(?P<ny>(?:19|20)\d{2})\b)",
+    re.IGNORECASE)
+"""A day: «11. mars 2027», «28.–29. januar», «30. januar–1. februar 2028», «3.4.2027»."""
 MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
 MIN_TOPIC_SCORE, MIN_AREA_SCORE = 1.0, 1.5
 """A topic or area is suggested from this score: a mention in a heading counts 2, in a
@@ -36,6 +50,12 @@ HEADING_WEIGHT = 2.0
 ENUMERATION_WEIGHT = 0.25
 LONG_BLOCK = 120
 ENUMERATION = 4
+SUBSTANTIAL, SUBJECTS = 200, 2
+"""A paragraph this long that names at most this many topics (or areas) is about them: it tags
+them even when each is named once (the guide's «minst et avsnitt med innhold»); a paragraph
+naming more is an enumeration."""
+HEADER = re.compile(rf"^\**(?:{HEADER_KEYS})\**\s*:", re.IGNORECASE)
+"""A meeting's header line («Til stede: …»): a list of people, which tags nothing."""
 """A block naming this many different topics or areas is an enumeration: each weighs little."""
 MAX_TOPICS, MAX_AREAS = 8, 6
 """The content check's limits for a published document."""
@@ -76,7 +96,8 @@ class Suggestions:
 
     kind: str
     title: str
-    source_title: str | None
+    source_title: str
+    """``kilde.tittel``: the document's title line, else the file's name."""
     dates: Dates
     meeting_type: str
     topics: tuple[Match, ...]
@@ -87,19 +108,10 @@ class Suggestions:
     """From a «Sted:» line in the meeting's header."""
     agreement_type: str = "politirådsavtale"
     period: tuple[int, int] | None = None
-
-
-def title_line(blocks: Sequence[Block]) -> Block | None:
-    """The document's own title: a first heading of level 1, or a first line with a date."""
-    if not blocks:
-        return None
-    first = blocks[0]
-    if first.kind == "heading" and first.level == 1:
-        return first
-    if first.kind in ("heading", "paragraph") and len(first.text) <= 120 and (
-            NUMERIC_DATE.search(first.text) or TEXT_DATE.search(first.text)):
-        return first
-    return None
+    source_title_found: bool = True
+    """False when the document has no title line and ``source_title`` is the file's name."""
+    publisher: str | None = None
+    """``kilde.utgiver``, from the letterhead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +145,11 @@ def _when(heading: str, text: str, kind: str | None) -> When:
     return When(chosen, dates, period)
 
 
-def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
-            registries: Registries) -> Suggestions:
-    """Suggestions for a document with body *blocks* and title line *title*."""
-    heading = title.text if title else ""
+def suggest(blocks: Sequence[Block], head: Head, kind: str | None, registries: Registries,
+            file_stem: str) -> Suggestions:
+    """Suggestions for a document with body *blocks* and the title and letterhead of *head*;
+    *file_stem* (the file's name) stands in for ``kilde.tittel`` when there is no title line."""
+    heading = head.title.text if head.title else ""
     text = "\n".join(_texts(blocks))
     time = _when(heading, text, kind)
     chosen, dates, period = time.kind, time.dates, time.period
@@ -144,13 +157,15 @@ def suggest(blocks: Sequence[Block], title: Block | None, kind: str | None,
     return Suggestions(
         kind=chosen,
         title=_title(chosen, heading, dates, meeting_type, period),
-        source_title=_clean(heading) or None,
+        source_title=_clean(heading) or file_stem,
+        source_title_found=bool(_clean(heading)),
+        publisher=head.publisher,
         dates=dates,
         meeting_type=meeting_type,
         topics=tuple(registries.topics_in(blocks)),
         areas=tuple(registries.areas_in(blocks)),
         unknown_abbreviations=tuple(registries.unknown_abbreviations(text)),
-        planned=tuple(planned_meetings(blocks, dates.start)),
+        planned=tuple(sorted(planned_meetings(blocks, dates.start), key=lambda m: m.date)),
         place=_place(blocks),
         agreement_type="samarbeidsdokument" if re.search(r"samarbeidsdokument", heading,
                                                           re.IGNORECASE) else "politirådsavtale",
@@ -242,45 +257,81 @@ def _clean(text: str) -> str:
 
 
 def planned_meetings(blocks: Sequence[Block], date: dt.date | None) -> Iterator[Meeting]:
-    """Meetings named in a «Møter i 2016» list, and «neste møte … den 12. juni»."""
+    """Meetings the minutes fix after their own *date*: each «neste møte …», «seminaret …»
+    with the date that follows it in the same sentence, and the items of a «Møter i 2016»
+    list. A range («28.–29. januar») gives the first and the last day; a date without a year
+    is the next such day after the minutes' date (or in the year the sentence names)."""
     if date is None:
         return
-    seen: set[dt.date] = set()
-    for text in _meeting_mentions(blocks):
-        meeting = _meeting(text, date)
-        if meeting and meeting.date not in seen:
-            seen.add(meeting.date)
+    seen: set[tuple[dt.date, str]] = set()
+    for text, kind in _meeting_mentions(blocks):
+        meeting = _meeting(text, kind, date)
+        if meeting and (meeting.date, meeting.kind) not in seen:
+            seen.add((meeting.date, meeting.kind))
             yield meeting
 
 
-def _meeting_mentions(blocks: Sequence[Block]) -> Iterator[str]:
-    """Items of a meeting list, and the words after each «neste møte»."""
+def _meeting_mentions(blocks: Sequence[Block]) -> Iterator[tuple[str, str | None]]:
+    """(words, type) for each item of a meeting list (type from its words) and each mention
+    of a meeting in running text, up to the next mention."""
     in_list = False
     for block in blocks:
         if block.kind == "heading":
             in_list = bool(MEETING_LIST.search(block.text))
             continue
         if in_list and block.kind == "item":
-            yield block.text
-        for found in NEXT_MEETING.finditer(block.text):
-            yield block.text[found.start():found.start() + 80]
+            yield block.text, None
+            continue
+        found = list(MEETING_MENTION.finditer(block.text))
+        stops = [m.start() for m in found[1:]] + [len(block.text)]
+        for this, stop in zip(found, stops, strict=False):
+            kind = "seminar" if "seminar" in this[0].lower() else "møte"
+            yield block.text[this.start():stop], kind
         yield from _meeting_mentions(block.children)
 
 
-def _meeting(text: str, after: dt.date) -> Meeting | None:
-    match = TEXT_DATE.search(text)
-    if not match:
-        return None
-    month = MONTHS.index(match[3].lower()) + 1
-    year = int(match[4]) if match[4] else after.year
-    start = _date(year, month, int(match[1]))
-    if start and not match[4] and start < after:
-        start = _date(year + 1, month, int(match[1]))
-    end = _date(start.year, month, int(match[2])) if start and match[2] else None
-    if start is None:
-        return None
-    kind = "seminar" if "seminar" in text.lower() or end else "møte"
-    return Meeting(start, end, kind)
+def _meeting(text: str, kind: str | None, after: dt.date) -> Meeting | None:
+    """The first date in *text* after *after* (the minutes' own date), as a meeting."""
+    named_year = YEAR.search(text)
+    for found in DATE_MENTION.finditer(text):
+        start, end = _mentioned_days(found, int(named_year[1]) if named_year else None, after)
+        if start is not None and start > after:
+            chosen = kind or ("seminar" if "seminar" in text.lower() else "møte")
+            return Meeting(start, end if end and end > start else None, chosen)
+    return None
+
+
+def _mentioned_days(found: re.Match[str], named_year: int | None, after: dt.date
+                    ) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of a date mention; a missing year is the sentence's year, or the
+    next occurrence after *after*."""
+    if found["numeric"]:
+        return _date(int(found["ny"]), int(found["nm"]), int(found["nd"])), None
+    last_month = _month(found["m2"])
+    first_month = _month(found["m1"]) if found["m1"] else last_month
+    first_day = int(found["d1"])
+    last_day = int(found["d2"]) if found["d2"] else None
+    year = int(found["y"]) if found["y"] else named_year or _next_year(first_month, first_day,
+                                                                        after)
+    start = _date(year, first_month, first_day)
+    end_year = year + 1 if last_day is not None and last_month < first_month else year
+    end = _date(end_year, last_month, last_day) if last_day is not None else None
+    return start, end
+
+
+def _next_year(month: int, day: int, after: dt.date) -> int:
+    """The year of the first such day after *after*."""
+    candidate = _date(after.year, month, day)
+    return after.year + 1 if candidate is not None and candidate <= after else after.year
+
+
+def _month(name: str) -> int:
+    """«mars», «Mars», «mar.», «sept» -> 3, 3, 3, 9."""
+    word = name.lower().rstrip(".")
+    for number, month in enumerate(MONTHS, 1):
+        if month.startswith(word[:3]):
+            return number
+    raise ValueError(name)
 
 
 class Registries:
@@ -341,6 +392,8 @@ def _ancestors(slug: str, areas: Mapping[str, Area]) -> Iterator[str]:
 
 def _weight(block: Block) -> float:
     """How much one mention in this block says that the document discusses the thing."""
+    if HEADER.match(block.text):
+        return 0.0
     if block.kind == "heading":
         return HEADING_WEIGHT
     if block.kind == "item" and len(block.text) < LONG_BLOCK:
@@ -357,14 +410,23 @@ def _discussed(terms: Mapping[str, tuple[str, ...]], blocks: Sequence[Block],
     for block in blocks:
         found = _mentions(ordered, block.text, case_sensitive)
         weight = _weight(block) if len(found) < ENUMERATION else ENUMERATION_WEIGHT
+        subjects = set(found) if _substantial(block) and len(found) <= SUBJECTS else set()
         for slug, counts in found.items():
             totals[slug].update(counts)
             scores[slug] += weight * min(sum(counts.values()), 2)
+            if slug in subjects:
+                scores[slug] = max(scores[slug], minimum)
     chosen = [slug for slug in terms if scores[slug] >= minimum]
     chosen.sort(key=lambda slug: (-scores[slug], slug))
     return [Match(slug, sum(totals[slug].values()),
                   tuple(pair for pair in totals[slug].most_common() if pair[1]))
             for slug in chosen]
+
+
+def _substantial(block: Block) -> bool:
+    """A paragraph with content, not a header line: what it names, it is about."""
+    return block.kind == "paragraph" and len(block.text) >= SUBSTANTIAL \
+        and not HEADER.match(block.text)
 
 
 def _mentions(ordered: Sequence[tuple[str, str]], text: str, case_sensitive: bool
