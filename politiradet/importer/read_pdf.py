@@ -123,7 +123,7 @@ def _blocks(lines: Sequence[PdfLine]) -> Iterator[Block]:
     if not lines:
         return
     body = statistics.mode(line.size for line in lines)
-    spacing = _line_spacing(lines)
+    spacing = _line_spacing(lines, body)
     group: list[PdfLine] = []
     for line in lines:
         if group and _starts_block(group[-1], line, body, spacing):
@@ -134,9 +134,11 @@ def _blocks(lines: Sequence[PdfLine]) -> Iterator[Block]:
         yield from _group_blocks(group, body)
 
 
-def _line_spacing(lines: Sequence[PdfLine]) -> float:
+def _line_spacing(lines: Sequence[PdfLine], body: float) -> float:
+    """The distance between lines inside a paragraph: gaps of at most 1.8 lines of body text
+    (in minutes of one-line paragraphs most gaps are between paragraphs)."""
     gaps = [b.top - a.top for a, b in itertools.pairwise(lines)
-            if a.page == b.page and 0 < b.top - a.top < 40]
+            if a.page == b.page and 0 < b.top - a.top < min(40, body * 1.8)]
     return statistics.median(gaps) if gaps else 14.0
 
 

@@ -134,7 +134,8 @@ def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> 
     """Turn the reader's blocks into the archive's structure."""
     kept = [b for b in blocks if not _letterhead(b)]
     removed = tuple(b.text for b in blocks if _letterhead(b))
-    agenda = [_agenda(b) for b in kept if not NUMBER_ONLY.match(b.text.strip()) or b.rows]
+    kept = [b for b in kept if not NUMBER_ONLY.match(b.text.strip()) or b.rows]
+    agenda = [_agenda(_lone_item(kept, i)) for i in range(len(kept))]
     follow = _FollowUp(year, points)
     body = tuple(follow.run(agenda))
     return Recognised(body, tuple(follow.statuses), tuple(follow.missing), removed,
@@ -150,6 +151,20 @@ def _unwrapped(text: str) -> str:
     """«**Sak 2: Pride**» → «Sak 2: Pride»: a line that is all bold or italic."""
     match = re.fullmatch(r"(\*{1,2})([^*]+)\1", text)
     return match[2].strip() if match else text
+
+
+def _lone_item(blocks: Sequence[Block], index: int) -> Block:
+    """A numbered line with a short title and no list around it («1. Orientering» read from a
+    PDF) is an agenda item, given as a paragraph; any other block as it is."""
+    block = blocks[index]
+    if block.kind != "item" or block.number is None or block.level:
+        return block
+    neighbours = [blocks[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+    line = f"{block.number}. {block.text.strip()}"
+    if any(n.kind == "item" or STATUS.match(n.text.strip()) for n in neighbours) \
+            or not AGENDA.match(line) or line.endswith((".", ";", ",", ":")):
+        return block
+    return Block("paragraph", line)
 
 
 def _agenda(block: Block) -> Block:

@@ -52,6 +52,9 @@ class ImportReport:
         yield f"{norsk.count(headings, 'overskrift', 'overskrifter')} (saker og avsnitt)"
         if self.recognised.statuses:
             yield f"statusblokker for oppfølgingspunktene {', '.join(self.recognised.statuses)}"
+        if self.recognised.unwrapped:
+            yield (f"punktets tittel står i overskriften og «Status:» er tatt bort: "
+                   f"{', '.join(self.recognised.unwrapped)} (statusblokken har bare statusen)")
         if self.recognised.renumbered:
             yield (f"nummeret til punktene {', '.join(self.recognised.renumbered)} manglet i "
                    f"kilden og er funnet ved å sammenligne med punktenes vedtatte tekst")

@@ -33,9 +33,11 @@ MONTH_WORD = rf"(?:{MONTH}|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|des)\.?)
 MEETING_MENTION = re.compile(
     r"\b(?:neste\s+(?:ordinære\s+)?(?:politiråds)?(?:møte|seminar)\w*"
     r"|(?:politirådets\s+|årlige\s+)?(?:politiråds)?seminar(?:et)?"
+    r"|ekstra(?:ordinært|ordinere)?\s+(?:politiråds)?møte"
     r"|(?:politiråds)?møtet)\b(?!\s+(?:ble|var)\b)", re.IGNORECASE)
 """Where running text speaks of a meeting: «Neste møte», «Neste politirådsmøte»,
-«Seminaret», «Politirådets seminar», «møtet» (not «møtet ble holdt»)."""
+«Seminaret», «Politirådets seminar», «Ekstraordinært møte», «møtet» (not «møtet ble
+holdt»)."""
 DATE_MENTION = re.compile(
     rf"(?P<d1>\d{{1,2}})\.\s*(?:(?P<m1>{MONTH_WORD})\s*)?(?:(?:[-–—]|\s+til\s+)\s*"
     rf"(?P<d2>\d{{1,2}})\.\s*)?(?P<m2>{MONTH_WORD})(?:\s+(?P<y>(?:19|20)\d{{2}}))?"
@@ -279,10 +281,10 @@ def _meeting_mentions(blocks: Sequence[Block]) -> Iterator[tuple[str, str | None
         if block.kind == "heading":
             in_list = bool(MEETING_LIST.search(block.text))
             continue
-        if in_list and block.kind == "item":
+        found = list(MEETING_MENTION.finditer(block.text))
+        if in_list and block.kind == "item" and not found:
             yield block.text, None
             continue
-        found = list(MEETING_MENTION.finditer(block.text))
         stops = [m.start() for m in found[1:]] + [len(block.text)]
         for this, stop in zip(found, stops, strict=False):
             kind = "seminar" if "seminar" in this[0].lower() else "møte"

@@ -1,0 +1,179 @@
+"""``python build.py import`` on minutes shaped as other secretaries write them: letterheads,
+title lines, header lines, «Pkt. N» with Word's scaffolding, planned meetings in running text.
+
+Each shape is imported from a real Word file and from a PDF printed by Chromium, through the
+command the editor runs; the draft must pass ``check`` and need nothing fixed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+from minutes_shapes import Line, bullet, heading, text, title, write
+
+CONTENT = ROOT / "content"
+FORMS = ["docx", pytest.param("pdf", marks=pytest.mark.browser)]
+
+DECEMBER = [
+    text("Oslo kommune"),
+    text("Byrådsavdeling for arbeid, integrering og sosiale tjenester"),
+    title("Referat fra møte i Politirådet 3. desember 2026"),
+    text("Tid: 3. desember 2026 kl. 13.00–15.00"),
+    text("Sted: Politihuset, Grønlandsleiret 44"),
+    text("Til stede: byrådsleder, politimester, direktør i Beredskapsetaten, "
+         "bydelsdirektør i Bydel Gamle Oslo"),
+    text("Forfall: byråd for kultur og næring"),
+    text("Referent: rådgiver Siri Dahl"),
+    heading("Sak 1: Godkjenning av innkalling og dagsorden"),
+    text("Innkalling og dagsorden ble godkjent."),
+    heading("Sak 2: Situasjonen i sentrum øst"),
+    text("Politiet orienterte om utviklingen på Grønland og Tøyen det siste halvåret. Det er "
+         "færre meldinger om åpen omsetning av narkotika, men flere unge oppholder seg i "
+         "området om kvelden. Bydelen og politiet har styrket patruljeringen og utvidet "
+         "åpningstidene på fritidsklubben."),
+    heading("Sak 3: Oppfølgingspunkter fra politirådets seminar 2025"),
+    text("Pkt. 2 Oslostandarden for samarbeid"),
+    text("Status: Arbeidet med Oslostandarden er fullført, og standarden er tatt i bruk i "
+         "alle bydeler."),
+    text("Pkt. 4"),
+    text("Rapport om ungdom som begår gjentatt kriminalitet"),
+    text("Status: Barne- og familieetaten har levert rapporten, og den drøftes i neste møte."),
+    heading("Sak 4: Eventuelt"),
+    text("Neste møte holdes 4. mars. Seminaret i 2027 holdes 21.–22. januar."),
+]
+"""A December meeting: a two-line letterhead, a Heading 1 title, header lines, statuses in
+Word's «Pkt. N – title – Status:» form, a meeting and a seminar in one paragraph (the
+meeting's year left out, the seminar's range in another sentence's year)."""
+
+SEPTEMBER = [
+    text("Oslo politidistrikt · Sekretariatet for politirådet"),
+    text("Vår ref.: 27/4411"),
+    heading("Politirådet i Oslo – referat fra møtet 16.09.2027"),
+    text("Møtested: Rådhuset, bystyresalen"),
+    heading("1. Orientering fra politiet"),
+    text("Politiet orienterte om flere ran av ungdom ved Vestli senter i sommer. Bydelen har "
+         "satt inn natteravner og utekontakter, og politiet har hatt faste patruljer ved "
+         "t-banestasjonen om kvelden. Antallet anmeldte ran er nå lavere enn i fjor."),
+    text("Politiet har også sett en økning i mindre tyverier i hele Groruddalen, blant annet "
+         "i Stovner, Grorud, Bjerke og Alna, men tallene er fremdeles lave sammenlignet med "
+         "resten av byen og gir ikke grunn til egne tiltak nå."),
+    heading("2. Møteplan"),
+    bullet("Neste møte: 25.11.2027"),
+    text("Ekstraordinært møte om beredskap holdes 9. desember. Seminaret avholdes "
+         "2.–3. februar 2028."),
+]
+"""An autumn meeting: a one-line letterhead of the police with a reference line, a bold title
+line with a numeric date, one place as a paragraph's subject and four in an enumeration,
+numeric and textual planned dates, a range that is a seminar."""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def _import(lines: list[Line], form: str, content: Path, tmp_path: Path, name: str
+            ) -> tuple[str, str]:
+    """Import the minutes as the editor does; return the draft and the report."""
+    source = write(lines, form, tmp_path, name)
+    before = set(content.rglob("*.md"))
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 0, result.err
+    (written,) = set(content.rglob("*.md")) - before
+    assert run_cli("check", "--content", content).code == 0
+    return written.read_text(encoding="utf-8"), result.out
+
+
+def _front(draft: str) -> str:
+    return draft.split("\n---\n", 1)[0]
+
+
+def _body(draft: str) -> str:
+    return draft.split("\n---\n", 1)[1]
+
+
+def _status(draft: str, point: str) -> str:
+    match = re.search(rf"^::: status {point}\n(.*?)\n:::$", draft, re.MULTILINE | re.DOTALL)
+    assert match, f"ingen statusblokk for {point}"
+    return match[1]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_planned_meetings_each_with_its_type_and_days(form: str, content: Path,
+                                                      tmp_path: Path) -> None:
+    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    assert ('planlagte_moter:\n  - dato: "2027-01-21"\n    sluttdato: "2027-01-22"\n'
+            '    motetype: seminar\n  - dato: "2027-03-04"\n    motetype: møte\n'
+            ) in _front(december)
+    assert "planlagt seminar: 2027-01-21–2027-01-22" in report
+    assert "planlagt møte: 2027-03-04" in report
+    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    assert ('planlagte_moter:\n  - dato: "2027-11-25"\n    motetype: møte\n'
+            '  - dato: "2027-12-09"\n    motetype: møte\n'
+            '  - dato: "2028-02-02"\n    sluttdato: "2028-02-03"\n    motetype: seminar\n'
+            ) in _front(september)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_letterhead_and_title_leave_the_text_and_are_named(form: str, content: Path,
+                                                           tmp_path: Path) -> None:
+    draft, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    body = _body(draft)
+    assert "Oslo kommune" not in body and "Byrådsavdeling for arbeid" not in body
+    assert "Referat fra møte i Politirådet" not in body
+    assert body.lstrip().startswith("**Tid:**")
+    assert "  tittel: Referat fra møte i Politirådet 3. desember 2026\n" in draft
+    assert ("  utgiver: Oslo kommune, Byrådsavdeling for arbeid, integrering og sosiale "
+            "tjenester\n") in draft
+    assert ("brevhode fjernet øverst: «Oslo kommune», «Byrådsavdeling for arbeid, "
+            "integrering og sosiale tjenester»") in report
+    assert "tittellinjen «Referat fra møte i Politirådet 3. desember 2026»" in report
+    september, report = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    assert "Sekretariatet" not in _body(september) and "27/4411" not in september
+    assert "«Oslo politidistrikt · Sekretariatet for politirådet», «Vår ref.: 27/4411»" in report
+    assert "  tittel: Politirådet i Oslo – referat fra møtet 16.09.2027\n" in september
+    assert 'dato: "2027-09-16"' in september and "## Politirådet i Oslo" not in september
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_status_blocks_hold_the_status_text_only(form: str, content: Path,
+                                                 tmp_path: Path) -> None:
+    draft, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    assert _status(draft, "2025-2") == ("Arbeidet med Oslostandarden er fullført, og "
+                                        "standarden er tatt i bruk i alle bydeler.")
+    assert _status(draft, "2025-4").startswith("Barne- og familieetaten har levert")
+    assert "### [Pkt. 2](../oppfolgingspunkter/2025-2.md) – Oslostandarden for samarbeid" \
+        in draft
+    assert ("### [Pkt. 4](../oppfolgingspunkter/2025-4.md) – Rapport om ungdom som begår "
+            "gjentatt kriminalitet") in draft
+    assert "Status:" not in _body(draft)
+    assert "punktets tittel står i overskriften og «Status:» er tatt bort: 2025-2, 2025-4" \
+        in report
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_paragraph_about_a_place_tags_it_and_a_list_does_not(form: str, content: Path,
+                                                               tmp_path: Path) -> None:
+    """The guide's rule: a substantial paragraph tags what it is about, even named once; a
+    name in the attendee list (Beredskapsetaten, Bydel Gamle Oslo) or in an enumeration of
+    four districts does not."""
+    december, _ = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    assert "omrader: [gronland-og-toyen]" in december
+    assert "temaer: []" in december  # not beredskap from «direktør i Beredskapsetaten»
+    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    assert "omrader: [vestli]" in september  # not Stovner, Grorud, Bjerke, Alna
+
+
+def test_without_a_title_line_the_file_name_is_kilde_tittel_and_reported(
+        content: Path, tmp_path: Path) -> None:
+    lines = [text("Tid: 12. oktober 2027"), heading("1. Orientering"),
+             text("Politiet orienterte om situasjonen.")]
+    draft, report = _import(lines, "docx", content, tmp_path, "Politirådet oktober")
+    assert "  tittel: Politirådet oktober\n" in draft
+    assert "fant ingen tittellinje øverst: «kilde.tittel» er filnavnet" in report
