@@ -27,6 +27,7 @@ from ..editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Res
 from ..editor.backend import MAX_REQUEST_BYTES
 from ..stages.sourcefile import inside
 from . import livereload
+from .draftnote import draft_note
 
 KEEPALIVE_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 20.0
@@ -324,14 +325,17 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return 200, ahead, content_type(found)
         body = _read(found) if found is not None and found.is_file() else None
         if found is None or body is None:
-            return 404, self._missing(), TYPES[".html"]
+            return 404, self._missing(request_path), TYPES[".html"]
         return 200, body, content_type(found)
 
-    def _missing(self) -> bytes:
-        """The site's «fant ikke siden» page, or a note that the site is not built yet."""
+    def _missing(self, request_path: str = "") -> bytes:
+        """The site's «fant ikke siden» page, or a note that the site is not built yet; at a
+        draft's address, what the draft is and how to see it (:mod:`.draftnote`)."""
         page = locate(self.server.site, ["404.html"])
-        body = _read(page) if page is not None and page.is_file() else None
-        return body or NOT_BUILT
+        body = (_read(page) if page is not None and page.is_file() else None) or NOT_BUILT
+        admin = self.server.admin
+        note = draft_note(admin.content, request_path, body) if admin and request_path else None
+        return note or body
 
     def _page(self, status: int, body: bytes, ctype: str, head: bool) -> None:
         if ctype.startswith("text/html"):
