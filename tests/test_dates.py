@@ -120,23 +120,44 @@ def _git(repo: Path, *args: str, when: str = "2025-06-03T12:00:00+02:00") -> Non
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture content inside a real git repository, in a sub-folder, with two commits."""
+    """The fixture content inside a real git repository, in a sub-folder: put in, one
+    document corrected, then an archive-wide edit of many documents (a re-tagging)."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(FIXTURES / "gyldig", root / "innhold")
+    for number in range(2, 14):  # enough documents for an archive-wide edit to be one
+        shutil.copy(root / "innhold/oppfolgingspunkter/2025-1.md",
+                    root / f"innhold/oppfolgingspunkter/2025-{number}.md")
+        point = root / f"innhold/oppfolgingspunkter/2025-{number}.md"
+        point.write_text(point.read_text("utf-8").replace("nummer: 1", f"nummer: {number}")
+                         .replace("publisert_i: ../referater/2025-05-14.md\n", ""),
+                         encoding="utf-8")
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "første", when="2025-01-10T09:00:00+01:00")
     referat = root / "innhold/referater/2025-05-14.md"
     referat.write_text(referat.read_text("utf-8") + "\nTillegg.\n", encoding="utf-8")
     _git(root, "commit", "-qam", "rettelse", when="2025-06-02T23:30:00+00:00")
+    for file in sorted((root / "innhold").rglob("*.md")):
+        file.write_text(file.read_text("utf-8") + "\n", encoding="utf-8")
+    _git(root, "commit", "-qam", "alle dokumenter", when="2026-11-22T12:00:00+01:00")
     return root
 
 
-def test_last_changed_reads_the_whole_history_in_one_call(repo: Path) -> None:
+def test_last_changed_counts_only_true_changes_of_one_document(repo: Path) -> None:
+    """Putting a document in is no change, nor is an edit of most of the archive at once."""
     changed = githistory.last_changed(repo / "innhold")
     assert changed["referater/2025-05-14.md"].isoformat() == "2025-06-03T01:30:00+02:00"
-    assert changed["referater/2016-01-12.md"].isoformat() == "2025-01-10T09:00:00+01:00"
-    assert "temaer.yaml" in changed
+    assert "referater/2016-01-12.md" not in changed, "bare lagt inn og endret med alle andre"
+    assert "oppfolgingspunkter/2025-3.md" not in changed
+    assert "temaer.yaml" not in changed
+
+
+def test_a_small_edit_of_several_documents_is_a_change_of_each() -> None:
+    log = "".join(
+        f"{githistory.COMMIT_MARK}{stamp}\n" + "".join(f"{name}\0" for name in names)
+        for stamp, names in ((1_700_000_000, ["a.md", "b.md", "c.md"]),
+                             (1_600_000_000, ["a.md", "b.md", "c.md", "d.md", "e.md"])))
+    assert sorted(githistory.parse_log(log)) == ["a.md", "b.md", "c.md"]
 
 
 def test_no_dates_outside_git(tmp_path: Path) -> None:
@@ -159,6 +180,12 @@ def test_pages_feeds_open_data_and_sitemap_show_the_last_commit(repo: Path,
     assert "<loc>https://example.org/temaer/</loc></url>" in sitemap
     feed = (out / "feed.xml").read_text("utf-8")
     assert "<updated>2025-06-03T01:30:00+02:00</updated>" in feed
+    untouched = _text(out / "referater/2016-01-12/index.html")
+    assert "Sist endret" not in untouched and "22. november 2026" not in untouched
+    assert "2026-11-22" not in feed and "<updated>2016-01-12T00:00:00+01:00</updated>" in feed
+    record = next(d for d in open_data_documents(out) if d["id"] == "2016-01-12")
+    assert record["sist_endret"] is None
+    assert "i arkivets gjengivelse, ikke i originaldokumentet" in page
 
 
 def test_a_new_commit_date_is_not_hidden_by_the_build_cache(tmp_path: Path) -> None:
@@ -167,6 +194,9 @@ def test_a_new_commit_date_is_not_hidden_by_the_build_cache(tmp_path: Path) -> N
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "første", when="2025-01-10T09:00:00+01:00")
+    referat = tmp_path / "innhold/referater/2016-01-12.md"
+    referat.write_text(referat.read_text("utf-8") + "\nRettet.\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-qam", "rettelse", when="2025-01-10T09:00:00+01:00")
     out = tmp_path / "site"
     args = ("build", "--content", tmp_path / "innhold", "--out", out)
     assert run_cli(*args).code == 0

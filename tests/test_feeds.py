@@ -11,7 +11,7 @@ from typing import Any
 
 import icalendar
 import pytest
-from conftest import open_data_documents
+from conftest import FIXTURES, built_site, open_data_documents
 from lxml import etree
 from site_helpers import build
 
@@ -108,6 +108,19 @@ def test_area_feeds_include_sub_areas_and_are_announced(site: Path) -> None:
         page = (site / "omrader" / area / "index.html").read_text(encoding="utf-8")
         assert ('rel="alternate" type="application/atom+xml" title="Politirådet i Oslo – '
                 in page and f'href="/politiradet/omrader/{area}/feed.xml"' in page)
+
+
+def test_an_empty_feed_is_as_new_as_the_archive_not_from_2000(tmp_path: Path) -> None:
+    """Atom needs a time even without entries: the archive's newest, never an invented one."""
+    areas = (FIXTURES / "gyldig/omrader.yaml").read_text("utf-8") + (
+        "\n- slug: enhet-vest\n  navn: Enhet vest\n  nivå: driftsenhet\n"
+        "  foreldre: [oslo-politidistrikt]\n  beskrivelse: Driftsenhet uten dokumenter.\n")
+    out = built_site(tmp_path, PUBLIC, {"omrader.yaml": areas})
+    empty = etree.parse(str(out / "omrader/enhet-vest/feed.xml")).getroot()
+    main = etree.parse(str(out / "feed.xml")).getroot()
+    assert empty.findall(f"{ATOM}entry") == []
+    assert empty.findtext(f"{ATOM}updated") == main.findtext(f"{ATOM}updated")
+    assert not empty.findtext(f"{ATOM}updated", "").startswith("2000")
 
 
 def test_follow_up_point_feed_has_the_point_and_each_status_update(site: Path) -> None:

@@ -45,16 +45,17 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     their digests, their text read only when the file is made).
     """
     by_path = entries(archive)
+    quiet_since = archive_updated(by_path.values())
     yield "feed.xml", functools.partial(
         atom, newest(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
-        f"{SITE_NAME} – alle dokumenter")
+        f"{SITE_NAME} – alle dokumenter", quiet_since)
     for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
                                         ("omrader", archive.content.areas, archive.by_area)):
         for slug, entry in registry.items():
             tagged = newest(by_path[d.path] for d in tagged_by.get(slug, ()))
             yield f"{folder}/{slug}/feed.xml", functools.partial(
                 atom, tagged, address, f"{folder}/{slug}/feed.xml", f"{folder}/{slug}/",
-                f"{SITE_NAME} – {entry.name}")
+                f"{SITE_NAME} – {entry.name}", quiet_since)
     for point in (d for d in archive.documents if d.kind == "oppfolgingspunkt"):
         updates = tuple((u, by_path[u.document.path].updated or _timestamp(u.document.date))
                         for u in archive.history.get(point.path, ()))
@@ -102,6 +103,12 @@ def entries(archive: Archive) -> dict[str, Entry]:
             for doc in archive.documents}
 
 
+def archive_updated(listed: Iterable[Entry]) -> dt.datetime:
+    """The newest entry time of the archive; for an archive with none, the build day."""
+    stamps = [entry.updated for entry in listed if entry.updated]
+    return max(stamps) if stamps else norsk.midnight(norsk.build_date())
+
+
 def newest(listed: Iterable[Entry]) -> tuple[Entry, ...]:
     """The first :data:`FEED_LIMIT` entries that have a time, of entries listed newest first
     (as the archive lists its documents): what a feed of many documents carries."""
@@ -109,9 +116,10 @@ def newest(listed: Iterable[Entry]) -> tuple[Entry, ...]:
 
 
 def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_path: str,
-         title: str) -> bytes:
+         title: str, quiet_since: dt.datetime) -> bytes:
     """An Atom 1.0 feed (RFC 4287) of *entries*, newest first; those without a time are left
-    out."""
+    out. A feed with no entries is *quiet_since* the archive's newest entry (Atom requires a
+    time), not since an invented date."""
     from feedgen.feed import FeedGenerator
     feed = FeedGenerator()
     feed.id(_stable_id(self_path))
@@ -123,7 +131,7 @@ def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_pa
     feed.icon(address.absolute("assets/punkt/favicon.svg"))
     feed.subtitle("Referater, avtaler og oppfølgingspunkter fra Politirådet i Oslo.")
     stamps = [entry.updated for entry in entries if entry.updated]
-    feed.updated(max(stamps, default=_timestamp(dt.date(2000, 1, 1))))
+    feed.updated(max(stamps, default=quiet_since))
     feed.generator("politiradet-arkiv")
     for entry in reversed(entries):  # feedgen puts the last added entry first
         if entry.updated:
@@ -132,15 +140,18 @@ def atom(entries: Sequence[Entry], address: SiteAddress, self_path: str, page_pa
 
 
 def entry_updated(archive: Archive, doc: Document) -> dt.datetime | None:
-    """When the entry last changed: its last commit, else its date; None if neither is known.
+    """When the entry last changed: the document's own date, or the last commit that truly
+    changed it after it was put in (:mod:`politiradet.stages.githistory`) when that is later;
+    None if neither is known.
 
     An undated document outside git has no true time at all, so it stays out of the feeds
     rather than getting an invented one.
     """
     changed = archive.content.changed.get(doc.path)
-    if changed is not None:
-        return norsk.in_oslo(changed)
-    return _timestamp(doc.date) if doc.dated else None
+    own = _timestamp(doc.date) if doc.dated else None
+    if changed is None:
+        return own
+    return max(norsk.in_oslo(changed), own) if own is not None else norsk.in_oslo(changed)
 
 
 def _add_entry(feed: FeedGenerator, item: Entry, address: SiteAddress,
@@ -376,7 +387,8 @@ def _jsonable(value: Any) -> Any:
 # --- sitemap and robots ------------------------------------------------------------------------
 
 def _lastmod(archive: Archive) -> dict[str, str]:
-    """Page path -> W3C date of the last commit of its content file (only what git knows)."""
+    """Page path -> W3C date of the last true change of its content file (only what git
+    knows)."""
     return {doc.url + "index.html": norsk.in_oslo(archive.content.changed[doc.path]).date()
             .isoformat() for doc in archive.documents if doc.path in archive.content.changed}
 

@@ -1,8 +1,18 @@
-"""When each content file last changed, from the content's git history («Sist endret»).
+"""When each content file was last really changed, from the content's git history («Sist endret»).
 
-One ``git log`` for the whole content folder, newest commit first: the first commit that names a
-file is the last one that touched it. Content that is not in a git repository (or a machine
-without git) simply has no dates; nothing is ever guessed from file times.
+A reader sees the date next to minutes from 2016, so it must tell them something: that the
+archive's copy of *this* document was changed after it was put in. So a commit counts as a
+change of a file only when
+
+- it is not the file's first commit (putting a document into the archive is no change), and
+- it is not an archive-wide edit: a commit that touches more than half of the documents, and at
+  least :data:`BULK_MIN` of them (an import, a re-tagging of everything, a reformatting), says
+  nothing about one document.
+
+A file with no such commit has no date (pages show none; feeds use the document's own date).
+One ``git log`` for the whole content folder, newest commit first. Content that is not in a git
+repository (or a machine without git) simply has no dates; nothing is ever guessed from file
+times.
 """
 
 from __future__ import annotations
@@ -17,10 +27,16 @@ from ..common.norsk import OSLO
 
 COMMIT_MARK = "\x1e"
 """Starts each commit's line in the log output; cannot occur in a path git prints."""
+BULK_SHARE = 0.5
+"""A commit touching more than this share of the documents is an archive-wide edit …"""
+BULK_MIN = 10
+"""… when it touches at least this many (in a small archive, editing three of five documents
+in one commit is still an edit of each)."""
 
 
 def last_changed(content: Path) -> Mapping[str, dt.datetime]:
-    """Content-relative path (``referater/2025-05-14.md``) -> time of the last commit, in Oslo."""
+    """Content-relative path (``referater/2025-05-14.md``) -> time of the last commit that
+    really changed it (see the module's rule), in Oslo."""
     try:
         result = subprocess.run(
             ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--relative",
@@ -40,15 +56,34 @@ def _clean_env() -> dict[str, str]:
 
 
 def parse_log(output: str) -> dict[str, dt.datetime]:
-    """The dates in the output of ``git log --format=<mark>%ct --name-only -z``."""
+    """The change dates in the output of ``git log --format=<mark>%ct --name-only -z``."""
+    commits = _commits(output)
+    oldest = {name: index for index, (_when, names) in enumerate(commits) for name in names}
+    documents = len({name for name in oldest if name.endswith(".md")})
     found: dict[str, dt.datetime] = {}
-    when: dt.datetime | None = None
+    for index, (when, names) in enumerate(commits):
+        if _archive_wide(names, documents):
+            continue
+        for name in names:
+            if oldest[name] != index:
+                found.setdefault(name, when)
+    return found
+
+
+def _commits(output: str) -> list[tuple[dt.datetime, list[str]]]:
+    """Each commit's time and the files it names, newest first."""
+    commits: list[tuple[dt.datetime, list[str]]] = []
     for field in output.split("\0"):
         name = field.strip("\n")
         if name.startswith(COMMIT_MARK):
             stamp, _, name = name[1:].partition("\n")
-            when = dt.datetime.fromtimestamp(int(stamp), OSLO)
+            commits.append((dt.datetime.fromtimestamp(int(stamp), OSLO), []))
             name = name.strip("\n")
-        if name and when is not None:
-            found.setdefault(name, when)
-    return found
+        if name and commits:
+            commits[-1][1].append(name)
+    return commits
+
+
+def _archive_wide(names: list[str], documents: int) -> bool:
+    touched = sum(1 for name in names if name.endswith(".md"))
+    return touched >= BULK_MIN and touched > documents * BULK_SHARE
