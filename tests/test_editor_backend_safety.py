@@ -265,6 +265,17 @@ def test_of_simultaneous_creations_of_one_document_exactly_one_wins(
     assert not list((content / "referater").glob(".*"))
 
 
+def test_a_folder_with_other_files_is_listed_without_them(port: int, content: Path) -> None:
+    folder = content / "referater"
+    for name in ("Notat.md", "les-meg.txt", "a" * 150 + ".md", "ny\n.md"):
+        (folder / name).write_text("x", encoding="utf-8")
+    status, body = request(port, _json({"action": "entriesByFolder", "params": {
+        "folder": "content/referater", "extension": "md", "depth": 1}}))
+    assert status == 200, body
+    assert [entry["file"]["path"] for entry in json.loads(body)] == [
+        "content/referater/2016-01-12.md", EXISTING, "content/referater/utkast.md"]
+
+
 # --- malformed and slow requests ----------------------------------------------------------------
 
 def _json(data: Any) -> bytes:

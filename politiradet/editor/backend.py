@@ -110,7 +110,7 @@ class LocalBackend:
         folder = self._inside(Path(match["folder"]))
         names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
         paths = (f"{CONTENT_ROOT}/{match['folder']}/{name}" for name in names)
-        return [self._entry(path) for path in paths if _document_path(path)]
+        return [self._entry(path) for path in paths if _is_document_path(path)]
 
     def entries_by_files(self, params: Mapping[str, Any]) -> Any:
         files = _param(params, "files", list)
@@ -310,6 +310,12 @@ def _item(value: Any, within: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise Refused(400, f"Hvert element i «{within}» må være {_KINDS[dict]}.")
     return value
+
+
+def _is_document_path(path: str) -> bool:
+    """Whether *path* names a document the loader would read (other files are not listed)."""
+    match = DOCUMENT_PATH.fullmatch(path)
+    return match is not None and not too_long(match["slug"])
 
 
 def _document_path(path: str) -> re.Match[str]:
