@@ -276,6 +276,18 @@ def test_a_folder_with_other_files_is_listed_without_them(port: int, content: Pa
         "content/referater/2016-01-12.md", EXISTING, "content/referater/utkast.md"]
 
 
+def test_of_simultaneous_creations_of_one_meeting_under_different_names_one_wins(
+        port: int, content: Path) -> None:
+    """Saves are checked and written one at a time, so a rule across documents (one referat
+    per meeting) holds for saves that arrive together too."""
+    paths = [NEW, "content/referater/2026-03-12-ekstra.md", "content/referater/mars-mote.md"]
+    raw = TEXT.format(date="2026-03-12", body="Tekst.")
+    answers = _together(3, lambda i: save(port, paths[i], raw, new=True))
+    assert sorted(status for status, _ in answers) == [200, 422, 422], answers
+    assert len([p for p in (content / "referater").iterdir() if "2026" in p.name
+                or "mars" in p.name]) == 1
+
+
 # --- malformed and slow requests ----------------------------------------------------------------
 
 def _json(data: Any) -> bytes:
