@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import socket
 import stat
 import subprocess
@@ -367,3 +368,24 @@ def test_a_slow_client_times_out_while_the_server_serves_others(
     assert status == 408
     assert json.loads(answer)["error"].startswith("Forespørselen kom ikke fram i tide.")
     assert not (content / "referater" / "2026-03-12.md").exists()
+
+
+def test_a_client_sending_its_headers_a_byte_at_a_time_is_cut_off(port: int) -> None:
+    """Each byte comes well within the timeout, the request as a whole does not (at a byte
+    per 0.1 s it would take about 30 s, six times the server's timeout)."""
+    head = (f"POST {API_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n" +
+            "X-Tull: a\r\n" * 25).encode()
+    cut_off = False
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as slow:
+        for byte in head:
+            try:
+                slow.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                cut_off = True
+                break
+            if select.select([slow], [], [], 0.1)[0]:  # the server answered or closed
+                with contextlib.suppress(ConnectionResetError):
+                    assert slow.recv(65536) == b""
+                cut_off = True
+                break
+    assert cut_off, "the server read the whole slow request"

@@ -14,9 +14,12 @@ gets a Norwegian 4xx, so a slow or malformed client never holds a thread.
 from __future__ import annotations
 
 import http.server
+import io
 import json
+import math
 import mimetypes
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -138,6 +141,25 @@ class Overlay:
             self._pages = {path: page for path, page in self._pages.items() if page[0] > save}
 
 
+class Incoming(io.RawIOBase):
+    """A connection's incoming bytes, each read waiting only until :attr:`deadline`: a client
+    that sends its request line, headers or body a byte at a time is cut off all the same."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("forespørselen kom ikke fram i tide")
+        self.connection.settimeout(remaining)
+        return self.connection.recv_into(buffer)
+
+
 class PreviewServer(http.server.ThreadingHTTPServer):
     """Serves *site* (with the *overlay* in front of it) on a loopback address; one thread
     per connection."""
@@ -167,9 +189,22 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self) -> None:
-        """Every read and write on the connection waits at most the server's timeout."""
+        """The request is read against one deadline (:class:`Incoming`); each write of the
+        answer waits at most the server's timeout."""
         super().setup()
+        self.rfile.close()
+        self.incoming = Incoming(self.connection)
+        self.rfile = io.BufferedReader(self.incoming)
+
+    def handle_one_request(self) -> None:
+        """One request, which must arrive whole (line, headers, body) within the timeout."""
+        self.incoming.deadline = time.monotonic() + self.server.request_timeout
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
         self.connection.settimeout(self.server.request_timeout)
+        return parsed
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -220,11 +255,10 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         return None
 
     def _read_within(self, length: int) -> bytes | None:
-        """*length* bytes of the body before the deadline; None if the client went away."""
-        deadline = time.monotonic() + self.server.request_timeout
+        """*length* bytes of the body before the request's deadline; None if the client went
+        away."""
         chunks: list[bytes] = []
         while length > 0:
-            self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
             chunk = self.rfile.read1(length)
             if not chunk:
                 self.close_connection = True
@@ -237,6 +271,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def _refuse(self, status: int, message: str) -> None:
         """Answer a request whose body cannot be taken, as JSON for the editor, and close."""
         self.close_connection = True
+        self.connection.settimeout(self.server.request_timeout)
         self._send(status, json.dumps({"error": message}, ensure_ascii=False).encode(),
                    TYPES[".json"], False, {"Connection": "close"})
 
