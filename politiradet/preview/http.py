@@ -34,8 +34,8 @@ from .draftnote import draft_note
 
 KEEPALIVE_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 20.0
-"""How long the server waits for a client to send each part of its request (the body in
-all), before it answers 408 or closes the connection."""
+"""How long a client has to send its whole request (line, headers, body), and each write of
+the answer may wait; then the server answers 408 (a body) or closes the connection."""
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
