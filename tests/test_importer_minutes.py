@@ -24,8 +24,9 @@ DECEMBER = [
     title("Referat fra møte i Politirådet 3. desember 2026"),
     text("Tid: 3. desember 2026 kl. 13.00–15.00"),
     text("Sted: Politihuset, Grønlandsleiret 44"),
-    text("Til stede: byrådsleder, politimester, direktør i Beredskapsetaten, "
-         "bydelsdirektør i Bydel Gamle Oslo"),
+    text("Møteleder: direktør i Beredskapsetaten Kari Nordmann"),
+    text("Til stede: byrådsleder Anne Lindboe, Ole Sæverud, politimester, direktør i "
+         "Beredskapsetaten, bydelsdirektør i Bydel Gamle Oslo"),
     text("Forfall: byråd for kultur og næring"),
     text("Referent: rådgiver Siri Dahl"),
     heading("Sak 1: Godkjenning av innkalling og dagsorden"),
@@ -54,6 +55,10 @@ SEPTEMBER = [
     text("Vår ref.: 27/4411"),
     heading("Politirådet i Oslo – referat fra møtet 16.09.2027"),
     text("Møtested: Rådhuset, bystyresalen"),
+    text("Til stede:"),
+    bullet("Kari Nordmann, direktør i Beredskapsetaten"),
+    bullet("bydelsdirektør i Bydel Alna"),
+    text("Forfall: ingen"),
     heading("1. Orientering fra politiet"),
     text("Politiet orienterte om flere ran av ungdom ved Vestli senter i sommer. Bydelen har "
          "satt inn natteravner og utekontakter, og politiet har hatt faste patruljer ved "
@@ -161,13 +166,33 @@ def test_status_blocks_hold_the_status_text_only(form: str, content: Path,
 def test_a_paragraph_about_a_place_tags_it_and_a_list_does_not(form: str, content: Path,
                                                                tmp_path: Path) -> None:
     """The guide's rule: a substantial paragraph tags what it is about, even named once; a
-    name in the attendee list (Beredskapsetaten, Bydel Gamle Oslo) or in an enumeration of
+    name in the header lines (Beredskapsetaten, Bydel Gamle Oslo) or in an enumeration of
     four districts does not."""
     december, _ = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
     assert "omrader: [gronland-og-toyen]" in december
     assert "temaer: []" in december  # not beredskap from «direktør i Beredskapsetaten»
     september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
     assert "omrader: [vestli]" in september  # not Stovner, Grorud, Bjerke, Alna
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_people_become_fields_and_leave_the_text(form: str, content: Path,
+                                                 tmp_path: Path) -> None:
+    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    assert ("til_stede:\n  - byrådsleder Anne Lindboe\n  - Ole Sæverud, politimester\n"
+            "  - direktør i Beredskapsetaten\n  - bydelsdirektør i Bydel Gamle Oslo\n"
+            "forfall:\n  - byråd for kultur og næring\nreferent: rådgiver Siri Dahl\n"
+            ) in _front(december)
+    body = _body(december)
+    assert "Til stede" not in body and "Forfall" not in body and "Referent" not in body
+    assert "**Møteleder:** direktør i Beredskapsetaten" in body
+    assert "til stede (4): byrådsleder Anne Lindboe; Ole Sæverud, politimester;" in report
+    assert "flyttet fra teksten til «til_stede», «forfall» og «referent»" in report
+    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    assert ("til_stede:\n  - Kari Nordmann, direktør i Beredskapsetaten\n"
+            "  - bydelsdirektør i Bydel Alna\n") in _front(september)
+    assert "forfall:" not in september and "referent:" not in september
+    assert "Til stede" not in _body(september)
 
 
 def test_without_a_title_line_the_file_name_is_kilde_tittel_and_reported(

@@ -15,6 +15,7 @@ from .context import ArchiveContext, load_context
 from .document import SourceDocument
 from .errors import ImportRefused
 from .lexicon import Lexicon
+from .participants import Participants, take_participants
 from .recognise import recognise, split_head
 from .repair import repair_document
 from .report import ImportReport
@@ -57,12 +58,17 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     repaired, repairs = repair_document(document, lexicon)
     head = split_head(repaired.blocks)
     found = recognise(head.body, when(head.body, head.title, kind).year, context.points)
+    people, body = take_participants(found.blocks) if (kind or "referat") == "referat" \
+        else (Participants(), found.blocks)
     registries = Registries(context.topics, context.areas, context.abbreviations)
-    suggestions = suggest(found.blocks, head, kind, registries, source.stem)
+    suggestions = suggest(body, head, kind, registries, source.stem)
+    if suggestions.kind != "referat":
+        people, body = Participants(), found.blocks
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
-    text = compose(suggestions, found.blocks, repaired.footnotes, repaired.format)
+    text = compose(suggestions, body, repaired.footnotes, repaired.format, people)
     report = ImportReport(display(context.content_dir / relative), source.name,
-                          repaired.format, suggestions, found, repairs, repaired.notes, head)
+                          repaired.format, suggestions, found, repairs, repaired.notes, head,
+                          people)
     return Draft(relative, text, report)
 
 

@@ -10,20 +10,21 @@ from collections.abc import Iterator, Sequence
 from ..commands.scaffold import file_text, scalar
 from ..common import norsk
 from .document import CONTROL, Block, SourceFormat
+from .participants import Participants
 from .suggest import Match, Suggestions
 
 FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "tekst": None}
 
 
 def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence[str],
-            source_format: SourceFormat) -> str:
+            source_format: SourceFormat, people: Participants | None = None) -> str:
     """The whole draft file."""
     notes = "\n".join(f"[^{n}]: {_inline(note)}" for n, note in enumerate(footnotes, 1))
     text = markdown(body) + (f"\n\n{notes}" if notes else "")
-    return file_text(_front(suggestions, source_format), text)
+    return file_text(_front(suggestions, source_format, people or Participants()), text)
 
 
-def _front(s: Suggestions, source_format: SourceFormat) -> Iterator[str]:
+def _front(s: Suggestions, source_format: SourceFormat, people: Participants) -> Iterator[str]:
     yield f"tittel: {scalar(_plain(s.title))}"
     yield f"dato: {_date(s)}"
     if s.kind == "referat":
@@ -32,6 +33,7 @@ def _front(s: Suggestions, source_format: SourceFormat) -> Iterator[str]:
         yield f"motetype: {s.meeting_type}"
         if s.place:
             yield f"sted: {scalar(_plain(s.place))}"
+        yield from _people(people)
     else:
         yield from _agreement(s)
     yield from _comment("Temaer foreslått fra teksten (ord funnet og antall): "
@@ -56,6 +58,16 @@ def _front(s: Suggestions, source_format: SourceFormat) -> Iterator[str]:
     yield from _comment("true: kontrolleres, men publiseres ikke. Fjern linjen når du har "
                         "lest gjennom utkastet og rettet det importrapporten ber deg se på.")
     yield "utkast: true"
+
+
+def _people(people: Participants) -> Iterator[str]:
+    """``til_stede``, ``forfall`` and ``referent``, one person a line."""
+    for key, names in (("til_stede", people.present), ("forfall", people.absent)):
+        if names:
+            yield f"{key}:"
+            yield from (f"  - {scalar(_plain(name))}" for name in names)
+    if people.minute_taker:
+        yield f"referent: {scalar(_plain(people.minute_taker))}"
 
 
 def _date(s: Suggestions) -> str:

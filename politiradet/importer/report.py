@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..common import norsk
+from .participants import Participants
 from .recognise import Head, Recognised
 from .repair import Repair
 from .suggest import Match, Suggestions, norwegian
@@ -25,6 +26,7 @@ class ImportReport:
     repairs: tuple[Repair, ...]
     reader_notes: tuple[str, ...]
     head: Head
+    people: Participants
 
     def lines(self) -> Iterator[str]:
         yield f"Importerte «{self.source_name}» ({self.source_format}) som utkast: {self.written}"
@@ -58,6 +60,7 @@ class ImportReport:
         if self.recognised.renumbered:
             yield (f"nummeret til punktene {', '.join(self.recognised.renumbered)} manglet i "
                    f"kilden og er funnet ved å sammenligne med punktenes vedtatte tekst")
+        yield from self._people()
         yield "temaer: " + _matches(s.topics)
         yield "områder: " + _matches(s.areas)
         for meeting in s.planned:
@@ -65,6 +68,18 @@ class ImportReport:
             yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
         yield from self._removed()
         yield from self.reader_notes
+
+    def _people(self) -> Iterator[str]:
+        people = self.people
+        if people.present:
+            yield f"til stede ({len(people.present)}): {'; '.join(people.present)}"
+        if people.absent:
+            yield f"forfall ({len(people.absent)}): {'; '.join(people.absent)}"
+        if people.minute_taker:
+            yield f"referent: {people.minute_taker}"
+        if people.taken:
+            yield (f"flyttet fra teksten til «til_stede», «forfall» og «referent» (siden viser "
+                   f"dem over teksten): {_quoted(people.taken)}")
 
     def _removed(self) -> Iterator[str]:
         """Exactly what was taken out of the text, and where it went."""
@@ -86,6 +101,9 @@ class ImportReport:
         if not s.source_title_found:
             yield (f"fant ingen tittellinje øverst: «kilde.tittel» er filnavnet "
                    f"«{s.source_title}»; skriv originaldokumentets tittel")
+        if self.people.present or self.people.absent:
+            yield ("«til_stede» og «forfall» er delt ved komma: se at hver linje er én person "
+                   "(«Kari Nordmann, direktør i …» holdes sammen)")
         if not self.recognised.statuses and not self.recognised.missing_points:
             yield "ingen statuser for oppfølgingspunkter funnet"
         for point in self.recognised.missing_points:

@@ -313,7 +313,7 @@ def moved_open_data(address: SiteAddress) -> bytes:
 
 FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_til",
           "signatarer", "seminar", "nummer", "vedtatt", "ansvarlig", "frist", "kilde",
-          "planlagte_moter")
+          "planlagte_moter", "til_stede", "forfall", "referent")
 
 
 def _status_texts(archive: Archive) -> dict[tuple[str, int], str]:

@@ -41,7 +41,7 @@ HEADING_LEVELS = range(2, 5)
 
 TEMPLATE_IDS = frozenset({
     "adopted-heading", "apne-heading", "filter-1", "filter-2", "kommende-heading", "ar-heading",
-    "backlinks-heading", "dokument-tittel",
+    "backlinks-heading", "deltakere-heading", "dokument-tittel",
     "dokumenter-heading", "forkortelser-heading", "header-sok", "hovedinnhold", "kilde-heading",
     "omrade-heading", "punkter-heading", "related-heading", "reported-heading",
     "signatarer-heading", "siste-heading", "sok", "sok-filterboks", "sok-filtre", "sok-flere",
