@@ -60,6 +60,17 @@ def test_new_refuses_an_id_ending_in_a_line_break(content: Path) -> None:
         "2016-01-12.md", "2025-05-14.md", "utkast.md"]
 
 
+def test_import_refuses_an_id_ending_in_a_line_break(content: Path, tmp_path: Path) -> None:
+    source = tmp_path / "referat.txt"
+    source.write_text("Referat fra møte i Politirådet 12. mars 2026\n\nTekst om SaLTo.\n",
+                      encoding="utf-8")
+    result = run_cli("import", source, "--content", content, "--id", "ny\n")
+    assert result.code == 1
+    assert "kan ikke brukes som id" in result.err and "Ingenting ble skrevet." in result.err
+    assert sorted(p.name for p in (content / "referater").iterdir()) == [
+        "2016-01-12.md", "2025-05-14.md", "utkast.md"]
+
+
 @pytest.mark.parametrize("value", ["2026-03-12\n", "Møte om SaLTo\n"])
 def test_a_value_ending_in_a_line_break_is_written_quoted(value: str) -> None:
     """Written plain, the line break would be lost and «2026-03-12» become a date."""

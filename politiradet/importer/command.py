@@ -94,7 +94,7 @@ def read(source: Path) -> SourceDocument:
 
 def _relative_path(kind: str, slug: str | None, suggestions: Suggestions,
                    content: Path) -> str:
-    if slug is not None and not SLUG.match(slug):
+    if slug is not None and not SLUG.fullmatch(slug):
         raise ImportRefused(f"«{slug}» kan ikke brukes som id. Bruk små bokstaver a–z, tall og "
                             f"bindestrek, for eksempel «{suggest_slug(slug)}».")
     chosen = slug or _default_slug(kind, suggestions)
