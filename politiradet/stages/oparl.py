@@ -177,14 +177,21 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
-class Graph:
-    """Everything the OParl files are made from, by content path."""
+class Item:
+    """A document's record with its status reports: those a referat gives (in text order), or
+    those on a point (oldest first). One object per document, so the render input of each of
+    its files hashes it once (:class:`politiradet.store.deps.Hasher` remembers it)."""
 
-    records: Mapping[str, Record]
-    reports: Mapping[str, tuple[Report, ...]]
-    """Point path -> the reports on it, oldest first."""
-    reported: Mapping[str, tuple[Report, ...]]
-    """Referat path -> the reports it gives, in text order."""
+    record: Record
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """Everything the OParl files are made from."""
+
+    items: Mapping[str, Item]
+    """Content path -> the published document's item."""
     created: str
     modified: str
 
@@ -202,9 +209,10 @@ def graph(archive: Archive) -> Graph:
 
     created = min((r.created for r in records.values()),
                   default=_time(norsk.midnight(FIRST_DAY)))
-    return Graph(records,
-                 {path: reports(u) for path, u in archive.history.items() if path in records},
-                 {path: reports(u) for path, u in archive.reported.items() if path in records},
+    return Graph({path: Item(record, reports(
+                      archive.history.get(path, ()) if record.doc.kind == "oppfolgingspunkt"
+                      else archive.reported.get(path, ())))
+                  for path, record in records.items()},
                  created, max((r.modified for r in records.values()), default=created))
 
 
@@ -253,58 +261,55 @@ def outputs(archive: Archive, address: SiteAddress) -> Iterator[tuple[str, Made]
     """Every OParl file of the site: its output path and how to make it, from the arguments
     of the partial alone (their hash is the file's render input)."""
     found = graph(archive)
-    records = tuple(sorted(found.records.values(), key=_order))
-    meetings = tuple(r for r in records if r.doc.kind == "referat")
-    papers = tuple(r for r in records if r.doc.kind != "referat")
-    terms = tuple(r for r in papers if "gyldig_fra" in r.doc.fields)
+    items = tuple(sorted(found.items.values(), key=_order))
+    meetings = tuple(i for i in items if i.record.doc.kind == "referat")
+    papers = tuple(i for i in items if i.record.doc.kind != "referat")
+    records = tuple(i.record for i in items)
+    terms = tuple(i.record for i in papers if "gyldig_fra" in i.record.doc.fields)
     head = (found.created, found.modified)
     yield SYSTEM, _file(system, address, head)
     yield bodies_path(), _file(body_list, address, head, terms)
     yield body_path(), _file(body, address, head, terms)
     for slug, _name in ((COUNCIL, SITE_NAME), *PARTIES):
         yield organization_path(slug), _file(organization, address, head, slug)
-    for record in meetings:
-        reported = found.reported.get(record.doc.path, ())
-        yield meeting_path(record.doc), _file(meeting, address, record, reported)
-        for heading in record.agenda:
-            yield (agenda_item_path(record.doc, heading.anchor),
-                   _file(agenda_item, address, record, heading, reported))
-        if record.doc.fields.get("sted"):
-            yield location_path(record.doc), _file(location, address, record)
-        for report in reported:
-            yield (consultation_path(report.point, record.doc),
-                   _file(consultation, address, report))
-    for record in papers:
-        yield paper_path(record.doc), _file(paper, address, record,
-                                            found.reports.get(record.doc.path, ()))
+    for item in meetings:
+        doc = item.record.doc
+        yield meeting_path(doc), _file(meeting, address, item)
+        for heading in item.record.agenda:
+            yield agenda_item_path(doc, heading.anchor), _file(agenda_item, address, item, heading)
+        if doc.fields.get("sted"):
+            yield location_path(doc), _file(location, address, item.record)
+        for report in item.reports:
+            yield consultation_path(report.point, doc), _file(consultation, address, report)
+    for item in papers:
+        yield paper_path(item.record.doc), _file(paper, address, item)
     for record in records:
         if record.original is not None:
             yield file_path(record.doc), _file(original_file, address, record)
     for record in terms:
         yield legislative_term_path(record.doc), _file(legislative_term, address, record)
-    yield from _lists(address, found, meetings, papers, terms, records, head)
+    yield from _lists(address, meetings, papers, terms, records, head)
 
 
-def _order(record: Record) -> tuple[dt.date, str]:
+def _order(item: Item) -> tuple[dt.date, str]:
     """Lists are sorted oldest first, so a new document joins the last page."""
-    return record.doc.date, record.doc.path
+    return item.record.doc.date, item.record.doc.path
 
 
-def _lists(address: SiteAddress, found: Graph, meetings: Sequence[Record],
-           papers: Sequence[Record], terms: Sequence[Record], records: Sequence[Record],
-           head: tuple[str, str]) -> Iterator[tuple[str, Made]]:
+def _lists(address: SiteAddress, meetings: Sequence[Item], papers: Sequence[Item],
+           terms: Sequence[Record], records: Sequence[Record], head: tuple[str, str]
+           ) -> Iterator[tuple[str, Made]]:
     members: dict[str, Sequence[Entry]] = {
         "organization": [("organization", (head, slug)) for slug, _ in ((COUNCIL, ""), *PARTIES)],
         "person": [],
-        "meeting": [("meeting", (r, found.reported.get(r.doc.path, ()))) for r in meetings],
-        "paper": [("paper", (r, found.reports.get(r.doc.path, ()))) for r in papers],
-        "agendaItem": [("agenda_item", (r, h, found.reported.get(r.doc.path, ())))
-                       for r in meetings for h in r.agenda],
-        "consultation": [("consultation", (report,)) for r in meetings
-                         for report in found.reported.get(r.doc.path, ())],
+        "meeting": [("meeting", (i,)) for i in meetings],
+        "paper": [("paper", (i,)) for i in papers],
+        "agendaItem": [("agenda_item", (i, h)) for i in meetings for h in i.record.agenda],
+        "consultation": [("consultation", (report,)) for i in meetings for report in i.reports],
         "file": [("original_file", (r,)) for r in records if r.original is not None],
         "legislativeTermList": [("legislative_term", (r,)) for r in terms],
-        "locationList": [("location", (r,)) for r in meetings if r.doc.fields.get("sted")],
+        "locationList": [("location", (i.record,)) for i in meetings
+                         if i.record.doc.fields.get("sted")],
     }
     for name, entries in members.items():
         for page, chunk in enumerate(_pages(entries), start=1):
@@ -333,7 +338,9 @@ def _file(make: Callable[..., dict[str, Any]], *args: Any) -> Made:
 
 
 def _encode(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Compact JSON: json's C encoder (its indenting one is many times slower on a list page
+    of hundreds of kilobytes), and a third smaller."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 # --- the objects ---------------------------------------------------------------------------------
@@ -381,7 +388,8 @@ def organization(address: SiteAddress, head: tuple[str, str], slug: str) -> dict
     return data | {"created": head[0], "modified": head[1]}
 
 
-def meeting(address: SiteAddress, record: Record, reported: Sequence[Report]) -> dict[str, Any]:
+def meeting(address: SiteAddress, item: Item) -> dict[str, Any]:
+    record = item.record
     doc = record.doc
     data: dict[str, Any] = {
         "id": address.absolute(meeting_path(doc)), "type": OPARL + "Meeting", "name": doc.title,
@@ -396,15 +404,15 @@ def meeting(address: SiteAddress, record: Record, reported: Sequence[Report]) ->
     if record.original is not None:
         data["resultsProtocol"] = original_file(address, record)
     if record.agenda:
-        data["agendaItem"] = [agenda_item(address, record, h, reported) for h in record.agenda]
+        data["agendaItem"] = [agenda_item(address, item, h) for h in record.agenda]
     return data | _common(address, record) | {
         PREFIX + "motetype": str(doc.fields.get("motetype", "møte")),
         PREFIX + "dato": doc.date.isoformat(),
         **({PREFIX + "sluttdato": norsk.day(last).isoformat()} if last else {})}
 
 
-def agenda_item(address: SiteAddress, record: Record, heading: Heading,
-                reported: Sequence[Report]) -> dict[str, Any]:
+def agenda_item(address: SiteAddress, item: Item, heading: Heading) -> dict[str, Any]:
+    record = item.record
     doc = record.doc
     found = _NUMBERED.fullmatch(heading.text)
     data: dict[str, Any] = {
@@ -414,7 +422,7 @@ def agenda_item(address: SiteAddress, record: Record, heading: Heading,
         "order": record.agenda.index(heading) + 1,
         "name": found[2] if found else heading.text, "public": True,
     }
-    under = [r for r in reported if _agenda_of(r) == heading.anchor]
+    under = [r for r in item.reports if _agenda_of(r) == heading.anchor]
     if len(under) == 1:  # OParl links an agenda item to one consultation at most
         data["consultation"] = address.absolute(consultation_path(under[0].point, doc))
     return data | _common(address, record, f"#{heading.anchor}")
@@ -436,7 +444,8 @@ def consultation(address: SiteAddress, report: Report) -> dict[str, Any]:
         PREFIX + "dato": doc.date.isoformat()}
 
 
-def paper(address: SiteAddress, record: Record, reports: Sequence[Report]) -> dict[str, Any]:
+def paper(address: SiteAddress, item: Item) -> dict[str, Any]:
+    record, reports = item.record, item.reports
     doc = record.doc
     data: dict[str, Any] = {
         "id": address.absolute(paper_path(doc)), "type": OPARL + "Paper",
@@ -578,6 +587,9 @@ class Minutes:
     """Plain text of each status block."""
 
 
+READ_LIMIT = 4096
+"""Referater whose :class:`Minutes` are kept (a few kB each): a list page of points needs those
+of every referat reporting on them, and loading a body again costs far more."""
 _read: dict[str, Minutes] = {}
 """Minutes by compiled digest: a referat's agenda items, consultations and points are made one
 after the other, and each would otherwise load and decode the whole body again."""
@@ -595,8 +607,8 @@ def _minutes(record: Record) -> Minutes:
             above = [anchor for start, anchor in starts if 0 <= start < at]
             agenda.append(above[-1] if above else None)
         found = Minutes(tuple(agenda), tuple(text for _html, text in payload.statuses))
-        if len(_read) > 256:
-            _read.clear()
+        if len(_read) >= READ_LIMIT:
+            del _read[next(iter(_read))]  # the oldest: referater come in order
         _read[record.body.digest] = found
     return found
 
