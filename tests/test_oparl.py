@@ -162,16 +162,22 @@ def test_minutes_as_meeting_agenda_consultation_and_paper(tmp_path: Path) -> Non
     assert "consultation" not in seminar["agendaItem"][0]
 
 
-def test_place_and_original_of_a_meeting(tmp_path: Path) -> None:
+def test_place_original_and_participants_of_a_meeting(tmp_path: Path) -> None:
     """``sted`` becomes the meeting's Location and ``kilde.fil`` its results protocol; an
-    agreement with only ``kilde.url`` points to the publisher's copy."""
+    agreement with only ``kilde.url`` points to the publisher's copy; ``til_stede`` are the
+    participants, one Person for the same words in two referater."""
     content = tmp_path / "innhold"
     shutil.copytree(FIXTURES / "gyldig", content)
     (content / "kilder").mkdir()
     (content / "kilder" / "referat.pdf").write_bytes(_pdf())
     minutes = content / "referater" / "2025-05-14.md"
     minutes.write_text(minutes.read_text(encoding="utf-8").replace(
-        "kilde:\n", "sted: Rådhuset\nkilde:\n  fil: referat.pdf\n"), encoding="utf-8")
+        "kilde:\n", "sted: Rådhuset\ntil_stede: [byrådsleder Anne Lindboe, politimester Ole "
+        "Sæverud]\nforfall: [ordfører]\nreferent: rådgiver Siri Dahl\nkilde:\n"
+        "  fil: referat.pdf\n"), encoding="utf-8")
+    earlier = content / "referater" / "2016-01-12.md"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace(
+        "kilde:\n", "til_stede: [politimester Ole Sæverud]\nkilde:\n"), encoding="utf-8")
     agreement = content / "avtaler" / "avtale-2023.md"
     agreement.write_text(agreement.read_text(encoding="utf-8").replace(
         "kilde:\n", "kilde:\n  url: https://www.oslo.kommune.no/avtale.pdf\n  format: PDF\n"),
@@ -185,8 +191,18 @@ def test_place_and_original_of_a_meeting(tmp_path: Path) -> None:
     assert served(site, PUBLIC, protocol["accessUrl"]).read_bytes() == _pdf()
     paper = read(site, PUBLIC, PUBLIC + "oparl/paper/avtaler/avtale-2023.json")
     assert paper["mainFile"]["accessUrl"] == "https://www.oslo.kommune.no/avtale.pdf"
-    validator = oparl_validator("Meeting")
-    assert not list(validator.iter_errors(meeting))
+    people = [read(site, PUBLIC, url) for url in meeting["participant"]]
+    assert [p["name"] for p in people] == ["byrådsleder Anne Lindboe",
+                                           "politimester Ole Sæverud"]
+    assert people[1]["created"] == "2016-01-12T00:00:00+01:00"
+    assert read(site, PUBLIC, PUBLIC + "oparl/meeting/2016-01-12.json")["participant"] == [
+        people[1]["id"]]
+    listed = read(site, PUBLIC, PUBLIC + oparl.list_path("person"))["data"]
+    assert [p["id"] for p in listed] == [people[1]["id"], people[0]["id"]]
+    assert meeting["politiradet:forfall"] == ["ordfører"]
+    assert meeting["politiradet:referent"] == "rådgiver Siri Dahl"
+    assert not list(oparl_validator("Meeting").iter_errors(meeting))
+    assert not list(oparl_validator("Person").iter_errors(people[0]))
 
 
 def test_long_lists_are_split_into_linked_pages(tmp_path: Path,

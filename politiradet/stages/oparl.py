@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 
 from ..common import norsk
 from ..common.address import SiteAddress
+from ..common.slug import suggest_slug
 from ..model.archive import Archive, StatusUpdate
 from ..model.content import KIND_FOLDER, SITE_NAME, Compiled, Document, Heading, SourcePdf
 
@@ -77,6 +78,8 @@ EXTENSION: Mapping[str, str] = {
     "politiradet:udatert": "Paper (avtale): true når originalen ikke er datert (da mangler "
                            "date).",
     "politiradet:sha256": "File: SHA-256 av den publiserte PDF-en.",
+    "politiradet:forfall": "Meeting: hvem som hadde meldt forfall, slik referatet skriver det.",
+    "politiradet:referent": "Meeting: hvem som skrev referatet.",
 }
 """Every property under :data:`PREFIX`, with what it means (in Norwegian, as the README)."""
 _NUMBERED = re.compile(r"(\d+(?:\.\d+)*)[.)]?\s+(\S.*)")
@@ -121,6 +124,12 @@ def paper_path(doc: Document) -> str:
 
 def file_path(doc: Document) -> str:
     return f"{ROOT}file/{KIND_FOLDER[doc.kind]}/{doc.slug}.json"
+
+
+def person_path(name: str) -> str:
+    """A person as the minutes name them («politimester Ole Sæverud»): the same words in two
+    referater are the same person."""
+    return f"{ROOT}person/{suggest_slug(name)}.json"
 
 
 def consultation_path(point: Document, doc: Document) -> str:
@@ -187,11 +196,22 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Attendee:
+    """Someone the minutes list as present (``til_stede``), as first written."""
+
+    name: str
+    created: str
+    """``created`` of the first meeting they attended."""
+
+
+@dataclass(frozen=True, slots=True)
 class Graph:
     """Everything the OParl files are made from."""
 
     items: Mapping[str, Item]
     """Content path -> the published document's item."""
+    attendees: tuple[Attendee, ...]
+    """Everyone present at a meeting, once, in the order they first attended."""
     created: str
     modified: str
 
@@ -213,7 +233,16 @@ def graph(archive: Archive) -> Graph:
                       archive.history.get(path, ()) if record.doc.kind == "oppfolgingspunkt"
                       else archive.reported.get(path, ())))
                   for path, record in records.items()},
+                 _attendees(sorted(records.values(), key=lambda r: (r.doc.date, r.doc.path))),
                  created, max((r.modified for r in records.values()), default=created))
+
+
+def _attendees(records: Iterable[Record]) -> tuple[Attendee, ...]:
+    found: dict[str, Attendee] = {}
+    for record in records:
+        for name in record.doc.fields.get("til_stede", ()) if record.doc.kind == "referat" else ():
+            found.setdefault(person_path(name), Attendee(str(name), record.created))
+    return tuple(found.values())
 
 
 def _record(archive: Archive, doc: Document) -> Record:
@@ -288,7 +317,9 @@ def outputs(archive: Archive, address: SiteAddress) -> Iterator[tuple[str, Made]
             yield file_path(record.doc), _file(original_file, address, record)
     for record in terms:
         yield legislative_term_path(record.doc), _file(legislative_term, address, record)
-    yield from _lists(address, meetings, papers, terms, records, head)
+    for attendee in found.attendees:
+        yield person_path(attendee.name), _file(person, address, attendee)
+    yield from _lists(address, meetings, papers, terms, records, found.attendees, head)
 
 
 def _order(item: Item) -> tuple[dt.date, str]:
@@ -297,11 +328,11 @@ def _order(item: Item) -> tuple[dt.date, str]:
 
 
 def _lists(address: SiteAddress, meetings: Sequence[Item], papers: Sequence[Item],
-           terms: Sequence[Record], records: Sequence[Record], head: tuple[str, str]
-           ) -> Iterator[tuple[str, Made]]:
+           terms: Sequence[Record], records: Sequence[Record], attendees: Sequence[Attendee],
+           head: tuple[str, str]) -> Iterator[tuple[str, Made]]:
     members: dict[str, Sequence[Entry]] = {
         "organization": [("organization", (head, slug)) for slug, _ in ((COUNCIL, ""), *PARTIES)],
-        "person": [],
+        "person": [("person", (a,)) for a in attendees],
         "meeting": [("meeting", (i,)) for i in meetings],
         "paper": [("paper", (i,)) for i in papers],
         "agendaItem": [("agenda_item", (i, h)) for i in meetings for h in i.record.agenda],
@@ -401,14 +432,31 @@ def meeting(address: SiteAddress, item: Item) -> dict[str, Any]:
     if doc.fields.get("sted"):
         data["location"] = location(address, record)
     data["organization"] = [address.absolute(organization_path(COUNCIL))]
+    present = dict.fromkeys(person_path(name) for name in doc.fields.get("til_stede", ()))
+    if present:
+        data["participant"] = [address.absolute(path) for path in present]
     if record.original is not None:
         data["resultsProtocol"] = original_file(address, record)
     if record.agenda:
         data["agendaItem"] = [agenda_item(address, item, h) for h in record.agenda]
-    return data | _common(address, record) | {
+    data |= _common(address, record) | {
         PREFIX + "motetype": str(doc.fields.get("motetype", "møte")),
-        PREFIX + "dato": doc.date.isoformat(),
-        **({PREFIX + "sluttdato": norsk.day(last).isoformat()} if last else {})}
+        PREFIX + "dato": doc.date.isoformat()}
+    if last:
+        data[PREFIX + "sluttdato"] = norsk.day(last).isoformat()
+    if doc.fields.get("forfall"):
+        data[PREFIX + "forfall"] = [str(name) for name in doc.fields["forfall"]]
+    if doc.fields.get("referent"):
+        data[PREFIX + "referent"] = str(doc.fields["referent"])
+    return data
+
+
+def person(address: SiteAddress, attendee: Attendee) -> dict[str, Any]:
+    return {
+        "id": address.absolute(person_path(attendee.name)), "type": OPARL + "Person",
+        "body": address.absolute(body_path()), "name": attendee.name,
+        "created": attendee.created, "modified": attendee.created,
+    }
 
 
 def agenda_item(address: SiteAddress, item: Item, heading: Heading) -> dict[str, Any]:
@@ -628,7 +676,7 @@ def _as_file(make: Callable[..., dict[str, Any]]) -> Callable[..., bytes]:
 _OBJECTS: dict[str, Callable[..., dict[str, Any]]] = {
     make.__name__: make
     for make in (system, body_list, body, organization, meeting, agenda_item, consultation,
-                 paper, original_file, location, legislative_term, list_page)}
+                 paper, original_file, location, legislative_term, person, list_page)}
 _FILES = {name: _as_file(make) for name, make in _OBJECTS.items()}
 
 
