@@ -98,7 +98,7 @@ def test_open_data_page_shows_the_absolute_addresses_and_its_links_resolve(
     page.goto(served.base + "data/")
     shown = page.locator(".data-address a").all_inner_texts()
     assert shown == [PUBLIC + dcat.CATALOGUE, PUBLIC + oparl.SYSTEM, PUBLIC + feeds.OPEN_DATA,
-                     PUBLIC + "kalender.ics", PUBLIC + "feed.xml"]
+                     PUBLIC + feeds.REGISTRIES, PUBLIC + "kalender.ics", PUBLIC + "feed.xml"]
     hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
     assert len(hrefs) >= len(shown)
     for href in hrefs:

@@ -243,6 +243,26 @@ def test_an_edit_rewrites_only_the_objects_it_changes(tmp_path: Path) -> None:
                        "body/politiradet/agendaitem/side-1.json"}
 
 
+def test_a_changed_status_reaches_the_point_its_list_and_the_consultation(tmp_path: Path
+                                                                          ) -> None:
+    """The other way round: what an edit changes is made again wherever it is shown."""
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    paths = pipeline.Paths(content=content, out=tmp_path / "site")
+    pipeline.build(paths, PUBLIC)
+    minutes = content / "referater" / "2025-05-14.md"
+    minutes.write_text(minutes.read_text(encoding="utf-8").replace(
+        "Beredskapsetaten følger opp.", "Beredskapsetaten har levert."), encoding="utf-8")
+    pipeline.build(paths, PUBLIC)
+    site = paths.out
+    point = read(site, PUBLIC, PUBLIC + "oparl/paper/oppfolgingspunkter/2025-1.json")
+    assert point["politiradet:statushistorikk"][0]["tekst"] == "Beredskapsetaten har levert."
+    listed = read(site, PUBLIC, PUBLIC + oparl.list_path("paper"))["data"]
+    assert point in listed
+    assert "Beredskapsetaten følger opp." not in (site / "oparl").joinpath(
+        "body", "politiradet", "paper", "side-1.json").read_text(encoding="utf-8")
+
+
 def _inodes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.json")}
 

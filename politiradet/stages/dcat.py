@@ -24,7 +24,7 @@ from ..common.address import SiteAddress
 from ..model.archive import Archive
 from ..model.content import SITE_NAME
 from . import oparl
-from .feeds import OPEN_DATA
+from .feeds import OPEN_DATA, REGISTRIES
 
 CATALOGUE = "data/katalog.jsonld"
 PAGE = "data/"
@@ -75,6 +75,10 @@ def catalogue(address: SiteAddress, modified: str) -> dict[str, Any]:
                      _distribution(node(OPEN_DATA), "Åpne data (JSON Lines)",
                                    "Alle dokumenter og punkter, ett JSON-objekt per linje.",
                                    "JSON", None, address, download=True),
+                     _distribution(node(REGISTRIES), "Temaer og områder (JSON)",
+                                   "Hva dataene er, og temaene og områdene dokumentene viser "
+                                   "til, med navn og adresse.", "JSON", "application/json",
+                                   address, download=True),
                      _distribution(node(oparl.SYSTEM), "OParl 1.1",
                                    "Rådet, møtene med dagsordenspunkter, avtalene og "
                                    "oppfølgingspunktene som statiske OParl-filer. Start i "

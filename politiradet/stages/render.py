@@ -550,7 +550,8 @@ def _static_pages(r: Renderer) -> Iterator[Output]:
     yield r.page("sok/index.html", "sok.html")
     yield r.page(dcat.PAGE + "index.html", "data.html", crumbs=[("Forside", "")],
                  oparl_system=oparl.SYSTEM, page_size=oparl.PAGE_SIZE,
-                 extension=oparl.EXTENSION, open_data=feeds.OPEN_DATA)
+                 extension=oparl.EXTENSION, open_data=feeds.OPEN_DATA,
+                 registries=feeds.REGISTRIES)
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Output]], ...] = (
