@@ -10,13 +10,16 @@ can be reached with the keyboard alone.
 
 from __future__ import annotations
 
+import difflib
+import re
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_fixture, run_cli
+from conftest import ROOT, copy_fixture, run_cli
 from test_serve import Preview, start_preview, stop_preview
 
 pytestmark = pytest.mark.browser
@@ -69,21 +72,22 @@ def _choose(page: Any, label: str, *values: str) -> None:
 
 
 def _publish(page: Any) -> None:
-    page.get_by_role("button", name="Publiser", exact=True).first.click()
-    page.get_by_text("Publiser nå", exact=True).click()
+    """Save: in the preview Decap's «Publiser» only writes to content/, so it says «Lagre»."""
+    page.get_by_role("button", name="Lagre", exact=True).first.click()
+    page.get_by_text("Lagre nå", exact=True).click()
 
 
 def _write_referat(page: Any, preview: Preview) -> None:
     _open_editor(page, preview, "collections/referater/new")
     page.get_by_label("Tittel", exact=True).first.fill("Referat fra møte 12. mars 2026")
-    page.locator("input[type=date]").first.fill("2026-03-12")
+    page.get_by_label("Dato", exact=True).first.fill("2026-03-12")
     _choose(page, "Møtetype", "møte")
     _choose(page, "Temaer (valgfritt)", "SaLTo", "Beredskap")
     _choose(page, "Områder (valgfritt)", "Bydel Alna")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Referat Politirådet i Oslo 12.03.2026")
     page.locator("[data-slate-editor=true]").click()
     page.keyboard.type("Politirådet drøftet beredskapen i Alna.")
-    page.locator("[title='Add Component']").click()
+    page.locator("[title='Sett inn']").click()
     page.get_by_text("Status for oppfølgingspunkt", exact=True).click()
     _choose(page, "Oppfølgingspunkt", "2025-1")
     page.get_by_label("Status", exact=True).fill("Beredskapsetaten har fulgt opp i Alna.")
@@ -142,8 +146,8 @@ def test_a_mistake_check_rejects_is_shown_and_nothing_is_written(page: Any,
     page.set_default_timeout(TIMEOUT_MS)
     _open_editor(page, preview, "collections/referater/new")
     page.get_by_label("Tittel", exact=True).first.fill("Seminar")
-    page.locator("input[type=date]").first.fill("2026-04-12")
-    page.locator("input[type=date]").nth(1).fill("2026-04-10")
+    page.get_by_label("Dato", exact=True).first.fill("2026-04-12")
+    page.get_by_label("Sluttdato (valgfritt)", exact=True).first.fill("2026-04-10")
     _choose(page, "Møtetype", "seminar")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Kilde")
     _publish(page)
@@ -166,7 +170,7 @@ def test_editor_screens_pass_axe_except_for_decaps_own_violations(page: Any,
     page.goto(f"{preview.base}admin/#/collections/referater/new")
     page.get_by_label("Tittel", exact=True).first.wait_for()
     screens["nytt referat"] = _axe(page, Axe())
-    page.get_by_role("button", name="Add Component").focus()
+    page.get_by_role("button", name="Sett inn").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Status for oppfølgingspunkt", exact=True).click()
     page.get_by_label("Oppfølgingspunkt", exact=True).wait_for()
@@ -177,11 +181,11 @@ def test_editor_screens_pass_axe_except_for_decaps_own_violations(page: Any,
     page.locator("[aria-roledescription='sortable']").first.wait_for()
     screens["referat med lister"] = _axe(page, Axe())
     page.get_by_label("Sted (valgfritt)", exact=True).fill("Rådhuset")
-    page.get_by_role("button", name="Publiser", exact=True).first.click()
-    page.get_by_text("Publiser nå", exact=True).wait_for()
+    page.get_by_role("button", name="Lagre", exact=True).first.click()
+    page.get_by_text("Lagre nå", exact=True).wait_for()
     screens["publiseringsmeny"] = _axe(page, Axe())
-    page.get_by_text("Publiser nå", exact=True).click()
-    page.get_by_text("Innlegg lagret").first.wait_for()
+    page.get_by_text("Lagre nå", exact=True).click()
+    page.get_by_text("Dokumentet er lagret").first.wait_for()
     screens["melding"] = _axe(page, Axe())
     unexpected = {screen: ids - set(DECAP_VIOLATIONS) for screen, ids in screens.items()}
     assert all(not ids for ids in unexpected.values()), unexpected
@@ -203,7 +207,7 @@ def test_agreements_and_points_are_written_from_their_forms(page: Any,
     page.set_default_timeout(TIMEOUT_MS)
     _open_editor(page, preview, "collections/oppfolgingspunkter/new")
     _fill(page, {"Tittel": "Trygghet i Alna", "Seminar": "2026", "Nummer": "8"})
-    page.locator("input[type=date]").first.fill("2026-01-30")
+    page.get_by_label("Dato", exact=True).first.fill("2026-01-30")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Oppsummering seminar 2026")
     page.locator("[data-slate-editor=true]").click()
     page.keyboard.type("Punktet slik det ble vedtatt.")
@@ -220,7 +224,7 @@ def test_agreements_and_points_are_written_from_their_forms(page: Any,
     page.get_by_label("Avtaletype", exact=True).wait_for()
     _fill(page, {"Tittel": "Politirådsavtale 2026–2028", "Gyldig fra": "2026",
                  "Gyldig til": "2028"})
-    page.locator("input[type=date]").first.fill("2026-01-01")
+    page.get_by_label("Dato", exact=True).first.fill("2026-01-01")
     _choose(page, "Avtaletype", "politirådsavtale")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Politirådsavtale 2026–2028")
     _publish(page)
@@ -243,7 +247,7 @@ def test_the_text_can_be_written_as_markdown(page: Any, preview: Preview) -> Non
     page.set_default_timeout(TIMEOUT_MS)
     _open_editor(page, preview, "collections/oppfolgingspunkter/new")
     _fill(page, {"Tittel": "Trygghet i Alna", "Seminar": "2026", "Nummer": "8"})
-    page.locator("input[type=date]").first.fill("2026-01-30")
+    page.get_by_label("Dato", exact=True).first.fill("2026-01-30")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Oppsummering seminar 2026")
     switch = page.get_by_role("switch", name="Markdown", exact=True)
     assert switch.get_attribute("aria-checked") == "false"
@@ -259,3 +263,140 @@ def test_the_text_can_be_written_as_markdown(page: Any, preview: Preview) -> Non
     point = preview.content / "oppfolgingspunkter/2026-8.md"
     _wait_for(point.is_file, "punktet i content/")
     assert point.read_text(encoding="utf-8").endswith(f"---\n\n{MARKDOWN_BODY}\n")
+
+
+ENGLISH = re.compile(
+    r"\b(Add|Bold|Italic|Link|Headings|Quote|Bulleted List|Numbered List|Add Component|"
+    r"Publish(ed|ing)?|Changes saved|Unsaved Changes|Login|Log in|Search|Sort by|View as|"
+    r"Collections|Toggle|Entry|Entries|Delete|Quick add|Contents|Media|Writing in|Expand|"
+    r"Collapse|Choose|Save|Saving|Status:|Ready|Draft|In review|Now|Clear|mm/dd/yyyy)\b")
+"""Decap's English, as it showed before the Norwegian phrases (norsk.js) filled its gaps."""
+
+
+def _shown(page: Any) -> list[str]:
+    """Every text the editor sees: visible text, tooltips, names, placeholders."""
+    attributes = page.locator("[title], [aria-label], [placeholder]").evaluate_all(
+        "els => els.filter(e => e.getClientRects().length).flatMap(e => "
+        "[e.title, e.getAttribute('aria-label'), e.getAttribute('placeholder')])")
+    return [page.inner_text("body"), *(text for text in attributes if text)]
+
+
+def _english(page: Any) -> list[str]:
+    return [found.group() for text in _shown(page) for found in ENGLISH.finditer(text)]
+
+
+@pytest.fixture
+def english_page(browser: Any) -> Iterator[Any]:
+    """A page in an English-language browser (where date fields showed mm/dd/yyyy), with
+    console errors and failed requests collected."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.problems = []
+    tab.on("console", lambda msg: tab.problems.append(msg.text) if msg.type == "error"
+           or "Invalid RegExp" in msg.text else None)
+    tab.on("pageerror", lambda exc: tab.problems.append(str(exc)))
+    tab.on("response", lambda response: tab.problems.append(
+        f"{response.status} {response.url}") if response.status >= 400 else None)
+    yield tab
+    context.close()
+
+
+def test_every_string_on_the_main_screens_is_norwegian(english_page: Any,
+                                                       preview: Preview) -> None:
+    page = english_page
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{preview.base}admin/")
+    login = page.get_by_role("button", name="Logg inn")
+    login.wait_for()
+    logo = page.locator("[class*='DecapLogoIcon'] svg").bounding_box()
+    assert logo["y"] + logo["height"] <= login.bounding_box()["y"], "logoen dekker knappen"
+    screens = {"innlogging": _english(page)}
+    login.click()
+    page.get_by_text("2025-05-14 – Referat").first.wait_for()
+    screens["referater"] = _english(page)
+
+    page.goto(f"{preview.base}admin/#/collections/referater/new")
+    page.get_by_label("Tittel", exact=True).first.wait_for()
+    page.get_by_text("Legg til vedlegg").wait_for()
+    screens["nytt referat"] = _english(page)
+    shown = "\n".join(_shown(page))
+    for tooltip in ("Fet", "Kursiv", "Lenke", "Overskrifter", "Sitat", "Punktliste",
+                    "Nummerert liste", "Sett inn"):
+        assert page.locator(f"[title='{tooltip}']").count() == 1, tooltip
+    assert "Legg til planlagte møter" in shown
+    assert "ENDRINGER LAGRET" not in shown.upper(), "et urørt skjema er ikke lagret"
+    page.locator("[title='Sett inn']").click()
+    menu = page.get_by_role("menu")
+    menu.get_by_text("Status for oppfølgingspunkt").wait_for()
+    assert menu.inner_text().split("\n").count("Status for oppfølgingspunkt") == 1
+    screens["sett inn"] = _english(page)
+    page.keyboard.press("Escape")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{preview.base}admin/#/collections/referater/entries/2025-05-14")
+    page.reload()
+    date = page.get_by_label("Dato", exact=True).first
+    date.wait_for()
+    assert date.input_value() == "2025-05-14"  # as stored and as the hint says, ÅÅÅÅ-MM-DD
+    page.get_by_role("button", name="Lagret", exact=True).wait_for()
+    screens["referat"] = _english(page)
+    assert all(not found for found in screens.values()), screens
+    assert page.problems == [], page.problems  # no console errors, no 404 (favicon)
+    assert page.locator("link[rel=icon]").get_attribute("href") == "favicon.svg"
+
+
+def test_a_second_referat_of_one_meeting_is_refused_in_the_editor(page: Any,
+                                                                  preview: Preview) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    _open_editor(page, preview, "collections/referater/new")
+    page.get_by_label("Tittel", exact=True).first.fill("Referat fra møte 14. mai 2025, igjen")
+    page.get_by_label("Dato", exact=True).first.fill("2025-05-14")
+    _choose(page, "Møtetype", "møte")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Referat 14.05.2025")
+    _publish(page)
+    page.get_by_text("Det finnes allerede et referat fra møte 2025-05-14").first.wait_for()
+    assert "content/referater/2025-05-14.md" in page.inner_text("body")
+    assert sorted(p.name for p in (preview.content / "referater").iterdir()) == [
+        "2016-01-12.md", "2025-05-14.md", "utkast.md"]
+
+
+@pytest.fixture
+def real_preview(tmp_path: Path) -> Iterator[Preview]:
+    """The archive's own content, previewed without --utkast, as an editor starts it."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = start_preview(tmp_path, content)
+    yield running
+    stop_preview(running)
+
+
+def test_an_edit_of_a_real_referat_is_one_line_and_a_new_draft_links_to_its_note(
+        page: Any, real_preview: Preview) -> None:
+    preview = real_preview
+    page.set_default_timeout(TIMEOUT_MS)
+    saved = preview.content / "referater/2025-05-14.md"
+    before = saved.read_text(encoding="utf-8")
+    _open_editor(page, preview, "collections/referater/entries/2025-05-14")
+    page.get_by_label("Sted (valgfritt)", exact=True).fill("Rådhuset")
+    _publish(page)
+    _wait_for(lambda: saved.read_text(encoding="utf-8") != before, "lagringen")
+    diff = [line for line in difflib.unified_diff(
+        before.splitlines(), saved.read_text(encoding="utf-8").splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert diff == ["+sted: Rådhuset"], diff
+
+    _open_editor(page, preview, "collections/referater/new")
+    page.get_by_label("Tittel", exact=True).first.fill("Referat fra møte 1. desember 2026")
+    page.get_by_label("Dato", exact=True).first.fill("2026-12-01")
+    _choose(page, "Møtetype", "møte")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Referat 01.12.2026")
+    _publish(page)
+    page.wait_for_url("**/entries/2026-12-01")
+    link = page.get_by_role("link", name="Forhåndsvis")
+    assert link.get_attribute("href") == f"{preview.base}referater/2026-12-01/"
+    with page.context.expect_page() as opened:
+        link.click()
+    note = opened.value
+    note.locator("main h1").wait_for()
+    assert note.locator("main h1").inner_text() == (
+        "«Referat fra møte 1. desember 2026» er et utkast")
+    assert "python build.py serve --utkast" in note.inner_text("main")

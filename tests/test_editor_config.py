@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from conftest import FIXTURES, ROOT
 
 from politiradet.commands.scaffold import create
 from politiradet.editor.admin import Admin
-from politiradet.editor.config import Backend
+from politiradet.editor.config import DATE_PATTERN, DRAFT_HINTS, EDITOR_HINTS, Backend
 from politiradet.editor.document import document_text
 from politiradet.model.content import FOLDERS, Kind
 from politiradet.model.schema_tree import DOCUMENT_SCHEMAS, resolve
@@ -65,14 +66,14 @@ def test_every_schema_key_is_a_field_with_its_description(kind: Kind) -> None:
     for name, node in schema["properties"].items():
         resolved, _ = resolve(node, file, schemas)
         field = fields[name]
-        assert field["hint"] == resolved["description"], name
+        assert field["hint"] == EDITOR_HINTS.get(name, DRAFT_HINTS[False] if name == "utkast"
+                                                 else resolved["description"]), name
         is_list = resolved.get("type") == "array"
         assert field["required"] is (name in schema["required"] and not is_list), name
         if "enum" in resolved:
             assert field["widget"] == "select" and field["options"] == resolved["enum"]
-        if resolved.get("format") == "date":
-            assert field["widget"] == "datetime" and field["format"] == "YYYY-MM-DD"
-            assert field["time_format"] is False
+        if resolved.get("format") == "date":  # text as stored, not the browser's mm/dd/yyyy
+            assert field["widget"] == "string" and field["pattern"] == list(DATE_PATTERN)
         if resolved.get("type") == "boolean":
             assert field["widget"] == "boolean"
         if resolved.get("type") == "integer":
@@ -91,7 +92,10 @@ def test_topics_and_areas_are_registry_multiselects(kind: Kind) -> None:
         assert fields[key]["widget"] == "select" and fields[key]["multiple"] is True
         assert fields[key]["options"] == [{"label": e["navn"], "value": e["slug"]}
                                           for e in registry]
-    assert fields["utkast"] == {**fields["utkast"], "widget": "boolean", "default": True}
+    assert fields["utkast"] == {**fields["utkast"], "widget": "boolean", "default": False}
+    local = _fields(_collection(_config(backend=Backend(local_url="http://127.0.0.1:1/a")),
+                                kind))
+    assert local["utkast"] == {**local["utkast"], "default": True, "hint": DRAFT_HINTS[True]}
     assert fields["kilde"]["widget"] == "object"
 
 
@@ -116,7 +120,7 @@ def test_a_key_added_to_a_schema_appears_in_the_editor(tmp_path: Path) -> None:
                      "hint": "Hvem som ledet.", "widget": "string"}
 
 
-def test_local_and_production_differ_only_in_the_backend() -> None:
+def test_local_and_production_differ_only_in_the_backend_and_where_drafts_start() -> None:
     local = _config(backend=Backend(site_url="http://127.0.0.1:8000/",
                                     local_url="http://127.0.0.1:8000/admin/api/v1"))
     production = _config(backend=Backend(name="gitlab", repo="oslo/arkiv"))
@@ -126,8 +130,31 @@ def test_local_and_production_differ_only_in_the_backend() -> None:
     assert production.pop("backend") == {"name": "gitlab", "repo": "oslo/arkiv",
                                          "branch": "main", "squash_merges": True}
     local.pop("backend")
+    for config, starts_as_draft in ((local, True), (production, False)):
+        for collection in config["collections"]:
+            draft = _fields(collection)["utkast"]
+            assert (draft.pop("default"), draft.pop("hint")) == (
+                starts_as_draft, DRAFT_HINTS[starts_as_draft])
     assert local == production
     assert production["publish_mode"] == "editorial_workflow"
+
+
+def test_hints_speak_the_editors_language() -> None:
+    """No file paths, YAML values or «kortnavn» in what the editor reads above a field."""
+    config = _config()
+
+    def texts(fields: list[dict[str, Any]]) -> Iterator[str]:
+        for field in fields:
+            yield field.get("hint", "")
+            yield field["label"]
+            yield from texts(field.get("fields", []))
+
+    shown = [c["description"] for c in config["collections"]]
+    for collection in config["collections"]:
+        shown += texts(collection["fields"])
+    for word in ("content/", ".yaml", "kortnavn", "true", "false", "Standard er", "<id>"):
+        assert not [text for text in shown if word in text], word
+    assert "Vedtatt på" in shown and "Nettadresse" in shown
 
 
 def test_status_form_only_in_referater() -> None:

@@ -26,9 +26,12 @@ PREFIX = "/admin/"
 API_PATH = PREFIX + "api/v1"
 HERE = Path(__file__).resolve().parent
 DECAP = HERE / "decap"
-SCRIPTS = ("oppstart.js", "politiradet-cms.js", "politiradet-cms.css")
-"""Our own files, beside this module: manual start, the status form and the start, and the
-stylesheet and names that mend Decap's contrast and accessibility where it falls short."""
+SCRIPTS = ("oppstart.js", "norsk.js", "politiradet-cms.js", "politiradet-cms.css")
+"""Our own files, beside this module: manual start, the Norwegian phrases Decap lacks, the
+status form and the start, and the stylesheet and names that mend Decap's contrast and
+accessibility where it falls short."""
+ICON = HERE.parent.parent / "templates" / "assets" / "punkt" / "favicon.svg"
+"""The site's own icon (Oslo kommune's, from Punkt), so the editor's tab shows it too."""
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -38,12 +41,15 @@ CONTENT_SECURITY_POLICY = (
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8",
          ".json": "application/json", ".yml": "text/yaml; charset=utf-8",
+         ".svg": "image/svg+xml",
          ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8", "": "text/plain"}
 
 TOO_LARGE = f"Dokumentet er for stort: høyst {MAX_REQUEST_BYTES // (1024 * 1024)} MB kan lagres."
 UNEXPECTED = ("Forhåndsvisningen kunne ikke svare på grunn av en feil i programmet. Se meldingene "
               "i terminalen, og last inn dokumentet på nytt før du lagrer igjen.")
 
+LOCAL_STORAGE = '<meta name="politiradet-lagring" content="lokal">\n'
+"""Tells our scripts the editor saves straight into content/ (the preview), not to git."""
 INDEX = """\
 <!DOCTYPE html>
 <html lang="nb">
@@ -53,11 +59,13 @@ INDEX = """\
 <meta name="robots" content="noindex">
 <title>Webredigering – Politirådet i Oslo</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<link href="favicon.svg" rel="icon" type="image/svg+xml">
 <link href="politiradet-cms.css" rel="stylesheet">
-</head>
+{storage}</head>
 <body>
 <script src="oppstart.js"></script>
 <script src="decap/decap-cms.js"></script>
+<script src="norsk.js"></script>
 <script src="politiradet-cms.js"></script>
 </body>
 </html>
@@ -82,7 +90,9 @@ class Admin:
         """The file ``/admin/<parts>`` or None (not found); *origin* is ``http://host:port``."""
         name = "/".join(parts[1:])
         if name in ("", "index.html"):
-            return Response(200, INDEX.encode(), TYPES[".html"])
+            return Response(200, INDEX.format(storage=LOCAL_STORAGE).encode(), TYPES[".html"])
+        if name == ICON.name:
+            return Response(200, ICON.read_bytes(), TYPES[".svg"])
         if name == "config.yml":
             return _yaml(self.config(Backend(site_url=origin + "/",
                                              local_url=origin + API_PATH)))
@@ -133,7 +143,8 @@ def write_folder(out: Path, content: Path, schema: Path, backend: Backend) -> No
     backend (no local API), and the points known today."""
     schemas, validated = _checked(content, schema)
     (out / "decap").mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(INDEX, encoding="utf-8")
+    (out / "index.html").write_text(INDEX.format(storage=""), encoding="utf-8")
+    (out / ICON.name).write_bytes(ICON.read_bytes())
     (out / "config.yml").write_bytes(_yaml(decap_config(schemas, validated.content,
                                                         backend)).body)
     (out / "punkter.json").write_bytes(_json(200, points(validated)).body)

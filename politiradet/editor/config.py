@@ -2,13 +2,19 @@
 
 The schemas stay the single source of truth: one collection per content folder, every
 top-level key of the schema a field (nested keys inside objects and lists too), labels from the
-schema's ``title`` or the key's name, hints from its ``description``, required keys required,
-dates as date fields stored as ``ÅÅÅÅ-MM-DD`` text, ``temaer`` and ``omrader`` as multi-selects of
-the registries' slugs with their names as labels, ``kilde`` as an object, ``utkast`` a toggle.
+schema's ``title`` or the key's name, hints from its ``description`` (or, where that speaks of
+files, YAML values and ``true``, from :data:`EDITOR_HINTS` in the editor's own words), required
+keys required, dates as text fields that take and show ``ÅÅÅÅ-MM-DD`` (a browser's date field
+shows the date in the browser's language, mm/dd/yyyy in an English one), ``temaer`` and
+``omrader`` as multi-selects of the registries' slugs with their names as labels, ``kilde`` as an
+object, ``utkast`` a toggle.
 
 A required list (``omrader``) may still be empty ("gjelder hele Oslo"), so lists are only
 required in the editor when the schema asks for at least one item; the saved file always has
-the key. New entries start as drafts (``utkast: true``), as with ``build.py new``.
+the key. In the preview, where saving writes straight into ``content/``, new entries start as
+drafts (``utkast: true``), as with ``build.py new``; on the git host the editorial workflow (a
+pull request per change) keeps a new document unpublished until it is published, so there
+``utkast`` starts off and a publish publishes.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.content import FOLDERS, KIND_FOLDER, Content, Kind
-from ..model.schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, members, top_level_keys
+from ..model.schema_tree import Key, SchemaSet, members, top_level_keys
 
 CONTENT_ROOT = "content"
 """Folder of the content in the repository; the local backend maps it to ``--content``."""
@@ -29,6 +35,15 @@ COLLECTION_LABELS: Mapping[Kind, tuple[str, str]] = {
     "avtale": ("Avtaler", "Avtale"),
     "oppfolgingspunkt": ("Oppfølgingspunkter", "Oppfølgingspunkt"),
 }
+COLLECTION_DESCRIPTIONS: Mapping[Kind, str] = {
+    "referat": "Referater fra møtene og oppsummeringer fra seminarene i politirådet. Status for "
+               "et oppfølgingspunkt setter du inn i teksten med «+» («Sett inn»).",
+    "avtale": "Politirådsavtaler og samarbeidsdokumenter mellom Oslo kommune og Oslo "
+              "politidistrikt.",
+    "oppfolgingspunkt": "Punktene politirådet ble enige om på seminarene, slik de ble vedtatt. "
+                        "Status for et punkt meldes i referatene, ikke her.",
+}
+"""Shown above each list; the schemas' descriptions speak of files and folders."""
 SLUG_TEMPLATES: Mapping[Kind, str] = {
     "referat": "{{dato}}",
     "avtale": "{{tittel}}",
@@ -36,14 +51,49 @@ SLUG_TEMPLATES: Mapping[Kind, str] = {
 }
 """File names of new documents: referater by date, points by seminar and number."""
 BODY_LABELS: Mapping[Kind, tuple[str, str]] = {
-    "referat": ("Tekst", "Referatet. Status for et oppfølgingspunkt legger du inn med knappen "
-                "«+» og «Status for oppfølgingspunkt»."),
+    "referat": ("Tekst", "Referatet. Status for et oppfølgingspunkt setter du inn med knappen "
+                "«+» («Sett inn») og «Status for oppfølgingspunkt»."),
     "avtale": ("Tekst", "Avtaleteksten."),
     "oppfolgingspunkt": ("Tekst", "Punktet slik politirådet vedtok det."),
 }
 MARKDOWN_BUTTONS = ("bold", "italic", "link", "heading-two", "heading-three", "quote",
                     "bulleted-list", "numbered-list")
 DATE_FORMAT = "YYYY-MM-DD"
+DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$",
+                "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-03-12 for 12. mars 2026.")
+LABELS: Mapping[str, str] = {"url": "Nettadresse", "fil": "Fil (PDF)",
+                             "vedtatt_pa": "Vedtatt på"}
+"""Labels for keys whose name, made into words, is not Norwegian as written (no «å» in a key)."""
+EDITOR_HINTS: Mapping[str, str] = {
+    "temaer": "Velg temaene dokumentet handler om. Skriv for å søke i listen.",
+    "omrader": "Velg områdene dokumentet omtaler. La feltet stå tomt hvis dokumentet gjelder "
+               "hele Oslo.",
+    "udatert": "Slå på når originalen ikke er datert. Da er «Dato» bare første dag i "
+               "gyldighetsperioden, og nettstedet viser gyldighetsperioden i stedet for datoen.",
+    "avsluttet": "Slå på når politirådet har sluttført punktet. Av betyr at punktet fortsatt "
+                 "følges opp.",
+    "kilde.fil": "Filnavnet til originaldokumentet (PDF) i arkivets mappe for kilder, for "
+                 "eksempel «referat-2025-05-14.pdf». PDF-en legges inn der av den som har "
+                 "tilgang til git. Små bokstaver a–z, tall, punktum, bindestrek og understrek; "
+                 "navnet slutter på .pdf.",
+    "vedlegg[].lenke": "Lenke til et annet dokument i arkivet, skrevet slik som "
+                     "../referater/2025-05-14.md, eller en https-adresse.",
+    "vedtatt_pa": "Lenke til oppsummeringen fra seminaret der punktet ble vedtatt, når den "
+                  "finnes i arkivet, skrevet slik som ../referater/2026-01-29.md.",
+    "publisert_i": "Lenke til dokumentet der punktet først ble publisert, vanligvis referatet "
+                   "som har punktene som vedlegg, skrevet slik som ../referater/2025-05-14.md.",
+}
+"""The editor's words for keys whose schema description speaks the file's language (YAML
+``true``, ``content/…`` paths, «kortnavn»); the schema's text stays for the key guide."""
+DRAFT_HINTS: Mapping[bool, str] = {
+    True: "Slått på: dokumentet lagres og kan forhåndsvises (start forhåndsvisningen med "
+          "«--utkast»), men publiseres ikke. Nye dokumenter begynner som utkast; slå av når "
+          "dokumentet skal publiseres.",
+    False: "Slått på: dokumentet publiseres ikke, heller ikke når endringen er publisert. Et nytt "
+           "dokument begynner med dette slått av, fordi det uansett ikke publiseres før du "
+           "publiserer endringen under «Arbeidsflyt».",
+}
+"""The hint of ``utkast``: where it starts on (the preview) and where it starts off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +123,8 @@ def decap_config(schemas: SchemaSet, content: Content, backend: Backend) -> dict
         "media_folder": f"{CONTENT_ROOT}/vedlegg",
         "editor": {"preview": False},
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [collection(kind, schemas, content) for kind in FOLDERS.values()],
+        "collections": [collection(kind, schemas, content, local=backend.local_url is not None)
+                        for kind in FOLDERS.values()],
     }
     if backend.site_url:
         config["site_url"] = config["display_url"] = backend.site_url
@@ -82,20 +133,23 @@ def decap_config(schemas: SchemaSet, content: Content, backend: Backend) -> dict
     return config
 
 
-def collection(kind: Kind, schemas: SchemaSet, content: Content) -> dict[str, Any]:
-    """One content folder as a Decap folder collection."""
-    schema = schemas[DOCUMENT_SCHEMAS[kind]]
+def collection(kind: Kind, schemas: SchemaSet, content: Content, local: bool = False
+               ) -> dict[str, Any]:
+    """One content folder as a Decap folder collection; *local* when it saves to the disk
+    (the preview) rather than to the git host."""
     plural, singular = COLLECTION_LABELS[kind]
     folder = KIND_FOLDER[kind]
     body_label, body_hint = BODY_LABELS[kind]
     fields = [field(key, schemas, content) for key in top_level_keys(kind, schemas)]
+    for draft in (found for found in fields if found["name"] == "utkast"):
+        draft.update(default=local, hint=DRAFT_HINTS[local])
     fields.append({"name": BODY_FIELD, "label": body_label, "hint": body_hint,
                    "widget": "markdown", "required": False, "modes": ["rich_text", "raw"],
                    "buttons": list(MARKDOWN_BUTTONS),
                    "editor_components": [STATUS_COMPONENT] if kind == "referat" else []})
     return {
         "name": folder, "label": plural, "label_singular": singular,
-        "description": str(schema.get("description", "")),
+        "description": COLLECTION_DESCRIPTIONS[kind],
         "folder": f"{CONTENT_ROOT}/{folder}", "extension": "md", "format": "yaml-frontmatter",
         "create": True, "delete": False, "slug": SLUG_TEMPLATES[kind],
         "identifier_field": "tittel", "summary": "{{dato}} – {{tittel}}",
@@ -108,15 +162,16 @@ def field(key: Key, schemas: SchemaSet, content: Content) -> dict[str, Any]:
     """One key as a Decap field: the widget its schema calls for, label, hint, required."""
     result: dict[str, Any] = {"name": key.name, "label": label(key),
                               "required": _required(key)}
-    if key.schema.get("description"):
-        result["hint"] = str(key.schema["description"])
+    hint = EDITOR_HINTS.get(key.path, key.schema.get("description"))
+    if hint:
+        result["hint"] = str(hint)
     result.update(_widget(key, schemas, content))
     return result
 
 
 def label(key: Key) -> str:
     """The schema's ``title``, or the key's name as words: ``gyldig_fra`` -> «Gyldig fra»."""
-    title = key.schema.get("title")
+    title = key.schema.get("title") or LABELS.get(key.name)
     return str(title) if title else key.name.replace("_", " ").capitalize()
 
 
@@ -134,16 +189,14 @@ def _widget(key: Key, schemas: SchemaSet, content: Content) -> dict[str, Any]:
     if "enum" in schema:
         return {"widget": "select", "options": [str(value) for value in schema["enum"]]}
     if kind == "boolean":
-        default = True if key.name == "utkast" and key.depth == 0 else schema.get("default", False)
-        return {"widget": "boolean", "default": bool(default)}
+        return {"widget": "boolean", "default": bool(schema.get("default", False))}
     if kind == "integer":
         return {"widget": "number", "value_type": "int",
                 **{name: schema[source] for name, source in (("min", "minimum"),
                                                                ("max", "maximum"))
                    if source in schema}}
     if kind == "string" and schema.get("format") == "date":
-        return {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT,
-                "time_format": False,
+        return {"widget": "string", "pattern": list(DATE_PATTERN),
                 **({} if key.required else {"default": ""})}
     if kind == "object":
         return {"widget": "object", "collapsed": False,

@@ -21,7 +21,9 @@
         },
         { name: "tekst", label: "Status", widget: "text", hint: "Hva som er gjort, og av hvem." }
       ],
-      pattern: /^::: *status +(\S+) *\n([\s\S]*?)\n? *:::[ \t]*$/m,
+      // Decap prøver mønsteret mot teksten fra begynnelsen av hver blokk, og flagget «m» er
+      // ikke lov: blokken slutter med «:::» på en egen linje, foran et linjeskift eller slutten.
+      pattern: /^::: *status +(\S+) *\n([\s\S]*?)\n? *:::[ \t]*(?=\n|$)/,
       fromBlock: function (match) {
         return { punkt: match[1], tekst: match[2] };
       },
@@ -85,7 +87,40 @@
         }
       });
   }
-  new MutationObserver(function () { mendAccessibility(document); })
+  // Forhåndsvisning av dokumentet som er åpent. Decap viser sin «Forhåndsvis»-lenke først når
+  // dokumentet lastes på nytt; et nytt dokument som nettopp er lagret (som utkast) får den ikke.
+  // I forhåndsvisningen legger vi da inn vår egen lenke på samme plass, til dokumentets adresse:
+  // der står utkastet (med --utkast) eller en forklaring på hvordan det vises.
+  var LOCAL = document.querySelector("meta[name='politiradet-lagring'][content='lokal']");
+  var ENTRY = /^#\/collections\/(referater|avtaler|oppfolgingspunkter)\/entries\/([a-z0-9-]+)$/;
+
+  function previewLink(root) {
+    var ours = root.querySelector("a[data-forhandsvis]");
+    var entry = ENTRY.exec(location.hash);
+    var decaps = root.querySelector("a[class*='PreviewLink']:not([data-forhandsvis])");
+    if (!entry || decaps) {
+      if (ours) { ours.remove(); }
+      return;
+    }
+    var href = new URL("../" + entry[1] + "/" + entry[2] + "/", location.href.split("#")[0]).href;
+    if (ours && ours.href === href) { return; }
+    var place = root.querySelector("[class*='ToolbarSectionMain'] [class*='ToolbarSubSectionLast']");
+    if (!place) { return; }
+    if (ours) { ours.remove(); }
+    var link = document.createElement("a");
+    link.setAttribute("data-forhandsvis", "");
+    link.className = "politiradet-forhandsvis";
+    link.href = href;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Forhåndsvis";
+    place.appendChild(link);
+  }
+
+  new MutationObserver(function () {
+    mendAccessibility(document);
+    if (LOCAL) { previewLink(document); }
+  })
     .observe(document.documentElement, { childList: true, subtree: true, attributes: true,
                                          attributeFilter: ["aria-expanded"] });
 
