@@ -64,6 +64,8 @@ DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$",
 LABELS: Mapping[str, str] = {"url": "Nettadresse", "fil": "Fil (PDF)",
                              "vedtatt_pa": "Vedtatt på"}
 """Labels for keys whose name, made into words, is not Norwegian as written (no «å» in a key)."""
+LIST_ITEMS: Mapping[str, str] = {"til_stede": "person", "forfall": "person"}
+"""What one item of a list of texts is called («Legg til person»); otherwise «linje»."""
 EDITOR_HINTS: Mapping[str, str] = {
     "temaer": "Velg temaene dokumentet handler om. Skriv for å søke i listen.",
     "omrader": "Velg områdene dokumentet omtaler. La feltet stå tomt hvis dokumentet gjelder "
@@ -202,8 +204,12 @@ def _widget(key: Key, schemas: SchemaSet, content: Content) -> dict[str, Any]:
         return {"widget": "object", "collapsed": False,
                 "fields": list(_nested(key, schemas, content))}
     if kind == "array":
-        return {"widget": "list", "collapsed": False, "default": [],
-                "fields": list(_nested(key, schemas, content))}
+        nested = list(_nested(key, schemas, content))
+        if not nested:  # a list of texts (til_stede): one text field per item
+            return {"widget": "list", "collapsed": False, "default": [],
+                    "label_singular": LIST_ITEMS.get(key.name, "linje"),
+                    "field": {"name": key.name, "label": label(key), "widget": "string"}}
+        return {"widget": "list", "collapsed": False, "default": [], "fields": nested}
     return _string(schema)
 
 
