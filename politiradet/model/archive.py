@@ -74,6 +74,19 @@ class Archive:
     seminar first, then by number."""
     by_path: Mapping[str, Document] = field(default_factory=dict)
     """Published documents by content path, for :meth:`get` in constant time."""
+    mentioning_topic: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    """Topic -> the documents that mention it but are not tagged with it, newest first."""
+    mentioning_area: Mapping[str, tuple[Document, ...]] = field(default_factory=dict)
+    """Area -> the documents that mention it or an area below it but are not tagged with
+    either (:attr:`by_area`), newest first."""
+
+    def about_or_mentioning(self, registry: str, slug: str) -> tuple[Document, ...]:
+        """The documents about a topic (*registry* ``temaer``) or an area (``omrader``) and
+        those mentioning it, newest first, as the archive lists them."""
+        about, mentioning = ((self.by_topic, self.mentioning_topic) if registry == "temaer"
+                             else (self.by_area, self.mentioning_area))
+        chosen = {d.path for d in (*about.get(slug, ()), *mentioning.get(slug, ()))}
+        return tuple(d for d in self.documents if d.path in chosen)
 
     def get(self, path: str) -> Document:
         return self.by_path[path]

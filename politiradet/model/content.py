@@ -263,6 +263,9 @@ class CompiledStatus:
     """:attr:`Compiled.digest` of the body it is part of (which covers its HTML and text)."""
     payload: Callable[[], Payload] = field(compare=False, repr=False)
     """The body's payload, where the block's HTML and text are."""
+    mentions: tuple[str, ...] = ()
+    """Topics and areas the block's text mentions (``tema:salto``, ``omrade:furuset``; see
+    :mod:`politiradet.stages.mentions`): a follow-up point's page shows the block."""
 
     @property
     def html(self) -> str:
@@ -310,6 +313,9 @@ class Compiled:
     """SHA-256 of the whole record as stored: equal digests, equal records."""
     payload: Callable[[], Payload] = field(compare=False, repr=False)
     """The HTML and text, loaded (again) on each call; see :class:`Payload`."""
+    mentions: tuple[str, ...] = ()
+    """Topics and areas the body's text mentions (``tema:salto``, ``omrade:furuset``; see
+    :mod:`politiradet.stages.mentions`), found once when the body is compiled."""
 
     @property
     def html(self) -> str:

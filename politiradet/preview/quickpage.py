@@ -30,6 +30,7 @@ from ..model.archive import Archive, StatusUpdate
 from ..model.content import Compiled, Document
 from ..stages.compile import compile_document
 from ..stages.load import RawContent, load_schemas, read_document
+from ..stages.mentions import registry_names
 from ..stages.render import Renderer, document_page
 from ..stages.validate import Schemas, validate
 
@@ -101,7 +102,8 @@ class QuickPages:
             if old is None or saved is None:
                 return None
             abbreviations = {a.short: a.meaning for a in self._archive.content.abbreviations}
-            compiled = compile_document(saved, abbreviations)
+            compiled = compile_document(saved, abbreviations,
+                                        registry_names(self._archive.content))
             if not same_graph(self._archive.compiled[old.path], compiled):
                 return None
             self._edits[old.path] = (save, old, compiled)
@@ -135,8 +137,9 @@ class QuickPages:
 
 def same_graph(old: Compiled, new: Compiled) -> bool:
     """Whether a body compiled to *new* leaves the link graph as *old* did: the same links,
-    the same follow-up points in the same order, and no mistakes to report."""
-    return (not new.notes and not old.notes
+    the same follow-up points in the same order, the same topics and areas mentioned, and no
+    mistakes to report."""
+    return (not new.notes and not old.notes and old.mentions == new.mentions
             and _links(old) == _links(new) and _statuses(old) == _statuses(new))
 
 
@@ -144,8 +147,8 @@ def _links(compiled: Compiled) -> list[tuple[str, bool]]:
     return sorted((link.href, link.image) for link in compiled.links)
 
 
-def _statuses(compiled: Compiled) -> list[tuple[str, bool]]:
-    return [(status.point, status.closed) for status in compiled.statuses]
+def _statuses(compiled: Compiled) -> list[tuple[str, bool, tuple[str, ...]]]:
+    return [(status.point, status.closed, status.mentions) for status in compiled.statuses]
 
 
 def with_body(archive: Archive, doc: Document, compiled: Compiled) -> Archive:

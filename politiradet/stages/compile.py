@@ -47,6 +47,7 @@ from ..store.records import (
 from . import markdown
 from .hrefs import resolve_href
 from .markdown import STATUS, plain_text, status_point
+from .mentions import NO_NAMES, Names, mentioned, registry_names
 from .validate import Validated
 
 TOO_COMPLEX = ("teksten har for mye formatering til å bli en nettside raskt nok: for mange tegn "
@@ -59,6 +60,8 @@ BATCH = 500
 _T = TypeVar("_T")
 Abbreviations = tuple[tuple[str, str], ...]
 """The abbreviation registry as (short, meaning) pairs, in the registry's order."""
+Registries = tuple[Abbreviations, Names]
+"""What a body is compiled with besides itself: abbreviations, and topic and area names."""
 
 
 def compile_bodies(validated: Validated, store: RecordCache | None = None,
@@ -74,26 +77,26 @@ def compile_bodies(validated: Validated, store: RecordCache | None = None,
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
                     if only is None or doc.path == only)
     abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
-    compiled = _compile_all(checked, abbreviations, store)
+    compiled = _compile_all(checked, (abbreviations, registry_names(content)), store)
     problems = [Problem(doc.source, note.line, note.col, note.message)
                 for doc in checked for note in compiled[doc.path].notes]
     return compiled, problems
 
 
-def _compile_all(checked: Sequence[Document], abbreviations: Abbreviations,
+def _compile_all(checked: Sequence[Document], registries: Registries,
                  store: RecordCache | None) -> dict[str, Compiled]:
     if store is None:
-        rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), checked)
+        rows = ordered_map(functools.partial(compile_row, registries=registries), checked)
         return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
-    fingerprint = registry_fingerprint(dict(abbreviations))
+    fingerprint = registry_fingerprint(dict(registries[0]), registries[1].fingerprint())
     keys = {doc.path: store.key(doc, fingerprint) for doc in checked}
     by_key = {keys[doc.path]: doc for doc in checked}
-    found = store.get_many(by_key, lambda key: _fallback(by_key[key], abbreviations))
+    found = store.get_many(by_key, lambda key: _fallback(by_key[key], registries))
     missing = [doc for doc in checked if keys[doc.path] not in found]
-    rows = ordered_map(functools.partial(compile_row, abbreviations=abbreviations), missing)
+    rows = ordered_map(functools.partial(compile_row, registries=registries), missing)
     for batch in _batches(zip(missing, rows, strict=True)):
         found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
-                         abbreviations)
+                         registries)
     if len(checked) > 1:
         store.retain(by_key)
     return {doc.path: found[keys[doc.path]] for doc in checked}
@@ -106,14 +109,14 @@ def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
 
 
 def _stored(store: RecordCache, batch: Sequence[tuple[str, Document, Row]],
-            abbreviations: Abbreviations) -> dict[str, Compiled]:
+            registries: Registries) -> dict[str, Compiled]:
     """The records of *batch*, put into *store*: their payloads are left there, or kept in
     memory when the store cannot be written."""
     if not store.put_many([(key, row) for key, _doc, row in batch]):
         return {key: _in_memory(row) for key, _doc, row in batch}
     found = {}
     for key, doc, row in batch:
-        payload = StoredPayload(store.database, key, row.body_sum, _fallback(doc, abbreviations))
+        payload = StoredPayload(store.database, key, row.body_sum, _fallback(doc, registries))
         record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
         assert record is not None, "a record just encoded decodes"
         found[key] = record
@@ -126,23 +129,25 @@ def _in_memory(row: Row) -> Compiled:
     return record
 
 
-def _fallback(doc: Document, abbreviations: Abbreviations) -> Callable[[], Payload]:
+def _fallback(doc: Document, registries: Registries) -> Callable[[], Payload]:
     """Compiles *doc*'s payload again, should its stored one be lost or damaged."""
-    return functools.partial(_payload_of, doc, abbreviations)
+    return functools.partial(_payload_of, doc, registries)
 
 
-def _payload_of(doc: Document, abbreviations: Abbreviations) -> Payload:
-    return compile_document(doc, dict(abbreviations)).payload()
+def _payload_of(doc: Document, registries: Registries) -> Payload:
+    return compile_document(doc, dict(registries[0]), registries[1]).payload()
 
 
-def compile_row(doc: Document, abbreviations: Abbreviations) -> Row:
+def compile_row(doc: Document, registries: Registries) -> Row:
     """One body compiled and encoded for the store (in a worker process when there are many:
     the encoding and its checksums are made there too)."""
-    return encode(compile_document(doc, dict(abbreviations)))
+    return encode(compile_document(doc, dict(registries[0]), registries[1]))
 
 
-def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compiled:
-    """Parse one body and keep what the site needs; the tokens go out of scope here."""
+def compile_document(doc: Document, abbreviations: Mapping[str, str],
+                     names: Names = NO_NAMES) -> Compiled:
+    """Parse one body and keep what the site needs; the tokens go out of scope here. *names*
+    are the registries' topic and area names, whose mentions in the text are kept."""
     notes: list[Note] = []
     body = doc.body
     line = markdown.too_complex(body)
@@ -153,7 +158,7 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compile
     lines = body.split("\n")
     notes += (_stray_container_note(*stray) for stray in _stray_containers(tokens, lines,
                                                                             doc.body_line))
-    statuses = _statuses(doc, tokens)
+    statuses = _statuses(doc, tokens, names)
     text = plain_text(tokens)
     payload = Payload(markdown.render(tokens, _resolver(doc), _point_url), text,
                       tuple((html, status_text) for _status, html, status_text in statuses))
@@ -163,7 +168,8 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str]) -> Compile
         headings=tuple(_headings(tokens)),
         abbreviations=tuple(sorted(used)),
         statuses=tuple(status for status, _html, _text in statuses),
-        notes=tuple(notes), digest="", payload=InMemory(payload))
+        notes=tuple(notes), digest="", payload=InMemory(payload),
+        mentions=mentioned(text, names))
     row = encode(unsigned)
     digest = record_digest(row.meta_sum, row.body_sum)
     return dataclasses.replace(
@@ -239,7 +245,7 @@ def _locate(href: str, lines: list[str], cursor: tuple[int, int], end: int, firs
 
 # --- status blocks and headings ------------------------------------------------------------
 
-def _statuses(doc: Document, tokens: Sequence[Token]
+def _statuses(doc: Document, tokens: Sequence[Token], names: Names
               ) -> list[tuple[CompiledStatus, str, str]]:
     """Each status block with the HTML and text of its content, in text order."""
     found: list[tuple[int, int]] = []
@@ -249,20 +255,21 @@ def _statuses(doc: Document, tokens: Sequence[Token]
             stack.append(index)
         elif token.type == f"container_{STATUS}_close" and stack:
             found.append((stack.pop(), index))
-    return [_status(doc, tokens, start, end, place)
+    return [_status(doc, tokens, start, end, place, names)
             for place, (start, end) in enumerate(sorted(found))]
 
 
-def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place: int
-            ) -> tuple[CompiledStatus, str, str]:
+def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place: int,
+            names: Names) -> tuple[CompiledStatus, str, str]:
     opening, inner = tokens[start], tokens[start + 1:end]
     page = BASE + doc.url  # shown on the point's page: places in the document lead back to it
     html = markdown.render(inner, _resolver(doc, page), _point_url, page)
+    text = plain_text(inner)
     status = CompiledStatus(point=status_point(opening.info),
                             line=doc.body_line + (opening.map[0] if opening.map else 0),
                             closed=bool(tokens[end].markup), index=place, digest="",
-                            payload=_unset)
-    return status, html, plain_text(inner)
+                            payload=_unset, mentions=mentioned(text, names))
+    return status, html, text
 
 
 def _unset() -> Payload:

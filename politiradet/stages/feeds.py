@@ -49,10 +49,11 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
     yield "feed.xml", functools.partial(
         atom, newest(by_path[d.path] for d in archive.documents), address, "feed.xml", "",
         f"{SITE_NAME} – alle dokumenter", quiet_since)
-    for folder, registry, tagged_by in (("temaer", archive.content.topics, archive.by_topic),
-                                        ("omrader", archive.content.areas, archive.by_area)):
+    for folder, registry in (("temaer", archive.content.topics),
+                             ("omrader", archive.content.areas)):
         for slug, entry in registry.items():
-            tagged = newest(by_path[d.path] for d in tagged_by.get(slug, ()))
+            tagged = newest(by_path[d.path]
+                            for d in archive.about_or_mentioning(folder, slug))
             yield f"{folder}/{slug}/feed.xml", functools.partial(
                 atom, tagged, address, f"{folder}/{slug}/feed.xml", f"{folder}/{slug}/",
                 f"{SITE_NAME} – {entry.name}", quiet_since)

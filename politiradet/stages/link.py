@@ -18,6 +18,7 @@ from ..errors import Problem, did_you_mean
 from ..model.archive import Archive, StatusUpdate, Target, area_children, points_in_order
 from ..model.content import SOURCE_FOLDER, Compiled, Content, Document
 from .hrefs import resolve_href
+from .mentions import AREA, TOPIC, document_mentions, registry_names
 from .validate import Validated
 
 POINT_LINKS = ("publisert_i", "vedtatt_pa")
@@ -241,6 +242,7 @@ def _graph(content: Content, published: tuple[Document, ...],
         for area in content.with_ancestors(doc.areas):
             by_area[area].append(doc)
     history, reported = _histories(published, compiled)
+    mentioning_topic, mentioning_area = _mentioning(content, published, compiled, history)
     return Archive(
         content=content, documents=published,
         compiled={doc.path: compiled[doc.path] for doc in published},
@@ -253,7 +255,45 @@ def _graph(content: Content, published: tuple[Document, ...],
         targets=targets,
         published_here=_published_here(published, targets),
         by_path={doc.path: doc for doc in published},
+        mentioning_topic=_without(mentioning_topic, by_topic),
+        mentioning_area=_without(mentioning_area, by_area),
     )
+
+
+def _mentioning(content: Content, published: tuple[Document, ...],
+                compiled: Mapping[str, Compiled],
+                history: Mapping[str, tuple[StatusUpdate, ...]]
+                ) -> tuple[dict[str, list[Document]], dict[str, list[Document]]]:
+    """Topic -> and area -> the documents that mention it (an area: or an area below it),
+    newest first. A follow-up point also mentions what its status updates mention, which its
+    page (and its search record) shows."""
+    names = registry_names(content)
+    topics: dict[str, list[Document]] = defaultdict(list)
+    areas: dict[str, list[Document]] = defaultdict(list)
+    for doc in published:
+        body = [*compiled[doc.path].mentions,
+                *(m for update in history.get(doc.path, ()) for m in update.block.mentions)]
+        keys = document_mentions(doc, body, names)
+        for key in keys:
+            registry, _, slug = key.partition(":")
+            if registry == TOPIC and slug in content.topics:
+                topics[slug].append(doc)
+        mentioned_areas = [key.partition(":")[2] for key in keys if key.startswith(AREA + ":")]
+        for slug in content.with_ancestors(mentioned_areas):
+            areas[slug].append(doc)
+    return topics, areas
+
+
+def _without(mentioning: Mapping[str, list[Document]],
+             about: Mapping[str, list[Document]]) -> dict[str, tuple[Document, ...]]:
+    """The mentioning documents that are not already about the topic or area."""
+    found = {}
+    for slug, docs in mentioning.items():
+        tagged = {d.path for d in about.get(slug, ())}
+        rest = tuple(d for d in docs if d.path not in tagged)
+        if rest:
+            found[slug] = rest
+    return found
 
 
 def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]

@@ -510,6 +510,7 @@ def _topic_pages(r: Renderer) -> Iterator[Output]:
         yield r.page(f"temaer/{slug}/index.html", "tema.html", topic=topic,
                      documents=[d for d in tagged if d.kind != "oppfolgingspunkt"],
                      points=[d for d in tagged if d.kind == "oppfolgingspunkt"],
+                     mentioning=r.archive.mentioning_topic.get(slug, ()),
                      crumbs=[("Forside", ""), ("Temaer", "temaer/")],
                      feeds=[(f"{SITE_NAME} – {topic.name}", f"temaer/{slug}/feed.xml")])
 
@@ -526,6 +527,7 @@ def _area_pages(r: Renderer) -> Iterator[Output]:
                                for c in r.archive.area_children.get(slug, ())],
                      documents=[d for d in tagged if d.kind != "oppfolgingspunkt"],
                      points=[d for d in tagged if d.kind == "oppfolgingspunkt"], crumbs=trail,
+                     mentioning=r.archive.mentioning_area.get(slug, ()),
                      feeds=[(f"{SITE_NAME} – {area.name}", f"omrader/{slug}/feed.xml")])
 
 

@@ -29,6 +29,7 @@ from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import Content, Document, at_base
 from ..store.build_cache import library_version
 from ..store.deps import Hasher
+from .mentions import front_matter_text
 
 LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
@@ -249,7 +250,8 @@ def entries(archive: Archive) -> Iterator[Entry]:
     for doc in archive.documents:
         head = _document_head(archive, doc)
         material = (head.url, head.title, head.kind, head.date, tuple(head.filters.items()),
-                    _front_matter_text(doc), archive.compiled[doc.path].digest,
+                    front_matter_text(doc), tag_line(archive.content, doc),
+                    archive.compiled[doc.path].digest,
                     tuple(update.block.digest for update in _status_updates(archive, doc)))
         fingerprint = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
         yield Entry(doc.url, head.date, fingerprint, doc)
@@ -266,10 +268,21 @@ def entries(archive: Archive) -> Iterator[Entry]:
 
 def document_record(archive: Archive, doc: Document) -> Record:
     """The record of a referat, an avtale or a follow-up point."""
-    parts = [_paragraphs(_front_matter_text(doc)), document_html(archive, doc)]
+    parts = [_paragraphs([*front_matter_text(doc), tag_line(archive.content, doc)]),
+             document_html(archive, doc)]
     parts += [at_base(update.block.html, "/") for update in _status_updates(archive, doc)]
     return replace(_document_head(archive, doc),
                    content=_LINK_TARGET.sub("", "\n".join(parts)))
+
+
+def tag_line(content: Content, doc: Document) -> str:
+    """«Temaer: SaLTo. Områder: Furuset.»: the document's own tags as text, so a search for
+    a topic's or an area's name finds the documents about it, not only those that name it
+    (the counts on the topic and area pages include both)."""
+    parts = [(label, [registry[slug].name for slug in slugs if slug in registry])
+             for label, registry, slugs in (("Temaer", content.topics, doc.topics),
+                                            ("Områder", content.areas, doc.areas))]
+    return " ".join(f"{label}: {', '.join(names)}." for label, names in parts if names)
 
 
 def _document_head(archive: Archive, doc: Document) -> Record:
@@ -341,15 +354,6 @@ def document_html(archive: Archive, doc: Document) -> str:
 _LINK_TARGET = re.compile(r'(?<=<a)\s+href="[^"]*"')
 """Where a link points is left out of the record: it is not indexed, so a record (and its
 shard) does not change when only an address does."""
-
-
-def _front_matter_text(doc: Document) -> list[str]:
-    """Published front matter that is text rather than a tag: place, signatories, attachments."""
-    fields = doc.fields
-    lines = [str(fields["sted"])] if "sted" in fields else []
-    lines += [f"{s['navn']}, {s['rolle']}" for s in fields.get("signatarer", ())]
-    lines += [str(v["tittel"]) for v in fields.get("vedlegg", ()) if "tittel" in v]
-    return lines
 
 
 def _status_updates(archive: Archive, doc: Document) -> tuple[StatusUpdate, ...]:

@@ -45,7 +45,7 @@ from ..model.content import (
 )
 from .build_cache import cache_root, library_version
 
-FORMAT = 3
+FORMAT = 4
 """Version of the database's layout and of the records' JSON (``PRAGMA user_version``)."""
 FILE_NAME = "compiled.sqlite3"
 OLD_FOLDER = "compiled"
@@ -83,9 +83,10 @@ def generator_version() -> str:
     return digest.hexdigest()
 
 
-def registry_fingerprint(abbreviations: Mapping[str, str]) -> str:
-    """Hash of the registries a body's HTML depends on (today: the abbreviations)."""
-    data = json.dumps(sorted(abbreviations.items()), ensure_ascii=False)
+def registry_fingerprint(abbreviations: Mapping[str, str], names: Any = ()) -> str:
+    """Hash of the registries a record depends on: the abbreviations (its HTML) and the names
+    of the topics and areas (its mentions, a JSON-able list)."""
+    data = json.dumps([sorted(abbreviations.items()), names], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -113,8 +114,8 @@ def encode(compiled: Compiled) -> Row:
         [compiled.lead, compiled.summary,
          [[r.href, r.line, r.col, r.image] for r in compiled.links],
          [[h.level, h.text, h.anchor] for h in compiled.headings], list(compiled.abbreviations),
-         [[s.point, s.line, s.closed] for s in compiled.statuses],
-         [[n.line, n.col, n.message] for n in compiled.notes]])
+         [[s.point, s.line, s.closed, list(s.mentions)] for s in compiled.statuses],
+         [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions)])
     body = _json([payload.html, payload.text, [list(pair) for pair in payload.statuses]])
     return Row(meta, _sha256(meta), body, _sha256(body))
 
@@ -154,7 +155,7 @@ def decode_body(body: bytes, body_sum: str) -> Payload | None:
 def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> Compiled:
     """The record from the decoded meta part; TypeError or ValueError unless every value has
     its type (checked inline: this runs for every document on every build)."""
-    lead, summary, links, headings, abbreviations, statuses, notes = _list(data)
+    lead, summary, links, headings, abbreviations, statuses, notes, mentions = _list(data)
     link_refs = []
     for href, line, col, image in _list(links):
         if type(href) is not str or type(line) is not int or type(col) is not int or \
@@ -167,17 +168,18 @@ def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> C
             raise TypeError("heading")
         found_headings.append(Heading(level, text, anchor))
     blocks = []
-    for index, (point, line, closed) in enumerate(_list(statuses)):
+    for index, (point, line, closed, block_mentions) in enumerate(_list(statuses)):
         if type(point) is not str or type(line) is not int or type(closed) is not bool:
             raise TypeError("status")
-        blocks.append(CompiledStatus(point, line, closed, index, digest, payload))
+        blocks.append(CompiledStatus(point, line, closed, index, digest, payload,
+                                     tuple(_str(m) for m in _list(block_mentions))))
     return Compiled(
         lead=_str(lead), summary=_str(summary), links=tuple(link_refs),
         headings=tuple(found_headings),
         abbreviations=tuple(_str(a) for a in _list(abbreviations)), statuses=tuple(blocks),
         notes=tuple(Note(_int(line), _int(col), _str(message))
                     for line, col, message in _list(notes)),
-        digest=digest, payload=payload)
+        digest=digest, payload=payload, mentions=tuple(_str(m) for m in _list(mentions)))
 
 
 def _json(value: Any) -> bytes:
