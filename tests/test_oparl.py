@@ -3,6 +3,7 @@ object, following every address, each object checked against the official schema
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import urllib.parse
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, ROOT
 from site_helpers import build
-from standards import oparl_validator
+from standards import DATE_TIME, oparl_validator
 from test_sources import minimal_pdf
 
 from politiradet import pipeline
@@ -96,6 +97,22 @@ def test_every_object_validates_against_the_official_schema(built: tuple[Path, s
             assert not errors, (item["id"], errors)
             checked += 1
     assert checked > 10
+
+
+def test_every_object_has_its_type_and_times(built: tuple[Path, str]) -> None:
+    """What OParl 1.1 demands of every object, checked without the official schemas too:
+    a known type, and ``created`` and ``modified`` as ``yyyy-mm-ddThh:mm:ss±hh:mm``."""
+    site, public = built
+    types = {"System", "Body", "Organization", "Person", "Meeting", "AgendaItem", "Paper",
+             "Consultation", "File", "Location", "LegislativeTerm"}
+    for data in crawl(site, public).values():
+        for item in objects(data):
+            assert item["type"].removeprefix(oparl.OPARL) in types, item["id"]
+            for key in ("created", "modified", "start", "end"):
+                if key in item or key in ("created", "modified"):
+                    assert DATE_TIME.fullmatch(item[key]), (item["id"], key)
+            assert dt.datetime.fromisoformat(item["modified"]) >= dt.datetime.fromisoformat(
+                item["created"]), item["id"]
 
 
 def test_every_object_is_served_at_its_id(built: tuple[Path, str]) -> None:
