@@ -289,6 +289,20 @@ def test_of_simultaneous_creations_of_one_meeting_under_different_names_one_wins
                 or "mars" in p.name]) == 1
 
 
+@pytest.mark.parametrize("key", ["2024-01-01", "0x1F", "a: b"])
+def test_an_edit_with_a_key_yaml_reads_as_a_date_or_number_is_refused_by_name(
+        port: int, content: Path, key: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The editor is told which key is unknown; such a key crashed the save (500, a KeyError
+    in the terminal) when ruamel.yaml read the rewritten key as a date or a number."""
+    before = _files(content)
+    raw = document(EXISTING, "Tekst.").replace("---\n", f"---\n{json.dumps(key)}: 1\n", 1)
+    status, answer = save(port, EXISTING, raw, new=False)
+    assert status == 422, answer
+    assert f"ukjent nøkkel «{key}»" in answer["error"]
+    assert _files(content) == before
+    assert "Traceback" not in capsys.readouterr().err
+
+
 # --- malformed and slow requests ----------------------------------------------------------------
 
 def _json(data: Any) -> bytes:

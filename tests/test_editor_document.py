@@ -171,3 +171,33 @@ def test_a_second_referat_of_one_meeting_is_refused_not_renamed(tmp_path: Path) 
     seminar = raw.replace("motetype: møte", "motetype: seminar")
     request["params"]["dataFiles"][0]["raw"] = seminar  # type: ignore[index]
     assert backend.handle(request).status != 409  # a seminar the same day is another document
+
+
+UNKNOWN_KEYS = ["2024-01-01", "0x1F", "0o17", "a: b", "#x", "true", "[a]", "- a", "x\ny", "ja"]
+"""Keys no schema knows, each one YAML writes plainly reads as something else: a date or a
+number (YAML 1.2, as ruamel.yaml reads it), a mapping, a comment, a boolean, a list, two lines."""
+
+
+@pytest.mark.parametrize("key", UNKNOWN_KEYS)
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "edited"])
+def test_an_unknown_key_is_written_as_the_same_key(key: str, existing: bool) -> None:
+    """The check must name the key the editor wrote («ukjent nøkkel»), so it is written back
+    as that key; a key read as a date by ruamel.yaml made the edit fail with a KeyError."""
+    path = ROOT / "content" / "avtaler" / "samarbeidsdokument-2017.md"
+    text = path.read_text(encoding="utf-8")
+    raw = _as_decap_sends(text, _set((key,), "verdi"))
+    saved = normalised("avtaler", raw, "content/avtaler/samarbeidsdokument-2017.md", SCHEMAS,
+                       text if existing else None)
+    assert split(saved).front.data == {**split(text).front.data, key: "verdi"}
+
+
+@pytest.mark.parametrize("key", ["2024-01-01", "0x1F"])
+def test_an_unknown_key_the_file_writes_plainly_is_edited_as_one_key(key: str) -> None:
+    """A file with a plain key YAML 1.2 reads as a date or a number, the editor changing its
+    value: the saved file has that key once, with the new value (not the old key beside a
+    quoted new one, which the check would call a key written twice)."""
+    path = ROOT / "content" / "avtaler" / "samarbeidsdokument-2017.md"
+    text = path.read_text(encoding="utf-8").replace("---\n", f"---\n{key}: gammel\n", 1)
+    saved = normalised("avtaler", _as_decap_sends(text, _set((key,), "ny")),
+                       "content/avtaler/samarbeidsdokument-2017.md", SCHEMAS, text)
+    assert split(saved).front.data == {**split(text).front.data, key: "ny"}

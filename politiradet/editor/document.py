@@ -28,7 +28,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
 
-from ..commands.scaffold import file_text, scalar
+from ..commands.scaffold import RESERVED, file_text, scalar
 from ..common.slug import suggest_slug
 from ..model.content import KIND_FOLDER, Kind
 from ..model.schema_tree import Key, SchemaSet, members, top_level_keys
@@ -39,6 +39,8 @@ MISSING = object()
 """A key the front matter does not have."""
 FOLD_WIDTH = 88
 """Longest line of a folded block scalar (``>-``) whose text the editor changed."""
+PLAIN_KEY = re.compile(r"[A-Za-zÆØÅæøå_]\w*")
+"""A key YAML reads back as the same text when written without quotes (unless reserved)."""
 SEQUENCE_INDENT = re.compile(r"^(?P<parent> *)[^\s#-][^\n]*:[ \t]*\n(?P<dash> *)- ", re.M)
 
 
@@ -109,7 +111,16 @@ def _mapping(data: Mapping[str, Any], known: list[Key], schemas: SchemaSet,
     names = {key.name for key in known}
     for name, value in data.items():
         if name not in names:
-            yield f"{indent}{name}: {_unknown(value)}"
+            yield f"{indent}{_key(name)}: {_unknown(value)}"
+
+
+def _key(name: str) -> str:
+    """A key the schema does not know, written so that every YAML reader reads it back as
+    this text: plain if it is a simple word, else quoted (``2024-01-01`` would be a date,
+    ``0x1F`` a number, ``a: b`` a mapping), so the check names the key the editor wrote."""
+    if PLAIN_KEY.fullmatch(name) and name.lower() not in RESERVED:
+        return name
+    return json.dumps(name, ensure_ascii=False)
 
 
 def _omitted(key: Key, value: Any) -> bool:
@@ -202,7 +213,7 @@ def _edited_front(front_text: str, fresh: str, new: SplitFile,
         replacement = yaml.load(fresh.split("\n---\n", 1)[0].removeprefix("---\n"))
     except YAMLError:
         document = None
-    if not isinstance(document, CommentedMap) or not isinstance(replacement, CommentedMap):
+    if not (_text_keys(document) and _text_keys(replacement)):
         return fresh.split("\n---\n", 1)[0].removeprefix("---\n") + "\n"
     _merge(document, tidied, replacement, new.front.data)
     out = io.StringIO()
@@ -219,6 +230,20 @@ def _round_trip(front_text: str) -> YAML:
     offset = len(found["dash"]) - len(found["parent"]) if found else 2
     yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     return yaml
+
+
+def _text_keys(node: Any) -> bool:
+    """Whether *node* is a mapping whose keys, and those of every mapping inside it, are text
+    as the archive reads them; ruamel.yaml reads a plain ``2024-01-01`` or ``0x1F`` key as a
+    date or a number, and such a key cannot be matched with the editor's."""
+    def keys_are_text(value: Any) -> bool:
+        if isinstance(value, CommentedMap):
+            return all(isinstance(key, str) and keys_are_text(item)
+                       for key, item in value.items())
+        if isinstance(value, CommentedSeq):
+            return all(keys_are_text(item) for item in value)
+        return True
+    return isinstance(node, CommentedMap) and keys_are_text(node)
 
 
 def _merge(document: CommentedMap, before: Mapping[str, Any], replacement: CommentedMap,
