@@ -30,7 +30,7 @@ from politiradet.stages.validate import Schemas, validate
 
 GOOD = """---
 tittel: Referat fra et testmøte
-dato: 2025-05-14
+dato: 2025-06-11
 motetype: møte
 temaer: [salto]
 omrader: []
@@ -41,7 +41,7 @@ Tekst med en [lenke](2016-01-12.md).
 """
 POINT = """---
 tittel: Et punkt
-dato: 2025-05-14
+dato: 2025-06-11
 seminar: {seminar}
 nummer: {nummer}
 temaer: []
@@ -93,7 +93,7 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
     ("no-front-matter", DOC, "# Referat\n\nTekst.\n",
      "referater/ny.md:1:1: fant ikke front matter. Har du glemt å begynne filen med en linje "
      "med «---»?"),
-    ("unclosed-front-matter", DOC, "---\ntittel: x\ndato: 2025-05-14\n",
+    ("unclosed-front-matter", DOC, "---\ntittel: x\ndato: 2025-06-11\n",
      "referater/ny.md:1:1: front matter er ikke avsluttet. Legg til en linje med «---»"),
     ("invalid-utf8", DOC, GOOD.encode().replace(b"Tekst med", b"T\xe6kst med"),
      "referater/ny.md:10:2: ugyldig tegnkoding: filen er ikke UTF-8. Lagre filen på nytt"),
@@ -187,41 +187,41 @@ CASES: list[tuple[str, str, str | bytes, str]] = [
     ("nan", "oppfolgingspunkter/2025-8.md", POINT.format(seminar=".nan", nummer=8),
      "oppfolgingspunkter/2025-8.md:4:10: «seminar» skal være et heltall, men er et tall «nan»."),
     # --- dates
-    ("impossible-date", DOC, _good("dato: 2025-05-14", "dato: 2025-02-30"),
+    ("impossible-date", DOC, _good("dato: 2025-06-11", "dato: 2025-02-30"),
      "referater/ny.md:3:7: datoen «2025-02-30» i «dato» finnes ikke i kalenderen."),
-    ("norwegian-date", DOC, _good("dato: 2025-05-14", "dato: 14.05.2025"),
+    ("norwegian-date", DOC, _good("dato: 2025-06-11", "dato: 14.05.2025"),
      "referater/ny.md:3:7: «14.05.2025» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD. "
      "Skriv for eksempel 2025-05-14."),
-    ("date-with-time", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14T10:00"),
-     "referater/ny.md:3:7: «2025-05-14T10:00» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+    ("date-with-time", DOC, _good("dato: 2025-06-11", "dato: 2025-06-11T10:00"),
+     "referater/ny.md:3:7: «2025-06-11T10:00» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
     # dates outside 2000-01-01 … 2099-12-31 (schema/felles.schema.json): check and build agree
-    ("date-year-9999", DOC, _good("dato: 2025-05-14", "dato: 9999-12-31"),
+    ("date-year-9999", DOC, _good("dato: 2025-06-11", "dato: 9999-12-31"),
      f"referater/ny.md:3:7: datoen «9999-12-31» i «dato» {OUTSIDE_RANGE}"),
-    ("date-year-1", DOC, _good("dato: 2025-05-14", "dato: 0001-01-01"),
+    ("date-year-1", DOC, _good("dato: 2025-06-11", "dato: 0001-01-01"),
      f"referater/ny.md:3:7: datoen «0001-01-01» i «dato» {OUTSIDE_RANGE}"),
-    ("date-day-before-range", DOC, _good("dato: 2025-05-14", "dato: 1999-12-31"),
+    ("date-day-before-range", DOC, _good("dato: 2025-06-11", "dato: 1999-12-31"),
      f"referater/ny.md:3:7: datoen «1999-12-31» i «dato» {OUTSIDE_RANGE}"),
-    ("date-day-after-range", DOC, _good("dato: 2025-05-14", "dato: 2100-01-01"),
+    ("date-day-after-range", DOC, _good("dato: 2025-06-11", "dato: 2100-01-01"),
      f"referater/ny.md:3:7: datoen «2100-01-01» i «dato» {OUTSIDE_RANGE}"),
-    ("end-date-year-9999", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\nsluttdato: "
+    ("end-date-year-9999", DOC, _good("dato: 2025-06-11", "dato: 2025-06-11\nsluttdato: "
                                        "9999-12-31"),
      f"referater/ny.md:4:12: datoen «9999-12-31» i «sluttdato» {OUTSIDE_RANGE}"),
-    ("planned-meeting-year-9999", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\n"
+    ("planned-meeting-year-9999", DOC, _good("dato: 2025-06-11", "dato: 2025-06-11\n"
                                               "planlagte_moter:\n  - dato: 9999-12-31\n"
                                               "    motetype: møte"),
      f"referater/ny.md:5:11: datoen «9999-12-31» i «dato» {OUTSIDE_RANGE}"),
     ("deadline-year-9999", "oppfolgingspunkter/2025-8.md",
-     POINT.format(seminar=2025, nummer=8).replace("dato: 2025-05-14", "dato: 2025-05-14\n"
+     POINT.format(seminar=2025, nummer=8).replace("dato: 2025-06-11", "dato: 2025-06-11\n"
                                                   "frist: 9999-12-31"),
      f"oppfolgingspunkter/2025-8.md:4:8: datoen «9999-12-31» i «frist» {OUTSIDE_RANGE}"),
     ("seminar-year-9999", "oppfolgingspunkter/9999-8.md", POINT.format(seminar=9999, nummer=8),
      "oppfolgingspunkter/9999-8.md:4:10: «seminar» må være høyst 2099, men er 9999."),
-    ("bad-date-is-one-problem", DOC, _good("dato: 2025-05-14", "dato: i går"),
+    ("bad-date-is-one-problem", DOC, _good("dato: 2025-06-11", "dato: i går"),
      "referater/ny.md:3:7: «i går» i «dato» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
-    ("date-as-number", DOC, _good("dato: 2025-05-14", "dato: 20250514"),
+    ("date-as-number", DOC, _good("dato: 2025-06-11", "dato: 20250514"),
      "referater/ny.md:3:7: «dato» skal være tekst, men er et heltall «20250514»."),
-    ("end-before-start", DOC, _good("dato: 2025-05-14", "dato: 2025-05-14\nsluttdato: 2025-05-13"),
-     "referater/ny.md:4:12: sluttdatoen 2025-05-13 er før datoen 2025-05-14."),
+    ("end-before-start", DOC, _good("dato: 2025-06-11", "dato: 2025-06-11\nsluttdato: 2025-05-13"),
+     "referater/ny.md:4:12: sluttdatoen 2025-05-13 er før datoen 2025-06-11."),
     # --- references
     ("misspelt-key", DOC, _good("motetype:", "møtetype:"),
      "referater/ny.md:4:1: ukjent nøkkel «møtetype». Mente du «motetype»?"),
@@ -671,14 +671,14 @@ def test_area_circle_is_reported_on_every_area_in_it(site: Path) -> None:
 
 
 EDGE_DATES = {
-    "referater/2000-01-01.md": _good("dato: 2025-05-14", "dato: 2000-01-01\nsluttdato: "
+    "referater/2000-01-01.md": _good("dato: 2025-06-11", "dato: 2000-01-01\nsluttdato: "
                                      "2099-12-31\nplanlagte_moter:\n  - dato: 2099-12-31\n"
                                      "    sluttdato: 2099-12-31\n    motetype: seminar\n"
                                      "  - dato: 2000-01-01\n    motetype: møte"),
     "oppfolgingspunkter/2099-1.md": POINT.format(seminar=2099, nummer=1).replace(
-        "dato: 2025-05-14", "dato: 2099-12-31\nfrist: 2099-12-31\nvedtatt: \"2099-12-31\""),
+        "dato: 2025-06-11", "dato: 2099-12-31\nfrist: 2099-12-31\nvedtatt: \"2099-12-31\""),
     "oppfolgingspunkter/2000-1.md": POINT.format(seminar=2000, nummer=1).replace(
-        "dato: 2025-05-14", "dato: 2000-01-01\nvedtatt: \"2000\""),
+        "dato: 2025-06-11", "dato: 2000-01-01\nvedtatt: \"2000\""),
 }
 
 
