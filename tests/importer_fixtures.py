@@ -5,6 +5,7 @@ follow-up points with «Pkt. N» or «Status:», no Markdown syntax left."""
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,27 @@ def write_pdf(browser: Any, archived: Path, target: Path) -> Path:
              margin={"top": "25mm", "bottom": "25mm", "left": "22mm", "right": "22mm"})
     context.close()
     return target
+
+
+def pdf_bytes(content: bytes, *, flate: bool = False, pages: int = 1) -> bytes:
+    """A PDF written byte by byte, as a hostile file would be: a font, one content stream
+    (packed with *flate*), and *pages* pages drawing it."""
+    stream = zlib.compress(content, 9) if flate else content
+    kids = b" ".join(b"%d 0 R" % (5 + n) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d%s >>\nstream\n%s\nendstream" % (
+                   len(stream), b" /Filter /FlateDecode" if flate else b"", stream)]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, start)
+    return bytes(out)

@@ -14,12 +14,15 @@ from .compose import compose
 from .context import ArchiveContext, load_context
 from .document import SourceDocument
 from .errors import ImportRefused
+from .isolate import run_reader
 from .lexicon import Lexicon
+from .limits import DOCX_SECONDS, TEXT_SECONDS
 from .participants import Participants, take_participants
+from .read_pdf import read_pdf
 from .recognise import recognise, split_head
 from .repair import repair_document
 from .report import ImportReport
-from .sniff import decode_text, sniff
+from .sniff import sniff
 from .suggest import Registries, Suggestions, suggest, when
 from .verify import verify
 
@@ -73,19 +76,15 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
 
 
 def read(source: Path) -> SourceDocument:
-    """Sniff the file and hand it to the reader for its format."""
+    """Sniff the file and hand it to the reader for its format, in a child process with a
+    time limit (:mod:`isolate`, :mod:`limits`)."""
     kind, data = sniff(source)
+    document: SourceDocument
     if kind == "txt":
-        from .read_text import read_text
-
-        document = read_text(decode_text(data))
+        document = run_reader("text", data, TEXT_SECONDS)
     elif kind == "docx":
-        from .read_docx import read_docx
-
-        document = read_docx(data)
+        document = run_reader("docx", data, DOCX_SECONDS)
     else:
-        from .read_pdf import read_pdf
-
         document = read_pdf(data)
     if not any(block.text.strip() or block.rows for block in document.blocks):
         raise ImportRefused(f"fant ingen tekst i «{source.name}». Sjekk at det er riktig fil.")

@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..common import norsk
 from ..stages.frontmatter import CONTROL as ARCHIVE_CONTROL
+from .errors import TooComplex
+from .limits import MAX_BLOCKS, MAX_CHARACTERS
 
 BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
 SourceFormat = Literal["PDF", "Word", "tekst"]
@@ -49,3 +52,16 @@ class SourceDocument:
     """Footnote texts in order; the body refers to them as ``[^1]``, ``[^2]`` …"""
     notes: tuple[str, ...] = field(default=())
     """What the reader did that the editor should know (removed letterhead, OCR …)."""
+
+
+def check_size(document: SourceDocument) -> SourceDocument:
+    """The document, if it is within what the later stages are made for (:mod:`limits`)."""
+    if len(document.blocks) > MAX_BLOCKS:
+        raise TooComplex(f"{norsk.count(len(document.blocks), 'avsnitt', 'avsnitt')}, grensen "
+                         f"er {norsk.count(MAX_BLOCKS, 'avsnitt', 'avsnitt')}")
+    characters = sum(len(block.text) + sum(map(len, (c for row in block.rows for c in row)))
+                     for block in document.blocks) + sum(map(len, document.footnotes))
+    if characters > MAX_CHARACTERS:
+        raise TooComplex(f"{norsk.count(characters, 'tegn', 'tegn')} tekst, grensen er "
+                         f"{norsk.count(MAX_CHARACTERS, 'tegn', 'tegn')}")
+    return document

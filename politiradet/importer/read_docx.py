@@ -6,6 +6,12 @@ become ``<ol>``/``<ul>``, bold and italic become ``<strong>``/``<em>``, tables b
 ``<table>``, and footnotes come out as a list with links back to their references. python-docx
 gives the raw paragraphs and would need all of that reconstructed by hand (it has no API for
 footnotes or list numbering). The HTML is read with a real HTML parser (Beautiful Soup).
+
+mammoth parses the XML with :mod:`xml.dom.minidom` and has no hook for another parser, so
+every XML part is first read once with expat (:func:`check_package`), as defusedxml would:
+a document type declaration (where entity bombs live) is refused, and so is XML that is not
+well-formed, more elements, paragraphs or nesting than :mod:`limits` allows, and parts that
+unpack to more than their limits, before mammoth builds its tree.
 """
 
 from __future__ import annotations
@@ -14,28 +20,129 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from xml.parsers import expat
 
 import mammoth
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from .document import Block, SourceDocument
-from .errors import ImportRefused
+from ..common import norsk
+from .document import Block, SourceDocument, check_size
+from .errors import ImportRefused, TooComplex
+from .limits import (
+    DOCX_MAX_DEPTH,
+    DOCX_MAX_ELEMENTS,
+    DOCX_MAX_PARAGRAPHS,
+    DOCX_MAX_PART_BYTES,
+    DOCX_MAX_RATIO,
+    DOCX_MAX_TOTAL_BYTES,
+    DOCX_RATIO_FROM_BYTES,
+)
 
 HEADING = re.compile(r"^h([1-6])$")
+XML_PART = (".xml", ".rels")
+PARAGRAPH = "http://schemas.openxmlformats.org/wordprocessingml/2006/main p"
+NO_PICTURES = mammoth.images.img_element(lambda image: {"src": ""})
+"""Pictures are not read: the draft has no use for them."""
 
 
 def read_docx(data: bytes) -> SourceDocument:
     """Read a .docx file's bytes into blocks."""
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportRefused(f"Word-dokumentet kan ikke leses ({exc}). Åpne det i Word og "
-                            f"lagre det på nytt som .docx.") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_package(archive)
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=NO_PICTURES)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError,
+            expat.ExpatError) as exc:
+        raise _damaged(exc) from None
     soup = BeautifulSoup(result.value, "html.parser")
     footnotes = tuple(_footnotes(soup))
     blocks = tuple(_blocks(soup))
-    return SourceDocument(blocks, "Word", footnotes)
+    return check_size(SourceDocument(blocks, "Word", footnotes))
+
+
+def _damaged(exc: Exception) -> ImportRefused:
+    return ImportRefused(f"Word-dokumentet er skadet og kan ikke leses ({exc}). Åpne det i "
+                         f"Word og lagre det på nytt som .docx.")
+
+
+def check_package(archive: zipfile.ZipFile) -> None:
+    """Refuse, before mammoth reads anything, a part that unpacks to too much or packs too
+    tightly, and XML that is not well-formed, declares a document type or entities, or has
+    more elements, paragraphs or nesting than the limits allow."""
+    parts = archive.infolist()
+    for part in parts:
+        _check_size(part)
+    total = sum(part.file_size for part in parts)
+    if total > DOCX_MAX_TOTAL_BYTES:
+        raise TooComplex(f"{_mb(total)} utpakket, grensen er {_mb(DOCX_MAX_TOTAL_BYTES)}")
+    tally = _Tally()
+    for part in parts:
+        if part.filename.lower().endswith(XML_PART):
+            with archive.open(part) as stream:
+                tally.parse(part.filename, stream)
+
+
+def _check_size(part: zipfile.ZipInfo) -> None:
+    unpacked = part.file_size
+    if part.filename.lower().endswith(XML_PART) and unpacked > DOCX_MAX_PART_BYTES:
+        raise TooComplex(f"delen {part.filename} er {_mb(unpacked)} utpakket, grensen er "
+                         f"{_mb(DOCX_MAX_PART_BYTES)}")
+    if unpacked > DOCX_RATIO_FROM_BYTES and unpacked > part.compress_size * DOCX_MAX_RATIO:
+        raise TooComplex(f"delen {part.filename} pakkes ut fra {_mb(part.compress_size)} til "
+                         f"{_mb(unpacked)}, mer enn {DOCX_MAX_RATIO} ganger")
+
+
+def _mb(size: int) -> str:
+    return norsk.file_size(size)
+
+
+@dataclass
+class _Tally:
+    """Elements and paragraphs counted over every XML part, as expat reads them."""
+
+    elements: int = 0
+    paragraphs: int = 0
+    depth: int = 0
+
+    def parse(self, name: str, stream: Any) -> None:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartDoctypeDeclHandler = lambda *_: self._refuse_dtd(name)
+        parser.EntityDeclHandler = lambda *_: self._refuse_dtd(name)
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        self.depth = 0
+        try:
+            parser.ParseFile(stream)
+        except expat.ExpatError as exc:
+            raise ImportRefused(f"Word-dokumentet er skadet: delen {name} er ikke gyldig XML "
+                                f"({expat.ErrorString(exc.code)}, linje {exc.lineno}). Åpne "
+                                f"det i Word og lagre det på nytt som .docx.") from None
+
+    def _start(self, name: str, _attributes: object) -> None:
+        self.elements += 1
+        self.depth += 1
+        if name == PARAGRAPH:
+            self.paragraphs += 1
+            if self.paragraphs > DOCX_MAX_PARAGRAPHS:
+                raise TooComplex("mer enn " + norsk.count(DOCX_MAX_PARAGRAPHS, "avsnitt",
+                                                          "avsnitt"))
+        if self.elements > DOCX_MAX_ELEMENTS:
+            raise TooComplex("mer enn " + norsk.count(DOCX_MAX_ELEMENTS, "XML-element",
+                                                         "XML-elementer"))
+        if self.depth > DOCX_MAX_DEPTH:
+            raise TooComplex(f"elementer nøstet mer enn {DOCX_MAX_DEPTH} nivåer dypt")
+
+    def _end(self, _name: str) -> None:
+        self.depth -= 1
+
+    @staticmethod
+    def _refuse_dtd(name: str) -> None:
+        raise ImportRefused(f"Word-dokumentet er skadet eller laget for å lure: delen {name} "
+                            f"har en dokumenttypedeklarasjon (DTD), som Word aldri skriver. "
+                            f"Åpne det i Word og lagre det på nytt som .docx.")
 
 
 def _footnotes(soup: BeautifulSoup) -> Iterator[str]:

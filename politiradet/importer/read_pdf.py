@@ -6,6 +6,12 @@ pages (letterhead, page numbers, footers) are removed; a gap wider than the line
 starts a new paragraph; bullets and numbers at a line start make list items; words
 hyphenated at a line end are joined. A PDF without any text (a scan) is recognised with
 ``ocrmypdf`` (Debian: ``ocrmypdf`` and ``tesseract-ocr-nor``) when it is installed.
+
+pdfminer reads a page's content stream token by token, in Python: a one-page PDF with a 49 MB
+comment in it keeps it busy for minutes. So a child process first counts the pages and
+unpacks every page's content (at most a little more than :data:`limits.PDF_MAX_CONTENT_BYTES`
+of it) with :func:`check_pdf`; then another child, with a time limit for that many pages,
+reads the text (:mod:`isolate`).
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ import itertools
 import re
 import shutil
 import statistics
-import subprocess
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,8 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from ..common import norsk
-from .document import Block, SourceDocument
-from .errors import ImportRefused
+from .document import Block, SourceDocument, check_size
+from .errors import ImportRefused, TooComplex
+from .isolate import ChildFailed, run_program, run_reader
+from .limits import (
+    OCR_SECONDS,
+    OCR_SECONDS_PER_PAGE,
+    PDF_CHECK_SECONDS,
+    PDF_MAX_CONTENT_BYTES,
+    PDF_MAX_PAGES,
+    PDF_SECONDS,
+    PDF_SECONDS_PER_PAGE,
+)
 from .read_text import BULLET, NUMBERED, is_heading_line, join_lines
 
 MARGIN = 0.09
@@ -49,18 +65,103 @@ class PdfLine:
 
 
 def read_pdf(data: bytes) -> SourceDocument:
-    """Read a PDF's bytes into blocks; scanned pages go through OCR when it is installed."""
+    """Read a PDF's bytes into blocks, each step in a child process with a time limit;
+    scanned pages go through OCR when it is installed."""
+    pages = run_reader("pdf-check", data, PDF_CHECK_SECONDS)
+    seconds = PDF_SECONDS + PDF_SECONDS_PER_PAGE * pages
+    document = run_reader("pdf", data, seconds)
+    if document is None:
+        document = run_reader("pdf", ocr(data, pages), seconds)
+        if document is None:
+            raise ImportRefused("PDF-en har ingen tekst, og tekstgjenkjenningen fant ingen. "
+                                "Bruk Word-filen, eller skann dokumentet på nytt.")
+        note = "PDF-en hadde ingen tekst og er lest med tekstgjenkjenning (ocrmypdf)"
+        document = SourceDocument(document.blocks, "PDF", (), (note, *document.notes))
+    assert isinstance(document, SourceDocument)
+    return document
+
+
+def read_text_layer(data: bytes) -> SourceDocument | None:
+    """In a child process: the PDF's text as blocks, or None when it has no text (a scan)."""
+    check_pdf(data)
     lines = _lines(data)
-    notes: tuple[str, ...] = ()
     if not any(line.text.strip() for line in lines):
-        lines = _lines(ocr(data))
-        notes = ("PDF-en hadde ingen tekst og er lest med tekstgjenkjenning (ocrmypdf)",)
+        return None
     kept, removed = _without_repeated(lines)
     blocks = tuple(_blocks(kept))
+    notes: tuple[str, ...] = ()
     if removed:
         notes += (f"{norsk.count(removed, 'gjentatt linje', 'gjentatte linjer')} (brevhode, "
                   f"bunntekst, sidetall) fjernet",)
-    return SourceDocument(blocks, "PDF", (), notes)
+    return check_size(SourceDocument(blocks, "PDF", (), notes))
+
+
+def check_pdf(data: bytes) -> int:
+    """In a child process: the number of pages, after checking that there are not too many
+    and that no page's content unpacks to more than the limit."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    pages = 0
+    try:
+        for pages, page in enumerate(PDFPage.create_pages(
+                PDFDocument(PDFParser(io.BytesIO(data)))), 1):
+            if pages > PDF_MAX_PAGES:
+                raise TooComplex(f"mer enn {norsk.count(PDF_MAX_PAGES, 'side', 'sider')}")
+            size = sum(_unpacked_size(stream) for stream in _content_streams(page))
+            if size > PDF_MAX_CONTENT_BYTES:
+                raise TooComplex(f"innholdet på side {pages} er mer enn "
+                                 f"{norsk.file_size(PDF_MAX_CONTENT_BYTES)} utpakket")
+    except (TooComplex, MemoryError, RecursionError):
+        raise
+    except Exception:  # pdfminer raises many kinds of errors for a broken or locked file
+        raise _unreadable(data) from None
+    return pages
+
+
+def _content_streams(page: Any) -> Iterator[Any]:
+    """The page's content streams and the forms (drawings) its resources hold."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    for stream in page.contents:
+        yield stream
+    objects = resolve1((resolve1(page.resources) or {}).get("XObject")) or {}
+    for value in objects.values():
+        stream = resolve1(value)
+        if isinstance(stream, PDFStream) and getattr(
+                resolve1(stream.get("Subtype")), "name", None) == "Form":
+            yield stream
+
+
+def _unpacked_size(stream: Any) -> int:
+    """How many bytes the stream unpacks to, unpacking at most one byte more than the limit
+    (a packed stream can unpack a thousand times larger)."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    data = stream.get_rawdata()
+    if data is None:  # already unpacked
+        return len(stream.get_data())
+    if stream.decipher:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    filters = [name for name, _ in stream.get_filters()]
+    if not filters:
+        return len(data)
+    if len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
+        inflater = zlib.decompressobj()
+        try:
+            return len(inflater.decompress(data, PDF_MAX_CONTENT_BYTES + 1))
+        except zlib.error:
+            return len(data)  # pdfminer reads what it can of a damaged stream
+    return len(stream.get_data())  # rare filters: unpacked whole, under the memory limit
+
+
+def _unreadable(data: bytes) -> ImportRefused:
+    if b"/Encrypt" in data:
+        return ImportRefused("PDF-en er passordbeskyttet. Lagre den på nytt uten passord, "
+                             "eller bruk Word-filen.")
+    return ImportRefused("PDF-en er skadet og kan ikke leses. Lag PDF-en på nytt fra "
+                         "Word, eller bruk Word-filen.")
 
 
 def _lines(data: bytes) -> list[PdfLine]:
@@ -70,12 +171,10 @@ def _lines(data: bytes) -> list[PdfLine]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [line for number, page in enumerate(pdf.pages)
                     for line in _page_lines(number, page)]
+    except (MemoryError, RecursionError):
+        raise
     except Exception:  # pdfminer raises many kinds of errors for a broken or locked file
-        if b"/Encrypt" in data:
-            raise ImportRefused("PDF-en er passordbeskyttet. Lagre den på nytt uten passord, "
-                                "eller bruk Word-filen.") from None
-        raise ImportRefused("PDF-en er skadet og kan ikke leses. Lag PDF-en på nytt fra "
-                            "Word, eller bruk Word-filen.") from None
+        raise _unreadable(data) from None
 
 
 def _page_lines(number: int, page: Any) -> Iterator[PdfLine]:
@@ -196,19 +295,27 @@ def _indent(first: PdfLine) -> int:
     return 1 if first.x0 > 110 else 0
 
 
-def ocr(data: bytes) -> bytes:
-    """Add a text layer to a scanned PDF with ocrmypdf (Norwegian), or refuse clearly."""
+def ocr(data: bytes, pages: int) -> bytes:
+    """Add a text layer to a scanned PDF with ocrmypdf (Norwegian), or refuse clearly; the
+    program and what it starts are killed when its time is up."""
     if shutil.which("ocrmypdf") is None:
         raise ImportRefused(
             "PDF-en har ingen tekst (den er skannet), og tekstgjenkjenning er ikke installert. "
             "Installer Debian-pakkene «ocrmypdf» og «tesseract-ocr-nor», eller bruk Word-filen.")
+    seconds = OCR_SECONDS + OCR_SECONDS_PER_PAGE * pages
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "inn.pdf", Path(folder) / "ut.pdf"
         source.write_bytes(data)
-        result = subprocess.run(["ocrmypdf", "-l", "nor", "--force-ocr", "-q", str(source),
-                                 str(target)], capture_output=True, text=True, check=False,
-                                timeout=600)
-        if result.returncode != 0 or not target.exists():
+        try:
+            run_program(["ocrmypdf", "-l", "nor", "--force-ocr", "-q", str(source),
+                         str(target)], b"", seconds)
+        except TimeoutError:
+            raise ImportRefused(f"tekstgjenkjenningen av den skannede PDF-en tok mer enn "
+                                f"{seconds} sekunder og ble stoppet. Bruk Word-filen, eller "
+                                f"del PDF-en opp.") from None
+        except ChildFailed:
+            target.unlink(missing_ok=True)
+        if not target.exists():
             raise ImportRefused("PDF-en har ingen tekst, og tekstgjenkjenningen mislyktes. "
                                 "Bruk Word-filen, eller skann dokumentet på nytt.")
         return target.read_bytes()

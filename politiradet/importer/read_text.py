@@ -12,7 +12,8 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .document import CONTROL, HEADER_KEYS, Block, SourceDocument
+from .document import CONTROL, HEADER_KEYS, Block, SourceDocument, check_size
+from .sniff import decode_text
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 BULLET = re.compile(r"^\s*(?:[+*«•·~▪●◦-]|–(?=\s)|[eo](?=\s+[A-ZÆØÅ0-9]))\s*(?P<text>\S.*)$")
@@ -32,6 +33,11 @@ class Line:
     number: int | None = None
     level: int = 0
     glyph: str = ""
+
+
+def read_bytes(data: bytes) -> SourceDocument:
+    """Read a text file's bytes (UTF-8, or Windows-1252 as Word saves it) into blocks."""
+    return check_size(read_text(decode_text(data)))
 
 
 def read_text(text: str) -> SourceDocument:
