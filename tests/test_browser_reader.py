@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Served, built_site, serve_folder
+from conftest import FIXTURES, Served, built_site, serve_folder
 
 pytestmark = pytest.mark.browser
 BASE = "/a/b/"
@@ -32,10 +32,21 @@ Arbeidet er i gang.
 """
 
 
+MANY_AREAS = (FIXTURES / "gyldig/omrader.yaml").read_text("utf-8") + "".join(
+    f"\n- slug: omrade-{n}\n  navn: Område nummer {n}\n  nivå: prioritert område\n"
+    f"  foreldre: [alna]\n  beskrivelse: Et område.\n" for n in range(1, 34))
+MANY_TOPICS = (FIXTURES / "gyldig/temaer.yaml").read_text("utf-8") + "".join(
+    f"\n- slug: tema-{n}\n  navn: Tema nummer {n}\n  beskrivelse: Et tema.\n"
+    for n in range(1, 15))
+"""As many areas (35) and topics (16) as the real registries, each a filter on the search
+page (their own pages are in the index)."""
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     site = built_site(tmp_path_factory.mktemp("leser"), BASE,
-                      {"referater/2025-03-03.md": LONG_MINUTES})
+                      {"referater/2025-03-03.md": LONG_MINUTES, "omrader.yaml": MANY_AREAS,
+                       "temaer.yaml": MANY_TOPICS})
     with serve_folder(site, BASE) as served:
         yield served
 
@@ -71,3 +82,54 @@ def test_breadcrumb_separators_stay_on_the_first_line_when_the_title_wraps(
     for part in boxes["links"] + boxes["separators"]:
         assert abs(part["top"] - first["top"]) <= 2, boxes
         assert abs(part["bottom"] - first["bottom"]) <= 2, boxes
+
+
+PHONE = {"viewport": {"width": 375, "height": 667}}
+
+
+def test_on_a_phone_ticking_a_filter_keeps_the_results_in_view(browser: Any,
+                                                                served: Served) -> None:
+    context = browser.new_context(**PHONE)
+    tab = context.new_page()
+    tab.goto(served.base + "sok/?q=m%C3%B8te")
+    tab.locator("#sok-status", has_text="treff").wait_for()
+    if not tab.locator("#sok-filterboks").evaluate("box => box.open"):
+        tab.get_by_text("Avgrens treffene").click()
+    assert tab.locator("#sok-filtre input[type=checkbox]").count() > 50
+    tab.locator("#sok-filtre input[name=omrade]").first.check()
+    tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
+    status = tab.locator("#sok-status").bounding_box()
+    first = tab.locator(".search-result").first.bounding_box()
+    height = PHONE["viewport"]["height"]
+    context.close()
+    assert status is not None and first is not None
+    assert 0 <= status["y"] < height, status
+    assert 0 <= first["y"] < height, f"første treff står {first['y']:.0f} px ned"
+
+
+def test_long_minutes_on_a_phone_lead_to_the_points_and_contents_from_the_top(
+        browser: Any, served: Served) -> None:
+    context = browser.new_context(**PHONE)
+    tab = context.new_page()
+    tab.goto(served.base + "referater/2025-03-03/")
+    height = PHONE["viewport"]["height"]
+    total = tab.evaluate("document.documentElement.scrollHeight")
+    jumps = tab.get_by_role("navigation", name="På denne siden")
+    box = jumps.bounding_box()
+    assert box is not None and box["y"] < 1.5 * height, box
+    points = tab.locator("#reported-heading")
+    assert points.evaluate("e => e.getBoundingClientRect().top + scrollY") > 0.8 * total
+    jumps.get_by_role("link", name="Oppfølgingspunkter i referatet (1)").click()
+    tab.wait_for_function("Math.abs(document.getElementById('reported-heading')"
+                          ".getBoundingClientRect().top) < 50")
+    assert tab.evaluate("location.hash") == "#reported-heading"
+    tab.evaluate("scrollTo(0, 0)")
+    jumps.get_by_role("link", name="Innhold").click()
+    tab.wait_for_function("Math.abs(document.getElementById('toc-heading')"
+                          ".getBoundingClientRect().top) < 50")
+    wide = browser.new_context(viewport={"width": 1280, "height": 800})
+    desk = wide.new_page()
+    desk.goto(served.base + "referater/2025-03-03/")
+    assert not desk.get_by_role("navigation", name="På denne siden").is_visible()
+    wide.close()
+    context.close()
