@@ -91,6 +91,14 @@ def test_a_drafts_address_without_utkast_says_what_it_is_and_how_to_see_it(
     assert editor.get_attribute("href") == "/admin/#/collections/referater/entries/2026-12-01"
     assert "Fant ikke siden" not in main.inner_text()
     assert page.locator("header.site-header, .site-header").count() >= 1  # the site's own page
+    widths = page.locator("main .document-body p").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) == 3 and max(widths) < 800, widths  # lines of a readable length
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert result.response["violations"] == [], result.response["violations"]
     status, html = plain_preview.get("referater/2026-12-02/")
     assert status == 404 and "Fant ikke siden" in html and "er et utkast" not in html
     status, html = plain_preview.get("referater/2025-05-14/")

@@ -30,6 +30,7 @@ NOTE = """
   <p class="pkt-alert__text">Denne forhåndsvisningen viser ikke utkastene.</p>
 </div>
 <h1>«{title}» er et utkast</h1>
+<div class="document-body">
 <p class="lead">Dokumentet er lagret i <code>{file}</code> med «Utkast» slått på. Et utkast
 kontrolleres, men publiseres ikke, og denne forhåndsvisningen er startet uten utkastene.</p>
 <h2>Slik ser du utkastet</h2>
@@ -39,6 +40,7 @@ kontrolleres, men publiseres ikke, og denne forhåndsvisningen er startet uten u
 <p>Åpne dokumentet i <a href="/admin/#/collections/{folder}/entries/{slug}">webredigeringen</a>,
 slå av «Utkast» og lagre (eller slett linjen <code>utkast: true</code> i filen). Det publiseres
 når endringen er i git og nettstedet bygges.</p>
+</div>
 </div>
 """
 
