@@ -171,6 +171,7 @@ def test_minutes_as_meeting_agenda_consultation_and_paper(tmp_path: Path) -> Non
     assert point["consultation"] == [consultation]
     assert point["politiradet:status"] == "følges opp"
     assert point["politiradet:vedtatt"] == "2025-01"
+    assert point["politiradet:publisert_i"] == meeting["id"]
     assert point["politiradet:statushistorikk"] == [{
         "dato": "2025-05-14", "meeting": meeting["id"], "consultation": consultation["id"],
         "web": PUBLIC + "referater/2025-05-14/#status-2025-1",

@@ -37,6 +37,7 @@ from ..common.address import SiteAddress
 from ..common.slug import suggest_slug
 from ..model.archive import Archive, StatusUpdate
 from ..model.content import KIND_FOLDER, SITE_NAME, Compiled, Document, Heading, SourcePdf
+from .link import POINT_LINKS
 
 OPARL = "https://schema.oparl.org/1.1/"
 """Namespace of the OParl 1.1 object types; ``System.oparlVersion``."""
@@ -70,6 +71,10 @@ EXTENSION: Mapping[str, str] = {
                            "som kildene sier (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD).",
     "politiradet:ansvarlig": "Paper (oppfølgingspunkt): hvem som følger opp punktet.",
     "politiradet:frist": "Paper (oppfølgingspunkt): fristen politirådet satte (ÅÅÅÅ-MM-DD).",
+    "politiradet:vedtatt_pa": "Paper (oppfølgingspunkt): møtet (seminaret) der punktet ble "
+                              "vedtatt, når oppsummeringen er i arkivet.",
+    "politiradet:publisert_i": "Paper (oppfølgingspunkt): møtet der punktet først ble "
+                               "publisert.",
     "politiradet:tekst": "Paper (oppfølgingspunkt): punktet slik det ble vedtatt, ren tekst.",
     "politiradet:statushistorikk": "Paper (oppfølgingspunkt): statusoppdateringene, eldste "
                                    "først: dato, meeting, consultation, web og tekst.",
@@ -159,7 +164,7 @@ class Record:
     """One document with what its objects show beyond the front matter."""
 
     fingerprint_fields: ClassVar[tuple[str, ...]] = (
-        "doc", "keywords", "created", "modified", "original", "agenda", "body")
+        "doc", "keywords", "created", "modified", "original", "agenda", "body", "links")
 
     doc: Document
     keywords: tuple[str, ...]
@@ -173,6 +178,9 @@ class Record:
     """A referat's agenda: the headings of its highest level, in text order."""
     body: Compiled
     """The compiled body (hashed by its digest), read only when a file is made."""
+    links: tuple[tuple[str, str], ...] = ()
+    """A point's ``publisert_i`` and ``vedtatt_pa``: (key, site path of the OParl object of
+    the document it leads to)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +264,17 @@ def _record(archive: Archive, doc: Document) -> Record:
         agenda = tuple(h for h in body.headings if h.level == top and h.anchor)
     topics = archive.content.topics
     return Record(doc, tuple(topics[t].name for t in doc.topics if t in topics), created,
-                  modified, _original(archive, doc), agenda, body)
+                  modified, _original(archive, doc), agenda, body, tuple(_links(archive, doc)))
+
+
+def _links(archive: Archive, doc: Document) -> Iterator[tuple[str, str]]:
+    """Where a point was adopted and first published, as OParl objects."""
+    if doc.kind != "oppfolgingspunkt":
+        return
+    for key in POINT_LINKS:
+        target = archive.point_link(doc, key)
+        if target is not None:
+            yield key, meeting_path(target) if target.kind == "referat" else paper_path(target)
 
 
 def _with_reports(record: Record, meetings: Sequence[Record]) -> Record:
@@ -533,6 +551,7 @@ def _point_extension(address: SiteAddress, record: Record,
         if key in fields:
             value = fields[key]
             data[PREFIX + key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    data |= {PREFIX + key: address.absolute(path) for key, path in record.links}
     data[PREFIX + "tekst"] = record.body.text
     data[PREFIX + "statushistorikk"] = [{
         "dato": r.meeting.doc.date.isoformat(),
