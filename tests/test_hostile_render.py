@@ -211,9 +211,12 @@ def test_xml_outputs_are_well_formed_and_carry_the_text(site: Path) -> None:
 
 def test_open_data_is_valid_json_and_carries_the_text(site: Path) -> None:
     json_files = [p for p in sorted(site.rglob("*.json")) if "pagefind" not in p.parts]
-    assert json_files
-    dumped = "".join(json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-                     for p in json_files)
+    lines_files = sorted(site.rglob("*.jsonl"))
+    assert json_files and lines_files
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in json_files]
+    records += [json.loads(line) for p in lines_files
+                for line in p.read_text(encoding="utf-8").splitlines()]
+    dumped = "".join(json.dumps(record, ensure_ascii=False) for record in records)
     assert json.dumps(TITLE, ensure_ascii=False)[1:-1] in dumped
     assert json.dumps(XML_TEXT, ensure_ascii=False)[1:-1] in dumped
 

@@ -29,7 +29,7 @@ def test_ordered_map_uses_workers_and_keeps_order() -> None:
     # and ordered_map rightly refuses to fork a threaded process.
     script = (
         "import os\n"
-        "from politiradet import parallel\n"
+        "from politiradet.common import parallel\n"
         "parallel.MIN_ITEMS = 1\n"
         "parallel.CHUNK = 1\n"
         "os.environ['POLITIRADET_JOBS'] = '2'\n"
@@ -61,7 +61,7 @@ def test_parallel_build_equals_serial_build(valid_content: Path, tmp_path: Path)
     script = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from politiradet import parallel\n"
+        "from politiradet.common import parallel\n"
         "from politiradet.pipeline import Paths, build\n"
         "parallel.MIN_ITEMS = 1\n"
         "parallel.CHUNK = 1\n"
