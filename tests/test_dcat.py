@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from axe_playwright_python.sync_playwright import Axe
 from conftest import FIXTURES, ROOT, Served, serve_folder
-from rdflib.namespace import DCAT, DCTERMS, RDF, SH
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, XSD
 from site_helpers import build
 from standards import standard_file
 
@@ -48,6 +48,27 @@ def test_catalogue_has_no_violations_of_the_dcat_ap_no_shapes(site: Path) -> Non
     assert violations == [], text
     messages = {str(report.value(r, SH.resultMessage)) for r in results}
     assert messages <= {LICENCE_WARNING}, text
+
+
+def test_mandatory_properties_without_the_shapes(site: Path) -> None:
+    """What DCAT-AP-NO makes mandatory, checked without the official shapes too: title,
+    description and identifier of the catalogue, each dataset and the service, one publisher
+    with a name, a theme for each dataset, and a date for every ``dct:modified``."""
+    graph = catalogue(site)
+    nodes = [*graph.subjects(RDF.type, DCAT.Catalog), *graph.subjects(RDF.type, DCAT.Dataset),
+             *graph.subjects(RDF.type, DCAT.DataService)]
+    assert len(nodes) == 5
+    for node in nodes:
+        for prop in (DCTERMS.title, DCTERMS.identifier):
+            assert isinstance(graph.value(node, prop), rdflib.Literal), (node, prop)
+        publishers = list(graph.objects(node, DCTERMS.publisher))
+        assert publishers == [rdflib.URIRef(dcat.PUBLISHER)], node
+    for dataset in graph.subjects(RDF.type, DCAT.Dataset):
+        assert graph.value(dataset, DCTERMS.description) is not None
+        assert list(graph.objects(dataset, DCAT.theme)), dataset
+    assert str(graph.value(rdflib.URIRef(dcat.PUBLISHER), FOAF.name)) == "Oslo kommune"
+    for modified in graph.objects(None, DCTERMS.modified):
+        assert modified.datatype == XSD.date, modified
 
 
 def test_every_dataset_has_files_that_exist(site: Path) -> None:
