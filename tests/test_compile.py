@@ -58,9 +58,11 @@ def expected_data(compiled: Compiled) -> dict[str, Any]:
         "abbreviations": list(compiled.abbreviations),
         "statuses": [{"point": s.point, "line": s.line, "closed": s.closed,
                       "html": s.html.replace(BASE, BASE_PATH), "text": s.text}
+                     | ({"closes": True} if s.closes else {})
                      for s in compiled.statuses],
         "notes": [f"{n.line}:{n.col}: {n.message}" for n in compiled.notes],
-    }
+    } | ({"decisions": [f"{d.line} #{d.anchor} {d.text}" for d in compiled.decisions]}
+         if compiled.decisions else {})
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -79,7 +81,7 @@ def test_compile_fixture(name: str) -> None:
 
 def test_the_fixtures_cover_the_record() -> None:
     assert {"abbreviations", "links", "status-blocks", "stray-containers", "headings",
-            "footnotes"} <= set(CASES)
+            "footnotes", "decisions", "status-closes"} <= set(CASES)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -158,12 +160,15 @@ def test_a_stale_or_foreign_entry_is_never_trusted(record: Compiled, forge: Any,
 
 
 @pytest.mark.parametrize("part, value", [
-    ("meta", ["", "", [], [], [], [["2025-1", "7", True]], []]),
-    ("meta", [1, "", [], [], [], [], []]),
-    ("meta", ["", "", [["a.md", 1, 1, 0]], [], [], [], []]),
+    ("meta", ["", "", [], [], [], [["2025-1", "7", True, [], False]], [], [], []]),
+    ("meta", [1, "", [], [], [], [], [], [], []]),
+    ("meta", ["", "", [["a.md", 1, 1, 0]], [], [], [], [], [], []]),
+    ("meta", ["", "", [], [], [], [["2025-1", 7, True, [], "ja"]], [], [], []]),
+    ("meta", ["", "", [], [], [], [], [], [], [["3", "Vedtaket."]]]),
     ("body", [1, "", []]),
     ("body", ["", "", [["<p>a</p>"]]]),
-], ids=["line-as-text", "lead-as-number", "image-as-number", "html-as-number", "status-pair"])
+], ids=["line-as-text", "lead-as-number", "image-as-number", "closes-as-text",
+        "decision-line-as-text", "html-as-number", "status-pair"])
 def test_a_well_formed_entry_with_wrong_types_is_never_trusted(record: Compiled, part: str,
                                                                 value: Any) -> None:
     row = encode(record)

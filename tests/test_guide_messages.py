@@ -28,6 +28,7 @@ MISTAKES = {
     "ukjent oppfølgingspunkt «2025-9»": (REFERAT, "::: status 2025-1", "::: status 2025-9"),
     "status-blokken mangler punkt": (REFERAT, "::: status 2025-1", "::: status"),
     "«::: Status 2025-1» er ikke": (REFERAT, "::: status 2025-1", "::: Status 2025-1"),
+    "«::: status 2025-1 ferdig»": (REFERAT, "::: status 2025-1", "::: status 2025-1 ferdig"),
     "filnavnet «Møte 12.md»": ("referater/Møte 12.md", "", ""),
     "datoen «2205-05-14»": (REFERAT, "dato: 2025-05-14", "dato: 2205-05-14"),
     "har tegnet «\u0430»": (REFERAT, "temaer: [salto]", "temaer: [s\u0430lto]"),

@@ -36,6 +36,8 @@ DECEMBER = [
          "færre meldinger om åpen omsetning av narkotika, men flere unge oppholder seg i "
          "området om kvelden. Bydelen og politiet har styrket patruljeringen og utvidet "
          "åpningstidene på fritidsklubben."),
+    text("Vedtak: Politirådet ber bydelen og politiet legge fram en felles statusrapport i "
+         "neste møte."),
     heading("Sak 3: Oppfølgingspunkter fra politirådets seminar 2025"),
     text("Pkt. 2 Oslostandarden for samarbeid"),
     text("Status: Arbeidet med Oslostandarden er fullført, og standarden er tatt i bruk i "
@@ -63,6 +65,9 @@ SEPTEMBER = [
     text("Politiet orienterte om flere ran av ungdom ved Vestli senter i sommer. Bydelen har "
          "satt inn natteravner og utekontakter, og politiet har hatt faste patruljer ved "
          "t-banestasjonen om kvelden. Antallet anmeldte ran er nå lavere enn i fjor."),
+    text("Vedtak:"),
+    bullet("Politiet og bydelen fortsetter patruljene ved t-banestasjonen."),
+    bullet("Saken tas opp igjen i neste møte."),
     text("Politiet har også sett en økning i mindre tyverier i hele Groruddalen, blant annet "
          "i Stovner, Grorud, Bjerke og Alna, men tallene er fremdeles lave sammenlignet med "
          "resten av byen og gir ikke grunn til egne tiltak nå."),
@@ -193,6 +198,20 @@ def test_people_become_fields_and_leave_the_text(form: str, content: Path,
             "  - bydelsdirektør i Bydel Alna\n") in _front(september)
     assert "forfall:" not in september and "referent:" not in september
     assert "Til stede" not in _body(september)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_decisions_become_decision_blocks(form: str, content: Path, tmp_path: Path) -> None:
+    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    assert ("::: vedtak\nPolitirådet ber bydelen og politiet legge fram en felles "
+            "statusrapport i neste møte.\n:::") in december
+    assert "Vedtak:" not in december
+    assert "1 vedtak («Vedtak: …») som «::: vedtak»-blokker" in report
+    assert ("statusen for 2025-2 sier at arbeidet er avsluttet eller fullført: har "
+            "politirådet avsluttet punktet, skriv «::: status 2025-2 avsluttet»") in report
+    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    assert ("::: vedtak\n- Politiet og bydelen fortsetter patruljene ved t-banestasjonen.\n"
+            "- Saken tas opp igjen i neste møte.\n:::") in september
 
 
 def test_without_a_title_line_the_file_name_is_kilde_tittel_and_reported(

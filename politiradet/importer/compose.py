@@ -133,6 +133,8 @@ def _block(block: Block) -> str:
         return _table(block.rows)
     if block.kind == "status":
         return f"::: status {block.point}\n{markdown(block.children)}\n:::"
+    if block.kind == "decision":
+        return f"::: vedtak\n{markdown(block.children)}\n:::"
     return _paragraph(block.text)
 
 

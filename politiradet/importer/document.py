@@ -11,7 +11,7 @@ from ..stages.frontmatter import CONTROL as ARCHIVE_CONTROL
 from .errors import TooComplex
 from .limits import MAX_BLOCKS, MAX_CHARACTERS
 
-BlockKind = Literal["heading", "paragraph", "item", "table", "status"]
+BlockKind = Literal["heading", "paragraph", "item", "table", "status", "decision"]
 SourceFormat = Literal["PDF", "Word", "tekst"]
 HEADER_KEYS = "Tid|Sted|Møtested|Dato|Til ?stede|Møteleder|Referent|Forfall|Deltakere|Tidspunkt"
 """The keys of a meeting's header lines («Sted: Rådhuset»), as a regular expression."""
@@ -36,7 +36,7 @@ class Block:
     point: str = ""
     """For a status block: the follow-up point's id (``2025-3``)."""
     children: tuple[Block, ...] = ()
-    """For a status block: its content."""
+    """For a status block or a decision: its content."""
 
     def with_text(self, text: str) -> Block:
         return replace(self, text=text)

@@ -29,6 +29,9 @@ STATUS = re.compile(r"^\**Status\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL | re.IGNO
 INLINE_STATUS = re.compile(r"^(?P<title>.{2,120}?)[\s.:–-]+\**Status\s*:\**\s*(?P<rest>.*)$",
                            re.DOTALL | re.IGNORECASE)
 """«Oslostandarden for samarbeid. Status: Arbeidet er …» on the point's line."""
+DECISION = re.compile(r"^\**(?:Vedtak|Politirådets vedtak|Konklusjon og vedtak)\s*:\s*\**\s*"
+                      r"(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
+"""A decision of the meeting: «Vedtak: …», «**Vedtak:** …», «Politirådets vedtak: …»."""
 TITLE_LENGTH = 100
 """A line this short without a full stop, first under a point, is the point's title."""
 FOLLOW_UP = re.compile(r"oppfølgingspunkt", re.IGNORECASE)
@@ -128,6 +131,8 @@ class Recognised:
     """Points whose lost number was restored by matching the adopted text."""
     unwrapped: tuple[str, ...] = field(default=())
     """Points whose title or «Status:» prefix was kept out of the status block."""
+    decisions: int = 0
+    """«Vedtak: …» paragraphs made ``::: vedtak`` blocks."""
 
 
 def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> Recognised:
@@ -137,9 +142,10 @@ def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> 
     kept = [b for b in kept if not NUMBER_ONLY.match(b.text.strip()) or b.rows]
     agenda = [_agenda(_lone_item(kept, i)) for i in range(len(kept))]
     follow = _FollowUp(year, points)
-    body = tuple(follow.run(agenda))
+    body = tuple(_decisions(list(follow.run(agenda))))
     return Recognised(body, tuple(follow.statuses), tuple(follow.missing), removed,
-                      tuple(follow.renumbered), tuple(follow.unwrapped))
+                      tuple(follow.renumbered), tuple(follow.unwrapped),
+                      sum(1 for b in body if b.kind == "decision"))
 
 
 def _letterhead(block: Block) -> bool:
@@ -215,6 +221,30 @@ def _split_at_status(content: list[Block]) -> tuple[list[Block], list[Block]]:
             first = [Block("paragraph", match["rest"].strip())] if match["rest"].strip() else []
             return content[:place], first + content[place + 1:]
     return [], content
+
+
+def _decisions(blocks: Sequence[Block]) -> Iterator[Block]:
+    """«Vedtak: Politirådet ber …» becomes a decision block; «Vedtak:» alone takes the list
+    (or the one paragraph) under it."""
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        match = DECISION.match(block.text.strip()) if block.kind == "paragraph" else None
+        if match is None:
+            yield block
+            index += 1
+            continue
+        rest = match["rest"].strip()
+        content = [Block("paragraph", rest)] if rest else []
+        index += 1
+        if not rest:
+            while index < len(blocks) and blocks[index].kind == "item":
+                content.append(blocks[index])
+                index += 1
+            if not content and index < len(blocks) and blocks[index].kind == "paragraph":
+                content.append(blocks[index])
+                index += 1
+        yield Block("decision", children=tuple(content)) if content else block
 
 
 def _similarity(text: str, adopted: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,9 @@ from .repair import Repair
 from .suggest import Match, Suggestions, norwegian
 
 MAX_LISTED = 40
+FINISHED = re.compile(r"\b(?:avsluttes|er avsluttet|kan avsluttes|er fullført|ferdigstilt)\b",
+                      re.IGNORECASE)
+"""Words in a status that say the point may be done."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,10 @@ class ImportReport:
         yield f"{norsk.count(headings, 'overskrift', 'overskrifter')} (saker og avsnitt)"
         if self.recognised.statuses:
             yield f"statusblokker for oppfølgingspunktene {', '.join(self.recognised.statuses)}"
+        if self.recognised.decisions:
+            yield (f"{norsk.count(self.recognised.decisions, 'vedtak', 'vedtak')} («Vedtak: …») "
+                   f"som «::: vedtak»-blokker: de vises som vedtak og listes ved siden av "
+                   f"referatet")
         if self.recognised.unwrapped:
             yield (f"punktets tittel står i overskriften og «Status:» er tatt bort: "
                    f"{', '.join(self.recognised.unwrapped)} (statusblokken har bare statusen)")
@@ -68,6 +76,13 @@ class ImportReport:
             yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
         yield from self._removed()
         yield from self.reader_notes
+
+    def _finished(self) -> Iterator[str]:
+        """Points whose status says the work is done, but whose block does not close them."""
+        for block in self.recognised.blocks:
+            text = " ".join(child.text for child in block.children)
+            if block.kind == "status" and FINISHED.search(text):
+                yield block.point
 
     def _people(self) -> Iterator[str]:
         people = self.people
@@ -101,6 +116,9 @@ class ImportReport:
         if not s.source_title_found:
             yield (f"fant ingen tittellinje øverst: «kilde.tittel» er filnavnet "
                    f"«{s.source_title}»; skriv originaldokumentets tittel")
+        for point in self._finished():
+            yield (f"statusen for {point} sier at arbeidet er avsluttet eller fullført: har "
+                   f"politirådet avsluttet punktet, skriv «::: status {point} avsluttet»")
         if self.people.present or self.people.absent:
             yield ("«til_stede» og «forfall» er delt ved komma: se at hver linje er én person "
                    "(«Kari Nordmann, direktør i …» holdes sammen)")

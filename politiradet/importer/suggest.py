@@ -373,7 +373,7 @@ class Registries:
 
 def _flat(blocks: Iterable[Block]) -> Iterator[Block]:
     for block in blocks:
-        if block.kind == "status":
+        if block.kind in ("status", "decision"):
             yield from _flat(block.children)
         elif block.kind == "table":
             yield Block("paragraph", " ".join(" ".join(row) for row in block.rows))

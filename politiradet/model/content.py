@@ -250,7 +250,8 @@ class InMemory:
 class CompiledStatus:
     """A ``::: status <punkt>`` block: a status update for one follow-up point."""
 
-    fingerprint_fields: ClassVar[tuple[str, ...]] = ("point", "line", "closed", "index", "digest")
+    fingerprint_fields: ClassVar[tuple[str, ...]] = ("point", "line", "closed", "index", "digest",
+                                                     "closes")
 
     point: str
     """The follow-up point's id as written, e.g. ``2025-1``."""
@@ -266,6 +267,9 @@ class CompiledStatus:
     mentions: tuple[str, ...] = ()
     """Topics and areas the block's text mentions (``tema:salto``, ``omrade:furuset``; see
     :mod:`politiradet.stages.mentions`): a follow-up point's page shows the block."""
+    closes: bool = False
+    """The block closes the point (``::: status 2025-1 avsluttet``): the point is closed from
+    the date of the document the block stands in."""
 
     @property
     def html(self) -> str:
@@ -281,6 +285,21 @@ class CompiledStatus:
     @property
     def anchor(self) -> str:
         return f"status-{self.point}"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A ``::: vedtak`` block: a decision of the meeting, where it stands and what it says."""
+
+    number: int
+    """1, 2 … in text order; the block's id on the page is ``vedtak-<number>``."""
+    line: int
+    text: str
+    """Plain text of the decision, for the minutes' list of decisions and open data."""
+
+    @property
+    def anchor(self) -> str:
+        return f"vedtak-{self.number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +335,8 @@ class Compiled:
     mentions: tuple[str, ...] = ()
     """Topics and areas the body's text mentions (``tema:salto``, ``omrade:furuset``; see
     :mod:`politiradet.stages.mentions`), found once when the body is compiled."""
+    decisions: tuple[Decision, ...] = ()
+    """``::: vedtak`` blocks in text order."""
 
     @property
     def html(self) -> str:

@@ -27,6 +27,7 @@ from ..model.content import (
     BASE,
     Compiled,
     CompiledStatus,
+    Decision,
     Document,
     Heading,
     InMemory,
@@ -46,7 +47,7 @@ from ..store.records import (
 )
 from . import markdown
 from .hrefs import resolve_href
-from .markdown import STATUS, plain_text, status_point
+from .markdown import CLOSES, DECISION, STATUS, plain_text, status_point, status_words
 from .mentions import NO_NAMES, Names, mentioned, registry_names
 from .validate import Validated
 
@@ -159,6 +160,7 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str],
     notes += (_stray_container_note(*stray) for stray in _stray_containers(tokens, lines,
                                                                             doc.body_line))
     statuses = _statuses(doc, tokens, names)
+    notes += _status_word_notes(doc, tokens)
     text = plain_text(tokens)
     payload = Payload(markdown.render(tokens, _resolver(doc), _point_url), text,
                       tuple((html, status_text) for _status, html, status_text in statuses))
@@ -169,7 +171,7 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str],
         abbreviations=tuple(sorted(used)),
         statuses=tuple(status for status, _html, _text in statuses),
         notes=tuple(notes), digest="", payload=InMemory(payload),
-        mentions=mentioned(text, names))
+        mentions=mentioned(text, names), decisions=tuple(_decisions(doc, tokens)))
     row = encode(unsigned)
     digest = record_digest(row.meta_sum, row.body_sum)
     return dataclasses.replace(
@@ -268,8 +270,35 @@ def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place:
     status = CompiledStatus(point=status_point(opening.info),
                             line=doc.body_line + (opening.map[0] if opening.map else 0),
                             closed=bool(tokens[end].markup), index=place, digest="",
-                            payload=_unset, mentions=mentioned(text, names))
+                            payload=_unset, mentions=mentioned(text, names),
+                            closes=status_words(opening.info) == (CLOSES,))
     return status, html, text
+
+
+def _status_word_notes(doc: Document, tokens: Sequence[Token]) -> Iterator[Note]:
+    """A status block's opening line may end in «avsluttet», and nothing else."""
+    for token in tokens:
+        words = status_words(token.info) if token.type == f"container_{STATUS}_open" else ()
+        if words and words != (CLOSES,):
+            point = status_point(token.info)
+            line = doc.body_line + (token.map[0] if token.map else 0)
+            yield Note(line, 1, f"«::: {STATUS} {point} {' '.join(words)}»: etter punktet kan "
+                       f"bare «{CLOSES}» stå. Skriv «::: {STATUS} {point} {CLOSES}» når "
+                       f"politirådet har avsluttet punktet, ellers «::: {STATUS} {point}».")
+
+
+def _decisions(doc: Document, tokens: Sequence[Token]) -> Iterator[Decision]:
+    """Each ``::: vedtak`` block, numbered in text order as the page numbers them."""
+    number, start = 0, None
+    for index, token in enumerate(tokens):
+        if token.type == f"container_{DECISION}_open":
+            start = index
+        elif token.type == f"container_{DECISION}_close" and start is not None:
+            number += 1
+            opening = tokens[start]
+            yield Decision(number, doc.body_line + (opening.map[0] if opening.map else 0),
+                           " ".join(plain_text(tokens[start + 1:index]).split()))
+            start = None
 
 
 def _unset() -> Payload:
@@ -318,6 +347,9 @@ def _stray_container_note(text: str, line: int, col: int) -> Note:
         return Note(line, col, f"«{text}» avslutter en statusblokk, men ingen blokk er åpen "
                     "her, så linjen ville blitt vist som tekst. Fjern linjen, eller start "
                     "blokken med «::: status <punkt>».")
+    if difflib.get_close_matches(words[0].casefold(), [DECISION], n=1, cutoff=0.7):
+        return Note(line, col, f"«{text}» er ikke en gyldig vedtaksblokk, så linjen ville "
+                    f"blitt vist som tekst. Skriv «::: {DECISION}» alene på linjen.")
     point = words[1] if len(words) > 1 else "<punkt>"
     close = difflib.get_close_matches(words[0].casefold(), [STATUS], n=1, cutoff=0.5)
     hint = (f"Mente du «::: {STATUS} {point}»?" if close else

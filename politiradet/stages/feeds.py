@@ -352,8 +352,14 @@ def _document_record(archive: Archive, doc: Document, text: str,
         record["statusoppdateringer"] = [
             {"oppfolgingspunkt": u.point.slug, "url": address.absolute(u.point.url)}
             for u in archive.reported.get(doc.path, ())]
+    decisions = archive.compiled[doc.path].decisions
+    if decisions:
+        record["vedtak"] = [{"nummer": d.number, "tekst": d.text,
+                             "url": address.absolute(doc.url) + "#" + d.anchor}
+                            for d in decisions]
     record["tekst"] = text
     return record
+
 
 
 def original_path(archive: Archive, doc: Document) -> str | None:

@@ -8,15 +8,17 @@ Drafts are checked like everything else but never enter the graph, except in the
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
+from ..common import norsk
 from ..errors import Problem, did_you_mean
 from ..model.archive import Archive, StatusUpdate, Target, area_children, points_in_order
-from ..model.content import SOURCE_FOLDER, Compiled, Content, Document
+from ..model.content import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
 from .hrefs import resolve_href
 from .mentions import AREA, TOPIC, document_mentions, registry_names
 from .validate import Validated
@@ -43,9 +45,10 @@ def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts:
     targets: dict[tuple[str, str], Target] = {}
     problems += _check_links(checked, validated, compiled, targets)
     problems += _check_statuses(checked, validated, compiled)
+    problems += _check_closing(checked, compiled)
     published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
                              key=lambda d: (d.date, d.dated, d.path), reverse=True))
-    archive = _graph(content, published, compiled, targets)
+    archive = _graph(content, _closed_by_status(published, compiled), compiled, targets)
     return archive, problems
 
 
@@ -66,6 +69,7 @@ def check_document(validated: Validated, path: str, compiled: Mapping[str, Compi
     problems += [p for p in _check_registry_refs(validated) if p.path in sources]
     problems += _check_links(checked, validated, compiled, {})
     problems += _check_statuses(checked, validated, compiled)
+    problems += [p for p in _check_closing(everything, compiled) if p.path in sources]
     return problems
 
 
@@ -226,6 +230,51 @@ def _check_statuses(checked: tuple[Document, ...], validated: Validated,
                 yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} er "
                               f"et utkast og publiseres ikke. Publiser punktet først.")
             seen.add(status.point)
+
+
+def _closings(documents: Iterable[Document], compiled: Mapping[str, Compiled]
+              ) -> dict[str, tuple[Document, CompiledStatus]]:
+    """Point id -> the referat (and block) that first closes it with «::: status … avsluttet»."""
+    found: dict[str, tuple[Document, CompiledStatus]] = {}
+    for doc in sorted(documents, key=lambda d: (d.date, d.path)):
+        if doc.kind != "referat" or doc.path not in compiled:
+            continue
+        for status in compiled[doc.path].statuses:
+            if status.closes and status.point not in found:
+                found[status.point] = (doc, status)
+    return found
+
+
+def _check_closing(checked: tuple[Document, ...], compiled: Mapping[str, Compiled]
+                   ) -> Iterator[Problem]:
+    """Nothing is reported on a point after the referat that closed it."""
+    closings = _closings(checked, compiled)
+    for doc in checked:
+        if doc.kind != "referat" or doc.path not in compiled:
+            continue
+        for status in compiled[doc.path].statuses:
+            closing = closings.get(status.point)
+            if closing is None or closing[1] is status or closing[0].path == doc.path:
+                continue
+            closer, block = closing
+            if (doc.date, doc.path) > (closer.date, closer.path):
+                yield Problem(doc.source, status.line, 1, f"oppfølgingspunkt {status.point} ble "
+                              f"avsluttet i {closer.source}:{block.line} "
+                              f"({norsk.date(closer.date)}), så det kan ikke få status i et "
+                              f"senere referat. Er punktet tatt opp igjen, flytt «avsluttet» "
+                              f"fra den blokken til den siste statusen for punktet; ellers "
+                              f"fjern statusblokken her.")
+
+
+def _closed_by_status(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
+                      ) -> tuple[Document, ...]:
+    """The published documents, a point closed by a status block in a published referat
+    shown as closed (``avsluttet: true``), as if its own file said so."""
+    closings = _closings(published, compiled)
+    return tuple(dataclasses.replace(doc, fields={**doc.fields, "avsluttet": True})
+                 if doc.kind == "oppfolgingspunkt" and doc.slug in closings
+                 and not doc.fields.get("avsluttet", False) else doc
+                 for doc in published)
 
 
 def _graph(content: Content, published: tuple[Document, ...],

@@ -1,8 +1,9 @@
 """The archive's one Markdown dialect, as a configured markdown-it parser and renderer.
 
-CommonMark with tables, footnotes and ``::: status <punkt>`` blocks. Raw HTML is never passed
-through, images show their alt text, headings get unique ids and registered abbreviations get
-``<abbr>`` at their first use. The compile stage
+CommonMark with tables, footnotes, ``::: status <punkt>`` blocks (``::: status <punkt>
+avsluttet`` closes the point) and ``::: vedtak`` blocks (the meeting's decisions). Raw HTML
+is never passed through, images show their alt text, headings get unique ids and registered
+abbreviations get ``<abbr>`` at their first use. The compile stage
 (:mod:`politiradet.stages.compile`) is the only user:
 it parses each body once and keeps what it needs, never the tokens.
 """
@@ -25,6 +26,9 @@ from ..common.slug import suggest_slug
 from ..model.content import escape_attribute
 
 STATUS = "status"
+CLOSES = "avsluttet"
+"""The word after a status block's point that closes the point: ``::: status 2025-1 avsluttet``."""
+DECISION = "vedtak"
 
 MARKUP_COST: dict[str, int] = {
     "[": 15, "!": 15, "^": 15, "<": 25, "_": 10, "*": 10, "&": 5, "\\": 3, ":": 3, "#": 2}
@@ -47,10 +51,11 @@ TEMPLATE_IDS = frozenset({
     "signatarer-heading", "siste-heading", "sok", "sok-filterboks", "sok-filtre", "sok-flere",
     "sok-hjelp", "sok-q", "sok-skjema", "sok-sortering", "sok-status", "sok-treff",
     "status-heading", "tema-heading", "toc-heading", "underomrader-heading", "vedlegg-heading",
+    "vedtak-heading",
     "vedtatt-heading"})
 """Ids the page templates use; a heading never takes one (tests keep this list complete)."""
-_GENERATED_ID = re.compile(r"^(status-\d+-\d+|fn(ref)?\d+(:\d+)?)$")
-"""Ids of status blocks and footnotes, also kept free for them."""
+_GENERATED_ID = re.compile(r"^(status-\d+-\d+|vedtak-\d+|fn(ref)?\d+(:\d+)?)$")
+"""Ids of status blocks, decisions and footnotes, also kept free for them."""
 
 Resolve = Callable[[str], str | None]
 """Map an href as written to the URL to put in the HTML (None: leave it as written)."""
@@ -92,6 +97,31 @@ def status_point(info: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+def status_words(info: str) -> tuple[str, ...]:
+    """What a status block's opening line says after the point: ``("avsluttet",)`` when it
+    closes the point, ``()`` for an ordinary status; anything else is a mistake."""
+    return tuple(info.strip().split()[2:])
+
+
+def _decision_valid(params: str, _markup: str) -> bool:
+    return params.strip() == DECISION
+
+
+def decision_anchor(number: int) -> str:
+    """The id of a document's *number*-th decision (1, 2 …): ``vedtak-1``."""
+    return f"{DECISION}-{number}"
+
+
+def _render_decision(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                     _options: OptionsDict, env: EnvType) -> str:
+    if tokens[idx].nesting == -1:
+        return "</section>\n"
+    env["decisions"] = number = env.get("decisions", 0) + 1
+    anchor = decision_anchor(number)
+    return (f'<section class="decision" id="{anchor}">\n'
+            f'<p class="decision__label">Vedtak</p>\n')
+
+
 def _render_status(self: RendererHTML, tokens: Sequence[Token], idx: int,
                    _options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
@@ -99,9 +129,10 @@ def _render_status(self: RendererHTML, tokens: Sequence[Token], idx: int,
         return "</section>\n"
     point = status_point(token.info)
     url: str = env["point_url"](point)
+    closes = " – punktet er avsluttet" if status_words(token.info) == (CLOSES,) else ""
     return (f'<section class="status-update" id="status-{escape_attribute(point)}">\n'
             f'<p class="status-update__label">Status for <a href="{escape_attribute(url)}">'
-            f'oppfølgingspunkt {escape_attribute(point)}</a></p>\n')
+            f'oppfølgingspunkt {escape_attribute(point)}</a>{closes}</p>\n')
 
 
 def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
@@ -179,12 +210,14 @@ def _text(content: str) -> Token:
 
 
 def make_parser() -> MarkdownIt:
-    """The one Markdown dialect of the archive: CommonMark, tables, footnotes, status blocks."""
+    """The one Markdown dialect of the archive: CommonMark, tables, footnotes, status blocks,
+    decisions."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable("table")
     md.use(footnote_plugin)
     md.core.ruler.push("heading_ids", _heading_ids_rule)
     md.use(container_plugin, name=STATUS, validate=_status_valid, render=_render_status)
+    md.use(container_plugin, name=DECISION, validate=_decision_valid, render=_render_decision)
     md.core.ruler.push("abbreviations", _abbreviations_rule)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)

@@ -436,7 +436,8 @@ def document_page(r: Renderer, doc: Document) -> Output:
     context["backlinks"] = [d for d in context["backlinks"] if d.path not in listed]
     return r.page(doc.url + "index.html", "dokument.html", **context,
                   previous=previous, next=following, points_here=mentions,
-                  attachments=r.attachments(doc))
+                  attachments=r.attachments(doc),
+                  decisions=r.archive.compiled[doc.path].decisions)
 
 
 def _home_page(r: Renderer) -> Iterator[Output]:

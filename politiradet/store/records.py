@@ -36,6 +36,7 @@ from typing import Any
 from ..model.content import (
     Compiled,
     CompiledStatus,
+    Decision,
     Document,
     Heading,
     InMemory,
@@ -45,7 +46,7 @@ from ..model.content import (
 )
 from .build_cache import cache_root, library_version
 
-FORMAT = 4
+FORMAT = 5
 """Version of the database's layout and of the records' JSON (``PRAGMA user_version``)."""
 FILE_NAME = "compiled.sqlite3"
 OLD_FOLDER = "compiled"
@@ -114,8 +115,9 @@ def encode(compiled: Compiled) -> Row:
         [compiled.lead, compiled.summary,
          [[r.href, r.line, r.col, r.image] for r in compiled.links],
          [[h.level, h.text, h.anchor] for h in compiled.headings], list(compiled.abbreviations),
-         [[s.point, s.line, s.closed, list(s.mentions)] for s in compiled.statuses],
-         [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions)])
+         [[s.point, s.line, s.closed, list(s.mentions), s.closes] for s in compiled.statuses],
+         [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions),
+         [[d.line, d.text] for d in compiled.decisions]])
     body = _json([payload.html, payload.text, [list(pair) for pair in payload.statuses]])
     return Row(meta, _sha256(meta), body, _sha256(body))
 
@@ -155,7 +157,8 @@ def decode_body(body: bytes, body_sum: str) -> Payload | None:
 def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> Compiled:
     """The record from the decoded meta part; TypeError or ValueError unless every value has
     its type (checked inline: this runs for every document on every build)."""
-    lead, summary, links, headings, abbreviations, statuses, notes, mentions = _list(data)
+    lead, summary, links, headings, abbreviations, statuses, notes, mentions, decisions = \
+        _list(data)
     link_refs = []
     for href, line, col, image in _list(links):
         if type(href) is not str or type(line) is not int or type(col) is not int or \
@@ -168,18 +171,21 @@ def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> C
             raise TypeError("heading")
         found_headings.append(Heading(level, text, anchor))
     blocks = []
-    for index, (point, line, closed, block_mentions) in enumerate(_list(statuses)):
-        if type(point) is not str or type(line) is not int or type(closed) is not bool:
+    for index, (point, line, closed, block_mentions, closes) in enumerate(_list(statuses)):
+        if type(point) is not str or type(line) is not int or type(closed) is not bool \
+                or type(closes) is not bool:
             raise TypeError("status")
         blocks.append(CompiledStatus(point, line, closed, index, digest, payload,
-                                     tuple(_str(m) for m in _list(block_mentions))))
+                                     tuple(_str(m) for m in _list(block_mentions)), closes))
     return Compiled(
         lead=_str(lead), summary=_str(summary), links=tuple(link_refs),
         headings=tuple(found_headings),
         abbreviations=tuple(_str(a) for a in _list(abbreviations)), statuses=tuple(blocks),
         notes=tuple(Note(_int(line), _int(col), _str(message))
                     for line, col, message in _list(notes)),
-        digest=digest, payload=payload, mentions=tuple(_str(m) for m in _list(mentions)))
+        digest=digest, payload=payload, mentions=tuple(_str(m) for m in _list(mentions)),
+        decisions=tuple(Decision(number, _int(line), _str(text))
+                        for number, (line, text) in enumerate(_list(decisions), 1)))
 
 
 def _json(value: Any) -> bytes:
