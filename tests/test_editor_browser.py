@@ -400,3 +400,8 @@ def test_an_edit_of_a_real_referat_is_one_line_and_a_new_draft_links_to_its_note
     assert note.locator("main h1").inner_text() == (
         "«Referat fra møte 1. desember 2026» er et utkast")
     assert "python build.py serve --utkast" in note.inner_text("main")
+    page.goto(f"{preview.base}admin/#/collections/referater")
+    page.get_by_text("2026-12-01 – Referat fra møte 1. desember 2026 (utkast)").wait_for()
+    page.get_by_text("2025-05-14 – Referat fra Politirådet i Oslo 14. mai 2025").wait_for()
+    assert "2025-05-14 – Referat fra Politirådet i Oslo 14. mai 2025 (utkast)" not in (
+        page.inner_text("body"))

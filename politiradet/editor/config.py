@@ -44,6 +44,9 @@ COLLECTION_DESCRIPTIONS: Mapping[Kind, str] = {
                         "Status for et punkt meldes i referatene, ikke her.",
 }
 """Shown above each list; the schemas' descriptions speak of files and folders."""
+SUMMARY = "{{dato}} – {{tittel}}{{utkast | ternary(' (utkast)', '')}}"
+"""A document in the lists: date, title, and «(utkast)» for a draft, so a new document saved
+as a draft is seen as one where the editor looks for it."""
 SLUG_TEMPLATES: Mapping[Kind, str] = {
     "referat": "{{dato}}",
     "avtale": "{{tittel}}",
@@ -154,7 +157,7 @@ def collection(kind: Kind, schemas: SchemaSet, content: Content, local: bool = F
         "description": COLLECTION_DESCRIPTIONS[kind],
         "folder": f"{CONTENT_ROOT}/{folder}", "extension": "md", "format": "yaml-frontmatter",
         "create": True, "delete": False, "slug": SLUG_TEMPLATES[kind],
-        "identifier_field": "tittel", "summary": "{{dato}} – {{tittel}}",
+        "identifier_field": "tittel", "summary": SUMMARY,
         "sortable_fields": ["dato", "tittel"], "preview_path": f"{folder}/{{{{slug}}}}/",
         "fields": fields,
     }
