@@ -303,6 +303,20 @@ def test_an_edit_with_a_key_yaml_reads_as_a_date_or_number_is_refused_by_name(
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_an_edit_with_a_title_shaped_like_an_impossible_date_is_saved(
+        port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """«2025-02-30» as a title is text; the edit crashed (500, ValueError in the terminal)
+    when ruamel.yaml read it as a date."""
+    raw = document(EXISTING, "Tekst.").replace("tittel: Referat 12.03.2026",
+                                               "tittel: 2025-02-30")
+    status, answer = save(port, EXISTING, raw, new=False)
+    assert status == 200, answer
+    saved = (content / "referater" / "2025-05-14.md").read_bytes()
+    assert b'tittel: "2025-02-30"' in saved
+    assert answer["file"]["id"] == hashlib.sha256(saved).hexdigest()
+    assert "Traceback" not in capsys.readouterr().err
+
+
 # --- malformed and slow requests ----------------------------------------------------------------
 
 def _json(data: Any) -> bytes:

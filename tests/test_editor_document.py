@@ -201,3 +201,22 @@ def test_an_unknown_key_the_file_writes_plainly_is_edited_as_one_key(key: str) -
     saved = normalised("avtaler", _as_decap_sends(text, _set((key,), "ny")),
                        "content/avtaler/samarbeidsdokument-2017.md", SCHEMAS, text)
     assert split(saved).front.data == {**split(text).front.data, key: "ny"}
+
+
+@pytest.mark.parametrize("in_file", [False, True], ids=["typed", "in-the-file"])
+def test_a_text_shaped_like_an_impossible_date_is_saved(in_file: bool) -> None:
+    """«2025-02-30» is text to the archive; ruamel.yaml reads it plain as a date and raised
+    ValueError, so typing it in any field of a saved document (or opening a file that had
+    it) crashed the save with 500."""
+    path = ROOT / "content" / "avtaler" / "samarbeidsdokument-2017.md"
+    text = path.read_text(encoding="utf-8")
+    if in_file:
+        text = text.replace("---\n", "---\nnotat: 2025-02-30\n", 1)
+    raw = _as_decap_sends(text, _set(("kilde", "tittel"), "2025-02-30"))
+    saved = normalised("avtaler", raw, "content/avtaler/samarbeidsdokument-2017.md", SCHEMAS,
+                       text)
+    assert split(saved).front.data["kilde"]["tittel"] == "2025-02-30"
+    assert split(saved).front.data.get("notat") == ("2025-02-30" if in_file else None)
+    if not in_file:  # the edit is still an edit: one line changed, the rest as it was
+        removed, added = _changed_lines(text, saved)
+        assert len(removed) == len(added) == 1 and "2025-02-30" in added[0]

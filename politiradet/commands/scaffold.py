@@ -191,10 +191,20 @@ def scalar(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(scalar(item) for item in value) + "]"
     text = str(value)
-    if ISO_DATE.fullmatch(text) or (PLAIN.fullmatch(text) and text.lower() not in RESERVED
+    if _real_date(text) or (PLAIN.fullmatch(text) and text.lower() not in RESERVED
                                 and not text.endswith((" ", ":"))):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def _real_date(text: str) -> bool:
+    """Whether *text* is a date of the calendar as ``ÅÅÅÅ-MM-DD``: written plain. Text shaped
+    like one that is not («2025-02-30») is quoted, since YAML readers that know dates (Decap's,
+    ruamel.yaml) fail on it or read another day."""
+    try:
+        return ISO_DATE.fullmatch(text) is not None and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _kind(kind: str) -> Kind:

@@ -211,7 +211,7 @@ def _edited_front(front_text: str, fresh: str, new: SplitFile,
     try:
         document = yaml.load(front_text)
         replacement = yaml.load(fresh.split("\n---\n", 1)[0].removeprefix("---\n"))
-    except YAMLError:
+    except (YAMLError, ValueError, OverflowError):  # a plain 2025-02-30 is no date to ruamel
         document = None
     if not (_text_keys(document) and _text_keys(replacement)):
         return fresh.split("\n---\n", 1)[0].removeprefix("---\n") + "\n"
