@@ -223,6 +223,29 @@ def test_place_original_and_participants_of_a_meeting(tmp_path: Path) -> None:
     assert not list(oparl_validator("Person").iter_errors(people[0]))
 
 
+def test_decisions_and_a_closing_status(tmp_path: Path) -> None:
+    """A «::: vedtak» block is its agenda item's resolutionText and one of the meeting's
+    politiradet:vedtak; «::: status 2025-1 avsluttet» closes the point in its timeline."""
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    minutes = content / "referater" / "2025-05-14.md"
+    minutes.write_text(minutes.read_text(encoding="utf-8").replace(
+        "::: status 2025-1\n", "::: vedtak\nPolitirådet avslutter punktet.\n:::\n\n"
+        "::: status 2025-1 avsluttet\n"), encoding="utf-8")
+    site = build(tmp_path / "site", base_url=PUBLIC, content=content)
+    meeting = read(site, PUBLIC, PUBLIC + "oparl/meeting/2025-05-14.json")
+    status = meeting["agendaItem"][1]
+    assert status["resolutionText"] == "Politirådet avslutter punktet."
+    assert "resolutionText" not in meeting["agendaItem"][0]
+    assert meeting["politiradet:vedtak"] == [{
+        "nummer": 1, "tekst": "Politirådet avslutter punktet.",
+        "web": PUBLIC + "referater/2025-05-14/#vedtak-1", "agendaItem": status["id"]}]
+    point = read(site, PUBLIC, PUBLIC + "oparl/paper/oppfolgingspunkter/2025-1.json")
+    assert point["politiradet:status"] == "avsluttet"
+    assert point["politiradet:statushistorikk"][0]["avslutter"] is True
+    assert read(site, PUBLIC, status["id"]) == status
+
+
 def test_long_lists_are_split_into_linked_pages(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(oparl, "PAGE_SIZE", 1)

@@ -36,7 +36,15 @@ from ..common import norsk
 from ..common.address import SiteAddress
 from ..common.slug import suggest_slug
 from ..model.archive import Archive, StatusUpdate
-from ..model.content import KIND_FOLDER, SITE_NAME, Compiled, Document, Heading, SourcePdf
+from ..model.content import (
+    KIND_FOLDER,
+    SITE_NAME,
+    Compiled,
+    Decision,
+    Document,
+    Heading,
+    SourcePdf,
+)
 from .link import POINT_LINKS
 
 OPARL = "https://schema.oparl.org/1.1/"
@@ -77,7 +85,11 @@ EXTENSION: Mapping[str, str] = {
                                "publisert.",
     "politiradet:tekst": "Paper (oppfølgingspunkt): punktet slik det ble vedtatt, ren tekst.",
     "politiradet:statushistorikk": "Paper (oppfølgingspunkt): statusoppdateringene, eldste "
-                                   "først: dato, meeting, consultation, web og tekst.",
+                                   "først: dato, meeting, consultation, web og tekst, og "
+                                   "avslutter: true for den som avsluttet punktet.",
+    "politiradet:vedtak": "Meeting: møtets vedtak i rekkefølge: nummer, tekst, web og "
+                          "agendaItem (dagsordenspunktet vedtaket står under, som også har "
+                          "teksten i resolutionText).",
     "politiradet:gyldig_fra": "Paper (avtale): første år avtalen gjelder.",
     "politiradet:gyldig_til": "Paper (avtale): siste år avtalen gjelder.",
     "politiradet:udatert": "Paper (avtale): true når originalen ikke er datert (da mangler "
@@ -191,6 +203,8 @@ class Report:
     meeting: Record
     index: int
     """Place of the status block among the meeting's status blocks."""
+    closes: bool = False
+    """The block closes the point (``::: status 2025-1 avsluttet``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +247,8 @@ def graph(archive: Archive) -> Graph:
                                                           for u in updates])
 
     def reports(updates: Iterable[StatusUpdate]) -> tuple[Report, ...]:
-        return tuple(Report(u.point, records[u.document.path], u.block.index) for u in updates)
+        return tuple(Report(u.point, records[u.document.path], u.block.index, u.block.closes)
+                     for u in updates)
 
     created = min((r.created for r in records.values()),
                   default=_time(norsk.midnight(FIRST_DAY)))
@@ -466,6 +481,12 @@ def meeting(address: SiteAddress, item: Item) -> dict[str, Any]:
         data[PREFIX + "forfall"] = [str(name) for name in doc.fields["forfall"]]
     if doc.fields.get("referent"):
         data[PREFIX + "referent"] = str(doc.fields["referent"])
+    if record.body.decisions:
+        data[PREFIX + "vedtak"] = [{
+            "nummer": decision.number, "tekst": decision.text,
+            "web": address.absolute(doc.url) + f"#{decision.anchor}",
+            **({"agendaItem": address.absolute(agenda_item_path(doc, anchor))} if anchor else {}),
+        } for decision, anchor in _decisions(record)]
     return data
 
 
@@ -491,6 +512,9 @@ def agenda_item(address: SiteAddress, item: Item, heading: Heading) -> dict[str,
     under = [r for r in item.reports if _agenda_of(r) == heading.anchor]
     if len(under) == 1:  # OParl links an agenda item to one consultation at most
         data["consultation"] = address.absolute(consultation_path(under[0].point, doc))
+    decided = [d.text for d, anchor in _decisions(record) if anchor == heading.anchor]
+    if decided:
+        data["resolutionText"] = "\n\n".join(decided)
     return data | _common(address, record, f"#{heading.anchor}")
 
 
@@ -559,6 +583,7 @@ def _point_extension(address: SiteAddress, record: Record,
         "consultation": address.absolute(consultation_path(r.point, r.meeting.doc)),
         "web": address.absolute(r.meeting.doc.url) + f"#status-{r.point.slug}",
         "tekst": _minutes(r.meeting).texts[r.index],
+        **({"avslutter": True} if r.closes else {}),
     } for r in reports]
     return data
 
@@ -652,6 +677,8 @@ class Minutes:
     """Anchor of the agenda heading above each status block (None before the first)."""
     texts: tuple[str, ...]
     """Plain text of each status block."""
+    decisions: tuple[str | None, ...] = ()
+    """Anchor of the agenda heading above each decision (``::: vedtak``), in text order."""
 
 
 READ_LIMIT = 4096
@@ -667,17 +694,31 @@ def _minutes(record: Record) -> Minutes:
     if found is None:
         payload = record.body.payload()
         starts = sorted((payload.html.find(f' id="{h.anchor}"'), h.anchor) for h in record.agenda)
+
+        def above(at: int) -> str | None:
+            anchors = [anchor for start, anchor in starts if 0 <= start < at]
+            return anchors[-1] if anchors else None
+
         agenda = []
         at = 0
         for _ in payload.statuses:
             at = payload.html.find('<section class="status-update"', at) + 1
-            above = [anchor for start, anchor in starts if 0 <= start < at]
-            agenda.append(above[-1] if above else None)
-        found = Minutes(tuple(agenda), tuple(text for _html, text in payload.statuses))
+            agenda.append(above(at))
+        decisions = tuple(above(payload.html.find(f' id="{d.anchor}"'))
+                          for d in record.body.decisions)
+        found = Minutes(tuple(agenda), tuple(text for _html, text in payload.statuses),
+                        decisions)
         if len(_read) >= READ_LIMIT:
             del _read[next(iter(_read))]  # the oldest: referater come in order
         _read[record.body.digest] = found
     return found
+
+
+def _decisions(record: Record) -> list[tuple[Decision, str | None]]:
+    """Each decision of a referat with the anchor of the agenda item it was made under."""
+    if not record.body.decisions:
+        return []
+    return list(zip(record.body.decisions, _minutes(record).decisions, strict=True))
 
 
 def _agenda_of(report: Report) -> str | None:
