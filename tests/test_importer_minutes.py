@@ -221,3 +221,28 @@ def test_without_a_title_line_the_file_name_is_kilde_tittel_and_reported(
     draft, report = _import(lines, "docx", content, tmp_path, "Politirådet oktober")
     assert "  tittel: Politirådet oktober\n" in draft
     assert "fant ingen tittellinje øverst: «kilde.tittel» er filnavnet" in report
+
+
+@pytest.mark.browser
+def test_a_pdf_original_is_kept_on_request_and_never_overwritten(content: Path,
+                                                                 tmp_path: Path) -> None:
+    source = write(SEPTEMBER, "pdf", tmp_path, "politirådet september")
+    plain = run_cli("import", source, "--content", content)
+    assert plain.code == 0, plain.err
+    assert "importer med «--behold-original»" in plain.out
+    assert not (content / "kilder").exists()
+    (content / "referater/2027-09-16.md").unlink()
+    kept = run_cli("import", source, "--content", content, "--behold-original")
+    assert kept.code == 0, kept.err
+    assert (content / "kilder/2027-09-16.pdf").read_bytes() == source.read_bytes()
+    assert '  fil: "2027-09-16.pdf"\n' in (content / "referater/2027-09-16.md").read_text("utf-8")
+    assert "originalen er kopiert til content/kilder/2027-09-16.pdf" in kept.out
+    december = write(DECEMBER, "pdf", tmp_path, "Referat 3.12.2026")
+    (content / "kilder/2026-12-03.pdf").write_bytes(b"%PDF-1.4 en annen fil")
+    other = run_cli("import", december, "--content", content, "--behold-original")
+    assert other.code == 0, other.err
+    assert (content / "kilder/2026-12-03.pdf").read_bytes() == b"%PDF-1.4 en annen fil"
+    assert (content / "kilder/2026-12-03-2.pdf").read_bytes() == december.read_bytes()
+    assert '  fil: "2026-12-03-2.pdf"\n' in (content / "referater/2026-12-03.md").read_text("utf-8")
+    (content / "kilder/2026-12-03.pdf").unlink()  # not a real PDF: check would say so
+    assert run_cli("check", "--content", content).code == 0

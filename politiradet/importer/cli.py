@@ -14,7 +14,7 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 
 def import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                    content_option: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Register ``import FIL [--type referat|avtale] [--id ID]``."""
+    """Register ``import FIL [--type referat|avtale] [--id ID] [--behold-original]``."""
     cmd = commands.add_parser(
         "import", help="importer et referat fra .docx, .pdf eller .txt som nytt utkast")
     content_option(cmd)
@@ -23,6 +23,9 @@ def import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
                      help="dokumenttypen (standard: gjettes fra teksten)")
     cmd.add_argument("--id", default=None, metavar="ID",
                      help="filnavnet uten .md (standard: datoen, for eksempel 2026-03-12)")
+    cmd.add_argument("--behold-original", action="store_true",
+                     help="kopier PDF-en til content/kilder/ og skriv den i kilde.fil "
+                          "(overskriver aldri en fil)")
 
 
 def run_import(args: argparse.Namespace, content: Path, schema: Path) -> int:
@@ -30,7 +33,8 @@ def run_import(args: argparse.Namespace, content: Path, schema: Path) -> int:
     from .command import import_file  # the readers' libraries load only for this command
 
     try:
-        report = import_file(args.file, content, schema, args.type, args.id)
+        report = import_file(args.file, content, schema, args.type, args.id,
+                             args.behold_original)
     except ImportRefused as exc:
         print(f"feil: {exc}\nIngenting ble skrevet.", file=sys.stderr)
         return EXIT_REFUSED

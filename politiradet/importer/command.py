@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..common.slug import SLUG, suggest_slug
 from ..errors import Problem
-from ..model.content import KIND_FOLDER, Kind
+from ..model.content import KIND_FOLDER, SOURCE_FOLDER, Kind, SourcePdf
 from ..stages.load import display
 from .compose import compose
 from .context import ArchiveContext, load_context
@@ -39,20 +40,31 @@ class Draft:
 
 
 def import_file(source: Path, content: Path, schema: Path, kind: str | None = None,
-                slug: str | None = None) -> ImportReport:
-    """Import *source* as a new draft in *content*; return the report. Never overwrites."""
+                slug: str | None = None, keep_original: bool = False) -> ImportReport:
+    """Import *source* as a new draft in *content*; return the report. Never overwrites.
+
+    With *keep_original*, a PDF is also copied into ``content/kilder/`` (under a name not
+    taken, or the name of the same file already there) and named in ``kilde.fil``."""
     context = load_context(content, schema)
-    draft = prepare(source, context, kind, slug)
+    draft = prepare(source, context, kind, slug, keep_original)
     target = content / draft.relative
-    problems = verify(context, draft.relative, draft.text, display(target))
+    original = draft.report.original
+    kept = {original: _source_pdf(source, content, original)} if original else {}
+    problems = verify(context, draft.relative, draft.text, display(target), kept)
     if problems:
         raise ImportRefused(_invalid(problems))
-    _write_new(target, draft.text)
+    copied = _copy_original(source, content, original) if original else None
+    try:
+        _write_new(target, draft.text)
+    except ImportRefused:
+        if copied is not None:
+            copied.unlink()
+        raise
     return draft.report
 
 
 def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
-            slug: str | None = None) -> Draft:
+            slug: str | None = None, keep_original: bool = False) -> Draft:
     """Every stage but writing: the draft's content path, its text and the report."""
     if kind is not None and kind not in KINDS:
         raise ImportRefused(f"ukjent type «{kind}». Velg referat eller avtale.")
@@ -68,10 +80,12 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     if suggestions.kind != "referat":
         people, body = Participants(), found.blocks
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
-    text = compose(suggestions, body, repaired.footnotes, repaired.format, people)
+    original = _original_name(source, context.content_dir, relative) \
+        if keep_original and repaired.format == "PDF" else None
+    text = compose(suggestions, body, repaired.footnotes, repaired.format, people, original)
     report = ImportReport(display(context.content_dir / relative), source.name,
                           repaired.format, suggestions, found, repairs, repaired.notes, head,
-                          people)
+                          people, original, keep_original)
     return Draft(relative, text, report)
 
 
@@ -111,6 +125,40 @@ def _default_slug(kind: str, suggestions: Suggestions) -> str:
         return suggestions.dates.start.isoformat()
     return suggest_slug(re.sub(r"\bfor politirådet i oslo\b", "", suggestions.title,
                                flags=re.IGNORECASE))
+
+
+def _original_name(source: Path, content: Path, relative: str) -> str:
+    """``<id>.pdf`` in ``content/kilder/``; ``<id>-2.pdf`` … when that is another file."""
+    stem = Path(relative).stem
+    data = source.read_bytes()
+    for number in range(1, 100):
+        name = f"{stem}.pdf" if number == 1 else f"{stem}-{number}.pdf"
+        existing = content / SOURCE_FOLDER / name
+        if not existing.exists() or (existing.is_file() and existing.read_bytes() == data):
+            return name
+    raise ImportRefused(f"fant ikke et ledig filnavn for originalen i content/{SOURCE_FOLDER}/.")
+
+
+def _source_pdf(source: Path, content: Path, name: str) -> SourcePdf:
+    data = source.read_bytes()
+    return SourcePdf(name, len(data), hashlib.sha256(data).hexdigest(),
+                     str(content / SOURCE_FOLDER / name))
+
+
+def _copy_original(source: Path, content: Path, name: str) -> Path | None:
+    """Copy the PDF to ``content/kilder/<name>`` (never over a file); the path when this made
+    it, None when the same file was there already."""
+    target = content / SOURCE_FOLDER / name
+    if target.exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("xb") as handle:
+            handle.write(source.read_bytes())
+    except FileExistsError:
+        raise ImportRefused(f"{display(target)} finnes allerede, og importen overskriver aldri "
+                            f"en fil.") from None
+    return target
 
 
 def _write_new(target: Path, text: str) -> None:

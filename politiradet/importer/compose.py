@@ -17,14 +17,16 @@ FORMAT_NAMES: dict[SourceFormat, str | None] = {"PDF": "PDF", "Word": "Word", "t
 
 
 def compose(suggestions: Suggestions, body: Sequence[Block], footnotes: Sequence[str],
-            source_format: SourceFormat, people: Participants | None = None) -> str:
+            source_format: SourceFormat, people: Participants | None = None,
+            original: str | None = None) -> str:
     """The whole draft file."""
     notes = "\n".join(f"[^{n}]: {_inline(note)}" for n, note in enumerate(footnotes, 1))
     text = markdown(body) + (f"\n\n{notes}" if notes else "")
-    return file_text(_front(suggestions, source_format, people or Participants()), text)
+    return file_text(_front(suggestions, source_format, people or Participants(), original), text)
 
 
-def _front(s: Suggestions, source_format: SourceFormat, people: Participants) -> Iterator[str]:
+def _front(s: Suggestions, source_format: SourceFormat, people: Participants,
+           original: str | None) -> Iterator[str]:
     yield f"tittel: {scalar(_plain(s.title))}"
     yield f"dato: {_date(s)}"
     if s.kind == "referat":
@@ -54,6 +56,8 @@ def _front(s: Suggestions, source_format: SourceFormat, people: Participants) ->
         yield f"  format: {FORMAT_NAMES[source_format]}"
     if s.publisher:
         yield f"  utgiver: {scalar(_plain(s.publisher))}"
+    if original:
+        yield f"  fil: {scalar(original)}"
     yield f"  merknad: {scalar(_remark(source_format))}"
     yield from _comment("true: kontrolleres, men publiseres ikke. Fjern linjen når du har "
                         "lest gjennom utkastet og rettet det importrapporten ber deg se på.")

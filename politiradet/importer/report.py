@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..common import norsk
 from .participants import Participants
@@ -31,6 +32,9 @@ class ImportReport:
     reader_notes: tuple[str, ...]
     head: Head
     people: Participants
+    original: str | None = None
+    """The PDF's name in ``content/kilder/`` when it was kept (``--behold-original``)."""
+    keep_asked: bool = False
 
     def lines(self) -> Iterator[str]:
         yield f"Importerte «{self.source_name}» ({self.source_format}) som utkast: {self.written}"
@@ -69,6 +73,9 @@ class ImportReport:
             yield (f"nummeret til punktene {', '.join(self.recognised.renumbered)} manglet i "
                    f"kilden og er funnet ved å sammenligne med punktenes vedtatte tekst")
         yield from self._people()
+        if self.original:
+            yield (f"originalen er kopiert til content/kilder/{self.original} og står i "
+                   f"«kilde.fil»; den publiseres ved siden av referatet")
         yield "temaer: " + _matches(s.topics)
         yield "områder: " + _matches(s.areas)
         for meeting in s.planned:
@@ -76,6 +83,16 @@ class ImportReport:
             yield f"planlagt {meeting.kind}: {meeting.date.isoformat()}{end}"
         yield from self._removed()
         yield from self.reader_notes
+
+    def _original(self) -> Iterator[str]:
+        if self.source_format == "PDF" and self.original is None:
+            yield (f"originalen kan følge med referatet: importer med «--behold-original», så "
+                   f"kopieres PDF-en til content/kilder/ og står i «kilde.fil»; eller legg den "
+                   f"der selv og skriv «fil: {Path(self.written).stem}.pdf» under «kilde»")
+        elif self.keep_asked and self.original is None:
+            yield (f"«--behold-original» gjelder bare PDF ({self.source_format}-filen er ikke "
+                   f"kopiert): lagre originalen som PDF i content/kilder/ og skriv filnavnet i "
+                   f"«kilde.fil»")
 
     def _finished(self) -> Iterator[str]:
         """Points whose status says the work is done, but whose block does not close them."""
@@ -131,6 +148,7 @@ class ImportReport:
         if s.unknown_abbreviations:
             listed = ", ".join(f"{w} ({c})" for w, c in s.unknown_abbreviations[:15])
             yield f"forkortelser som mangler i forkortelser.yaml: {listed}"
+        yield from self._original()
         if self.repairs:
             total = sum(r.count for r in self.repairs)
             yield (f"{norsk.count(total, 'skannefeil', 'skannefeil')} rettet "
