@@ -405,3 +405,40 @@ def test_an_edit_of_a_real_referat_is_one_line_and_a_new_draft_links_to_its_note
     page.get_by_text("2025-05-14 – Referat fra Politirådet i Oslo 14. mai 2025").wait_for()
     assert "2025-05-14 – Referat fra Politirådet i Oslo 14. mai 2025 (utkast)" not in (
         page.inner_text("body"))
+
+
+def test_a_decision_and_a_closing_status_are_written_as_their_blocks(page: Any,
+                                                                     preview: Preview) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    _open_editor(page, preview, "collections/referater/new")
+    page.get_by_label("Tittel", exact=True).first.fill("Referat fra møte 12. mars 2026")
+    page.get_by_label("Dato", exact=True).first.fill("2026-03-12")
+    _choose(page, "Møtetype", "møte")
+    page.get_by_label("Tittel", exact=True).nth(1).fill("Referat 12.03.2026")
+    page.locator("[data-slate-editor=true]").click()
+    page.keyboard.type("Politirådet drøftet beredskapen.")
+    page.locator("[title='Sett inn']").click()
+    page.get_by_role("menu").get_by_text("Vedtak", exact=True).click()
+    page.get_by_label("Vedtak", exact=True).fill("Bydelen legger fram en statusrapport.")
+    page.locator("[title='Sett inn']").click()
+    page.get_by_text("Status for oppfølgingspunkt", exact=True).click()
+    _choose(page, "Oppfølgingspunkt", "2025-1")
+    page.get_by_label("Status", exact=True).fill("Tiltaket er gjennomført.")
+    page.get_by_label("Politirådet avsluttet punktet", exact=True).click()
+    _publish(page)
+    saved = preview.content / "referater/2026-03-12.md"
+    _wait_for(saved.is_file, "filen i content/")
+    blocks = ("::: vedtak\nBydelen legger fram en statusrapport.\n:::\n\n"
+              "::: status 2025-1 avsluttet\nTiltaket er gjennomført.\n:::\n")
+    assert saved.read_text(encoding="utf-8").endswith(blocks)
+    assert run_cli("check", "--content", preview.content).code == 0
+
+    page.wait_for_url("**/entries/2026-03-12")
+    page.reload()  # read back from the file: the blocks become the forms again
+    page.get_by_text("Tiltaket er gjennomført.").first.wait_for()
+    page.locator("[data-slate-editor=true] p", has_text="beredskapen").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Alle var enige.")
+    _publish(page)
+    _wait_for(lambda: "Alle var enige" in saved.read_text(encoding="utf-8"), "lagringen")
+    assert saved.read_text(encoding="utf-8").endswith(blocks)

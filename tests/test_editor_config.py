@@ -164,7 +164,7 @@ def test_status_form_only_in_referater() -> None:
     config = _config()
     for kind in DOCUMENT_SCHEMAS:
         body = _fields(_collection(config, kind))["body"]
-        assert body["editor_components"] == (["status"] if kind == "referat" else [])
+        assert body["editor_components"] == (["status", "vedtak"] if kind == "referat" else [])
         assert body["modes"] == ["rich_text", "raw"]  # rich text first; Markdown by the switch
 
 

@@ -30,6 +30,7 @@ CONTENT_ROOT = "content"
 """Folder of the content in the repository; the local backend maps it to ``--content``."""
 BODY_FIELD = "body"
 STATUS_COMPONENT = "status"
+DECISION_COMPONENT = "vedtak"
 COLLECTION_LABELS: Mapping[Kind, tuple[str, str]] = {
     "referat": ("Referater", "Referat"),
     "avtale": ("Avtaler", "Avtale"),
@@ -55,7 +56,7 @@ SLUG_TEMPLATES: Mapping[Kind, str] = {
 """File names of new documents: referater by date, points by seminar and number."""
 BODY_LABELS: Mapping[Kind, tuple[str, str]] = {
     "referat": ("Tekst", "Referatet. Status for et oppfølgingspunkt setter du inn med knappen "
-                "«+» («Sett inn») og «Status for oppfølgingspunkt»."),
+                "«+» («Sett inn») og «Status for oppfølgingspunkt», et vedtak med «Vedtak»."),
     "avtale": ("Tekst", "Avtaleteksten."),
     "oppfolgingspunkt": ("Tekst", "Punktet slik politirådet vedtok det."),
 }
@@ -151,7 +152,8 @@ def collection(kind: Kind, schemas: SchemaSet, content: Content, local: bool = F
     fields.append({"name": BODY_FIELD, "label": body_label, "hint": body_hint,
                    "widget": "markdown", "required": False, "modes": ["rich_text", "raw"],
                    "buttons": list(MARKDOWN_BUTTONS),
-                   "editor_components": [STATUS_COMPONENT] if kind == "referat" else []})
+                   "editor_components": ([STATUS_COMPONENT, DECISION_COMPONENT]
+                                         if kind == "referat" else [])})
     return {
         "name": folder, "label": plural, "label_singular": singular,
         "description": COLLECTION_DESCRIPTIONS[kind],

@@ -1,5 +1,6 @@
-// Webredigering for arkivet til Politirådet i Oslo: statusoppdateringer som et skjema i teksten,
-// lagret som den samme «::: status <punkt>» … «:::»-blokken en redaktør ville skrevet.
+// Webredigering for arkivet til Politirådet i Oslo: statusoppdateringer og vedtak som skjemaer i
+// teksten, lagret som de samme «::: status <punkt> [avsluttet]» … «:::»- og «::: vedtak» … «:::»-
+// blokkene en redaktør ville skrevet.
 (function () {
   "use strict";
   var CMS = window.CMS || window.DecapCms;
@@ -19,23 +20,47 @@
             };
           })
         },
-        { name: "tekst", label: "Status", widget: "text", hint: "Hva som er gjort, og av hvem." }
+        { name: "tekst", label: "Status", widget: "text", hint: "Hva som er gjort, og av hvem." },
+        {
+          name: "avsluttet", label: "Politirådet avsluttet punktet", widget: "boolean",
+          default: false,
+          hint: "Slå på når politirådet i dette møtet avsluttet punktet. Punktet vises da som " +
+                "avsluttet, og det kan ikke få status i et senere referat."
+        }
       ],
       // Decap prøver mønsteret mot teksten fra begynnelsen av hver blokk, og flagget «m» er
       // ikke lov: blokken slutter med «:::» på en egen linje, foran et linjeskift eller slutten.
-      pattern: /^::: *status +(\S+) *\n([\s\S]*?)\n? *:::[ \t]*(?=\n|$)/,
+      pattern: /^::: *status +(\S+)(?: +(avsluttet))? *\n([\s\S]*?)\n? *:::[ \t]*(?=\n|$)/,
       fromBlock: function (match) {
-        return { punkt: match[1], tekst: match[2] };
+        return { punkt: match[1], avsluttet: Boolean(match[2]), tekst: match[3] };
       },
       toBlock: function (data) {
-        var text = String(data.tekst || "").replace(/^\s+|\s+$/g, "");
-        return "::: status " + (data.punkt || "") + "\n" + text + "\n:::";
+        return "::: status " + (data.punkt || "") + (data.avsluttet ? " avsluttet" : "") +
+          "\n" + trimmed(data.tekst) + "\n:::";
       },
       toPreview: function (data) {
-        return "Status for oppfølgingspunkt " + (data.punkt || "") + ": " + (data.tekst || "");
+        return "Status for oppfølgingspunkt " + (data.punkt || "") +
+          (data.avsluttet ? " (avsluttet)" : "") + ": " + (data.tekst || "");
       }
     };
   }
+
+  // Vedtak: «::: vedtak» … «:::», det politirådet vedtok i møtet.
+  var decisionComponent = {
+    id: "vedtak",
+    label: "Vedtak",
+    fields: [
+      { name: "tekst", label: "Vedtak", widget: "text",
+        hint: "Det politirådet vedtok. Flere vedtak skriver du som en liste, med «- » først på " +
+              "hver linje." }
+    ],
+    pattern: /^::: *vedtak *\n([\s\S]*?)\n? *:::[ \t]*(?=\n|$)/,
+    fromBlock: function (match) { return { tekst: match[1] }; },
+    toBlock: function (data) { return "::: vedtak\n" + trimmed(data.tekst) + "\n:::"; },
+    toPreview: function (data) { return "Vedtak: " + (data.tekst || ""); }
+  };
+
+  function trimmed(text) { return String(text || "").replace(/^\s+|\s+$/g, ""); }
 
   // Decaps tekstfelt (Slate) har ikke navn, og verktøylinjens nedtrekksknapper ligger inne i
   // et annet element med rollen «button». Gi feltet et navn, og la den indre knappen være den
@@ -129,6 +154,7 @@
     .catch(function () { return []; })
     .then(function (points) {
       CMS.registerEditorComponent(statusComponent(points));
+      CMS.registerEditorComponent(decisionComponent);
       CMS.init();
     });
 })();
