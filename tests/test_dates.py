@@ -137,9 +137,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     referat = root / "innhold/referater/2025-05-14.md"
     referat.write_text(referat.read_text("utf-8") + "\nTillegg.\n", encoding="utf-8")
     _git(root, "commit", "-qam", "rettelse", when="2025-06-02T23:30:00+00:00")
-    for file in sorted((root / "innhold").rglob("*.md")):
-        file.write_text(file.read_text("utf-8") + "\n", encoding="utf-8")
-    _git(root, "commit", "-qam", "alle dokumenter", when="2026-11-22T12:00:00+01:00")
+    files = sorted((root / "innhold").rglob("*.md"))
+    for half, when in ((files[::2], "2026-11-22T09:00:00+01:00"),
+                       (files[1::2], "2026-11-22T14:00:00+01:00")):
+        for file in half:  # a re-tagging of everything, in two commits on one day
+            file.write_text(file.read_text("utf-8") + "\n", encoding="utf-8")
+        _git(root, "commit", "-qam", "halve arkivet", when=when)
     return root
 
 

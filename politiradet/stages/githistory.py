@@ -5,9 +5,9 @@ archive's copy of *this* document was changed after it was put in. So a commit c
 change of a file only when
 
 - it is not the file's first commit (putting a document into the archive is no change), and
-- it is not an archive-wide edit: a commit that touches more than half of the documents, and at
-  least :data:`BULK_MIN` of them (an import, a re-tagging of everything, a reformatting), says
-  nothing about one document.
+- it is not made on a day of archive-wide edits: a day (in Oslo) on which commits touched more
+  than half of the documents, and at least :data:`BULK_MIN` of them (an import, a re-tagging of
+  everything in a few commits, a reformatting), says nothing about one document.
 
 A file with no such commit has no date (pages show none; feeds use the document's own date).
 One ``git log`` for the whole content folder, newest commit first. Content that is not in a git
@@ -28,10 +28,11 @@ from ..common.norsk import OSLO
 COMMIT_MARK = "\x1e"
 """Starts each commit's line in the log output; cannot occur in a path git prints."""
 BULK_SHARE = 0.5
-"""A commit touching more than this share of the documents is an archive-wide edit …"""
+"""A day whose commits touch more than this share of the documents is one of archive-wide
+edits …"""
 BULK_MIN = 10
-"""… when it touches at least this many (in a small archive, editing three of five documents
-in one commit is still an edit of each)."""
+"""… when they touch at least this many (in a small archive, editing three of five documents
+in a day is still an edit of each)."""
 
 
 def last_changed(content: Path) -> Mapping[str, dt.datetime]:
@@ -60,9 +61,14 @@ def parse_log(output: str) -> dict[str, dt.datetime]:
     commits = _commits(output)
     oldest = {name: index for index, (_when, names) in enumerate(commits) for name in names}
     documents = len({name for name in oldest if name.endswith(".md")})
+    by_day: dict[dt.date, set[str]] = {}
+    for when, names in commits:
+        by_day.setdefault(when.date(), set()).update(n for n in names if n.endswith(".md"))
+    archive_wide = {day for day, names in by_day.items()
+                    if len(names) >= BULK_MIN and len(names) > documents * BULK_SHARE}
     found: dict[str, dt.datetime] = {}
     for index, (when, names) in enumerate(commits):
-        if _archive_wide(names, documents):
+        if when.date() in archive_wide:
             continue
         for name in names:
             if oldest[name] != index:
@@ -82,8 +88,3 @@ def _commits(output: str) -> list[tuple[dt.datetime, list[str]]]:
         if name and commits:
             commits[-1][1].append(name)
     return commits
-
-
-def _archive_wide(names: list[str], documents: int) -> bool:
-    touched = sum(1 for name in names if name.endswith(".md"))
-    return touched >= BULK_MIN and touched > documents * BULK_SHARE
