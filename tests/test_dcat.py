@@ -81,6 +81,10 @@ def test_every_dataset_has_files_that_exist(site: Path) -> None:
         for distribution in distributions:
             url = str(graph.value(distribution, DCAT.accessURL))
             assert url.startswith(PUBLIC) and (site / url[len(PUBLIC):]).is_file(), url
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for node in graph.subjects(RDF.type, None):
+        if str(node).startswith(PUBLIC + "data/#"):  # a dataset or the service: its section
+            assert f'id="{str(node).split("#", 1)[1]}"' in page, node
     service = graph.value(predicate=RDF.type, object=DCAT.DataService)
     assert str(graph.value(service, DCAT.endpointURL)) == PUBLIC + oparl.SYSTEM
     assert str(graph.value(graph.value(predicate=RDF.type, object=DCAT.Catalog),

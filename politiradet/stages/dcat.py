@@ -67,7 +67,7 @@ def catalogue(address: SiteAddress, modified: str) -> dict[str, Any]:
         return address.absolute(path)
 
     datasets = [
-        _dataset(node("data/#arkiv"), "Arkivet til Politirådet i Oslo",
+        _dataset(node("data/#dokumenter"), "Arkivet til Politirådet i Oslo",
                  "Alle publiserte referater og seminaroppsummeringer, politirådsavtaler og "
                  "oppfølgingspunkter fra Politirådet i Oslo, med metadata, ren tekst og "
                  "oppfølgingspunktenes daterte statushistorikk.",
@@ -84,7 +84,7 @@ def catalogue(address: SiteAddress, modified: str) -> dict[str, Any]:
                                    "oppfølgingspunktene som statiske OParl-filer. Start i "
                                    "System-objektet.", "JSON", "application/json", address,
                                    service=node("data/#oparl"), conforms=OPARL_SPEC)]),
-        _dataset(node("data/#moter"), "Møter og seminarer i Politirådet i Oslo",
+        _dataset(node("data/#kalender"), "Møter og seminarer i Politirådet i Oslo",
                  "Politirådets møter og seminarer, både de som er holdt og de som er "
                  "fastsatt, som kalender.", modified, address, [
                      _distribution(node("kalender.ics"), "Møtekalender (iCalendar)",
@@ -110,7 +110,7 @@ def catalogue(address: SiteAddress, modified: str) -> dict[str, Any]:
         "dct:publisher": {"@id": PUBLISHER},
         "dcat:landingPage": {"@id": node(PAGE)},
         "dct:accessRights": {"@id": EU + "access-right/PUBLIC"},
-        "dcat:servesDataset": {"@id": node("data/#arkiv")},
+        "dcat:servesDataset": {"@id": node("data/#dokumenter")},
     }
     catalogue_node = {
         "@id": node(CATALOGUE), "@type": "dcat:Catalog", "dct:identifier": node(CATALOGUE),
