@@ -174,9 +174,9 @@ def measure(command: Sequence[str | Path], env: dict[str, str] | None = None) ->
 
 def cache_dir(out: Path) -> Path:
     """Where the build keeps its cache for *out* (kept in step with
-    politiradet.store.build_cache)."""
+    politiradet.store.database)."""
     try:
-        from politiradet.store.build_cache import cache_dir_for
+        from politiradet.store.database import cache_dir_for
     except ImportError:
         return out.parent / ".cache" / "politiradet" / out.name
     return Path(cache_dir_for(out))

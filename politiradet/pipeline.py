@@ -21,12 +21,12 @@ from .stages.link import link
 from .stages.load import RawContent, load_content, load_schemas
 from .stages.render import Plan, plan, produce
 from .stages.validate import Schemas, Validated, validate
-from .stages.write import MARKER, Staging, guard_out, staging_for
-from .store import deps
-from .store.build_cache import PACKAGE, BuildCache, Summary
+from .stages.write import MARKER, Staging, guard_out, staging_for, sweep, wait_for_sweep
+from .store.database import Store
 from .store.deps import Output
-from .store.documents import DocumentCache
-from .store.records import RecordCache
+from .store.documents import Documents
+from .store.records import Records
+from .store.site import Site, Summary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,39 +83,50 @@ class Report(Summary):
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
-          use_cache: bool = True, changed: Mapping[str, dt.datetime] | None = None
-          ) -> tuple[Archive, list[Problem]]:
+          use_cache: bool = True) -> tuple[Archive, list[Problem]]:
     """Load, validate, compile and link the content; return the archive and every problem.
 
     *include_drafts* puts drafts into the archive as if published: for the preview only.
     Without *use_cache* every document is parsed, validated and compiled again, and nothing
-    is stored. *changed* is the content's git dates, when the caller has read them already.
+    is stored; with it, what was learnt is kept in the build store in one transaction.
     """
-    timings = timings or Timings()
+    store = Store(paths.content) if use_cache else None
+    found = _checked(paths, timings or Timings(), include_drafts, store)
+    if store is not None:
+        store.commit()
+    return found
+
+
+def _checked(paths: Paths, timings: Timings, include_drafts: bool, store: Store | None,
+             changed: Mapping[str, dt.datetime] | None = None
+             ) -> tuple[Archive, list[Problem]]:
+    """:func:`check`, with what it learnt left in *store* for its caller to commit.
+    *changed* is the content's git dates, when the caller has read them already."""
     with timings.stage("load"):
         documents = load_schemas(paths.schema)
-        known = DocumentCache(paths.content, documents) if use_cache else None
+        known = Documents(store, documents) if store else None
         raw, problems = load_content(paths.content, known, changed)
         schemas = Schemas(documents)
-    archive, found = check_content(raw, schemas, timings, include_drafts, use_cache, known)
+    archive, found = check_content(raw, schemas, timings, include_drafts, store, known)
     return archive, problems + found
 
 
 def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = None,
-                  include_drafts: bool = False, use_cache: bool = True,
-                  known: DocumentCache | None = None) -> tuple[Archive, list[Problem]]:
+                  include_drafts: bool = False, store: Store | None = None,
+                  known: Documents | None = None) -> tuple[Archive, list[Problem]]:
     """Validate, compile and link content already loaded (also for the editor and import).
 
-    The valid documents are kept in *known*, the cache *raw* was loaded with, for the next
-    build.
+    Compiled records are taken from and put into *store*; the valid documents are kept in
+    *known*, the documents *raw* was loaded with, for the next build (in the store's
+    transaction, which the caller commits).
     """
     timings = timings or Timings()
     with timings.stage("validate"):
         validated, problems = validate(raw, schemas)
         if known is not None:
-            known.store(_valid_files(raw, validated))
+            known.keep(_valid_files(raw, validated))
     with timings.stage("compile"):
-        compiled, found = compile_bodies(validated, RecordCache() if use_cache else None)
+        compiled, found = compile_bodies(validated, Records(store) if store else None)
         problems += found
     with timings.stage("link"):
         archive, found = link(validated, compiled, include_drafts)
@@ -141,68 +152,76 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
     When nothing the site is made from has changed since the last build into ``paths.out``
     and the published files are untouched, the build stops after hashing the inputs
-    (``Report.cached``); see :mod:`politiradet.store.build_cache`.
+    (``Report.cached``); see :mod:`politiradet.store.site`.
 
     An existing ``paths.out`` that this tool did not make is refused (:class:`UsageError`)
     unless *overwrite*; see :func:`politiradet.stages.write.guard_out`.
 
     Only outputs whose render input changed are rendered; the rest are linked from the live
-    site (:mod:`politiradet.store.deps`). With *pages_ready* (the preview), the pages are published
-    first, with the previous search bundle, and *pages_ready* is called before the search
-    index is made and published in a second swap.
+    site (:mod:`politiradet.store.deps`). With *pages_ready* (the preview), the pages are
+    published first, with the previous search bundle, and *pages_ready* is called before the
+    search index is made and published in a second swap. What the build learnt is written to
+    the build store in one transaction after the site is published; a store that cannot be
+    written costs the next build time, never this one its site.
     """
     guard_out(paths.out, overwrite)
     timings = Timings(progress=progress)
-    cache = BuildCache(paths.out) if use_cache else None
+    store = Store(paths.content) if use_cache else None
     with timings.stage("load"):
+        wait_for_sweep(paths.out)
+        site = Site(store, paths.out, base_url + ("\0utkast" if drafts else "")) \
+            if store else None
         changed = githistory.last_changed(paths.content)
-        key = cache.key(_inputs(paths), _variant(base_url, drafts, changed)) if cache else ""
-        unchanged = cache.hit(key) if cache else None
+        key = site.inputs.key(_inputs(paths), _variant(base_url, drafts, changed)) \
+            if site else ""
+        unchanged = site.hit(key) if site else None
     if unchanged is not None:
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
-    archive, problems = check(paths, timings, drafts, use_cache, changed)
+    archive, problems = _checked(paths, timings, drafts, store, changed)
     if problems:
+        if store:
+            store.commit()  # the documents that are valid need not be checked again
         raise ContentError(problems)
     with timings.stage("render"):
         planned = plan(archive, paths.templates, base_url)
-    stamp = cache.stamp(base_url + ("\0utkast" if drafts else "")) if cache else ""
-    previous = deps.load(cache.folder, stamp, paths.out) if cache else None
-    known = dict(previous.outputs) if previous else {}
-    keys, fresh = _publish(paths.out, overwrite, archive, planned, known, timings, pages_ready)
+    known = site.outputs() if site else {}
+    keys, digests = _publish(paths.out, overwrite, archive, planned, known, timings,
+                             pages_ready)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
                       files=len(keys),
                       pages=len(planned.html_paths))
-    if cache:
-        found = deps.store(cache.folder, deps.DependencyMap(
-            stamp, keys, previous.stats if previous else {}), paths.out, fresh)
-        cache.store(key, summary, _listing(found, paths.out))
+    if store and site:
+        site.keep(key, summary, keys | {MARKER: ""}, digests)
+        store.commit()
+    sweep(paths.out, store.database if store and store.usable else "")
     return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings,
                   archive=archive)
 
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
              known: Mapping[str, str], timings: Timings,
-             pages_ready: Callable[[], None] | None) -> tuple[dict[str, str], set[str]]:
-    """Render, index and swap in the new site; return the render input hash of each file and
-    the files written rather than linked from the live site."""
+             pages_ready: Callable[[], None] | None
+             ) -> tuple[dict[str, str], dict[str, str]]:
+    """Render, index and swap in the new site; return the render input hash of each file,
+    and the SHA-256 of each file written rather than linked."""
     with staging_for(out, overwrite) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(known, planned):
             keys |= _index_and_swap(staging, archive, planned, known, timings)
-            return keys, staging.fresh
+            return keys, staging.digests
         staging.keep(_known_bundle(known))
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
     pages_ready()
-    written = staging.fresh
+    written = staging.digests
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
         keys |= _index_and_swap(staging, archive, planned, known, timings)
-        return keys, written | staging.fresh
+        return keys, written | staging.digests
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
@@ -267,16 +286,6 @@ def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
     return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
 
 
-def _listing(found: Mapping[str, list[int]], out: Path) -> dict[str, list[int]] | None:
-    """Size and modification time of every file in *out*, by path, as the build cache lists
-    them: from what :func:`deps.store` found, and the marker; None if a file was missing."""
-    if not all(found.values()):
-        return None
-    info = (out / MARKER).stat()
-    return {MARKER: [info.st_size, info.st_mtime_ns]} | {
-        path: [size, mtime] for path, (_inode, size, mtime) in found.items()}
-
-
 def _variant(base_url: str, drafts: bool, changed: Mapping[str, dt.datetime]) -> str:
     """What else the output depends on besides the files: base URL, drafts, git dates and
     the build date (upcoming meetings)."""
@@ -286,5 +295,5 @@ def _variant(base_url: str, drafts: bool, changed: Mapping[str, dt.datetime]) ->
 
 
 def _inputs(paths: Paths) -> tuple[Path, ...]:
-    """Everything the site is made from, for the build cache's key."""
-    return (paths.content, paths.templates, paths.schema, PACKAGE)
+    """Every file the site is made from besides the generator, for the build's key."""
+    return (paths.content, paths.templates, paths.schema)

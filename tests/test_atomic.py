@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from politiradet.stages import write
-from politiradet.store.build_cache import cache_dir_for
+from politiradet.store.database import cache_dir_for
 
 OLD = {"index.html": b"gammel forside", "referater/a/index.html": b"gammelt referat",
        "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT}
@@ -230,9 +230,9 @@ BEFORE_PUBLISH = [("import", "politiradet.commands.cli"),
                   ("import", "politiradet.pipeline"), ("open", "referater"),
                   ("os.mkdir", ".site.ny-"), ("open", ".site.ny-")]
 """Moments (audit event, part of its first argument) before the new site is swapped in."""
-AFTER_PUBLISH = [("os.rename", ".site.ny-"), ("os.rename", "state.tmp")]
-"""Moments after the swap: moving the old site away to be deleted, remembering the build for
-the cache."""
+AFTER_PUBLISH = [("os.rename", ".site.ny-"), ("os.scandir", "lager")]
+"""Moments after the swap: moving the old site away to be deleted, and once the build's record
+is written to the store."""
 
 
 def _interrupted_build(content: Path, site: Path, *points: tuple[str, str]

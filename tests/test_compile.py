@@ -31,8 +31,9 @@ from politiradet.stages.compile import compile_bodies, compile_document
 from politiradet.stages.load import load_content, load_schemas
 from politiradet.stages.validate import Schemas, validate
 from politiradet.store import records as record_store
+from politiradet.store.database import Store, disconnect
 from politiradet.store.deps import Hasher
-from politiradet.store.records import RecordCache, StoredPayload, decode, encode
+from politiradet.store.records import Records, StoredPayload, decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compile"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.md"))
@@ -188,19 +189,31 @@ def _validated(content: Path) -> Any:
 GYLDIG = Path(__file__).parent / "fixtures" / "gyldig"
 
 
-def _sql(store: RecordCache, *statements: str) -> list[Any]:
+def _records(folder: Path) -> Records:
+    """The records of a build store of its own in *folder*."""
+    return Records(Store(GYLDIG, folder / "lager.sqlite3"))
+
+
+def _compiled(validated: Any, store: Records) -> dict[str, Compiled]:
+    """compile_bodies with *store*, and the build's transaction committed."""
+    records, _ = compile_bodies(validated, store)
+    store.store.commit()
+    return records
+
+
+def _sql(store: Records, *statements: str) -> list[Any]:
     """Run *statements* on the store's database in a connection of their own."""
-    store.close()
+    disconnect(store.database)
     with contextlib.closing(sqlite3.connect(store.database, isolation_level=None)) as db:
         found = [db.execute(statement).fetchall() for statement in statements]
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return found
 
 
-def _stored(tmp_path: Path) -> tuple[Any, RecordCache, dict[str, Compiled]]:
+def _stored(tmp_path: Path) -> tuple[Any, Records, dict[str, Compiled]]:
     """GYLDIG validated, a store it was compiled into once, and its records compiled without one."""
     validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
+    store = _records(tmp_path / "cache")
     fresh, _ = compile_bodies(validated)
     compile_bodies(validated, store)
     return validated, store, fresh
@@ -212,40 +225,48 @@ def _same(records: dict[str, Compiled], fresh: dict[str, Compiled]) -> bool:
 
 def test_the_stage_keeps_payloads_in_the_store_and_reads_them_back(tmp_path: Path) -> None:
     validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
+    store = _records(tmp_path / "cache")
     fresh, _ = compile_bodies(validated)
     first, problems = compile_bodies(validated, store)
     second, _ = compile_bodies(validated, store)
     assert problems == [] and _same(first, fresh) and _same(second, fresh)
     assert all(isinstance(r.payload, StoredPayload) for r in (*first.values(), *second.values()))
     assert not any(isinstance(r.payload, StoredPayload) for r in fresh.values())
-    [[(count,)]] = _sql(store, "SELECT count(*) FROM meta")
+    [[(count,)]] = _sql(store, "SELECT count(*) FROM records")
     assert count == len(fresh)
 
 
 @pytest.mark.parametrize("damage", [
-    "UPDATE meta SET meta = meta || ' ' WHERE rowid = 1",
-    "UPDATE meta SET meta_sum = 'x' WHERE rowid = 2",
-    "UPDATE body SET body = substr(body, 1, 20) WHERE rowid = 1",
-    "UPDATE body SET body = (SELECT body FROM body WHERE rowid = 2) WHERE rowid = 3",
-    "DELETE FROM body WHERE rowid = 1",
-], ids=["meta-changed", "meta-checksum", "body-truncated", "body-swapped", "body-lost"])
+    "UPDATE records SET meta = meta || ' ' WHERE rowid = 1",
+    "UPDATE records SET meta_sum = 'x' WHERE rowid = 2",
+    "UPDATE records SET meta_sum = 5 WHERE rowid = 2",
+    "UPDATE records SET meta = CAST(meta AS TEXT) WHERE rowid = 2",
+    "UPDATE records SET used = 'x'",
+    "UPDATE bodies SET body = substr(body, 1, 20) WHERE rowid = 1",
+    "UPDATE bodies SET body = (SELECT body FROM bodies WHERE rowid = 2) WHERE rowid = 3",
+    "UPDATE bodies SET body = 17 WHERE rowid = 1",
+    "DELETE FROM bodies WHERE rowid = 1",
+    "UPDATE state SET value = 'x' WHERE name = 'builds'",
+    "UPDATE state SET value = -3 WHERE name = 'builds'",
+], ids=["meta-changed", "meta-checksum", "checksum-as-number", "meta-as-text", "used-as-text",
+        "body-truncated", "body-swapped", "body-as-number", "body-lost", "builds-as-text",
+        "builds-negative"])
 def test_a_damaged_entry_is_compiled_again(tmp_path: Path, damage: str) -> None:
     validated, store, fresh = _stored(tmp_path)
     _sql(store, damage)
-    assert _same(compile_bodies(validated, store)[0], fresh)
-    assert _same(compile_bodies(validated, store)[0], fresh)
-    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM meta",
-                                     "SELECT count(*) FROM body")
+    assert _same(_compiled(validated, store), fresh)
+    assert _same(_compiled(validated, store), fresh)
+    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM records",
+                                     "SELECT count(*) FROM bodies")
     assert count == bodies == len(fresh)  # the damaged one was written again
 
 
 def test_a_payload_lost_after_the_stage_is_compiled_again_when_needed(tmp_path: Path) -> None:
     validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
+    store = _records(tmp_path / "cache")
     fresh, _ = compile_bodies(validated)
     records, _ = compile_bodies(validated, store)
-    _sql(store, "DELETE FROM body", "UPDATE meta SET body_sum = body_sum")
+    _sql(store, "DELETE FROM bodies")
     assert all(records[p].html == fresh[p].html and records[p].text == fresh[p].text
                for p in fresh)
 
@@ -255,16 +276,22 @@ def test_a_payload_lost_after_the_stage_is_compiled_again_when_needed(tmp_path: 
     lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 3]),
     lambda path: path.write_bytes(b""),
     lambda path: _flip_every(path, 97),
-    lambda path: _sql(RecordCache(path.parent), "PRAGMA user_version = 1"),
-], ids=["foreign", "truncated", "empty", "flipped-bytes", "other-format"])
+    lambda path: _sql(_records(path.parent), "PRAGMA user_version = 1"),
+    lambda path: _sql(_records(path.parent), "PRAGMA application_id = 7"),
+    lambda path: _sql(_records(path.parent), "UPDATE state SET value = 'x' "
+                                             "WHERE name = 'fingerprint'"),
+    lambda path: _sql(_records(path.parent), "DROP TABLE bodies"),
+], ids=["foreign", "truncated", "empty", "flipped-bytes", "other-format", "not-ours",
+        "other-generator", "table-dropped"])
 def test_a_damaged_or_foreign_database_is_made_again(tmp_path: Path, spoil: Any) -> None:
     validated, store, fresh = _stored(tmp_path)
-    store.close()
+    disconnect(store.database)
     spoil(Path(store.database))
-    assert _same(compile_bodies(validated, store)[0], fresh)
-    records, _ = compile_bodies(validated, store)
+    assert _same(_compiled(validated, _records(tmp_path / "cache")), fresh)
+    records = _compiled(validated, _records(tmp_path / "cache"))
     assert _same(records, fresh)
-    [[(result,)], [(count,)]] = _sql(store, "PRAGMA integrity_check", "SELECT count(*) FROM meta")
+    [[(result,)], [(count,)]] = _sql(store, "PRAGMA integrity_check",
+                                     "SELECT count(*) FROM records")
     assert result == "ok" and count == len(fresh)
 
 
@@ -275,30 +302,22 @@ def _flip_every(path: Path, step: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_an_old_folder_of_record_files_is_removed(tmp_path: Path) -> None:
-    old = tmp_path / "cache" / "compiled" / "ab"
-    old.mkdir(parents=True)
-    (old / f"{'ab' * 32}.json").write_text("politiradet-compiled 1 …")
-    compile_bodies(_validated(GYLDIG), RecordCache(tmp_path / "cache"))
-    assert not (tmp_path / "cache" / "compiled").exists()
-
-
 def test_records_no_recent_build_used_are_pruned(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(record_store, "KEEP_BUILDS", 4)
     monkeypatch.setattr(record_store, "REFRESH_BUILDS", 2)
     validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
-    compile_bodies(validated, store)
+    store = _records(tmp_path / "cache")
+    _compiled(validated, store)
     edited = _edited(validated, "Endret.")
     for _ in range(3):
-        compile_bodies(edited, store)
-    [[(count,)]] = _sql(store, "SELECT count(*) FROM meta")
+        _compiled(edited, store)
+    [[(count,)]] = _sql(store, "SELECT count(*) FROM records")
     assert count == len(compile_bodies(validated)[0]) + 1  # the old version is still kept
     for _ in range(3):
-        compile_bodies(edited, store)
-    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM meta",
-                                     "SELECT count(*) FROM body")
+        _compiled(edited, store)
+    [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM records",
+                                     "SELECT count(*) FROM bodies")
     assert count == bodies == len(compile_bodies(validated)[0])  # in use all along: kept
     assert _same(compile_bodies(edited, store)[0], compile_bodies(edited)[0])
 
@@ -320,9 +339,9 @@ def test_two_builds_at_once_share_the_store(tmp_path: Path) -> None:
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_compile import _validated, _many, GYLDIG, _same
         from politiradet.stages.compile import compile_bodies
-        from politiradet.store.records import RecordCache
+        from test_compile import _records
         validated = _many(_validated(GYLDIG), int(sys.argv[1]))
-        records, _ = compile_bodies(validated, RecordCache(Path(sys.argv[2])))
+        records, _ = compile_bodies(validated, _records(Path(sys.argv[2])))
         assert _same(records, compile_bodies(validated)[0])
         print("ok", len(records))
     """)
@@ -333,8 +352,8 @@ def test_two_builds_at_once_share_the_store(tmp_path: Path) -> None:
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     assert all(output.startswith("ok ") for output in outputs), outputs
-    [[(result,)], [(count,)]] = _sql(RecordCache(tmp_path / "cache"), "PRAGMA integrity_check",
-                                     "SELECT count(*) FROM meta")
+    [[(result,)], [(count,)]] = _sql(_records(tmp_path / "cache"), "PRAGMA integrity_check",
+                                     "SELECT count(*) FROM records")
     assert result == "ok" and count > 2 * record_store.BATCH
 
 
@@ -351,7 +370,7 @@ def test_a_store_that_cannot_be_written_keeps_payloads_in_memory(tmp_path: Path)
     blocked = tmp_path / "fil"
     blocked.write_text("en fil der mappen skulle vært")
     validated = _validated(GYLDIG)
-    records, _ = compile_bodies(validated, RecordCache(blocked / "cache"))
+    records, _ = compile_bodies(validated, _records(blocked / "cache"))
     assert _same(records, compile_bodies(validated)[0])
     assert not any(isinstance(r.payload, StoredPayload) for r in records.values())
 
@@ -369,7 +388,7 @@ def test_a_compiled_body_is_fingerprinted_by_its_digest(record: Compiled) -> Non
 
 def test_a_changed_abbreviation_registry_compiles_again(tmp_path: Path) -> None:
     validated = _validated(GYLDIG)
-    store = RecordCache(tmp_path / "cache")
+    store = _records(tmp_path / "cache")
     before, _ = compile_bodies(validated, store)
     content = validated.content
     renamed = tuple(dataclasses.replace(a, meaning=a.meaning + " (ny)")
@@ -385,7 +404,7 @@ def test_many_bodies_compile_the_same_on_every_core(tmp_path: Path,
     wide = _many(_validated(GYLDIG), 0)
     monkeypatch.setenv("POLITIRADET_JOBS", "2")
     forked, _ = compile_bodies(wide)
-    stored, _ = compile_bodies(wide, RecordCache(tmp_path / "cache"))
+    stored, _ = compile_bodies(wide, _records(tmp_path / "cache"))
     monkeypatch.setenv("POLITIRADET_JOBS", "1")
     assert _same(forked, compile_bodies(wide)[0]) and _same(stored, forked)
 

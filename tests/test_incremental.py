@@ -9,8 +9,6 @@ count; every other file, the rest of the search bundle included, must be identic
 from __future__ import annotations
 
 import errno
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -30,8 +28,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from politiradet.pipeline import Paths, Report, build
 from politiradet.stages import write
 from politiradet.stages.write import MARKER
-from politiradet.store import deps
-from politiradet.store.build_cache import BuildCache, cache_dir_for
+from politiradet.store.database import Store, store_file
+from politiradet.store.site import Site
 
 NONDETERMINISTIC = re.compile(
     r"^pagefind/[^/]+/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
@@ -95,13 +93,10 @@ def test_edited_document_rebuilds_to_what_a_cold_build_gives(
 
 
 def assert_everything_trusted(content: Path, out: Path) -> None:
-    """The dependency map and the build cache that a build left describe *out* exactly: every
-    file is trusted by the next build (they are written from what the build linked and wrote,
-    without looking at every file again), and building again is a cache hit."""
-    cache = BuildCache(out)
-    found = deps.load(cache.folder, cache.stamp("/"), out)
-    assert found is not None
-    assert set(found.outputs) == set(tree(out)) - {write.MARKER}
+    """The record a build left in the store describes *out* exactly: every file is trusted by
+    the next build, and building again is a cache hit."""
+    write.wait_for_sweep(out)
+    assert set(Site(Store(content), out, "/").outputs()) == set(tree(out))
     assert warm(content, out).cached
 
 
@@ -134,10 +129,9 @@ def test_other_base_url_is_not_served_from_the_cache(valid_content: Path, built:
     assert "/politiradet/" in (built / "index.html").read_text()
 
 
-def test_cache_lives_outside_the_output_folder(built: Path) -> None:
-    folder = cache_dir_for(built)
-    assert (folder / "state.json").is_file()
-    assert not folder.resolve().is_relative_to(built.resolve())
+def test_the_store_lives_outside_the_output_folder(valid_content: Path, built: Path) -> None:
+    assert store_file(valid_content).is_file()
+    assert not store_file(valid_content).resolve().is_relative_to(built.resolve())
 
 
 def test_two_cold_builds_differ_only_in_pagefinds_run_dependent_files(
@@ -224,13 +218,9 @@ def test_build_killed_during_an_incremental_publish_leaves_the_old_site_and_a_us
     assert_same(built, tmp_path / "kald")
 
 
-def deps_file(out: Path) -> Path:
-    return cache_dir_for(out) / "deps.json"
-
-
 def assert_full_build(content: Path, out: Path, tmp_path: Path) -> None:
     """The next build renders every file anew (no inode survives) and equals a cold build."""
-    (out / "robots.txt").unlink()  # past the whole-site cache hit, to the dependency map
+    (out / "robots.txt").unlink()  # past the whole-site cache hit, to each file's record
     before = inodes(out)
     warm(content, out)
     after = inodes(out)
@@ -239,31 +229,10 @@ def assert_full_build(content: Path, out: Path, tmp_path: Path) -> None:
     assert_same(out, tmp_path / "kald")
 
 
-@pytest.mark.parametrize("offset", [0, 70, -3])
-def test_dependency_map_with_a_flipped_byte_is_never_used(
-        valid_content: Path, built: Path, tmp_path: Path, offset: int) -> None:
-    raw = bytearray(deps_file(built).read_bytes())
-    raw[offset] ^= 0x01
-    deps_file(built).write_bytes(bytes(raw))
-    assert_full_build(valid_content, built, tmp_path)
-
-
-def test_dependency_map_of_another_generator_version_is_never_used(
-        valid_content: Path, built: Path, tmp_path: Path) -> None:
-    _, _, payload = deps_file(built).read_bytes().partition(b"\n")
-    state = json.loads(payload)
-    state["stamp"] = "0" * 64
-    payload = json.dumps(state).encode()
-    deps_file(built).write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-    assert_full_build(valid_content, built, tmp_path)
-
-
-def test_dependency_map_of_another_output_folder_is_never_used(
+def test_the_record_of_another_output_folder_is_never_used(
         valid_content: Path, built: Path, tmp_path: Path) -> None:
     other = tmp_path / "annen"
     shutil.copytree(built, other, copy_function=os.link)
-    deps_file(other).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(deps_file(built), deps_file(other))
     assert_full_build(valid_content, other, tmp_path)
 
 

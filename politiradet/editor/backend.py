@@ -38,8 +38,9 @@ from ..stages.frontmatter import FrontMatterError, decode, split
 from ..stages.link import check_document
 from ..stages.load import RawContent, RawDocument, display, load_content, load_schemas
 from ..stages.validate import Schemas, validate
-from ..store.documents import DocumentCache
-from ..store.records import RecordCache
+from ..store.database import Store
+from ..store.documents import Documents
+from ..store.records import Records
 from . import savefile
 from .config import CONTENT_ROOT
 from .document import document_text, duplicate_message, duplicate_of
@@ -193,8 +194,9 @@ class LocalBackend:
                  ) -> list[Problem]:
         """What ``check`` would say about *target* if it held *data*; other files' own
         problems are not the editor's concern here. The other documents are taken from the
-        cache of validated documents where their bytes validated before."""
-        raw, problems = load_content(self.content, DocumentCache(self.content, schemas))
+        build store where their bytes validated before."""
+        store = Store(self.content)
+        raw, problems = load_content(self.content, Documents(store, schemas))
         relative = target.relative_to(self.content.resolve()).as_posix()
         source = display(self.content / relative)
         problems = [p for p in problems if p.path != source]
@@ -207,7 +209,7 @@ class LocalBackend:
                                 split_file)
         raw = _with(raw, candidate)
         validated, found = validate(raw, Schemas(schemas))
-        compiled, notes = compile_bodies(validated, RecordCache(), only=relative)
+        compiled, notes = compile_bodies(validated, Records(store), only=relative)
         linked = notes + check_document(validated, relative, compiled)
         return sorted({p for p in (*found, *linked) if p.path == source})
 

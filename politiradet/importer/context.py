@@ -11,7 +11,8 @@ from ..errors import ContentError, UsageError
 from ..model.content import Abbreviation, Area, Content, Topic
 from ..stages.load import RawContent, load_content, load_schemas
 from ..stages.validate import Schemas, validate
-from ..store.documents import DocumentCache
+from ..store.database import Store
+from ..store.documents import Documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     if not content_dir.is_dir():
         raise UsageError(f"fant ikke innholdsmappen «{content_dir}».")
     documents = load_schemas(schema_dir)
-    raw, problems = load_content(content_dir, DocumentCache(content_dir, documents))
+    raw, problems = load_content(content_dir, Documents(Store(content_dir), documents))
     schemas = Schemas(documents)
     validated, found = validate(raw, schemas)
     registry_problems = [p for p in problems + found if not _is_document_problem(p.path)]

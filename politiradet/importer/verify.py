@@ -9,6 +9,7 @@ from ..model.content import FOLDERS, SourcePdf
 from ..pipeline import check_content
 from ..stages.frontmatter import FrontMatterError, decode, split
 from ..stages.load import RawContent, RawDocument
+from ..store.database import Store
 from .context import ArchiveContext
 
 
@@ -27,5 +28,6 @@ def verify(context: ArchiveContext, relative: str, text: str, source: str,
     combined = RawContent(documents, raw.registries, raw.unreadable,
                           source_files={**raw.source_files, **(originals or {})},
                           refused_sources=raw.refused_sources)
-    _, problems = check_content(combined, context.schemas)
+    _, problems = check_content(combined, context.schemas,
+                                store=Store(context.content_dir))
     return [p for p in problems if p.path == source]

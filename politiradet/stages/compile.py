@@ -5,7 +5,7 @@ the base URL), its plain text, its links with their places in the file, headings
 abbreviations it uses, its status blocks (each with its own HTML and text) and the mistakes
 found in its Markdown. The parser's tokens are dropped as soon as a body is compiled, so no
 later stage can depend on them. Bodies are compiled on every core when there are many, and
-each record is kept in an on-disk cache (:mod:`politiradet.store.records`), so an unchanged
+each record is kept in the build store (:mod:`politiradet.store.records`), so an unchanged
 body is never parsed again.
 """
 
@@ -36,7 +36,7 @@ from ..model.content import (
     Payload,
 )
 from ..store.records import (
-    RecordCache,
+    Records,
     Row,
     StoredPayload,
     decode,
@@ -65,7 +65,7 @@ Registries = tuple[Abbreviations, Names]
 """What a body is compiled with besides itself: abbreviations, and topic and area names."""
 
 
-def compile_bodies(validated: Validated, store: RecordCache | None = None,
+def compile_bodies(validated: Validated, store: Records | None = None,
                    only: str | None = None) -> tuple[dict[str, Compiled], list[Problem]]:
     """Compile the body of every document, drafts and invalid ones included (so all are
     checked), or of the one at content path *only*; return the records by content path and
@@ -73,7 +73,7 @@ def compile_bodies(validated: Validated, store: RecordCache | None = None,
 
     With a *store*, records compiled before are read from it (their HTML and text only when
     asked for), new ones are put into it, and a whole build counts as using the records it
-    read (:meth:`RecordCache.retain`)."""
+    read (:meth:`Records.retain`)."""
     content = validated.content
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
                     if only is None or doc.path == only)
@@ -85,7 +85,7 @@ def compile_bodies(validated: Validated, store: RecordCache | None = None,
 
 
 def _compile_all(checked: Sequence[Document], registries: Registries,
-                 store: RecordCache | None) -> dict[str, Compiled]:
+                 store: Records | None) -> dict[str, Compiled]:
     if store is None:
         rows = ordered_map(functools.partial(compile_row, registries=registries), checked)
         return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
@@ -109,7 +109,7 @@ def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
         yield batch
 
 
-def _stored(store: RecordCache, batch: Sequence[tuple[str, Document, Row]],
+def _stored(store: Records, batch: Sequence[tuple[str, Document, Row]],
             registries: Registries) -> dict[str, Compiled]:
     """The records of *batch*, put into *store*: their payloads are left there, or kept in
     memory when the store cannot be written."""

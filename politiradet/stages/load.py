@@ -15,7 +15,7 @@ from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from ..common.slug import SLUG, suggest_slug, too_long
 from ..errors import Problem
 from ..model.content import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
-from ..store.documents import DocumentCache, file_digest
+from ..store.documents import Documents, file_digest
 from . import githistory
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .sourcefile import RefusedFile, TooLarge, read
@@ -35,8 +35,9 @@ class RawDocument:
     digest: str = ""
     """SHA-256 of the file's bytes (empty for a text that is not a file, like an editor's draft)."""
     known_valid: bool = False
-    """These bytes at this path validated in an earlier build (:mod:`document_cache`): the
-    front matter was taken from the cache, and validation need not check it again."""
+    """These bytes at this path validated in an earlier build: the front matter was taken from
+    the build store (:mod:`politiradet.store.documents`), and validation need not check it
+    again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def display(path: Path) -> str:
     return absolute[len(prefix):] if absolute.startswith(prefix) else str(path)
 
 
-def load_content(root: Path, known: DocumentCache | None = None,
+def load_content(root: Path, known: Documents | None = None,
                  changed: Mapping[str, dt.datetime] | None = None
                  ) -> tuple[RawContent, list[Problem]]:
     """Read every document and registry below *root*, collecting all problems.
@@ -100,7 +101,7 @@ def load_content(root: Path, known: DocumentCache | None = None,
 
 
 def _documents(root: Path, problems: list[Problem], unreadable: set[str],
-               known: DocumentCache | None) -> list[RawDocument]:
+               known: Documents | None) -> list[RawDocument]:
     found = []
     for path in _files(root, problems, skip=SOURCE_FOLDER):
         if not path.name.endswith(".md"):
@@ -177,7 +178,7 @@ def _not_a_document(root: Path, path: Path) -> list[Problem]:
 
 
 def read_document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
-                  known: DocumentCache | None) -> RawDocument | None:
+                  known: Documents | None) -> RawDocument | None:
     """One content file below *root* as a raw document, or None with the reason in *problems*
     (and its path in *unreadable* when it exists but cannot be read or split). *known*: the
     cache of validated documents, if any. The loader's and the preview's one way to read."""

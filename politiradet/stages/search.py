@@ -27,7 +27,7 @@ from pagefind.service import get_executable
 
 from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import Content, Document, at_base
-from ..store.build_cache import library_version
+from ..store.database import library_version
 from ..store.deps import Hasher
 from .mentions import front_matter_text
 

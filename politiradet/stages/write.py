@@ -8,6 +8,7 @@ import ctypes.util
 import errno
 import fcntl
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -18,7 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import UsageError
-from ..store.build_cache import cache_dir_for
+from ..store.database import cache_dir_for
+from ..store.site import ABSORB
 
 _RENAME_EXCHANGE = 2
 _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
@@ -26,7 +28,9 @@ _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP,
 
 OLD_SITES = "gamle-nettsteder"
 """The folder in the build cache the replaced site is moved to, to be deleted there by a
-detached process (:func:`_discard`) instead of while the editor waits."""
+detached process (:func:`sweep`) instead of while the editor waits."""
+SWEEP_LOCK = "gamle-nettsteder.lock"
+"""Held by the process that deletes the replaced sites while it works (:func:`wait_for_sweep`)."""
 
 MARKER = ".politiradet-nettsted"
 """A file in every site this tool publishes: the folder is its output and may be replaced."""
@@ -58,6 +62,7 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
     with staging_for(out, overwrite) as staging:
         staging.write_all((path, data) for path, data in files.items() if path != MARKER)
         staging.swap()
+    sweep(out)
 
 
 @contextlib.contextmanager
@@ -96,8 +101,8 @@ class Staging:
         self.swapped = False
         self._made: set[str] = {str(root)}
         self._written: set[str] = set()
-        self.fresh: set[str] = set()
-        """The files written or copied, not linked: files with an inode of their own."""
+        self.digests: dict[str, str] = {}
+        """The SHA-256 of each file written (linked files keep the one they had)."""
 
     def keep(self, relatives: Iterable[str]) -> None:
         """Take these files over from the live site unchanged."""
@@ -110,12 +115,11 @@ class Staging:
                 if exc.errno not in _CANNOT_LINK:
                     raise
                 shutil.copy2(source, target, follow_symlinks=False)
-                self.fresh.add(relative)
 
     def write(self, relative: str, content: bytes) -> None:
         """Write one new file; each path once."""
         target = self._target(relative)
-        self.fresh.add(relative)
+        self.digests[relative] = hashlib.sha256(content).hexdigest()
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
@@ -174,15 +178,12 @@ def _exclusive(out: Path) -> Iterator[None]:
 
 
 def _remove_stale(out: Path) -> None:
-    """Remove half-written folders of builds that were killed before they could clean up, and
-    have replaced sites whose deletion was cut short deleted."""
+    """Remove half-written folders of builds that were killed before they could clean up (a
+    replaced site whose deletion was cut short is deleted by the next :func:`sweep`)."""
     for pattern in (f".{out.name}.ny-*", f".{out.name}.gammel-*"):
         for leftover in out.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
-    trash = cache_dir_for(out) / OLD_SITES
-    if trash.is_dir() and any(trash.iterdir()):
-        _remove_detached(trash)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -201,38 +202,93 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def _discard(old: Path, out: Path) -> None:
-    """Delete the replaced site *old* without making the editor wait for it.
-
-    It is moved into :data:`OLD_SITES` in the build cache for *out* (nothing is left beside the
-    site) and a detached process deletes everything there; one killed before it was done is
-    finished by the next publish. Only our own replaced sites are ever moved there. Where the
-    cache is on another file system, or no process can be started, *old* is deleted here.
-    """
+    """Move the replaced site *old* into :data:`OLD_SITES` in the build cache for *out*
+    (nothing is left beside the site), for :func:`sweep` to delete; where the cache is on
+    another file system, *old* is deleted here."""
     trash = cache_dir_for(out) / OLD_SITES
     try:
         trash.mkdir(parents=True, exist_ok=True)
         old.rename(trash / old.name)
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def sweep(out: Path, database: str = "") -> None:
+    """Delete the replaced sites of *out* without making the editor wait: a process of its own
+    (not stopped by Ctrl-C) deletes everything in :data:`OLD_SITES`, holding
+    :data:`SWEEP_LOCK` until it is done. Only our own replaced sites are ever moved there.
+
+    Deleting a replaced site's copy of a file the live site shares (a hard link) changes the
+    shared file's change time; with the build store's *database*, the process records the new
+    change time there for each such file whose change time was the one recorded before
+    (:data:`politiradet.store.site.ABSORB`), so the next build still trusts it. Where no
+    process can be started, the sites are deleted here."""
+    folder = cache_dir_for(out)
+    trash = folder / OLD_SITES
+    if not trash.is_dir() or not any(trash.iterdir()):
         return
-    _remove_detached(trash)
-
-
-def _remove_detached(trash: Path) -> None:
-    """Start a process of its own (not stopped by Ctrl-C) that deletes what is in *trash*."""
     try:
-        subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(trash)],
+        lock = os.open(folder / SWEEP_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        lock = -1
+    try:
+        if lock >= 0:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # handed to the process, which holds it until done
+        subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(out.resolve()), database,
+                          ABSORB, str(trash)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+                         stderr=subprocess.DEVNULL, start_new_session=True,
+                         pass_fds=(lock,) if lock >= 0 else ())
     except OSError:
         for leftover in trash.iterdir():
             shutil.rmtree(leftover, ignore_errors=True)
+    finally:
+        if lock >= 0:
+            os.close(lock)
 
 
-_REMOVER = ("import os, shutil, sys\n"
-            "for name in os.listdir(sys.argv[1]):\n"
-            "    shutil.rmtree(os.path.join(sys.argv[1], name), ignore_errors=True)\n")
-"""The detached process's program: delete every replaced site in the folder it is given."""
+def wait_for_sweep(out: Path) -> None:
+    """Wait until replaced sites of *out* being deleted are gone, so the change times of the
+    live site's files are the ones recorded (see :func:`sweep`)."""
+    try:
+        lock = os.open(cache_dir_for(out) / SWEEP_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    finally:
+        os.close(lock)
+
+
+_REMOVER = """
+import os, shutil, sqlite3, sys
+out, database, absorb, trash = sys.argv[1:5]
+absorbed = []
+for site in os.listdir(trash):
+    top = os.path.join(trash, site)
+    for folder, _folders, names in os.walk(top):
+        for name in names:
+            old = os.path.join(folder, name)
+            live = os.path.join(out, os.path.relpath(old, top))
+            try:
+                shared, now = os.lstat(old), os.lstat(live)
+                if shared.st_nlink < 2 or shared.st_ino != now.st_ino:
+                    continue
+                os.unlink(old)
+                absorbed.append((os.lstat(live).st_ctime_ns, out, os.path.relpath(live, out),
+                                 now.st_ino, now.st_ctime_ns))
+            except OSError:
+                continue
+    shutil.rmtree(top, ignore_errors=True)
+if database and absorbed:
+    try:
+        with sqlite3.connect(database, timeout=30) as db:
+            db.executemany(absorb, absorbed)
+    except sqlite3.Error:
+        pass
+"""
+"""The sweeping process's program: delete every replaced site in the trash, recording the new
+change time of each live file whose other link it deleted."""
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -9,11 +9,9 @@ every other file from the live site unchanged. No hand-kept list of edges decide
 stale, so forgetting one cannot publish an out-of-date page: what a page shows is what its hash
 covers.
 
-The map is kept in the build cache folder
-(:mod:`politiradet.store.build_cache`) and trusted only when it
-was written by the same generator version for the same base URL, its checksum matches and the
-output folder is exactly as the build that wrote it left it. Anything else (a missing, corrupt,
-stale or foreign map, an output folder touched by hand) means a full build.
+The keys are kept in the build store with each published file (:mod:`politiradet.store.site`)
+and trusted only for a file exactly as the build that wrote it left it, made by the same
+generator for the same base URL; anything else means that file is made again.
 """
 
 from __future__ import annotations
@@ -22,16 +20,9 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-import json
-import os
-import stat
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-FORMAT = 1
-FILE_NAME = "deps.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,83 +135,3 @@ class Hasher:
             self._encode(key, out)
             self._encode(item, out)
         out.append(b"]")
-
-
-# --- the persisted map -------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class DependencyMap:
-    """Output path -> hash of the render input of the file published there."""
-
-    stamp: str
-    """Generator version and base URL the map belongs to."""
-    outputs: Mapping[str, str]
-    stats: Mapping[str, list[int]] = dataclasses.field(default_factory=dict)
-    """Inode, size and modification time of each file of :attr:`outputs` as it was found."""
-
-
-def load(folder: Path, stamp: str, out: Path) -> DependencyMap | None:
-    """The map the last build into *out* left in *folder*, or None unless it can be trusted.
-
-    Only files still exactly as that build left them (same inode, size and modification time)
-    are in the map, so a file edited, replaced or deleted by hand is made again. Files made
-    together (one key, like the search bundle) stay in the map all together or not at all.
-    """
-    try:
-        raw = (folder / FILE_NAME).read_bytes()
-        checksum, _, payload = raw.partition(b"\n")
-        if hashlib.sha256(payload).hexdigest().encode() != checksum:
-            return None
-        state = json.loads(payload)
-    except (OSError, ValueError):
-        return None
-    if (not isinstance(state, dict) or state.get("format") != FORMAT
-            or state.get("stamp") != stamp or state.get("out") != str(out.resolve())
-            or not isinstance(state.get("outputs"), dict)):
-        return None
-    try:
-        recorded = {path: (str(key), list(found))
-                    for path, (key, *found) in state["outputs"].items()}
-    except (TypeError, ValueError):
-        return None
-    root = str(out) + "/"
-    lost = {key for path, (key, found) in recorded.items()
-            if not found or _stat(root + path) != found}
-    return DependencyMap(stamp, {path: key for path, (key, _) in recorded.items()
-                                 if key not in lost},
-                         {path: found for path, (key, found) in recorded.items()
-                          if key not in lost})
-
-
-def store(folder: Path, deps: DependencyMap, out: Path, fresh: Collection[str] | None = None
-          ) -> dict[str, list[int]]:
-    """Remember *deps* for the site just published to *out* (atomically, checksummed); return
-    the inode, size and modification time of each file.
-
-    With *fresh*, the files written (not linked) by this build, only those are looked at: a
-    linked file shares its inode with the file :func:`load` found, so its :attr:`stats` still
-    hold. Without it, every file is.
-    """
-    root = str(out) + "/"
-    stats = {path: (_stat(root + path) if fresh is None or path in fresh
-                    or path not in deps.stats else list(deps.stats[path]))
-             for path in deps.outputs}
-    outputs = {path: [key, *stats[path]] for path, key in deps.outputs.items()}
-    payload = json.dumps({"format": FORMAT, "stamp": deps.stamp, "out": str(out.resolve()),
-                          "outputs": outputs}, sort_keys=True).encode()
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{FILE_NAME}.tmp"
-    temporary.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-    temporary.replace(folder / FILE_NAME)
-    return stats
-
-
-def _stat(path: str) -> list[int]:
-    """Inode, size and modification time of a regular file; [] when there is none."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return []
-    if not stat.S_ISREG(info.st_mode):
-        return []
-    return [info.st_ino, info.st_size, info.st_mtime_ns]

@@ -1,36 +1,25 @@
-"""The on-disk cache of compiled bodies: one SQLite database of checked JSON records.
+"""Compiled records in the build store: checked JSON, the small part apart from the large one.
 
-A record's key is the SHA-256 of everything its HTML depends on: the body and where it
-starts in the file, the document's path (links are resolved from it), the abbreviation
-registry, and the generator itself (the source of this package and the versions of the
-Markdown libraries). A record is stored as two JSON texts, each with its SHA-256: the small
-*meta* part (links, headings, status blocks' places … what the link graph and the render
-plan read for every document on every build) and the large *body* part (HTML and text, read
-only when a page, feed or search record is made: :class:`StoredPayload`). A part whose
-checksum or types do not match (corrupt, or not ours), a database of another format, or a
-file that is no database at all is ignored and written again; a body part found bad when it
-is needed is compiled again on the spot. Nothing is ever unpickled. The cache is only a
-shortcut: delete it and the next build compiles everything again.
-
-The database is ``compiled.sqlite3`` in the cache root, in WAL mode: builds running at the
-same time read while one writes, and each writes its new records in short transactions.
-Records not used by the last :data:`KEEP_BUILDS` builds are deleted (:meth:`RecordCache.retain`).
+A record's key is the SHA-256 of everything its HTML depends on besides the generator (which
+the whole store is under, :func:`.database.fingerprint`): the body and where it starts in the
+file, the document's path (links are resolved from it) and the abbreviation registry. A record
+is stored as two JSON texts, each with its SHA-256: the small *meta* part (links, headings,
+status blocks' places … what the link graph and the render plan read for every document on
+every build) and the large *body* part (HTML and text, read only when a page, feed or search
+record is made: :class:`StoredPayload`). A part whose checksum or types do not match is a
+miss and is compiled again; a body part found bad when it is needed is compiled again on the
+spot. Records no build used among the last :data:`KEEP_BUILDS` are deleted (:meth:`Records.retain`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import json
-import os
-import shutil
 import sqlite3
-import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..model.content import (
@@ -44,44 +33,14 @@ from ..model.content import (
     Note,
     Payload,
 )
-from .build_cache import cache_root, library_version
+from .database import Store, connection, failed, is_int, is_str, sha256
 
-FORMAT = 5
-"""Version of the database's layout and of the records' JSON (``PRAGMA user_version``)."""
-FILE_NAME = "compiled.sqlite3"
-OLD_FOLDER = "compiled"
-"""Where format 1 kept a file per record; removed when the database is made."""
-PACKAGE = Path(__file__).resolve().parent.parent
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins")
 KEEP_BUILDS = 50
 """A record no build used among the last this many is deleted."""
 REFRESH_BUILDS = 10
 """A record in use has its build number renewed once in this many builds (not on every one)."""
-BUSY_SECONDS = 30.0
-"""How long to wait for another build's write to finish before going on without the cache."""
 BATCH = 500
-"""Keys per query, and records per write transaction."""
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY, used INTEGER NOT NULL,
-    meta_sum TEXT NOT NULL, body_sum TEXT NOT NULL, meta BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS meta_used ON meta (used);
-CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS builds (id INTEGER PRIMARY KEY CHECK (id = 0), number INTEGER NOT NULL);
-"""
-
-
-@functools.cache
-def generator_version() -> str:
-    """Hash of this package's source and the Markdown libraries' versions."""
-    digest = hashlib.sha256(f"{FORMAT}\0".encode())
-    for name in LIBRARIES:
-        digest.update(f"{name}={library_version(name)}\0".encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+"""Keys per query."""
 
 
 def registry_fingerprint(abbreviations: Mapping[str, str], names: Any = ()) -> str:
@@ -119,7 +78,7 @@ def encode(compiled: Compiled) -> Row:
          [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions),
          [[d.line, d.text] for d in compiled.decisions]])
     body = _json([payload.html, payload.text, [list(pair) for pair in payload.statuses]])
-    return Row(meta, _sha256(meta), body, _sha256(body))
+    return Row(meta, sha256(meta), body, sha256(body))
 
 
 def decode(row: Row) -> Compiled | None:
@@ -130,11 +89,12 @@ def decode(row: Row) -> Compiled | None:
     return decode_meta(row.meta, row.meta_sum, row.body_sum, InMemory(payload))
 
 
-def decode_meta(meta: bytes, meta_sum: str, body_sum: str, payload: Callable[[], Payload]
+def decode_meta(meta: Any, meta_sum: Any, body_sum: Any, payload: Callable[[], Payload]
                 ) -> Compiled | None:
-    """The record whose meta part is *meta*, with *payload* for its body part; None when the
-    checksum or the types do not match."""
-    if _sha256(meta) != meta_sum:
+    """The record whose meta part is *meta*, with *payload* for its body part; None when a
+    column, the checksum or a type does not match."""
+    if type(meta) is not bytes or not is_str(meta_sum) or not is_str(body_sum) or \
+            sha256(meta) != meta_sum:
         return None
     try:
         return _meta_from_json(json.loads(meta), record_digest(meta_sum, body_sum), payload)
@@ -142,9 +102,9 @@ def decode_meta(meta: bytes, meta_sum: str, body_sum: str, payload: Callable[[],
         return None
 
 
-def decode_body(body: bytes, body_sum: str) -> Payload | None:
+def decode_body(body: Any, body_sum: str) -> Payload | None:
     """The payload in *body*; None when the checksum or the types do not match."""
-    if _sha256(body) != body_sum:
+    if type(body) is not bytes or sha256(body) != body_sum:
         return None
     try:
         html, text, statuses = json.loads(body)
@@ -192,10 +152,6 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _str(value: Any) -> str:
     if type(value) is not str:
         raise TypeError("expected str")
@@ -208,26 +164,20 @@ def _int(value: Any) -> int:
     return value
 
 
-def _bool(value: Any) -> bool:
-    if type(value) is not bool:
-        raise TypeError("expected bool")
-    return value
-
-
 def _list(value: Any) -> list[Any]:
     if type(value) is not list:
         raise TypeError("expected list")
     return value
 
 
-# --- the store ---------------------------------------------------------------------------------
+# --- the records in the store ------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class StoredPayload:
     """A record's payload in the store, read (and checked) each time it is asked for.
 
-    When the stored body is missing or does not check out, the record is dropped from the
-    store (the next build compiles it again) and *fallback* compiles the payload on the spot.
+    When the stored body is missing or does not check out, *fallback* compiles the payload
+    on the spot (and the record is compiled again by the next build, which finds it missing).
     """
 
     database: str
@@ -251,17 +201,17 @@ _last_payload: list[tuple[StoredPayload, Payload]] = []
 """The payload read last (a page's HTML and then its text are often asked for in turn)."""
 
 
-class RecordCache:
-    """Compiled records in ``<folder>/compiled.sqlite3`` (the folder: the cache root)."""
+class Records:
+    """The compiled records in a :class:`Store`."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or cache_root()
-        self.database = str(self.folder / FILE_NAME)
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.database = store.database
         self._used: dict[str, int] = {}
         """Key -> the build number of its record as last read or written by this object."""
 
     def key(self, doc: Document, registries: str) -> str:
-        digest = hashlib.sha256(f"{generator_version()}\0{registries}\0".encode())
+        digest = hashlib.sha256(f"{registries}\0".encode())
         body = _bytes(doc.body)
         digest.update(f"{len(doc.path)}:{doc.path}\0{doc.body_line}\0{len(body)}\0".encode())
         digest.update(body)
@@ -272,81 +222,59 @@ class RecordCache:
         """The trustworthy records stored under *keys*, their payloads left in the store;
         *fallback(key)* compiles a payload again should its stored body turn out bad."""
         found: dict[str, Compiled] = {}
-        db = self._connection()
-        if db is None:
-            return found
-        try:
-            with _collector_paused():
-                for chunk in _chunks(sorted(keys)):
-                    marks = ",".join("?" * len(chunk))
-                    for key, used, meta_sum, body_sum, meta in db.execute(
-                            "SELECT key, used, meta_sum, body_sum, meta FROM meta "
-                            f"WHERE key IN ({marks})", chunk):
-                        if not _columns_typed(meta, meta_sum, body_sum) or key not in keys:
-                            continue
-                        payload = StoredPayload(self.database, key, body_sum, fallback(key))
-                        record = decode_meta(meta, meta_sum, body_sum, payload)
-                        if record is not None:
-                            found[key] = record
-                            self._used[key] = used if type(used) is int else -1
-        except sqlite3.DatabaseError as exc:
-            self._failed(exc)
-            return {}
+        with _collector_paused():
+            for chunk in _chunks(sorted(keys)):
+                marks = ",".join("?" * len(chunk))
+                for key, used, meta_sum, body_sum, meta in self.store.query(
+                        "SELECT key, used, meta_sum, body_sum, meta FROM records "
+                        f"WHERE key IN ({marks})", chunk):
+                    if key not in keys:
+                        continue
+                    payload = StoredPayload(self.database, key, body_sum, fallback(key))
+                    record = decode_meta(meta, meta_sum, body_sum, payload)
+                    if record is not None:
+                        found[key] = record
+                        self._used[key] = used if is_int(used) else -1
         return found
 
     def put_many(self, rows: Sequence[tuple[str, Row]]) -> bool:
-        """Store *rows* in one transaction; False when the cache cannot be written."""
-        db = self._connection()
-        if db is None:
-            return False
-        try:
-            with _transaction(db):
-                number = _build_number(db)
-                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?, ?, ?)",
-                               [(key, number, row.meta_sum, row.body_sum, row.meta)
-                                for key, row in rows])
-                db.executemany("INSERT OR REPLACE INTO body VALUES (?, ?)",
-                               [(key, row.body) for key, row in rows])
-        except sqlite3.DatabaseError as exc:
-            self._failed(exc)
-            return False
-        self._used.update((key, number) for key, _row in rows)
-        return True
+        """Store *rows* in one transaction of their own (the render workers read them back);
+        False when the store cannot be written."""
+        def put(db: sqlite3.Connection) -> None:
+            number = build_number(db)
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
+                           [(key, number, row.meta_sum, row.body_sum, row.meta)
+                            for key, row in rows])
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                           [(key, row.body) for key, row in rows])
+            self._used.update((key, number) for key, _row in rows)
+        return self.store.write(put)
 
     def retain(self, keys: Collection[str]) -> None:
-        """Count a build that used the records under *keys*; delete the records that none of
-        the last :data:`KEEP_BUILDS` builds used.
+        """Count, in the build's transaction, a build that used the records under *keys*, and
+        delete the records none of the last :data:`KEEP_BUILDS` builds used.
 
         A record's build number is renewed only when it is :data:`REFRESH_BUILDS` old, so an
         unchanged archive does not rewrite every row on every build."""
-        db = self._connection()
-        if db is None:
-            return
-        try:
-            with _transaction(db):
-                number = _build_number(db) + 1
-                db.execute("UPDATE builds SET number = ?", (number,))
-                stale = [key for key in keys if self._used.get(key, -1) < number - REFRESH_BUILDS]
-                db.executemany("UPDATE meta SET used = ? WHERE key = ?",
-                               [(number, key) for key in stale])
-                db.execute("DELETE FROM body WHERE key IN (SELECT key FROM meta WHERE used < ?)",
-                           (number - KEEP_BUILDS,))
-                db.execute("DELETE FROM meta WHERE used < ?", (number - KEEP_BUILDS,))
-        except sqlite3.DatabaseError as exc:
-            self._failed(exc)
+        used = dict(self._used)
 
-    def close(self) -> None:
-        """Close this thread's connection (it is opened again when needed)."""
-        _disconnect(self.database)
+        def count(db: sqlite3.Connection) -> None:
+            number = build_number(db) + 1
+            db.execute("INSERT OR REPLACE INTO state VALUES ('builds', ?)", (number,))
+            stale = [key for key in keys if used.get(key, -1) < number - REFRESH_BUILDS]
+            db.executemany("UPDATE records SET used = ? WHERE key = ?",
+                           [(number, key) for key in stale])
+            old = "typeof(used) != 'integer' OR used < ?"
+            db.execute(f"DELETE FROM bodies WHERE key IN (SELECT key FROM records WHERE {old})",
+                       (number - KEEP_BUILDS,))
+            db.execute(f"DELETE FROM records WHERE {old}", (number - KEEP_BUILDS,))
+        self.store.later(count)
 
-    def _connection(self) -> sqlite3.Connection | None:
-        return _connection(self.database)
 
-    def _failed(self, exc: sqlite3.DatabaseError) -> None:
-        """A database found corrupt is removed, so the next use makes a new one; a busy or
-        full one is left alone and simply not used this time."""
-        if _is_corrupt(exc):
-            _remove(self.database)
+def build_number(db: sqlite3.Connection) -> int:
+    """How many builds have counted their records; 0 when the count is missing or no number."""
+    found = db.execute("SELECT value FROM state WHERE name = 'builds'").fetchone()
+    return found[0] if found is not None and is_int(found[0]) and found[0] >= 0 else 0
 
 
 def _bytes(text: str) -> bytes:
@@ -359,38 +287,27 @@ def _bytes(text: str) -> bytes:
 
 
 def _read_body(database: str, key: str, body_sum: str) -> Payload | None:
-    db = _connection(database)
-    try:
-        found = db.execute("SELECT body FROM body WHERE key = ?", (key,)).fetchone() if db else None
-    except sqlite3.DatabaseError:
+    db = connection(database)
+    if db is None:
         return None
-    return decode_body(found[0], body_sum) if found and type(found[0]) is bytes else None
-
-
-def _columns_typed(meta: Any, meta_sum: Any, body_sum: Any) -> bool:
-    """SQLite keeps any type in any column: a row of others' making may hold text or NULL."""
-    return type(meta) is bytes and type(meta_sum) is str and type(body_sum) is str
+    try:
+        found = db.execute("SELECT body FROM bodies WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error as exc:
+        failed(database, exc)
+        return None
+    return decode_body(found[0], body_sum) if found else None
 
 
 def _forget(database: str, key: str) -> None:
-    """Delete the record under *key*, if the database can be written just now."""
-    db = _connection(database)
-    with contextlib.suppress(sqlite3.DatabaseError):
-        if db is not None:
-            with _transaction(db):
-                db.execute("DELETE FROM meta WHERE key = ?", (key,))
-                db.execute("DELETE FROM body WHERE key = ?", (key,))
-
-
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
+    """Delete the record under *key*, if the store can be written just now."""
+    db = connection(database)
+    if db is None:
+        return
     try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        db.execute("DELETE FROM records WHERE key = ?", (key,))
+        db.execute("DELETE FROM bodies WHERE key = ?", (key,))
+    except sqlite3.Error as exc:
+        failed(database, exc)
 
 
 @contextlib.contextmanager
@@ -406,98 +323,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_number(db: sqlite3.Connection) -> int:
-    found = db.execute("SELECT number FROM builds").fetchone()
-    if found is None:
-        db.execute("INSERT INTO builds VALUES (0, 0)")
-        return 0
-    return int(found[0])
-
-
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), BATCH):
         yield items[start:start + BATCH]
-
-
-# --- connections: one per process and thread, never carried across a fork ------------------
-
-_local = threading.local()
-
-
-def _connection(database: str) -> sqlite3.Connection | None:
-    """This process's and thread's connection to *database*, opened (and the database made
-    or upgraded) on first use; None when the folder cannot be written."""
-    connections: dict[str, tuple[int, sqlite3.Connection]] = _local.__dict__.setdefault(
-        "connections", {})
-    known = connections.get(database)
-    if known is not None and known[0] == os.getpid():
-        return known[1]
-    try:
-        db = _open(database)
-    except sqlite3.DatabaseError as exc:
-        if not _is_corrupt(exc):
-            return None
-        _remove(database)
-        try:
-            db = _open(database)
-        except (sqlite3.DatabaseError, OSError):
-            return None
-    except OSError:
-        return None
-    connections[database] = (os.getpid(), db)
-    return db
-
-
-def _open(database: str) -> sqlite3.Connection:
-    path = Path(database)
-    new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(database, timeout=BUSY_SECONDS, isolation_level=None,
-                         check_same_thread=True)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version != FORMAT:
-            with _transaction(db):  # another process may have made it meanwhile
-                if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-                    _create(db)
-    except BaseException:
-        db.close()
-        raise
-    if new:
-        shutil.rmtree(path.parent / OLD_FOLDER, ignore_errors=True)
-    return db
-
-
-def _create(db: sqlite3.Connection) -> None:
-    """The tables of this format, replacing those of any other."""
-    for table in ("meta", "body", "builds"):
-        db.execute(f"DROP TABLE IF EXISTS {table}")
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    db.execute(f"PRAGMA user_version = {FORMAT}")
-
-
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    """True for a file that is no SQLite database, or one damaged beyond SQLite's own repair
-    (as opposed to a database that is busy or a disk that is full)."""
-    return not isinstance(exc, sqlite3.OperationalError) or "malformed" in str(exc)
-
-
-def _disconnect(database: str) -> None:
-    """Close this thread's connection to *database*, if it has one."""
-    connections = _local.__dict__.get("connections", {})
-    known = connections.pop(database, None)
-    if known is not None and known[0] == os.getpid():
-        with contextlib.suppress(sqlite3.Error):
-            known[1].close()
-
-
-def _remove(database: str) -> None:
-    """Drop this thread's connection and the database's files."""
-    _disconnect(database)
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            os.unlink(database + suffix)

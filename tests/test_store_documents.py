@@ -1,6 +1,6 @@
-"""The cache of validated documents: a valid file is taken from it and gives exactly what
-parsing and validating it gives; an invalid one is never taken from it; a damaged, stale or
-foreign cache is never trusted."""
+"""The validated documents in the build store: a valid file is taken from it and gives exactly
+what parsing and validating it gives; an invalid one is never taken from it; a damaged, stale
+or foreign entry is never trusted."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from politiradet.errors import Problem
 from politiradet.pipeline import Paths, check
 from politiradet.stages.load import RawContent, load_content, load_schemas
 from politiradet.stages.validate import Schemas, Validated, validate
-from politiradet.store.documents import FORMAT, MAGIC, DocumentCache, decode, encode
+from politiradet.store.database import Store, store_file
+from politiradet.store.documents import Documents
 
 SCHEMAS = load_schemas(Paths().schema)
 
@@ -33,18 +35,19 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def cache_for(content: Path) -> DocumentCache:
-    return DocumentCache(content, SCHEMAS)
+def cache_for(content: Path) -> Documents:
+    return Documents(Store(content), SCHEMAS)
 
 
-def loaded(content: Path, known: DocumentCache | None) -> tuple[RawContent, Validated,
-                                                                 list[Problem]]:
+def loaded(content: Path, known: Documents | None) -> tuple[RawContent, Validated,
+                                                              list[Problem]]:
     """Load and validate as ``check`` does, storing the valid documents when *known*."""
     raw, problems = load_content(content, known)
     validated, found = validate(raw, Schemas(SCHEMAS))
     if known is not None:
         digests = {doc.path: doc.digest for doc in raw.documents}
-        known.store((digests[doc.path], doc) for doc in validated.content.documents)
+        known.keep((digests[doc.path], doc) for doc in validated.content.documents)
+        assert known.store.commit()
     return raw, validated, problems + found
 
 
@@ -135,170 +138,154 @@ def test_registries_are_always_read(valid_content: Path) -> None:
     assert found == problems_of(valid_content, use_cache=False) != []
 
 
-def test_a_check_without_the_cache_neither_reads_nor_writes_it(valid_content: Path,
+def test_a_check_without_the_store_neither_reads_nor_writes_it(valid_content: Path,
                                                                own_cache: Path) -> None:
     problems_of(valid_content, use_cache=False)
-    assert not (own_cache / "documents").exists()
+    assert not own_cache.exists()
     problems_of(valid_content, use_cache=True)
-    assert len(list((own_cache / "documents").iterdir())) == 1
+    assert store_file(valid_content).is_file()
 
 
-def test_the_cache_keeps_only_the_last_builds_documents(valid_content: Path) -> None:
+def test_the_store_keeps_only_the_last_builds_documents(valid_content: Path) -> None:
     assert problems_of(valid_content, use_cache=True) == []
     (valid_content / "referater" / "2016-01-12.md").unlink()
     problems_of(valid_content, use_cache=True)
-    known = cache_for(valid_content)
-    stored = entries_of(known.file.read_bytes())
+    stored = entries_of(valid_content)
     assert "referater/2016-01-12.md" not in stored
     assert "referater/2025-05-14.md" in stored
 
 
-def test_another_schema_is_another_cache(valid_content: Path) -> None:
+def test_other_schemas_are_never_trusted(valid_content: Path) -> None:
     loaded(valid_content, cache_for(valid_content))
     schemas = json.loads(json.dumps(SCHEMAS))
     schemas["referat.schema.json"]["description"] = "endret"
-    known = DocumentCache(valid_content, schemas)
-    load_content(valid_content, known)
+    known = Documents(Store(valid_content), schemas)
+    raw, _ = load_content(valid_content, known)
     assert known.hits == 0
+    validated, _ = validate(raw, Schemas(schemas))
+    known.keep((raw_doc.digest, doc) for raw_doc, doc in
+               zip(raw.documents, validated.content.documents, strict=True))
+    assert known.store.commit()
+    assert hits_with(valid_content) == 0, "the rows of the other schemas replaced them"
 
 
-# --- the stored file ------------------------------------------------------------------------
+# --- the stored rows ------------------------------------------------------------------------
 
 @pytest.fixture
-def stored(valid_content: Path) -> tuple[Path, bytes]:
-    """A content folder whose valid documents are all in the cache, and the cache's bytes."""
-    known = cache_for(valid_content)
-    loaded(valid_content, known)
-    return valid_content, known.file.read_bytes()
+def stored(valid_content: Path) -> Path:
+    """A content folder whose valid documents are all in the store."""
+    loaded(valid_content, cache_for(valid_content))
+    return valid_content
 
 
-def entries_of(data: bytes) -> dict[str, list[Any]]:
+def sql(content: Path, statement: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+    with sqlite3.connect(store_file(content)) as db:
+        return db.execute(statement, parameters).fetchall()
+
+
+def entries_of(content: Path) -> dict[str, list[Any]]:
     """The stored entries, each as [digest, body_line, body_length, front matter, places]."""
-    lines = data.decode().partition("\n")[2].split("\n")
-    return {path: [digest, *json.loads(rest)]
-            for path, digest, rest in (line.split("\t", 2) for line in lines)}
+    return {path: [digest, *json.loads(entry)]
+            for path, digest, entry in sql(content, "SELECT path, digest, entry FROM documents")}
 
 
-def hits_with(content: Path, data: bytes) -> int:
-    """How many documents the next load takes from a cache file holding *data*."""
-    cache_for(content).file.write_bytes(data)
+def put_entry(content: Path, path: str, entry: list[Any]) -> None:
+    """Store *entry* for *path* as a well-formed row: its checksum matches."""
+    data = json.dumps(entry[1:]).encode()
+    sql(content, "UPDATE documents SET digest = ?, entry = ?, sum = ? WHERE path = ?",
+        (entry[0], data, hashlib.sha256(data).hexdigest(), path))
+
+
+def hits_with(content: Path) -> int:
+    """How many documents the next load takes from the store."""
     known = cache_for(content)
     load_content(content, known)
     return known.hits
 
 
-def test_an_intact_cache_is_used(stored: tuple[Path, bytes]) -> None:
-    assert hits_with(*stored) == 5
+def test_an_intact_store_is_used(stored: Path) -> None:
+    assert hits_with(stored) == 5
 
 
-def test_a_flipped_byte_anywhere_is_never_trusted(stored: tuple[Path, bytes]) -> None:
-    content, data = stored
-    for index in range(0, len(data), max(1, len(data) // 150)):
-        flipped = bytearray(data)
-        flipped[index] ^= 0x01
-        assert decode(bytes(flipped), cache_for(content).key) == {}, index
-    assert hits_with(content, bytes(flipped)) == 0
-
-
-@pytest.mark.parametrize("forge", [
-    lambda data: data.replace(f"{MAGIC} {FORMAT} ".encode(), f"{MAGIC} {FORMAT + 1} ".encode(), 1),
-    lambda data: b"",
-    lambda data: data[: len(data) // 2],
-    lambda data: data.partition(b"\n")[0],
-    lambda data: b"\x80\x04\x95 not ours\n{}",
-], ids=["other-format", "empty", "truncated", "header-only", "foreign"])
-def test_a_stale_truncated_or_foreign_cache_is_never_trusted(stored: tuple[Path, bytes],
-                                                             forge: Any) -> None:
-    content, data = stored
-    assert hits_with(content, forge(data)) == 0
-
-
-def test_a_cache_of_another_generator_version_is_never_trusted(stored: tuple[Path, bytes]
-                                                                ) -> None:
-    content, data = stored
-    key = cache_for(content).key
-    assert hits_with(content, data.replace(key.encode(), b"0" * 64, 1)) == 0
-    entries = entries_of(data)
-    assert hits_with(content, encode(entries, "0" * 64)) == 0
-    assert hits_with(content, encode(entries, key)) == 5
+@pytest.mark.parametrize("statement", [
+    "UPDATE documents SET entry = CAST(entry AS TEXT)",
+    "UPDATE documents SET entry = substr(entry, 1, length(entry) - 1)",
+    "UPDATE documents SET sum = 'x'",
+    "UPDATE documents SET sum = 7",
+    "UPDATE documents SET digest = 7",
+    "UPDATE documents SET schemas = 'andre'",
+    "UPDATE documents SET entry = zeroblob(10)",
+], ids=["entry-as-text", "truncated", "wrong-checksum", "checksum-as-number",
+        "digest-as-number", "other-schemas", "zeros"])
+def test_a_damaged_row_is_never_trusted_and_is_written_again(stored: Path, statement: str
+                                                             ) -> None:
+    sql(stored, statement)
+    assert hits_with(stored) == 0
+    assert problems_of(stored, use_cache=True) == []
+    assert hits_with(stored) == 5, "written again whole"
 
 
 @pytest.mark.parametrize("damage", [
     lambda entry: entry.__setitem__(0, "0" * 64),
     lambda entry: entry.__setitem__(1, "3"),
+    lambda entry: entry.__setitem__(1, 0),
     lambda entry: entry.__setitem__(2, True),
+    lambda entry: entry.__setitem__(2, -4),
     lambda entry: entry.__setitem__(3, ["tittel"]),
     lambda entry: entry.__setitem__(4, [[["tittel"], 2]]),
     lambda entry: entry.__setitem__(4, [[[["tittel"]], 2, 7]]),
     lambda entry: entry.append(1),
-], ids=["other-bytes", "line-as-text", "length-as-bool", "front-as-list", "short-place",
-        "list-in-path", "extra-field"])
-def test_a_well_formed_entry_of_the_wrong_shape_is_a_miss(stored: tuple[Path, bytes],
-                                                          damage: Any) -> None:
-    content, data = stored
-    key = cache_for(content).key
-    entries = entries_of(data)
-    damage(entries["referater/2025-05-14.md"])
-    assert hits_with(content, encode(entries, key)) == 4
+], ids=["other-bytes", "line-as-text", "line-zero", "length-as-bool", "negative-length",
+        "front-as-list", "short-place", "list-in-path", "extra-field"])
+def test_a_well_formed_entry_of_the_wrong_shape_is_a_miss(stored: Path, damage: Any) -> None:
+    entries = entries_of(stored)
+    entry = entries["referater/2025-05-14.md"]
+    damage(entry)
+    put_entry(stored, "referater/2025-05-14.md", entry)
+    assert hits_with(stored) == 4
 
 
-def test_the_cache_is_written_whole_or_not_at_all(stored: tuple[Path, bytes]) -> None:
-    content, data = stored
-    folder = cache_for(content).file.parent
-    assert [p.name for p in folder.iterdir()] == [cache_for(content).file.name]
-    assert data.startswith(f"{MAGIC} {FORMAT} ".encode())
-    header, _, payload = data.partition(b"\n")
-    assert header.endswith(hashlib.sha256(payload).hexdigest().encode())
-
-
-def test_an_unwritable_cache_is_simply_not_used(valid_content: Path, own_cache: Path) -> None:
-    own_cache.mkdir()
-    (own_cache / "documents").write_text("ikke en mappe", encoding="utf-8")
-    assert problems_of(valid_content, use_cache=True) == []
-    assert problems_of(valid_content, use_cache=True) == []
-
-
-
-def test_unchanged_documents_are_written_back_as_they_were_read(stored: tuple[Path, bytes]
-                                                                 ) -> None:
-    content, data = stored
-    loaded(content, cache_for(content))
-    assert cache_for(content).file.read_bytes() == data
-    (content / "referater" / "2016-01-12.md").write_text(
-        (content / "referater" / "2016-01-12.md").read_text(encoding="utf-8") + "Mer.\n",
+def test_only_changed_documents_are_written_again(stored: Path) -> None:
+    sql(stored, "CREATE TABLE written (path TEXT)")
+    sql(stored, "CREATE TRIGGER spy AFTER INSERT ON documents "
+                "BEGIN INSERT INTO written VALUES (new.path); END")
+    loaded(stored, cache_for(stored))
+    assert sql(stored, "SELECT path FROM written") == []
+    (stored / "referater" / "2016-01-12.md").write_text(
+        (stored / "referater" / "2016-01-12.md").read_text(encoding="utf-8") + "Mer.\n",
         encoding="utf-8")
-    loaded(content, cache_for(content))
-    before, after = entries_of(data), entries_of(cache_for(content).file.read_bytes())
-    assert [path for path in before if before[path] != after[path]] == [
-        "referater/2016-01-12.md"]
-    assert after["referater/2016-01-12.md"][2] == before["referater/2016-01-12.md"][2] + 5
-
+    old = entries_of(stored)
+    loaded(stored, cache_for(stored))
+    new = entries_of(stored)
+    assert [path for path in old if old[path] != new[path]] == ["referater/2016-01-12.md"]
+    assert sql(stored, "SELECT path FROM written") == [("referater/2016-01-12.md",)]
+    assert new["referater/2016-01-12.md"][2] == old["referater/2016-01-12.md"][2] + 5
 
 
 @pytest.mark.parametrize(("name", "file", "old", "new", "expected"), CASES[:9],
                          ids=[case[0] for case in CASES[:9]])
-def test_the_editor_finds_what_it_finds_without_the_cache(
+def test_the_editor_finds_what_it_finds_without_the_store(
         valid_content: Path, own_cache: Path, name: str, file: str, old: str, new: str,
         expected: str) -> None:
-    """The web editor's check of a save takes the other documents from the cache."""
+    """The web editor's check of a save takes the other documents from the store."""
     backend = LocalBackend(valid_content, Paths().schema)
     target = (valid_content / file).resolve()
     data = target.read_bytes().replace(old.encode(), new.encode(), 1)
     cold = backend.problems(target, data, SCHEMAS)
-    assert problems_of(valid_content, use_cache=True) == []  # every document in the cache
+    assert problems_of(valid_content, use_cache=True) == []  # every document in the store
     assert backend.problems(target, data, SCHEMAS) == cold != []
 
 
-def test_caches_no_build_used_for_a_month_are_deleted(stored: tuple[Path, bytes]) -> None:
-    content, _ = stored
-    folder = cache_for(content).file.parent
-    old, recent, leftover, other = (folder / "gammel-0.json", folder / "ny-1.json",
-                                    folder / ".tmp-drept", folder / "annet.txt")
-    for path in (old, recent, leftover, other):
+def test_stores_no_command_wrote_for_a_month_are_deleted(stored: Path) -> None:
+    folder = store_file(stored).parent
+    old, recent, other = (folder / "gammel-0.sqlite3", folder / "ny-1.sqlite3",
+                          folder / "annet.txt")
+    for path in (old, recent, other):
         path.write_text("x", encoding="utf-8")
     month_ago = time.time() - 31 * 86400
-    for path in (old, leftover, other):
+    for path in (old, other):
         os.utime(path, (month_ago, month_ago))
-    loaded(content, cache_for(content))
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [cache_for(content).file.name, "ny-1.json", "annet.txt"])
+    loaded(stored, cache_for(stored))
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".sqlite3" or
+                  p.suffix == ".txt") == sorted([store_file(stored).name, "ny-1.sqlite3",
+                                                 "annet.txt"])

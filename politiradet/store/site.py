@@ -1,0 +1,290 @@
+"""What the store knows about an output folder: the last build's key, and every file in it.
+
+The key of a build is a hash of everything the site is made from: the generator (its one
+fingerprint), every file in the content folder, the templates and the schemas, and what else
+the output depends on (base URL, drafts, git dates, the build date). A file's hash is
+remembered by its size, modification time, change time and inode (:class:`Inputs`), so an
+unchanged archive is not read again; like git's racy-file rule, a file changed in the last
+seconds before the build is hashed again by the next one.
+
+Per published file the store keeps the key of its render input (:mod:`.deps`), the file's
+inode, size, modification time and change time as the build left it, and the SHA-256 of its
+bytes. That is the one check that the published site is untouched: a file edited, replaced or
+deleted by hand, also with the same size and its modification time put back (the change time
+cannot be put back), is made again; files made together (one key, like a search shard) are
+trusted together or not at all. Our own hard links change a file's change time too: the old
+site's copy of a linked file is deleted after the build by a process of its own
+(:func:`politiradet.stages.write.sweep`), which records the new change time here
+(:data:`ABSORB`), only for a file whose change time was still the one recorded, so an edit by
+hand is never taken for it; a file whose change time alone differs for another reason (a
+build killed while it linked) is read, and trusted when its bytes are the ones recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..stages import sourcefile
+from .database import Store, fingerprint, is_int, is_str
+
+RACY_NS = 2_000_000_000
+FileStat = tuple[int, int, int, int]
+"""Inode, size, modification and change time (ns) of a file as it was found."""
+ABSORB = ("UPDATE outputs SET ctime = ? WHERE out = ? AND path = ? AND inode = ? "
+          "AND ctime = ?")
+"""What the remover of a replaced site records after it deleted that site's copy of a file
+the new site shares: (new change time, output folder, path, inode, change time before)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a cached build reports: the numbers of the build that made the output."""
+
+    documents: int
+    drafts: int
+    files: int
+    pages: int
+
+
+def file_stat(path: str) -> FileStat | None:
+    """Inode, size, modification and change time of a regular file; None when there is none."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+class Site:
+    """The record of the last build into the output folder *out* (for the same *variant*:
+    base URL and drafts), checked against the folder as it is now."""
+
+    def __init__(self, store: Store, out: Path, variant: str) -> None:
+        self.store, self.out, self.variant = store, out.resolve(), variant
+        self.name = str(self.out)
+        self.inputs = Inputs(store)
+        found = store.query("SELECT variant, key, summary FROM sites WHERE out = ?", (self.name,))
+        self._record = found[0] if found and found[0][0] == variant else None
+        self._outputs = self._read_outputs() if self._record else {}
+        self._trusted: dict[str, str] | None = None
+
+    def outputs(self) -> dict[str, str]:
+        """Output path -> render input key of each file still exactly as the last build left
+        it; a group of files with one key only when every one of them is.
+
+        A file whose change time alone differs (our own hard links change it too: a build
+        killed while it linked files) is read, and trusted when its bytes are the ones
+        recorded."""
+        if self._trusted is None:
+            root = self.name + "/"
+            lost = {key for path, (key, found, digest) in self._outputs.items()
+                    if not _untouched(root + path, found, digest)}
+            self._trusted = {path: key for path, (key, _found, _digest) in self._outputs.items()
+                             if key not in lost}
+        return self._trusted
+
+    def hit(self, key: str) -> Summary | None:
+        """The last build's summary if it had *key* and the folder holds exactly its files,
+        untouched."""
+        if self._record is None or self._record[1] != key:
+            return None
+        summary = _summary(self._record[2])
+        if summary is None or not self._outputs or set(_files(self.out)) != set(self._outputs):
+            return None
+        if len(self.outputs()) != len(self._outputs):
+            return None
+        return summary
+
+    def keep(self, key: str, summary: Summary, outputs: Mapping[str, str],
+             digests: Mapping[str, str]) -> None:
+        """Record, in the build's transaction, the build just published: its *key* and
+        *summary*, and each file of *outputs* (path -> render input key) as it is now, with
+        the SHA-256 of its bytes (*digests* of the files written; a linked file keeps its
+        own)."""
+        root, old = self.name + "/", self._outputs
+        rows = []
+        for path, output_key in outputs.items():
+            found = file_stat(root + path)
+            digest = digests.get(path) or (old[path][2] if path in old else _digest(root + path))
+            if found is not None and digest:
+                rows.append((self.name, path, output_key, *found, digest))
+        changed = [row for row in rows if old.get(row[1]) != (row[2], row[3:7], row[7])]
+        gone = [(self.name, path) for path in old.keys() - outputs.keys()]
+        record = (self.name, self.variant, key, json.dumps(asdict(summary)))
+
+        def write(db: sqlite3.Connection) -> None:
+            if len(old) != db.execute("SELECT count(*) FROM outputs WHERE out = ?",
+                                      (self.name,)).fetchone()[0]:
+                db.execute("DELETE FROM outputs WHERE out = ?", (self.name,))  # foreign rows
+                db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            else:
+                db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?", gone)
+                db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               changed)
+            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?)", record)
+        self.store.later(write)
+        self.inputs.keep()
+
+    def _read_outputs(self) -> dict[str, tuple[str, FileStat, str]]:
+        found = {}
+        for path, key, inode, size, mtime, ctime, digest in self.store.query(
+                "SELECT path, key, inode, size, mtime, ctime, digest FROM outputs WHERE out = ?",
+                (self.name,)):
+            if is_str(path) and is_str(key) and is_str(digest) and \
+                    all(map(is_int, (inode, size, mtime, ctime))):
+                found[path] = (key, (inode, size, mtime, ctime), digest)
+        return found
+
+
+def _untouched(path: str, recorded: FileStat, digest: str) -> bool:
+    """True when the file at *path* is the one recorded: same stat, or same inode, size and
+    modification time and the same bytes."""
+    found = file_stat(path)
+    if found == recorded:
+        return True
+    return found is not None and found[:3] == recorded[:3] and _digest(path) == digest
+
+
+def _digest(path: str) -> str:
+    """The SHA-256 of the file at *path*; empty when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def _summary(text: object) -> Summary | None:
+    try:
+        values = json.loads(text) if isinstance(text, str) else None
+        summary = Summary(**values) if isinstance(values, dict) else None
+    except (TypeError, ValueError):
+        return None
+    if summary is None or not all(is_int(value) for value in asdict(summary).values()):
+        return None
+    return summary
+
+
+def _files(out: Path) -> Iterator[str]:
+    """The path of every file in *out*, relative to it."""
+    for dirpath, _dirnames, filenames in os.walk(out):
+        relative = os.path.relpath(dirpath, out)
+        prefix = "" if relative == "." else relative + "/"
+        yield from (prefix + name for name in filenames)
+
+
+# --- the inputs ----------------------------------------------------------------------------------
+
+class Inputs:
+    """The hash of every input file, remembered by its stat in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._stats: dict[str, tuple[FileStat, str]] = {}
+        """Path -> (stat, hash) of every file hashed by this build."""
+        self._known = {path: ((inode, size, mtime, ctime), file_hash)
+                       for path, size, mtime, ctime, inode, file_hash in store.query(
+                           "SELECT path, size, mtime, ctime, inode, hash FROM inputs")
+                       if is_str(path) and is_str(file_hash)
+                       and all(map(is_int, (size, mtime, ctime, inode)))}
+
+    def key(self, roots: Iterable[Path], variant: str) -> str:
+        """Hash of every input of the build: the generator, the files below *roots* and
+        *variant* (what else the output depends on)."""
+        digest = hashlib.sha256(f"{fingerprint()}\0{variant}\0".encode())
+        for root in roots:
+            for relative, file_hash in self._hashes(root.resolve()):
+                digest.update(f"{root.name}/{relative}\0{file_hash}\0".encode())
+        return digest.hexdigest()
+
+    def keep(self) -> None:
+        """Remember, in the build's transaction, the hash of every file this build hashed,
+        but for files changed in the last seconds: those may change again within the same
+        time stamp, so they are hashed again next time."""
+        until = time.time_ns() - RACY_NS
+        trusted = {path: found for path, found in self._stats.items()
+                   if max(found[0][2], found[0][3]) < until}
+        rows = [(path, found[1], found[2], found[3], found[0], file_hash)
+                for path, (found, file_hash) in trusted.items()
+                if self._known.get(path) != (found, file_hash)]
+        gone = [(path,) for path in self._known.keys() - trusted.keys()]
+        known = len(self._known)
+
+        def write(db: sqlite3.Connection) -> None:
+            if known != db.execute("SELECT count(*) FROM inputs").fetchone()[0]:
+                db.execute("DELETE FROM inputs")  # damaged rows, or another build's
+                db.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
+                               [(path, found[1], found[2], found[3], found[0], file_hash)
+                                for path, (found, file_hash) in trusted.items()])
+                return
+            db.executemany("DELETE FROM inputs WHERE path = ?", gone)
+            db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if self._stats:
+            self.store.later(write)
+
+    def _hashes(self, root: Path) -> Iterator[tuple[str, str]]:
+        """(relative path, hash) of every file below *root*, under :mod:`sourcefile`'s policy:
+        what the loader would refuse (a FIFO, a device, a link out) is never opened."""
+        for relative, entry in files(root):
+            try:
+                info = sourcefile.admit_entry(root, entry, limit=None)
+            except sourcefile.RefusedFile as exc:
+                yield relative, f"avvist: {exc.message}"
+                continue
+            found = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            name = entry.path
+            cached = self._stats.get(name) or self._known.get(name)  # hashed once per build
+            file_hash = cached[1] if cached and cached[0] == found else \
+                _hash_file(root, Path(name), found)
+            self._stats[name] = (found, file_hash)
+            yield relative, file_hash
+
+
+def files(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file below *root* as (relative path, directory entry), sorted as :func:`os.walk`
+    top-down would give them, skipping caches and hidden files. A linked folder is not
+    entered. :func:`os.scandir` rather than ``os.walk`` and :mod:`pathlib`: each entry keeps
+    its ``lstat``, and at 10 000 files the path objects cost more than the hashing."""
+    folders = [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted((e for e in scan if not e.name.startswith(".")),
+                                 key=lambda e: e.name)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            if not _is_folder(entry):
+                yield prefix + entry.name, entry
+            elif entry.name != "__pycache__" and not entry.is_symlink():
+                below.append((prefix + entry.name + "/", entry.path))
+        folders += reversed(below)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _hash_file(root: Path, path: Path, found: FileStat) -> str:
+    """The file's SHA-256; for a file too large to be read, its stat."""
+    if found[1] > sourcefile.MAX_FILE_BYTES:
+        return "stat:" + ":".join(map(str, found))
+    try:
+        return hashlib.sha256(sourcefile.read(root, path)).hexdigest()
+    except sourcefile.RefusedFile as exc:  # changed since it was admitted
+        return f"avvist: {exc.message}"
