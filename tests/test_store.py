@@ -255,7 +255,7 @@ def test_a_builds_record_is_written_whole_or_not_at_all(valid_content: Path) -> 
     assert store.write(lambda db: db.execute(
         "INSERT INTO state VALUES ('før', 1)") and None)
     store.later(lambda db: db.execute("UPDATE state SET value = 2 WHERE name = 'før'") and None)
-    store.later(lambda db: db.execute("INSERT INTO ingen_tabell VALUES (1)") and None)
+    store.later(lambda db: db.execute("INSERT INTO state VALUES ('før', 3)") and None)
     assert store.commit() is False
     [[(value,)]] = sql(valid_content, "SELECT value FROM state WHERE name = 'før'")
     assert value == 1, "the first change of the failed transaction is not there"

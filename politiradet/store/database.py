@@ -328,9 +328,9 @@ def _create(db: sqlite3.Connection) -> None:
 def _is_corrupt(exc: BaseException) -> bool:
     """True for a file that is no SQLite database, or one damaged beyond SQLite's own repair
     (as opposed to one that is busy, read-only or on a full disk)."""
-    if not isinstance(exc, sqlite3.DatabaseError):
-        return False
-    return not isinstance(exc, sqlite3.OperationalError) or any(
+    if type(exc) is sqlite3.DatabaseError:  # «file is not a database», «… malformed»
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and any(
         words in str(exc) for words in ("malformed", "no such table", "no such column",
                                         "has no column"))
 
