@@ -135,6 +135,8 @@ def _block(block: Block) -> str:
         return f"{indent}{marker} {_inline(block.text)}"
     if block.kind == "table":
         return _table(block.rows)
+    if block.kind == "rule":
+        return "***"  # a thematic break that no one takes for the front matter's «---»
     if block.kind == "status":
         return f"::: status {block.point}\n{markdown(block.children)}\n:::"
     if block.kind == "decision":

@@ -11,7 +11,8 @@ from ..stages.frontmatter import CONTROL as ARCHIVE_CONTROL
 from .errors import TooComplex
 from .limits import MAX_BLOCKS, MAX_CHARACTERS
 
-BlockKind = Literal["heading", "paragraph", "item", "table", "status", "decision"]
+BlockKind = Literal["heading", "paragraph", "item", "table", "status", "decision", "rule"]
+"""A rule is a thematic break (a line «---», «***» or «___» in the source)."""
 SourceFormat = Literal["PDF", "Word", "tekst"]
 HEADER_KEYS = "Tid|Sted|Møtested|Dato|Til ?stede|Møteleder|Referent|Forfall|Deltakere|Tidspunkt"
 """The keys of a meeting's header lines («Sted: Rådhuset»), as a regular expression."""

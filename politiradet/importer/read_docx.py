@@ -40,6 +40,7 @@ from .limits import (
     DOCX_MAX_TOTAL_BYTES,
     DOCX_RATIO_FROM_BYTES,
 )
+from .read_text import RULE
 
 HEADING = re.compile(r"^h([1-6])$")
 XML_PART = (".xml", ".rels")
@@ -187,7 +188,9 @@ def _node(node: Tag, depth: int) -> Iterator[Block]:
         yield Block("table", rows=tuple(_rows(node)))
     elif node.name == "p":
         text = inline(node)
-        if text:
+        if RULE.match(text):
+            yield Block("rule")
+        elif text:
             yield Block("paragraph", text)
     else:
         yield from _blocks(node, depth)

@@ -42,7 +42,7 @@ from .limits import (
     PDF_SECONDS,
     PDF_SECONDS_PER_PAGE,
 )
-from .read_text import BULLET, NUMBERED, is_heading_line, join_lines
+from .read_text import BULLET, NUMBERED, RULE, is_heading_line, join_lines
 
 MARGIN = 0.09
 """Share of the page height at the top and bottom where repeated lines are letterhead."""
@@ -242,6 +242,8 @@ def _line_spacing(lines: Sequence[PdfLine], body: float) -> float:
 
 
 def _starts_block(previous: PdfLine, line: PdfLine, body: float, spacing: float) -> bool:
+    if RULE.match(previous.text) or RULE.match(line.text):
+        return True
     if line.page != previous.page:
         return bool(re.match(r"^[A-ZÆØÅ0-9•\-–]", line.text)) and \
             previous.text.rstrip().endswith((".", ":", "!", "?"))
@@ -268,6 +270,9 @@ def _heading_level(line: PdfLine, body: float) -> int:
 def _group_blocks(group: Sequence[PdfLine], body: float) -> Iterator[Block]:
     first = group[0]
     texts = [line.text for line in group]
+    if RULE.match(first.text):
+        yield Block("rule")
+        return
     if level := _heading_level(first, body):
         yield Block("heading", join_lines(texts), level=level)
         return

@@ -16,6 +16,10 @@ from .document import CONTROL, HEADER_KEYS, Block, SourceDocument, check_size
 from .sniff import decode_text
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+"""A thematic break («---», «***», «_ _ _»), as Markdown and typewritten text draw one."""
+UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+"""A line under a heading (Markdown's setext heading): «=» for level 1, «-» for level 2."""
 BULLET = re.compile(r"^\s*(?:[+*«•·~▪●◦-]|–(?=\s)|[eo](?=\s+[A-ZÆØÅ0-9]))\s*(?P<text>\S.*)$")
 NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2})[.,]\s+(?P<text>[A-ZÆØÅ@\"«].*)$")
 HEADER_KEY = re.compile(rf"^\s*({HEADER_KEYS})\s*:", re.IGNORECASE)
@@ -29,7 +33,8 @@ class Line:
 
     text: str
     kind: str
-    """blank, heading, bullet, numbered, header, text, or page (text after a page break)."""
+    """blank, heading, bullet, numbered, header, text, page (text after a page break), rule
+    (a thematic break), or underline (a line of «=» or «--» under a heading)."""
     number: int | None = None
     level: int = 0
     glyph: str = ""
@@ -44,7 +49,7 @@ def read_text(text: str) -> SourceDocument:
     """Read extracted text (or Markdown) into blocks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = CONTROL.sub(" ", text)
-    lines = [_classify(raw) for raw in text.split("\n")]
+    lines = _underlined([_classify(raw) for raw in text.split("\n")])
     return SourceDocument(tuple(assemble(lines)), "tekst")
 
 
@@ -58,7 +63,26 @@ def _classify(raw: str) -> Line:
     return line
 
 
+def _underlined(lines: list[Line]) -> list[Line]:
+    """A single line of text with a line of «=» or «-» under it is a heading."""
+    out: list[Line] = []
+    for line in lines:
+        before = out[-2].kind if len(out) > 1 else "blank"
+        if line.kind in ("rule", "underline") and line.glyph in "=-" and out \
+                and out[-1].kind in ("text", "page") and before == "blank":
+            out[-1] = Line(out[-1].text, "heading", level=1 if line.glyph == "=" else 2)
+        elif line.kind == "underline":
+            out.append(Line(line.text, "text"))
+        else:
+            out.append(line)
+    return out
+
+
 def _classify_text(text: str) -> Line:
+    if match := RULE.match(text):
+        return Line("", "rule", glyph=match[1])
+    if match := UNDERLINE.match(text):
+        return Line(text.strip(), "underline", glyph=match[1][0])
     if match := MD_HEADING.match(text.strip()):
         return Line(_strip_bold(match[2]), "heading", level=len(match[1]))
     if HEADER_KEY.match(text):
@@ -110,13 +134,14 @@ def _groups(lines: Sequence[Line]) -> Iterator[list[Line]]:
     a bullet, a numbered line or a header line."""
     group: list[Line] = []
     for line in lines:
-        starts = line.kind in ("blank", "heading", "bullet", "numbered", "header", "page")
+        starts = line.kind in ("blank", "heading", "bullet", "numbered", "header", "page",
+                               "rule")
         if starts and group:
             yield group
             group = []
         if line.kind != "blank":
             group.append(line)
-        if line.kind in ("heading", "header") and group:
+        if line.kind in ("heading", "header", "rule") and group:
             yield group
             group = []
     if group:
@@ -125,6 +150,9 @@ def _groups(lines: Sequence[Line]) -> Iterator[list[Line]]:
 
 def _blocks(group: list[Line], width: int, nested: set[str]) -> Iterator[Block]:
     first = group[0]
+    if first.kind == "rule":
+        yield Block("rule")
+        return
     if first.kind == "heading":
         yield Block("heading", first.text, level=first.level)
         return

@@ -5,6 +5,11 @@ Text recognition without a Norwegian model reads «ø» as g, e, o or p, «å» 
 real word (:mod:`lexicon`): an unknown word becomes the commonest real word within three such
 changes; a known word changes only when one such change gives a word at least ten times as
 common («gar» → «går», «mote» → «møte»). Every repair is returned so the report can list it.
+
+Only words of running text are repaired, decided piece by piece (:func:`running_text`): never
+code spans, HTML, link targets, web or e-mail addresses, and never a word that is glued to
+markup or other symbols («<a href», «*a», «a/b», «snake_case»); emphasis markers count as
+running text only where they open and close emphasis.
 """
 
 from __future__ import annotations
@@ -31,8 +36,21 @@ KNOWN_GAIN = 1.0
 RARE_ZIPF = 3.0
 """Below this a "known" word is more likely damage that also occurs on the web (vaere)."""
 MIN_CANDIDATE_ZIPF = 3.0
-TOKEN = re.compile(r"[\w@&]+(?:[-'][\w@&]+)*")
-URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+TOKEN = re.compile(r"(?:[^\W_]|[@&])+(?:[-'](?:[^\W_]|[@&])+)*")
+"""A word as text recognition leaves it: letters and digits, «@» and «&» (for ø and å),
+hyphens and apostrophes inside."""
+OPENING, CLOSING = "([{«“‘\"'„", ".,;:!?)]}»”’\"'…"
+RUNNING_CHUNK = re.compile(rf"[{re.escape(OPENING)}]*(?:{TOKEN.pattern}|\|)?"
+                           rf"[{re.escape(CLOSING)}]*|[-–—%§]")
+"""What lies between two spaces in running text: a word with punctuation around it, a lone
+«|» (text recognition's «I»), or a dash."""
+VERBATIM = re.compile(r"(`+).*?\1|<!--.*?-->|<[A-Za-z/!?][^<>]*>|\]\([^()\s]*\)"
+                      r"|(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+"""Never running text: code spans, HTML comments and tags, link targets, web and e-mail
+addresses."""
+EMPHASIS = re.compile(r"(?<![\\\w*])(\*\*?)(?![\s*])(?:[^*]*?[^\s*\\])?\1(?![\w*])"
+                      r"|(?<![\\\w_])(__?)(?![\s_])(?:[^_]*?[^\s_\\])?\2(?![\w_])")
+"""Emphasis whose content holds no other marker of its kind (the innermost first)."""
 LONE_A = re.compile(r"(?<=[a-zæøå] )[&8@](?= [a-zæøå])")
 LONE_I = re.compile(r"(?:(?<=^)|(?<=[.:!?] )|(?<=\. ))[|l](?= [\wÆØÅ])|(?<= )\|(?= [\wÆØÅ])")
 
@@ -60,12 +78,56 @@ def repair_document(source: SourceDocument, lexicon: Lexicon) -> tuple[SourceDoc
 
 
 def _all_tokens(source: SourceDocument) -> Iterator[str]:
-    """Every word the fixer will see: blocks, table cells and footnotes."""
-    for block in source.blocks:
-        for text in (block.text, *itertools.chain.from_iterable(block.rows)):
-            yield from TOKEN.findall(text)
-    for note in source.footnotes:
-        yield from TOKEN.findall(note)
+    """Every word the fixer will see: running text of blocks, table cells and footnotes."""
+    texts = itertools.chain.from_iterable(
+        (block.text, *itertools.chain.from_iterable(block.rows)) for block in source.blocks)
+    for text in itertools.chain(texts, source.footnotes):
+        for piece, running in running_text(text):
+            if running:
+                yield from TOKEN.findall(piece)
+
+
+def running_text(text: str) -> Iterator[tuple[str, bool]]:
+    """*text* in pieces, each marked True when it is running text that may be repaired.
+    Verbatim spans (:data:`VERBATIM`) are never running text; the rest is decided chunk by
+    chunk between spaces (:data:`RUNNING_CHUNK`), with emphasis markers that open and close
+    emphasis left out of the decision."""
+    markers = _emphasis_markers(text)
+    start = 0
+    pieces: list[tuple[str, bool]] = []
+    for match in VERBATIM.finditer(text):
+        pieces += _chunks(text, start, match.start(), markers)
+        pieces.append((match[0], False))
+        start = match.end()
+    pieces += _chunks(text, start, len(text), markers)
+    for running, group in itertools.groupby(pieces, key=lambda piece: piece[1]):
+        yield "".join(piece for piece, _ in group), running
+
+
+def _chunks(text: str, start: int, end: int, markers: set[int]) -> Iterator[tuple[str, bool]]:
+    running = True
+    for match in re.finditer(r"\s+|\S+", text[start:end]):
+        chunk = match[0]
+        if not chunk.isspace():
+            first = start + match.start()
+            bare = "".join(c for i, c in enumerate(chunk, first) if i not in markers)
+            running = RUNNING_CHUNK.fullmatch(bare) is not None
+        yield chunk, running
+
+
+def _emphasis_markers(text: str) -> set[int]:
+    """Positions of the «*», «**», «_» and «__» that open or close emphasis (nested too)."""
+    markers: set[int] = set()
+    for _ in range(3):
+        masked = "".join("\x00" if i in markers else c for i, c in enumerate(text))
+        found = {i for match in EMPHASIS.finditer(masked)
+                 for width in [len(match[1] or match[2])]
+                 for i in (*range(match.start(), match.start() + width),
+                           *range(match.end() - width, match.end()))}
+        if found <= markers:
+            break
+        markers |= found
+    return markers
 
 
 def _repair_block(block: Block, fixer: _Fixer) -> Block:
@@ -82,11 +144,9 @@ class _Fixer:
         self.cache: dict[str, str] = {}
 
     def text(self, text: str) -> str:
-        parts = URL.split(text)
-        urls = URL.findall(text)
-        fixed = [self._plain(part) for part in parts]
-        return "".join(itertools.chain.from_iterable(
-            itertools.zip_longest(fixed, urls, fillvalue="")))
+        """*text* with its running text repaired (:func:`running_text`)."""
+        return "".join(self._plain(piece) if running else piece
+                       for piece, running in running_text(text))
 
     def _plain(self, text: str) -> str:
         text = self._lone(text, LONE_A, "å")
