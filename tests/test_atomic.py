@@ -135,9 +135,13 @@ def test_killed_build_leaves_the_old_site(out: Path) -> None:
         sys.path.insert(0, {str(ROOT)!r})
         from politiradet.stages import write
         real = write.Staging.write
+        written = 0
         def slow(self, relative, data):
+            global written
+            written += 1
             print("skriver", flush=True)
-            time.sleep(0.05)
+            if written == 5:  # killed here, in the middle of writing, however slow the machine
+                time.sleep(3600)
             real(self, relative, data)
         write.Staging.write = slow
         files = {{f"side-{{i}}/index.html": b"ny" for i in range(400)}}
@@ -166,26 +170,35 @@ def test_output_paths_outside_the_site_are_refused(out: Path, path: str) -> None
 
 def test_readers_never_see_a_missing_or_mixed_site(out: Path) -> None:
     """While sites are published again and again, every read finds a complete site."""
-    stop = threading.Event()
+    stop, read_again = threading.Event(), threading.Event()
     seen: set[tuple[bytes, bytes]] = set()
     errors: list[str] = []
+    reads = 0
 
     def read() -> None:
+        nonlocal reads
         while not stop.is_set():
             try:
                 seen.add(((out / "index.html").read_bytes(),
                           (out / "referater/a/index.html").read_bytes()))
             except OSError as exc:  # pragma: no cover - the failure we test for
                 errors.append(str(exc))
+            reads += 1
+            read_again.set()
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
         for round_ in range(30):
+            # each publish starts only after the reader has read since the last one, so the
+            # reads and the swaps interleave however the threads are scheduled
+            assert read_again.wait(60), "the reader reads"
+            read_again.clear()
             write.publish(NEW if round_ % 2 == 0 else OLD, out)
     finally:
         stop.set()
         reader.join()
+    assert reads >= 30
     assert errors == []
     # a reader may read the two files on either side of a swap, but never a file that is
     # missing or half written: every value is a whole old or new page

@@ -194,10 +194,14 @@ def test_build_killed_during_an_incremental_publish_leaves_the_old_site_and_a_us
         from politiradet.stages import write
         from politiradet.pipeline import Paths, build
         real = write.Staging.write
+        written = 0
         def slow(self, relative, data):
+            global written
             real(self, relative, data)
+            written += 1
             print("skrev", relative, flush=True)
-            time.sleep(0.2)
+            if written == 3:  # killed here, in the middle of publishing, however slow the machine
+                time.sleep(3600)
         write.Staging.write = slow
         build(Paths(content=Path({str(valid_content)!r}), out=Path({str(built)!r})))
     """)

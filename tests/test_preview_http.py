@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -18,7 +19,7 @@ from conftest import ROOT, copy_fixture
 
 from politiradet.model.archive import Archive
 from politiradet.pipeline import Paths
-from politiradet.preview import livereload
+from politiradet.preview import livereload, watch
 from politiradet.preview.http import PreviewServer, safe_relative
 from politiradet.preview.serve import Rebuilder, unexpected_problem
 from politiradet.preview.watch import Debouncer, Worker, is_scratch
@@ -275,23 +276,51 @@ def test_inject_without_body_end_appends() -> None:
     assert livereload.inject(b"<BODY></BODY>", "1-cd").startswith(b"<BODY><script")
 
 
-def test_debouncer_turns_a_burst_into_one_build() -> None:
+def test_debouncer_turns_a_burst_into_one_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes closer together than the quiet time are one build; a longer pause starts the
+    next. The debouncer's clock is the test's, and after each step the test waits until the
+    debouncer has looked at the clock twice (and so has had every chance to start a build too
+    early), so how busy the machine is does not matter."""
+    now = [1000.0]
+    looked = threading.Condition()
+    looks = [0]
+
+    def clock() -> float:
+        if threading.current_thread().name == "ombygging":
+            with looked:
+                looks[0] += 1
+                looked.notify_all()
+        return now[0]
+
+    def debouncer_has_looked_twice() -> bool:
+        with looked:
+            since = looks[0]
+            return looked.wait_for(lambda: looks[0] >= since + 2, timeout=60)
+
+    monkeypatch.setattr(watch, "time", SimpleNamespace(monotonic=clock))
     batches: list[set[Path]] = []
-    done = threading.Event()
+    built = threading.Semaphore(0)
 
     def action(batch: set[Path]) -> None:
         batches.append(batch)
-        done.set()
+        built.release()
 
     debouncer = Debouncer(action, quiet=0.1)
     debouncer.start()
-    for number in range(5):
-        debouncer.add(Path(f"{number}.md"))
-        time.sleep(0.02)
-    assert done.wait(5)
-    time.sleep(0.3)
-    debouncer.stop()
-    assert batches == [{Path(f"{number}.md") for number in range(5)}]
+    try:
+        for number in range(5):
+            debouncer.add(Path(f"{number}.md"))
+            now[0] += 0.09  # within the quiet time of the change before
+            assert debouncer_has_looked_twice(), f"a build started after {number + 1} changes"
+        assert batches == []
+        now[0] += 0.02  # quiet for 0.11 s since the last change: the burst is over
+        assert built.acquire(timeout=60)
+        debouncer.add(Path("5.md"))
+        now[0] += 0.2
+        assert built.acquire(timeout=60)
+    finally:
+        debouncer.stop()
+    assert batches == [{Path(f"{number}.md") for number in range(5)}, {Path("5.md")}]
 
 
 @pytest.mark.parametrize(("name", "scratch"), [
