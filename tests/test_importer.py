@@ -18,9 +18,8 @@ from importer_roundtrip import Tally, body, matched_share, sentences, status_ids
 from politiradet.importer.command import prepare
 from politiradet.importer.context import ArchiveContext, load_context
 
-SEEDS = ROOT.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT / "tests" / "fixtures" / "frotekster"
+"""The council's own minutes and agreements as text (OCR and Word exports), as they came."""
 CONTENT = ROOT / "content"
 ARCHIVED = {
     "000": "referater/2025-05-14.md",
@@ -40,8 +39,7 @@ def context() -> ArchiveContext:
 
 def _seed(prefix: str) -> Path:
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not found:
-        pytest.skip(f"fant ikke frøteksten {prefix} i {SEEDS}")
+    assert found, f"fant ikke frøteksten {prefix} i {SEEDS}"
     return found[0]
 
 
