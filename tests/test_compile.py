@@ -399,14 +399,29 @@ def test_a_changed_abbreviation_registry_compiles_again(tmp_path: Path) -> None:
     assert _same(after, compile_bodies(changed)[0]) and after != before
 
 
-def test_many_bodies_compile_the_same_on_every_core(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    wide = _many(_validated(GYLDIG), 0)
-    monkeypatch.setenv("POLITIRADET_JOBS", "2")
-    forked, _ = compile_bodies(wide)
-    stored, _ = compile_bodies(wide, _records(tmp_path / "cache"))
-    monkeypatch.setenv("POLITIRADET_JOBS", "1")
-    assert _same(forked, compile_bodies(wide)[0]) and _same(stored, forked)
+def test_many_bodies_compile_the_same_on_every_core(tmp_path: Path) -> None:
+    """In a fresh process: this one may run threads (pytest-xdist's, a browser's), and a map
+    in a threaded process stays in one process, which would compare one process with itself."""
+    script = textwrap.dedent(f"""
+        import os, sys
+        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_compile import _validated, _many, GYLDIG, _same, _records
+        from politiradet.common import parallel
+        from politiradet.stages.compile import compile_bodies
+        wide = _many(_validated(GYLDIG), 0)
+        os.environ["POLITIRADET_JOBS"] = "2"
+        forked, _ = compile_bodies(wide)
+        stored, _ = compile_bodies(wide, _records(Path(sys.argv[1])))
+        in_workers = parallel.forked_maps
+        os.environ["POLITIRADET_JOBS"] = "1"
+        assert _same(forked, compile_bodies(wide)[0]) and _same(stored, forked)
+        print(in_workers, parallel.forked_maps - in_workers)
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "cache")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "0"], "both parallel compiles ran in workers"
 
 
 @pytest.mark.parametrize("case", problem_cases("compile"))

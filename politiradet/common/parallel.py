@@ -25,6 +25,9 @@ CHUNK = 16
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the running map, set before forking so workers inherit them."""
+forked_maps = 0
+"""How many maps of this process ran in worker processes: a map in one process gives the same
+results, so this is how a test (or a profile) knows that the workers really ran."""
 
 
 def jobs() -> int:
@@ -43,11 +46,12 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
             or "fork" not in multiprocessing.get_all_start_methods()):
         yield from map(function, items)
         return
-    global _work
+    global _work, forked_maps
     _work = (function, items)
     gc.freeze()  # workers' garbage collector then leaves the inherited objects' pages shared
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
+            forked_maps += 1
             yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
     finally:
         gc.unfreeze()
