@@ -7,7 +7,6 @@ import sys
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from ..common import norsk
 from ..common.address import DEFAULT_ORIGIN, SiteAddress
@@ -16,30 +15,12 @@ from ..importer.cli import import_command, run_import
 from ..pipeline import Paths, Report, build, check
 from ..stages.load import display, load_schemas
 from . import scaffold
+from .arguments import NorwegianParser as NorwegianParser
 from .progress import progress_line
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 CHECK_ADVICE = "Rett feilene og kontroller på nytt."
 BUILD_ADVICE = "Ingenting ble publisert; forrige versjon av nettstedet er urørt."
-
-
-ARGPARSE_NORWEGIAN = (
-    ("the following arguments are required", "mangler"), ("unrecognized arguments",
-    "ukjente argumenter"), ("invalid choice", "ugyldig valg"), ("choose from", "velg blant"),
-    ("invalid int value", "ugyldig heltall"), ("invalid Path value", "ugyldig sti"),
-    ("expected one argument", "forventer én verdi"), ("ambiguous option", "tvetydig valg"),
-    ("could match", "kan bety"), ("not allowed with argument", "kan ikke brukes sammen med"),
-    ("ignored explicit argument", "tar ikke verdi"), ("argument ", "argumentet "),
-)
-
-
-class NorwegianParser(argparse.ArgumentParser):
-    """argparse, with its usage errors in Norwegian: «feil: …», exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        for english, norwegian in ARGPARSE_NORWEGIAN:
-            message = message.replace(english, norwegian)
-        self.exit(EXIT_USAGE, f"feil: {message}. Se «{self.prog} --help».\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,9 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="text (standard) eller github (merknader i pull requests)")
     build_cmd = commands.add_parser("build", help="kontroller og bygg nettstedet")
     _content_option(build_cmd)
-    build_cmd.add_argument("--out", type=Path, default=Path("site"),
+    build_cmd.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
                            help="mappe nettstedet skrives til (standard: site/)")
-    build_cmd.add_argument("--base-url", default="/",
+    build_cmd.add_argument("--base-url", default="/", metavar="STI",
                            help="stien nettstedet publiseres under, for eksempel /politiradet/")
     build_cmd.add_argument("--overskriv", action="store_true",
                            help="erstatt --out-mappen selv om den ikke er laget av dette "
@@ -85,7 +66,7 @@ def _new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _content_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--content", type=Path, default=Path("content"),
+    command.add_argument("--content", type=Path, default=Path("content"), metavar="MAPPE",
                          help="innholdsmappen (standard: content/)")
 
 

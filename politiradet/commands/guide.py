@@ -6,7 +6,6 @@ whether the committed file is up to date (the test suite and the pre-commit hook
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -16,6 +15,7 @@ from ..model.content import KIND_FOLDER
 from ..model.schema_tree import DOCUMENT_SCHEMAS, Key, SchemaSet, keys, resolve
 from ..pipeline import PROJECT_ROOT
 from ..stages.load import load_schemas
+from .arguments import NorwegianParser
 
 OUTPUT = PROJECT_ROOT / "docs" / "redaktorveiledning-nokler.md"
 REGISTRY_SCHEMAS = ("temaer.schema.json", "omrader.schema.json", "forkortelser.schema.json")
@@ -119,7 +119,7 @@ def _list_kind(schema: Mapping[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the key reference, or with ``--check`` report whether it is up to date."""
-    parser = argparse.ArgumentParser(prog="python -m politiradet.commands.guide",
+    parser = NorwegianParser(prog="python -m politiradet.commands.guide",
                                      description="Lager nøkkeloversikten fra skjemaene.")
     parser.add_argument("--check", action="store_true",
                         help="bare kontroller at filen er oppdatert (avslutningskode 1 hvis ikke)")
