@@ -269,8 +269,10 @@ ENGLISH = re.compile(
     r"\b(Add|Bold|Italic|Link|Headings|Quote|Bulleted List|Numbered List|Add Component|"
     r"Publish(ed|ing)?|Changes saved|Unsaved Changes|Login|Log in|Search|Sort by|View as|"
     r"Collections|Toggle|Entry|Entries|Delete|Quick add|Contents|Media|Writing in|Expand|"
-    r"Collapse|Choose|Save|Saving|Status:|Ready|Draft|In review|Now|Clear|mm/dd/yyyy)\b")
-"""Decap's English, as it showed before the Norwegian phrases (norsk.js) filled its gaps."""
+    r"Collapse|Choose|Save|Saving|Status:|Ready|Draft|In review|Now|Clear|mm/dd/yyyy|"
+    r"string|select|list|markdown|boolean|object)\b")
+"""Decap's English, as it showed before the Norwegian phrases (norsk.js) filled its gaps; the
+names of Decap's widgets were read out as the name of each field («Feltet string»)."""
 
 
 def _shown(page: Any) -> list[str]:

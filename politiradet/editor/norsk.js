@@ -39,7 +39,10 @@
       groups: { other: "Andre", negateLabel: "Ikke %{label}" }
     },
     editor: {
-      editorControl: { field: { widgetLabel: "Feltet %{widgetLabel}" } },
+      // Decap gir hvert felts ramme navnet på sin widget («string», «select», «list»), ikke
+      // feltets navn; en skjermleser leste «Feltet string». Feltene har sine egne navn (etiketten),
+      // så rammen får ikke noe navn.
+      editorControl: { field: { widgetLabel: "" } },
       editorControlPane: {
         widget: {
           invalidPath: "«%{path}» er ikke en gyldig sti",
