@@ -14,8 +14,10 @@ import os
 import select
 import socket
 import stat
+import struct
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -382,6 +384,42 @@ def test_a_malformed_request_gets_a_norwegian_4xx_and_the_server_goes_on(
     assert fragment in json.loads(answer)["error"]
     assert _files(content) == before
     assert "Traceback" not in capsys.readouterr().err
+    assert save(port, NEW, GOOD_RAW, new=True)[0] == 200
+
+
+def _handlers_done(seconds: float = 60) -> None:
+    """Wait until no request handler thread of the server is running."""
+    deadline = time.monotonic() + seconds
+    while any("process_request_thread" in thread.name for thread in threading.enumerate()):
+        assert time.monotonic() < deadline, "a request handler is still running"
+        time.sleep(0.01)
+
+
+def _handler_running(seconds: float = 60) -> None:
+    """Wait until the server has taken a connection: a request handler thread runs."""
+    deadline = time.monotonic() + seconds
+    while not any("process_request_thread" in thread.name for thread in threading.enumerate()):
+        assert time.monotonic() < deadline, "the server took no connection"
+        time.sleep(0.01)
+
+
+def test_a_client_that_resets_the_connection_leaves_no_traceback(
+        port: int, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An editor closing the tab while a save is under way is no fault of the server: nothing
+    is printed (the standard library printed a traceback for every such connection), nothing
+    is written, and the next request is served."""
+    before = _files(content)
+    body = json.dumps(persist(EXISTING, document(EXISTING, "Halvveis."), False)).encode()
+    for _ in range(3):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=60)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.sendall(f"POST {API_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     f"{_headers(str(len(body)))}\r\n".encode() + body[:len(body) // 2])
+        _handler_running()
+        conn.close()  # with SO_LINGER 0: a reset while the server waits for the rest
+        _handlers_done()
+    assert capsys.readouterr().err == ""
+    assert _files(content) == before
     assert save(port, NEW, GOOD_RAW, new=True)[0] == 200
 
 

@@ -20,6 +20,7 @@ import math
 import mimetypes
 import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -179,6 +180,13 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a closed tab, a reset connection) is no fault: nothing is
+        printed. Any other error is, with its traceback in the terminal."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
