@@ -333,6 +333,7 @@ GOOD_RAW = document(NEW, "Tekst.")
 MALFORMED: dict[str, tuple[bytes, str | None, int, str]] = {
     "length-not-a-number": (b"{}", _headers("abc"), 400, "Content-Length"),
     "length-negative": (b"{}", _headers("-2"), 400, "Content-Length"),
+    "length-over-the-limit": (b"{}", _headers(str(10**12)), 413, "for stort"),
     "length-twice": (b"{}", _headers("2", "Content-Length: 5\r\n"), 411, "Content-Length"),
     "chunked": (b"2\r\n{}\r\n0\r\n\r\n", "Content-Type: application/json\r\n"
                 "Transfer-Encoding: chunked\r\n", 411, "Content-Length"),

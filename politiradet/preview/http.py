@@ -7,8 +7,9 @@ symlinks, must still lie inside the site folder. Anything else is a plain 404.
 With the web editor mounted (:mod:`politiradet.editor.admin`), ``/admin/`` serves it and
 ``POST /admin/api/v1`` is its local backend: JSON only, from a page on this loopback origin
 only, so no other web page can make the editor's browser write a file. Its body must have
-one numeric ``Content-Length`` and arrive within :data:`REQUEST_TIMEOUT_SECONDS`; anything else
-gets a Norwegian 4xx, so a slow or malformed client never holds a thread.
+one numeric ``Content-Length`` of at most 2 MB and arrive within
+:data:`REQUEST_TIMEOUT_SECONDS`; anything else gets a Norwegian 4xx, so a slow or malformed
+client never holds a thread.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from ..editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, Admin, Response
+from ..editor.admin import API_PATH, CONTENT_SECURITY_POLICY, PREFIX, TOO_LARGE, Admin, Response
 from ..editor.backend import MAX_REQUEST_BYTES
 from ..stages.sourcefile import inside
 from . import livereload
@@ -253,11 +254,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._refuse(411, "Forespørselen må oppgi lengden sin i ett Content-Length-felt.")
         elif not (lengths[0].isascii() and lengths[0].isdigit()):
             self._refuse(400, "Lengden i forespørselen (Content-Length) er ikke et heltall.")
+        elif int(lengths[0]) > MAX_REQUEST_BYTES:  # refused before it is sent, not waited for
+            self._refuse(413, TOO_LARGE)
         else:
-            declared = int(lengths[0])
-            self.close_connection = self.close_connection or declared > MAX_REQUEST_BYTES
             try:
-                return self._read_within(min(declared, MAX_REQUEST_BYTES + 1))
+                return self._read_within(int(lengths[0]))
             except TimeoutError:
                 self._refuse(408, "Forespørselen kom ikke fram i tide. Lagre på nytt.")
         return None
