@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import select
+import shutil
 import socket
 import stat
 import struct
@@ -162,6 +163,22 @@ def test_a_failed_write_is_refused_in_norwegian_and_leaves_no_staging_file(
     assert status == 500
     assert answer["error"].startswith(f"{NEW} er ikke lagret: er en mappe, ikke en fil.")
     assert not list((content / "referater").glob(".*"))
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("new", [True, False])
+def test_a_save_into_a_folder_that_is_a_file_says_so(
+        port: int, content: Path, new: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    """content/referater being a file is not «the document exists» (409, choose another
+    date): the editor is told the folder is a file, and nothing is written."""
+    shutil.rmtree(content / "referater")
+    (content / "referater").write_text("ikke en mappe\n", encoding="utf-8")
+    before = _files(content)
+    status, answer = save(port, NEW, document(NEW, "Tekst."), new)
+    assert status == 500, answer
+    assert answer["error"].startswith(f"{NEW} er ikke lagret: en del av stien er en fil, ikke "
+                                      f"en mappe.")
+    assert _files(content) == before
     assert "Traceback" not in capsys.readouterr().err
 
 

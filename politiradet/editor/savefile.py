@@ -61,7 +61,10 @@ def write_new(target: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def _folder(path: Path) -> Iterator[int]:
     """The folder, made if missing, opened without following a link in its last part."""
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file has the folder's name: not «the document exists»
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
     descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         yield descriptor
