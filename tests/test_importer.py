@@ -173,10 +173,18 @@ def _listing(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_cli_writes_a_draft_that_passes_check(content: Path) -> None:
-    result = run_cli("import", _seed("000"), "--content", content, "--id", "2025-05-14-kopi")
+def _moved(seed: str, before: str, after: str, folder: Path) -> Path:
+    """The seed text with its meeting moved to another day (one meeting has one referat)."""
+    text = _seed(seed).read_text(encoding="utf-8")
+    assert before in text
+    return _written(folder / f"{seed}.txt", text.replace(before, after, 1))
+
+
+def test_cli_writes_a_draft_that_passes_check(content: Path, tmp_path: Path) -> None:
+    source = _moved("000", "14.05.2025", "15.05.2025", tmp_path)
+    result = run_cli("import", source, "--content", content, "--id", "2025-05-15-kopi")
     assert result.code == 0, result.err
-    written = content / "referater" / "2025-05-14-kopi.md"
+    written = content / "referater" / "2025-05-15-kopi.md"
     assert "utkast: true" in written.read_text(encoding="utf-8")
     assert "Importerte" in result.out and "skannefeil rettet" in result.out
     assert str(written.name) in result.out
@@ -184,13 +192,24 @@ def test_cli_writes_a_draft_that_passes_check(content: Path) -> None:
     assert check.code == 0, check.err
 
 
-def test_cli_never_overwrites(content: Path) -> None:
+def test_cli_never_overwrites(content: Path, tmp_path: Path) -> None:
     before = _listing(content)
-    result = run_cli("import", _seed("003"), "--content", content)
+    source = _moved("003", "12.01.2016", "13.01.2016", tmp_path)
+    result = run_cli("import", source, "--content", content, "--id", "2016-01-12")
     assert result.code == 1
     assert "finnes allerede" in result.err and "overskriver aldri" in result.err
     assert "Traceback" not in result.err
     assert _listing(content) == before
+
+
+def test_cli_refuses_a_second_referat_of_one_meeting(content: Path) -> None:
+    """The same minutes imported again: said plainly, not as a draft that fails the check."""
+    before = _listing(content)
+    result = run_cli("import", _seed("003"), "--content", content, "--id", "ny-kopi")
+    assert result.code == 1
+    assert "referater/2016-01-12.md er allerede referatet fra møte 12. januar 2016" \
+        in result.err, result.err
+    assert "feil i importen" not in result.err and _listing(content) == before
 
 
 def _encrypted_docx(tmp_path: Path) -> bytes:
@@ -336,7 +355,8 @@ def test_secretariat_docx_becomes_a_structured_draft(content: Path, tmp_path: Pa
     assert result.code == 0, result.err
     text = (content / "referater" / "2025-09-11.md").read_text(encoding="utf-8")
     for expected in ("## Sak 1: Godkjenning av dagsorden", "**Sted:** Rådhuset, møterom 3",
-                     "**Til stede:** byrådsleder", "::: status 2025-3\nHandlingsplanen",
+                     "til_stede:\n  - byrådsleder\n  - politimester\n",
+                     "::: status 2025-3\nHandlingsplanen",
                      "### [Pkt. 5](../oppfolgingspunkter/2025-5.md)",
                      "*Evalueringen kommer i desember.*", "1. Færre anmeldelser",
                      "2. Flere saker", "| Lovbrudd | Endring |", "| Vold | -4 % |",

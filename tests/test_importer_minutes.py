@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, run_cli
@@ -246,3 +247,18 @@ def test_a_pdf_original_is_kept_on_request_and_never_overwritten(content: Path,
     assert '  fil: "2026-12-03-2.pdf"\n' in (content / "referater/2026-12-03.md").read_text("utf-8")
     (content / "kilder/2026-12-03.pdf").unlink()  # not a real PDF: check would say so
     assert run_cli("check", "--content", content).code == 0
+
+
+@pytest.mark.browser
+def test_lines_repeated_on_every_page_are_named_in_the_report(tmp_path: Path,
+                                                               browser: Any) -> None:
+    """A PDF printed with a letterhead and «Side N av M» on each page: the report names them."""
+    from importer_fixtures import LETTERHEAD
+    from importer_fixtures import write_pdf as print_archived
+
+    from politiradet.importer.command import prepare
+    from politiradet.importer.context import load_context
+
+    source = print_archived(browser, CONTENT / "referater/2025-05-14.md", tmp_path / "r.pdf")
+    report = prepare(source, load_context(CONTENT, ROOT / "schema"), slug="kopi").report.text()
+    assert f"«{LETTERHEAD}», «Side # av #»" in report, report

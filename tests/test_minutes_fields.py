@@ -164,3 +164,16 @@ def test_only_the_closing_word_may_follow_the_point(tmp_path: Path) -> None:
     assert result.code == 1
     assert ("referater/2026-12-03.md:20:1: «::: status 2025-1 ferdig»: etter punktet kan bare "
             "«avsluttet» stå. Skriv «::: status 2025-1 avsluttet»") in result.err, result.err
+
+
+def test_the_decisions_page_lists_every_meetings_decisions(tmp_path: Path) -> None:
+    site = built_site(tmp_path, extra={"referater/2026-12-03.md": CLOSING})
+    page = BeautifulSoup((site / "vedtak/index.html").read_text("utf-8"), "html.parser")
+    (meeting,) = page.select("section.decisions-of-meeting")
+    assert meeting.h2.a["href"].endswith("/referater/2026-12-03/")
+    assert [a["href"].rsplit("/", 1)[-1] for a in meeting.select("li a")] == [
+        "#vedtak-1", "#vedtak-2"]
+    minutes = BeautifulSoup((site / "referater/2026-12-03/index.html").read_text("utf-8"),
+                            "html.parser")
+    assert minutes.find("a", string="Alle vedtak, møte for møte")["href"].endswith("/vedtak/")
+    assert "/vedtak/" in (site / "sitemap.xml").read_text("utf-8")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common import norsk
 from ..common.slug import SLUG, suggest_slug
 from ..errors import Problem
 from ..model.content import KIND_FOLDER, SOURCE_FOLDER, Kind, SourcePdf
@@ -47,6 +48,7 @@ def import_file(source: Path, content: Path, schema: Path, kind: str | None = No
     taken, or the name of the same file already there) and named in ``kilde.fil``."""
     context = load_context(content, schema)
     draft = prepare(source, context, kind, slug, keep_original)
+    _refuse_second_referat(draft.report.suggestions, context)
     target = content / draft.relative
     original = draft.report.original
     kept = {original: _source_pdf(source, content, original)} if original else {}
@@ -125,6 +127,20 @@ def _default_slug(kind: str, suggestions: Suggestions) -> str:
         return suggestions.dates.start.isoformat()
     return suggest_slug(re.sub(r"\bfor politirådet i oslo\b", "", suggestions.title,
                                flags=re.IGNORECASE))
+
+
+def _refuse_second_referat(suggestions: Suggestions, context: ArchiveContext) -> None:
+    """One meeting has one referat (as ``check`` says): a second import of the same minutes
+    is refused here, with what to do, not as a draft that fails the check."""
+    start = suggestions.dates.start
+    if suggestions.kind != "referat" or start is None:
+        return
+    existing = context.meetings.get((start.isoformat(), suggestions.meeting_type))
+    if existing is not None:
+        raise ImportRefused(
+            f"{existing} er allerede referatet fra {suggestions.meeting_type} "
+            f"{norsk.date(start)}, og ett møte har ett referat. Er det samme referat, rett den "
+            f"filen; skal den nye erstatte den, slett den gamle først (git har den fortsatt).")
 
 
 def _original_name(source: Path, content: Path, relative: str) -> str:

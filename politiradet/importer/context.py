@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ContentError, UsageError
@@ -28,6 +28,9 @@ class ArchiveContext:
     abbreviations: tuple[Abbreviation, ...]
     points: Mapping[str, str]
     """Follow-up point id (``2025-3``) -> the point's adopted text."""
+    meetings: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(date, ``motetype``) of each referat -> its file as the editor sees it: one meeting has
+    one referat."""
 
     def registry_words(self) -> Iterator[str]:
         """Every word in the registries' names and abbreviations, for the word list."""
@@ -50,11 +53,16 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
         raise ContentError(registry_problems)
     content = validated.content
     return ArchiveContext(content_dir, schema_dir, raw, schemas, content.topics, content.areas,
-                          content.abbreviations, _points(content))
+                          content.abbreviations, _points(content), _meetings(content))
 
 
 def _is_document_problem(path: str) -> bool:
     return not path.endswith(".yaml")
+
+
+def _meetings(content: Content) -> dict[tuple[str, str], str]:
+    return {(doc.date.isoformat(), str(doc.fields.get("motetype", "møte"))): doc.source
+            for doc in content.documents if doc.kind == "referat"}
 
 
 def _points(content: Content) -> dict[str, str]:

@@ -91,8 +91,10 @@ def read_text_layer(data: bytes) -> SourceDocument | None:
     blocks = tuple(_blocks(kept))
     notes: tuple[str, ...] = ()
     if removed:
-        notes += (f"{norsk.count(removed, 'gjentatt linje', 'gjentatte linjer')} (brevhode, "
-                  f"bunntekst, sidetall) fjernet",)
+        named = ", ".join(f"«{text}»" for text in dict.fromkeys(
+            re.sub(r"\d+", "#", line.text.strip()) for line in removed))
+        notes += (f"{norsk.count(len(removed), 'gjentatt linje', 'gjentatte linjer')} "
+                  f"(brevhode, bunntekst, sidetall; # står for et tall) fjernet: {named}",)
     return check_size(SourceDocument(blocks, "PDF", (), notes))
 
 
@@ -204,7 +206,7 @@ def _has_dot(row: list[dict[str, Any]], dots: list[tuple[float, float, float]]) 
                for x0, x1, middle in dots)
 
 
-def _without_repeated(lines: Sequence[PdfLine]) -> tuple[list[PdfLine], int]:
+def _without_repeated(lines: Sequence[PdfLine]) -> tuple[list[PdfLine], list[PdfLine]]:
     pages = len({line.page for line in lines})
     def key(line: PdfLine) -> str:
         return re.sub(r"\d+", "#", line.text)
@@ -213,9 +215,11 @@ def _without_repeated(lines: Sequence[PdfLine]) -> tuple[list[PdfLine], int]:
             line.bottom > line.page_height * (1 - MARGIN)
     counts = Counter(key(line) for line in lines if in_margin(line))
     repeated = {text for text, count in counts.items() if pages > 1 and count >= pages * 0.6}
-    kept = [line for line in lines if not (in_margin(line) and (
-        key(line) in repeated or re.fullmatch(r"(side\s*)?#(\s*(av|/)\s*#)?", key(line), re.I)))]
-    return kept, len(lines) - len(kept)
+    def dropped(line: PdfLine) -> bool:
+        return in_margin(line) and (key(line) in repeated or bool(
+            re.fullmatch(r"(side\s*)?#(\s*(av|/)\s*#)?", key(line), re.I)))
+    return ([line for line in lines if not dropped(line)],
+            [line for line in lines if dropped(line)])
 
 
 def _blocks(lines: Sequence[PdfLine]) -> Iterator[Block]:

@@ -454,6 +454,18 @@ def _meeting_page(r: Renderer) -> Iterator[Output]:
                  crumbs=[("Forside", "")])
 
 
+DECISIONS_PAGE = "vedtak/"
+"""The site-wide list of decisions."""
+
+
+def _decision_page(r: Renderer) -> Iterator[Output]:
+    """``vedtak/``: every referat's decisions, newest meeting first."""
+    meetings = [(doc, r.archive.compiled[doc.path].decisions) for doc in r.archive.documents
+                if doc.kind == "referat" and r.archive.compiled[doc.path].decisions]
+    yield r.page(DECISIONS_PAGE + "index.html", "vedtak.html", meetings=meetings,
+                 crumbs=[("Forside", "")])
+
+
 POINT_STATUSES = (("folges-opp", "Følges opp", False), ("avsluttet", "Avsluttet", True))
 """Status filters of /oppfolgingspunkter/: (path part, label, value of ``avsluttet``)."""
 
@@ -558,8 +570,8 @@ def _static_pages(r: Renderer) -> Iterator[Output]:
 
 
 PAGE_BUILDERS: tuple[Callable[[Renderer], Iterator[Output]], ...] = (
-    _document_pages, _home_page, _meeting_page, _point_pages, _topic_pages, _area_pages,
-    _year_pages, _static_pages)
+    _document_pages, _home_page, _meeting_page, _decision_page, _point_pages, _topic_pages,
+    _area_pages, _year_pages, _static_pages)
 
 
 def assets(templates: Path) -> Iterator[Page]:
