@@ -23,7 +23,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,13 @@ from ..common.slug import suggest_slug, too_long
 from ..errors import Problem, os_error_reason, os_error_text
 from ..model.content import FOLDERS
 from ..model.schema_tree import SchemaSet
+from ..pipeline import check_one
 from ..stages import sourcefile
-from ..stages.compile import compile_bodies
-from ..stages.frontmatter import FrontMatterError, decode, split
-from ..stages.link import check_document
-from ..stages.load import RawContent, RawDocument, display, load_content, load_schemas
-from ..stages.validate import Schemas, validate
+from ..stages.frontmatter import FrontMatterError, split
+from ..stages.load import display, load_content, load_schemas
+from ..stages.validate import Schemas
 from ..store.database import Store
 from ..store.documents import Documents
-from ..store.records import Records
 from . import savefile
 from .config import CONTENT_ROOT
 from .document import document_text, duplicate_message, duplicate_of
@@ -196,22 +194,10 @@ class LocalBackend:
         problems are not the editor's concern here. The other documents are taken from the
         build store where their bytes validated before."""
         store = Store(self.content)
-        raw, problems = load_content(self.content, Documents(store, schemas))
+        raw, _problems = load_content(self.content, Documents(store, schemas))
         relative = target.relative_to(self.content.resolve()).as_posix()
-        source = display(self.content / relative)
-        problems = [p for p in problems if p.path != source]
-        try:
-            split_file = split(decode(data))
-        except FrontMatterError as exc:
-            return [Problem(source, exc.line, exc.col, exc.message)]
-        folder, _, name = relative.partition("/")
-        candidate = RawDocument(FOLDERS[folder], name.removesuffix(".md"), relative, source,
-                                split_file)
-        raw = _with(raw, candidate)
-        validated, found = validate(raw, Schemas(schemas))
-        compiled, notes = compile_bodies(validated, Records(store), only=relative)
-        linked = notes + check_document(validated, relative, compiled)
-        return sorted({p for p in (*found, *linked) if p.path == source})
+        return check_one(raw, Schemas(schemas), relative, display(self.content / relative),
+                         data, store)
 
     def _entry(self, path: str) -> dict[str, Any]:
         target = self._document(path)
@@ -278,13 +264,6 @@ def _front(text: str | None) -> Mapping[str, Any] | None:
     except FrontMatterError:
         return None
     return data if isinstance(data, dict) else None
-
-
-def _with(raw: RawContent, candidate: RawDocument) -> RawContent:
-    """The content as it would be with *candidate* saved."""
-    others = tuple(doc for doc in raw.documents if doc.path != candidate.path)
-    documents = tuple(sorted((*others, candidate), key=lambda doc: doc.path))
-    return replace(raw, documents=documents, unreadable=raw.unreadable - {candidate.path})
 
 
 def _message(problem: Problem, path: str) -> str:

@@ -22,13 +22,13 @@ build's archive and applies again the text changes saved after *n*.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.archive import Archive, StatusUpdate
+from ..model.archive import Archive
 from ..model.content import Compiled, Document
 from ..stages.compile import compile_document
+from ..stages.link import with_body
 from ..stages.load import RawContent, load_schemas, read_document
 from ..stages.mentions import registry_names
 from ..stages.render import Renderer, document_page
@@ -149,21 +149,3 @@ def _links(compiled: Compiled) -> list[tuple[str, bool]]:
 
 def _statuses(compiled: Compiled) -> list[tuple[str, bool, tuple[str, ...]]]:
     return [(status.point, status.closed, status.mentions) for status in compiled.statuses]
-
-
-def with_body(archive: Archive, doc: Document, compiled: Compiled) -> Archive:
-    """*archive* with *doc*'s compiled body, and the status updates it gives, replaced."""
-    blocks = {id(old): new for old, new in zip(archive.compiled[doc.path].statuses,
-                                                compiled.statuses, strict=True)}
-
-    def updated(updates: Sequence[StatusUpdate]) -> tuple[StatusUpdate, ...]:
-        return tuple(replace(u, block=blocks[id(u.block)]) if id(u.block) in blocks else u
-                     for u in updates)
-
-    touched = {u.point.path for u in archive.reported.get(doc.path, ())}
-    history: Mapping[str, tuple[StatusUpdate, ...]] = {
-        **archive.history, **{point: updated(archive.history[point]) for point in touched
-                              if point in archive.history}}
-    reported = {**archive.reported, doc.path: updated(archive.reported.get(doc.path, ()))}
-    return replace(archive, compiled={**archive.compiled, doc.path: compiled},
-                   history=history, reported=reported)

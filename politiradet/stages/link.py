@@ -67,6 +67,7 @@ def check_document(validated: Validated, path: str, compiled: Mapping[str, Compi
     problems += [p for p in _check_same_meeting(validated.content.documents)
                  if p.path in sources]
     problems += [p for p in _check_registry_refs(validated) if p.path in sources]
+    problems += [p for p in _check_source_refs(validated) if p.path in sources]
     problems += _check_links(checked, validated, compiled, {})
     problems += _check_statuses(checked, validated, compiled)
     problems += [p for p in _check_closing(everything, compiled) if p.path in sources]
@@ -343,6 +344,16 @@ def _without(mentioning: Mapping[str, list[Document]],
         if rest:
             found[slug] = rest
     return found
+
+
+def with_body(archive: Archive, doc: Document, compiled: Compiled) -> Archive:
+    """*archive* with *doc*'s body compiled anew to *compiled*, which links to the same places
+    and reports on the same points as before (the preview's shortcut,
+    :mod:`politiradet.preview.quickpage`): the status histories are made again here, the one
+    place that makes them, so the shortcut's page shows what the full build's will."""
+    bodies = {**archive.compiled, doc.path: compiled}
+    history, reported = _histories(archive.documents, bodies)
+    return dataclasses.replace(archive, compiled=bodies, history=history, reported=reported)
 
 
 def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]

@@ -200,14 +200,25 @@ def read_document(root: Path, path: Path, problems: list[Problem], unreadable: s
         data = read(root, path)
         digest = file_digest(data)
         valid = known.get(relative, digest) if known else None
-        split_file = valid.split(data) if valid else split(decode(data))
+        if valid is None:
+            return parse_document(relative, source, data, digest)
+        split_file = valid.split(data)
     except (FrontMatterError, RefusedFile) as exc:
         unreadable.add(relative)
         line, col = (exc.line, exc.col) if isinstance(exc, FrontMatterError) else (1, 1)
         problems.append(Problem(source, line, col, exc.message))
         return None
-    return RawDocument(FOLDERS[folder], slug, relative, source, split_file, digest,
-                       valid is not None)
+    return RawDocument(FOLDERS[folder], slug, relative, source, split_file, digest, True)
+
+
+def parse_document(relative: str, source: str, data: bytes, digest: str = "") -> RawDocument:
+    """*data* as the document at content path *relative* (``referater/x.md``): decoded and
+    split into front matter and Markdown, or :class:`FrontMatterError`. The one way a
+    document's bytes are read, by the loader and by :func:`politiradet.pipeline.check_one` for
+    a text that is not on disk yet (*digest* empty)."""
+    folder, _, name = relative.rpartition("/")
+    return RawDocument(FOLDERS[folder], name.removesuffix(".md"), relative, source,
+                       split(decode(data)), digest)
 
 
 def _folder_list() -> str:
