@@ -434,3 +434,18 @@ def test_debouncer_ends_a_burst_early_when_its_last_event_finished_a_file() -> N
     debouncer.add(Path("a.md"), finished=True)
     assert done.wait(30)
     debouncer.stop()
+
+
+def test_a_burst_of_connections_is_queued_not_dropped(tmp_path: Path) -> None:
+    """Connections the server has not yet taken wait in the kernel's queue: a burst (many
+    slow clients, a browser's parallel requests) does not leave the next editor's connection
+    unanswered until TCP retries it. With the standard library's queue of 5, the seventh
+    connection to a busy server was dropped."""
+    server = PreviewServer(("127.0.0.1", 0), tmp_path, livereload.BuildState())
+    try:  # the server takes no connection here: each stays in the queue
+        connections = [socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                       for _ in range(40)]
+        for connection in connections:
+            connection.close()
+    finally:
+        server.server_close()
