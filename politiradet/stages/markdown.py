@@ -51,7 +51,8 @@ TEMPLATE_IDS = frozenset({
     "signatarer-heading", "siste-heading", "sok", "sok-filterboks", "sok-filtre", "sok-flere",
     "sok-hjelp", "sok-q", "sok-skjema", "sok-sortering", "sok-status", "sok-treff",
     "status-heading", "tema-heading", "toc-heading", "underomrader-heading", "vedlegg-heading",
-    "vedtak-heading",
+    "vedtak-heading", "nevnt-heading", "bruk", "dokumenter", "kalender", "katalog", "nyheter",
+    "oparl", "utvidelser",
     "vedtatt-heading"})
 """Ids the page templates use; a heading never takes one (tests keep this list complete)."""
 _GENERATED_ID = re.compile(r"^(status-\d+-\d+|vedtak-\d+|fn(ref)?\d+(:\d+)?)$")
