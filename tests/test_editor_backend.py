@@ -171,6 +171,24 @@ def test_a_new_document_never_overwrites_one_that_exists(backend: LocalBackend,
     assert (content / "referater" / "2025-05-14.md").read_bytes() == before
 
 
+def test_a_problem_naming_another_file_names_it_as_the_editor_sees_it(
+        backend: LocalBackend, content: Path) -> None:
+    """The editor names files «content/referater/…», in the message as in its location: the
+    other referat of the same meeting was named by its full path on the disk
+    (/tmp/…/referater/2026-03-12-1.md) when the content folder was outside the working
+    directory, as it is for `serve --content`."""
+    seminar = GOOD.replace("motetype: møte", "motetype: seminar")
+    assert backend.handle(_persist("content/referater/2026-03-12.md", seminar)).status == 200
+    assert backend.handle(_persist("content/referater/2026-03-12-1.md")).status == 200
+    answer = backend.handle(_persist("content/referater/2026-03-12-2.md"))
+    assert answer.status == 422
+    assert answer.body["error"].splitlines()[1] == (
+        "content/referater/2026-03-12-2.md:3:7: content/referater/2026-03-12-1.md er også et "
+        "referat fra møte 2026-03-12. Ett møte har ett referat: flytt det som mangler inn i det "
+        "ene og slett det andre, eller rett «dato» eller «motetype» i det som er feil.")
+    assert str(content) not in answer.body["error"]
+
+
 def test_nothing_is_deleted_renamed_or_uploaded(backend: LocalBackend, content: Path) -> None:
     before = _files(content)
     for request in (

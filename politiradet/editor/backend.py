@@ -172,7 +172,8 @@ class LocalBackend:
             problems = self.problems(target, data, schemas)
             if problems:
                 raise Refused(422, "Dokumentet er ikke lagret. Rett dette først:\n" +
-                              "\n".join(_message(problem, path) for problem in problems))
+                              "\n".join(_message(problem, path, self.content)
+                                        for problem in problems))
             _write(target, data, new, path)
             return _on_disk(self.content, target, data, path)
 
@@ -266,8 +267,15 @@ def _front(text: str | None) -> Mapping[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _message(problem: Problem, path: str) -> str:
-    return f"{path}:{problem.line}:{problem.col}: {problem.message}"
+def _message(problem: Problem, path: str, content: Path) -> str:
+    """*problem* at *path*, with the other documents it names (by the path ``check`` shows,
+    which is absolute for a content folder outside the working directory) named as the
+    editor names them, ``content/referater/…``."""
+    shown = display(content)
+    message = problem.message
+    if shown != ".":
+        message = re.sub(rf"(?<![\w/.-]){re.escape(shown)}/", f"{CONTENT_ROOT}/", message)
+    return f"{path}:{problem.line}:{problem.col}: {message}"
 
 
 _MISSING: Any = object()
