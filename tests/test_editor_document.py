@@ -107,6 +107,31 @@ def test_adding_and_removing_a_place_touches_only_its_line() -> None:
     assert added.index("sted: Rådhuset") < added.index("temaer:")  # schema order
 
 
+def test_removing_or_adding_a_list_item_touches_only_that_item(tmp_path: Path) -> None:
+    """A list that gets shorter or longer keeps the items the editor did not touch as the file
+    writes them (quoted dates, comments); the whole list was rewritten, every date unquoted."""
+    (tmp_path / "referater").mkdir()
+    path = tmp_path / "referater" / "2016-01-12.md"
+    text = (ROOT / "content" / "referater" / "2016-01-12.md").read_text(encoding="utf-8")
+    assert '  - dato: "2016-06-02"\n    motetype: møte\n' in text
+    text = text.replace('  - dato: "2016-06-02"\n    motetype: møte\n',
+                        '  - dato: "2016-06-02"\n    motetype: møte  # flyttet fra mai\n')
+    path.write_text(text, encoding="utf-8")
+    removed = _saved(path, _as_decap_sends(text, lambda data: data["planlagte_moter"].pop(1)))
+    assert _changed_lines(text, removed) == (
+        ['-  - dato: "2016-06-02"', "-    motetype: møte  # flyttet fra mai"], [])
+    extra = {"dato": "2016-12-08", "motetype": "møte"}
+    added = _saved(path, _as_decap_sends(text, lambda data: data["planlagte_moter"].append(extra)))
+    last = '  - dato: "2016-11-10"\n    motetype: møte\n'
+    assert added == text.replace(last, last + "  - dato: 2016-12-08\n    motetype: møte\n")
+    assert split(added).front.data["planlagte_moter"][-1] == extra
+    first = _saved(path, _as_decap_sends(text, lambda data: data["temaer"].pop(0)))
+    assert _changed_lines(text, first) == (
+        ["-temaer: [politiradssamarbeidet, salto, hatkriminalitet, beredskap, uteliv, "
+         "kriminalitetsbilde]"],
+        ["+temaer: [salto, hatkriminalitet, beredskap, uteliv, kriminalitetsbilde]"])
+
+
 def test_a_document_made_by_new_keeps_its_comments(tmp_path: Path) -> None:
     path = create(tmp_path, "referat", "2026-03-12", SCHEMAS)
     text = path.read_text(encoding="utf-8")

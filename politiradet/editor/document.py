@@ -16,6 +16,7 @@ and indentation stay as the file had them, and an unchanged text stays byte for 
 
 from __future__ import annotations
 
+import difflib
 import io
 import json
 import re
@@ -270,12 +271,9 @@ def _replaced(current: Any, before: Any, new: Any, after: Any) -> Any:
         _merge(current, before, new, after)
         return current
     if isinstance(current, CommentedSeq) and isinstance(new, CommentedSeq) and isinstance(
-            before, list) and isinstance(after, list) and len(before) == len(after) == len(
-            current) == len(new):
-        for index, (old_item, new_item) in enumerate(zip(before, after, strict=True)):
-            if not _same(old_item, new_item):
-                current[index] = _replaced(current[index], old_item, new[index], new_item)
-        return current
+            before, list) and isinstance(after, list) and len(before) == len(
+            current) and len(after) == len(new) and current:  # «[]» takes the new list's style
+        return _realigned(current, before, new, after)
     if isinstance(current, CommentedSeq) and isinstance(new, CommentedSeq):
         if current and not current.fa.flow_style():
             new.fa.set_block_style()  # a list the file writes one item a line stays so
@@ -283,6 +281,27 @@ def _replaced(current: Any, before: Any, new: Any, after: Any) -> Any:
     if isinstance(current, ScalarString) and isinstance(after, str):
         return _styled(type(current), after)
     return new
+
+
+def _realigned(current: CommentedSeq, before: list[Any], new: CommentedSeq,
+               after: list[Any]) -> CommentedSeq:
+    """*current* with the items the editor removed taken out, those it added put in (from
+    *new*) and those it changed edited in place; the items it kept stay as the file writes
+    them, with their quotes and comments. Items are matched by value, as :func:`_same`."""
+    matcher = difflib.SequenceMatcher(None, [_json(item) for item in before],
+                                      [_json(item) for item in after], autojunk=False)
+    for tag, start, end, new_start, new_end in reversed(matcher.get_opcodes()):
+        if tag == "replace" and end - start == new_end - new_start:
+            for offset in range(end - start):
+                index, new_index = start + offset, new_start + offset
+                current[index] = _replaced(current[index], before[index], new[new_index],
+                                           after[new_index])
+        elif tag != "equal":
+            for _ in range(start, end):
+                del current[start]  # CommentedSeq moves the later items' comments along
+            for offset, new_index in enumerate(range(new_start, new_end)):
+                current.insert(start + offset, new[new_index])
+    return current
 
 
 def _styled(style: type[ScalarString], text: str) -> ScalarString:
@@ -343,5 +362,9 @@ def _insert(document: CommentedMap, earlier: list[str], name: str, value: Any) -
 
 def _same(first: Any, second: Any) -> bool:
     """Equal as the archive reads them (``true`` is not ``1``)."""
-    return json.dumps(first, sort_keys=True, default=str) == json.dumps(
-        second, sort_keys=True, default=str)
+    return _json(first) == _json(second)
+
+
+def _json(value: Any) -> str:
+    """*value* as text that is equal for values the archive reads as equal."""
+    return json.dumps(value, sort_keys=True, default=str)
