@@ -74,6 +74,7 @@ ABBREVIATIONS = [
 ]
 
 YEARS = 26
+MEETING_TYPES = ("møte", "seminar")
 """Documents are dated 2000–2025, whatever their number (the archive accepts 2000–2099)."""
 COUNCILS = [
     "oslo", "bergen", "trondheim", "stavanger", "kristiansand", "drammen", "fredrikstad",
@@ -138,6 +139,8 @@ class Spec:
     areas: list[str]
     links: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    meeting: str = "møte"
+    """A referat's ``motetype``: one meeting (date and type) has one referat in an archive."""
 
     @property
     def path(self) -> str:
@@ -202,15 +205,25 @@ def _agreement(index: int, rng: random.Random) -> Spec:
 
 
 def _minutes(count: int, rng: random.Random) -> list[Spec]:
-    start, days = dt.date(2000, 1, 1), 365 * YEARS  # the archive accepts 2000–2099
-    taken: set[str] = set()
+    """*count* referater, each of its own meeting: ``check`` refuses two referater of one
+    type on one date. Dated 2000–2025 while half of those days suffice, else over more of
+    2000–2099; an archive cannot hold more meetings than that century has (73,000)."""
+    years = YEARS
+    while count > (365 * years) and years < 100:
+        years = min(100, years * 2)
+    start, days = dt.date(2000, 1, 1), 365 * years  # the archive accepts 2000–2099
+    if count > days * len(MEETING_TYPES) * 0.9:
+        raise SystemExit(f"{count} referater får ikke hvert sitt møte i 2000–2099 (ett referat "
+                         f"per møtetype og dato): velg færre dokumenter.")
+    taken: set[tuple[dt.date, str]] = set()
     specs = []
     while len(specs) < count:
         date = start + dt.timedelta(days=rng.randrange(days))
-        slug = f"{date.isoformat()}-{rng.choice(COUNCILS)}"
-        if slug not in taken:
-            taken.add(slug)
-            specs.append(Spec("referater", slug, date, *_tags(rng)))
+        meeting = MEETING_TYPES[rng.random() < 0.1]
+        if (date, meeting) not in taken:
+            taken.add((date, meeting))
+            slug = f"{date.isoformat()}-{rng.choice(COUNCILS)}"
+            specs.append(Spec("referater", slug, date, *_tags(rng), meeting=meeting))
     return specs
 
 
@@ -220,7 +233,7 @@ def front_matter(spec: Spec, rng: random.Random) -> list[str]:
     if spec.folder == "referater":
         lines += [f"tittel: Referat fra Politirådet i {council} {spec.date:%d.%m.%Y}",
                   f'dato: "{spec.date.isoformat()}"',
-                  f"motetype: {'seminar' if rng.random() < 0.1 else 'møte'}"]
+                  f"motetype: {spec.meeting}"]
         if rng.random() < 0.5:
             lines.append(f"sted: Rådhuset i {council}")
     elif spec.folder == "avtaler":
