@@ -270,7 +270,7 @@ ENGLISH = re.compile(
     r"Publish(ed|ing)?|Changes saved|Unsaved Changes|Login|Log in|Search|Sort by|View as|"
     r"Collections|Toggle|Entry|Entries|Delete|Quick add|Contents|Media|Writing in|Expand|"
     r"Collapse|Choose|Save|Saving|Status:|Ready|Draft|In review|Now|Clear|mm/dd/yyyy|"
-    r"string|select|list|markdown|boolean|object)\b")
+    r"string|select|list|markdown|boolean|object|Remove)\b")
 """Decap's English, as it showed before the Norwegian phrases (norsk.js) filled its gaps; the
 names of Decap's widgets were read out as the name of each field («Feltet string»)."""
 

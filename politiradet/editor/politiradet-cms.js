@@ -79,6 +79,11 @@
         "button[class*='TopBarButton']") === button;
       name(button, first ? "Vis eller skjul" : "Fjern");
     });
+    // Valglistene (temaer, områder): krysset ved et valgt tema heter «Remove <tema>» hos
+    // react-select, som Decap ikke oversetter.
+    root.querySelectorAll("[aria-label^='Remove ']").forEach(function (remove) {
+      remove.setAttribute("aria-label", "Fjern " + remove.getAttribute("aria-label").slice(7));
+    });
     root.querySelectorAll("[aria-roledescription='sortable']").forEach(function (handle) {
       name(handle, "Flytt (dra, eller trykk mellomrom og bruk piltastene)");
     });
