@@ -107,6 +107,29 @@ def test_on_a_phone_ticking_a_filter_keeps_the_results_in_view(browser: Any,
     assert 0 <= first["y"] < height, f"første treff står {first['y']:.0f} px ned"
 
 
+def test_on_a_phone_ticking_the_first_visible_filter_brings_the_results_into_view(
+        browser: Any, served: Served) -> None:
+    """The first box of the panel is on screen without scrolling, so ticking it leaves the page
+    where it is; the results under the panel must still come into view, or the reader sees no
+    change at all (verified on the real archive at 375 × 740: first result at 934 px)."""
+    context = browser.new_context(**PHONE)
+    tab = context.new_page()
+    tab.goto(served.base + "sok/?q=m%C3%B8te")
+    tab.locator("#sok-status", has_text="treff").wait_for()
+    if not tab.locator("#sok-filterboks").evaluate("box => box.open"):
+        tab.get_by_text("Avgrens treffene").click()
+    first_box = tab.locator("#sok-filtre input[type=checkbox]").first
+    assert first_box.evaluate("b => b.getBoundingClientRect().bottom") < PHONE["viewport"]["height"]
+    first_box.check()
+    tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
+    tab.wait_for_function("""h => { const r = document.querySelector('.search-result');
+        return r && r.getBoundingClientRect().top >= 0 && r.getBoundingClientRect().top < h; }""",
+                          arg=PHONE["viewport"]["height"], timeout=5000)
+    ticked = first_box.bounding_box()
+    context.close()
+    assert ticked is not None and 0 <= ticked["y"] < PHONE["viewport"]["height"], ticked
+
+
 def test_long_minutes_on_a_phone_lead_to_the_points_and_contents_from_the_top(
         browser: Any, served: Served) -> None:
     context = browser.new_context(**PHONE)

@@ -353,7 +353,7 @@ async function newestFirst(query, filters) {
   return perShard.flatMap((response) => response?.results || []);
 }
 
-async function run(state) {
+async function run(state, reveal = false) {
   const mine = ++generation;
   remember(state);
   if (isEmpty(state)) {
@@ -381,11 +381,15 @@ async function run(state) {
   if (mine !== generation) return;
   showCounts(response.filters);
   status.textContent = countText(total, state);
+  // On a phone a box near the top of the filter panel is ticked without the page moving, and
+  // the results start below the panel: bring the first of them (or the count) into view by the
+  // least scroll, so ticking a box visibly changes the results.
+  if (reveal) (list.firstElementChild || status).scrollIntoView({ block: "nearest" });
 }
 
-function schedule(delay) {
+function schedule(delay, reveal = false) {
   window.clearTimeout(typingTimer);
-  typingTimer = window.setTimeout(() => run(formState()), delay);
+  typingTimer = window.setTimeout(() => run(formState(), reveal), delay);
 }
 
 /**
@@ -429,7 +433,9 @@ async function start() {
   queryInput.addEventListener("input", () => schedule(TYPING_DELAY_MS));
   form.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") checkTwins(event.target);
-    if (event.target !== queryInput) schedule(0);
+    if (event.target !== queryInput) {
+      schedule(0, event.target.type === "checkbox" && NARROW.matches);
+    }
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
