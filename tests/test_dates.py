@@ -52,6 +52,20 @@ def test_undated_agreement_shows_no_date_anywhere(site: Path) -> None:
     assert "Gjelder 2019–2020" in page and "Dato" not in page.split("Gjelder")[0]
 
 
+def test_undated_agreement_in_oparl_has_no_day_from_its_years(site: Path) -> None:
+    """OParl demands ``created``: an undated agreement gets the archive's own, and a period of
+    whole years gives no ``startDate``/``endDate``, only the years."""
+    system = json.loads((site / "oparl/system.json").read_text("utf-8"))
+    paper = json.loads((site / "oparl/paper/avtaler/udatert.json").read_text("utf-8"))
+    assert "date" not in paper and paper["politiradet:udatert"] is True
+    assert paper["created"] == system["created"] != "2019-01-01T00:00:00+01:00"
+    body = json.loads((site / "oparl/body/politiradet.json").read_text("utf-8"))
+    for term in body["legislativeTerm"]:
+        assert "startDate" not in term and "endDate" not in term, term["id"]
+    term = next(t for t in body["legislativeTerm"] if t["web"].endswith("/udatert/"))
+    assert (term["politiradet:gyldig_fra"], term["politiradet:gyldig_til"]) == (2019, 2020)
+
+
 def test_undated_agreement_outside_git_stays_out_of_the_feed(site: Path) -> None:
     titles = [e.findtext(f"{ATOM}title") for e in
               etree.parse(str(site / "feed.xml")).getroot().findall(f"{ATOM}entry")]

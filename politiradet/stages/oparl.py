@@ -19,6 +19,13 @@ its git time), so an edit rewrites the files of what it changed and the list pag
 on, not the whole API (see :mod:`politiradet.store.deps`). Times are those of the archive:
 ``created`` is a document's date at midnight in Oslo (the source gives no hour), ``modified``
 the last git commit of its file (or of a referat that reports on it), never the clock.
+
+No day is made up from a year. An undated agreement (``udatert: true``) has no ``date``; OParl
+demands ``created`` of every object, so its ``created`` is the archive's own (``System.created``:
+the first dated document's day), which says when the archive begins, not when the agreement
+was written. An agreement's period is whole years, so its ``LegislativeTerm`` has no
+``startDate``/``endDate`` (days the source does not give) but the years under
+``politiradet:gyldig_fra``/``politiradet:gyldig_til``.
 """
 
 from __future__ import annotations
@@ -90,10 +97,13 @@ EXTENSION: Mapping[str, str] = {
     "politiradet:vedtak": "Meeting: møtets vedtak i rekkefølge: nummer, tekst, web og "
                           "agendaItem (dagsordenspunktet vedtaket står under, som også har "
                           "teksten i resolutionText).",
-    "politiradet:gyldig_fra": "Paper (avtale): første år avtalen gjelder.",
-    "politiradet:gyldig_til": "Paper (avtale): siste år avtalen gjelder.",
+    "politiradet:gyldig_fra": "Paper (avtale), LegislativeTerm: første år avtalen gjelder "
+                              "(startDate mangler, for kilden gir bare året).",
+    "politiradet:gyldig_til": "Paper (avtale), LegislativeTerm: siste år avtalen gjelder "
+                              "(endDate mangler, for kilden gir bare året).",
     "politiradet:udatert": "Paper (avtale): true når originalen ikke er datert (da mangler "
-                           "date).",
+                           "date, og created er arkivets første tidspunkt, System.created, "
+                           "ikke en dato fra kilden).",
     "politiradet:sha256": "File: SHA-256 av den publiserte PDF-en.",
     "politiradet:forfall": "Meeting: hvem som hadde meldt forfall, slik referatet skriver det.",
     "politiradet:referent": "Meeting: hvem som skrev referatet.",
@@ -182,7 +192,8 @@ class Record:
     keywords: tuple[str, ...]
     """The names of its topics."""
     created: str
-    """The document's date, midnight in Oslo, as OParl writes a time."""
+    """The document's date, midnight in Oslo, as OParl writes a time; for an undated one the
+    archive's own (:attr:`Graph.created`)."""
     modified: str
     """The last commit of its file (or of a referat reporting on it), else :attr:`created`."""
     original: Original | None
@@ -250,8 +261,13 @@ def graph(archive: Archive) -> Graph:
         return tuple(Report(u.point, records[u.document.path], u.block.index, u.block.closes)
                      for u in updates)
 
-    created = min((r.created for r in records.values()),
+    created = min((r.created for r in records.values() if r.doc.dated),
                   default=_time(norsk.midnight(FIRST_DAY)))
+    for path, record in records.items():  # no day from a year: the archive's own time
+        if not record.doc.dated:
+            changed = archive.content.changed.get(path)
+            records[path] = dataclasses.replace(record, created=created, modified=max(
+                created, _time(norsk.in_oslo(changed)) if changed else created))
     return Graph({path: Item(record, reports(
                       archive.history.get(path, ()) if record.doc.kind == "oppfolgingspunkt"
                       else archive.reported.get(path, ())))
@@ -631,8 +647,8 @@ def legislative_term(address: SiteAddress, record: Record) -> dict[str, Any]:
     return {
         "id": address.absolute(legislative_term_path(doc)), "type": OPARL + "LegislativeTerm",
         "body": address.absolute(body_path()), "name": doc.title,
-        "startDate": f"{doc.fields['gyldig_fra']}-01-01",
-        "endDate": f"{doc.fields['gyldig_til']}-12-31",
+        PREFIX + "gyldig_fra": doc.fields["gyldig_fra"],
+        PREFIX + "gyldig_til": doc.fields["gyldig_til"],
     } | _common(address, record)
 
 
