@@ -139,3 +139,18 @@ def test_the_count_on_an_area_page_is_what_search_finds_for_its_name(
                                               ?.textContent.trim() ?? ''))
         .map(r => r.querySelector('a').getAttribute('href'))""")
     assert set(found) == listed and len(found) == len(listed) == 2
+
+
+def test_mentions_intro_names_what_it_refers_to(site: Path) -> None:
+    """«Bydel Alna eller områdene i det … merket med det» gave a bydel the neuter pronoun and
+    left «det» pointing at nothing; the intro names the area and its sub-areas outright."""
+    def intro(page: str) -> str:
+        heading = _soup(site, page).find(id="nevnt-heading")
+        assert heading is not None
+        return " ".join(heading.find_next("p").get_text().split())
+    assert intro("omrader/alna/index.html") == (
+        "Dokumenter og oppfølgingspunkter som nevner Bydel Alna eller områdene i Bydel Alna "
+        "i teksten uten å være merket med dem.")
+    assert intro("omrader/furuset/index.html") == (
+        "Dokumenter og oppfølgingspunkter som nevner Furuset i teksten uten å være merket med "
+        "området.")
