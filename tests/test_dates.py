@@ -64,6 +64,8 @@ def test_undated_agreement_in_oparl_has_no_day_from_its_years(site: Path) -> Non
         assert "startDate" not in term and "endDate" not in term, term["id"]
     term = next(t for t in body["legislativeTerm"] if t["web"].endswith("/udatert/"))
     assert (term["politiradet:gyldig_fra"], term["politiradet:gyldig_til"]) == (2019, 2020)
+    page = _text(site / "data/index.html")
+    assert "Ingen dag lages av et år: en udatert avtale har ingen date" in page
 
 
 def test_undated_agreement_outside_git_stays_out_of_the_feed(site: Path) -> None:
