@@ -154,3 +154,19 @@ def test_mentions_intro_names_what_it_refers_to(site: Path) -> None:
     assert intro("omrader/furuset/index.html") == (
         "Dokumenter og oppfølgingspunkter som nevner Furuset i teksten uten å være merket med "
         "området.")
+
+
+BYDELER = _names(omrade_nordstrand="Bydel Nordstrand",
+                 omrade_sondre="Bydel Søndre Nordstrand", omrade_frogner="Bydel Frogner")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the real minutes of 14 May 2025 name only Søndre Nordstrand; Bydel Nordstrand's page
+    # listed them as mentioning Nordstrand, a different bydel
+    ("Frogner, Gamle Oslo og Søndre Nordstrand informerer", ["omrade:frogner", "omrade:sondre"]),
+    ("bydelene Nordstrand, Østensjø og Søndre Nordstrand", ["omrade:nordstrand", "omrade:sondre"]),
+    ("Nordstrand", ["omrade:nordstrand"]),
+])
+def test_a_name_inside_a_longer_registry_name_is_not_a_mention_of_its_own(
+        text: str, expected: list[str]) -> None:
+    assert list(mentioned(text, BYDELER)) == expected

@@ -13,7 +13,10 @@ found the way the site's search finds the name, so a page's count agrees with a 
   «Groenland» and «Grønland» are one word), so do the words of the text;
 - the words of a form must stand in the text in order, the last one as the start of a word, as
   Pagefind matches the last word of a query: «Furuset» finds «Furusets», «SaLTo» finds
-  «SaLTo-konferansen».
+  «SaLTo-konferansen»;
+- words that are part of a longer registry name found there belong to that name only:
+  «Søndre Nordstrand» mentions Bydel Søndre Nordstrand, not Bydel Nordstrand (a search for
+  «Nordstrand» finds both; here the page of a bydel would list minutes that never name it).
 
 The compile stage runs :func:`mentioned` once per body (the result is kept in the compiled
 record, so an unchanged body costs nothing); the link stage adds the title and the front matter
@@ -51,8 +54,9 @@ class Names:
     """(key such as ``omrade:furuset``, folded words of one form), every form of every name."""
 
     def fingerprint(self) -> list[list[str]]:
-        """What a compiled record's mentions depend on (part of its key in the store)."""
-        return [[key, *words] for key, words in self.forms]
+        """What a compiled record's mentions depend on (part of its key in the store): the
+        forms, and the matching rule's version (2: a name inside a longer one is no mention)."""
+        return [["regel", "2"], *([key, *words] for key, words in self.forms)]
 
 
 NO_NAMES = Names(())
@@ -105,16 +109,20 @@ def mentioned(text: str, names: Names) -> tuple[str, ...]:
         return ()
     pattern, keys = _matcher(names)
     found: set[str] = set()
+    end = 0
     for match in pattern.finditer(fold(text)):
+        if match.start() < end:  # inside a longer name just found: «Nordstrand» of «Søndre
+            continue             # Nordstrand» names that bydel, not Bydel Nordstrand
         found.update(keys[tuple(_WORD.findall(match.group(1)))])
+        end = match.start() + len(match.group(1))
     return tuple(sorted(found))
 
 
 @functools.lru_cache(maxsize=4)
 def _matcher(names: Names) -> tuple[re.Pattern[str], Mapping[tuple[str, ...], frozenset[str]]]:
     """One regular expression for every form, tried at the start of every word of a folded
-    text (a lookahead, so a form inside a longer one is found too: «Nordstrand» in «Søndre
-    Nordstrand», as the search finds it), longest forms first; and the keys of each form.
+    text (a lookahead), longest forms first, so at each word the longest name there is found
+    and :func:`mentioned` can pass over the words inside it; and the keys of each form.
     Made once per registry, not once per text; the scan runs in C (a body of 2 400 words in
     about a millisecond)."""
     keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
