@@ -382,9 +382,11 @@ async function run(state, reveal = false) {
   showCounts(response.filters);
   status.textContent = countText(total, state);
   // On a phone a box near the top of the filter panel is ticked without the page moving, and
-  // the results start below the panel: bring the first of them (or the count) into view by the
-  // least scroll, so ticking a box visibly changes the results.
-  if (reveal) (list.firstElementChild || status).scrollIntoView({ block: "nearest" });
+  // the results start below the panel: bring the first one's title (or the count) into view by
+  // the least scroll, so ticking a box visibly changes the results; only the title, so on a
+  // short screen (200 % zoom) the ticked box stays in view too.
+  const first = list.querySelector(".search-result__title") || status;
+  if (reveal) first.scrollIntoView({ block: "nearest" });
 }
 
 function schedule(delay, reveal = false) {
