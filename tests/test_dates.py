@@ -223,3 +223,11 @@ def test_a_new_commit_date_is_not_hidden_by_the_build_cache(tmp_path: Path) -> N
     _git(tmp_path, "commit", "-q", "--amend", "--no-edit", when="2025-08-01T12:00:00+02:00")
     assert run_cli(*args).code == 0
     assert "Sist endret 1. august 2025" in _text(out / "referater/2016-01-12/index.html")
+
+
+
+def test_data_page_says_what_the_times_of_a_seminar_over_days_are(site: Path) -> None:
+    """The source gives the days, not the hours: /data/ tells a consumer that ``end`` of a
+    seminar over days is its last day 23:59:59 (checked on content/ in test_oparl)."""
+    page = _text(site / "data/index.html")
+    assert "end for et seminar over flere dager er siste dag kl. 23.59.59" in page

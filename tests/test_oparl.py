@@ -115,6 +115,17 @@ def test_every_object_has_its_type_and_times(built: tuple[Path, str]) -> None:
                 item["created"]), item["id"]
 
 
+def test_a_seminar_over_days_ends_on_its_last_day(built: tuple[Path, str]) -> None:
+    """``end`` is the last day (``politiradet:sluttdato``) 23:59:59 in Oslo, as /data/ says."""
+    site, public = built
+    for data in crawl(site, public).values():
+        for item in objects(data):
+            if "end" in item:
+                end = dt.datetime.fromisoformat(item["end"])
+                assert end.date().isoformat() == item["politiradet:sluttdato"], item["id"]
+                assert end.time() == dt.time(23, 59, 59) and DATE_TIME.fullmatch(item["end"])
+
+
 def test_every_object_is_served_at_its_id(built: tuple[Path, str]) -> None:
     """An object given inside another is the very object its own address serves."""
     site, public = built

@@ -78,7 +78,8 @@ EXTENSION: Mapping[str, str] = {
     "politiradet:motetype": "Meeting: «møte» eller «seminar».",
     "politiradet:dato": "Meeting, Consultation: dagen møtet ble holdt (ÅÅÅÅ-MM-DD); klokkeslettet "
                         "i start er ikke kjent og står som midnatt.",
-    "politiradet:sluttdato": "Meeting: siste dag av et seminar over flere dager.",
+    "politiradet:sluttdato": "Meeting: siste dag av et seminar over flere dager; klokkeslettet "
+                             "i end er ikke kjent og står som 23.59.59 den dagen.",
     "politiradet:status": "Paper (oppfølgingspunkt): «følges opp» eller «avsluttet».",
     "politiradet:seminar": "Paper (oppfølgingspunkt): året for seminaret som vedtok punktet.",
     "politiradet:nummer": "Paper (oppfølgingspunkt): punktets nummer fra seminaret.",
