@@ -47,8 +47,7 @@ def take_participants(blocks: Sequence[Block]) -> tuple[Participants, tuple[Bloc
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        match = LINE.match(_plain(block.text)) if index < TOP and block.kind == "paragraph" \
-            else None
+        match = LINE.match(_plain(block.text)) if index < TOP and _header(block) else None
         if match is None:
             kept.append(block)
             index += 1
@@ -64,6 +63,11 @@ def take_participants(blocks: Sequence[Block]) -> tuple[Participants, tuple[Bloc
     referent = ", ".join(fields["referent"]) or None
     return (Participants(tuple(fields["til_stede"]), tuple(fields["forfall"]), referent,
                          tuple(taken)), tuple(kept))
+
+
+def _header(block: Block) -> bool:
+    """A header line: a paragraph, or a bold «Til stede:» a PDF reader took for a heading."""
+    return block.kind == "paragraph" or (block.kind == "heading" and block.level >= 2)
 
 
 def _following(blocks: Sequence[Block], start: int) -> tuple[list[str], int]:

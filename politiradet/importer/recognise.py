@@ -24,7 +24,9 @@ TEXTUAL_DAY = re.compile(r"\b\d{1,2}\.\s*(?:[-–]\s*\d{1,2}\.\s*)?(?:januar|feb
 
 AGENDA = re.compile(r"^(?P<number>\d{1,2})\s*[.,]\s*(?P<title>[A-ZÆØÅ].{1,80})$")
 SAK = re.compile(r"^Sak\s+(?P<number>\d{1,3})\s*[:.–-]\s*(?P<title>.{2,100})$", re.IGNORECASE)
-POINT = re.compile(r"^Pkt\.?\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$", re.DOTALL)
+POINT = re.compile(r"^(?:Pkt\.?|Punkt)\s*[^\w\s]?\s*(?P<number>\d{1,2})\.?\s*(?P<rest>.*)$",
+                   re.DOTALL | re.IGNORECASE)
+"""A point of the seminar: «Pkt. 3», «Pkt 3», «Punkt 3 – Oslostandarden»."""
 STATUS = re.compile(r"^\**Status\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 INLINE_STATUS = re.compile(r"^(?P<title>.{2,120}?)[\s.:–-]+\**Status\s*:\**\s*(?P<rest>.*)$",
                            re.DOTALL | re.IGNORECASE)
@@ -44,7 +46,8 @@ LETTERHEAD = re.compile(
     r"|^oslo\.kommune\.no$", re.IGNORECASE)
 ORGANISATION = re.compile(
     r"^(?:Oslo kommune|Byrådet|Byrådsavdeling(?:en)? for .{3,90}|Byrådslederens kontor"
-    r"|Oslo politidistrikt|Politiet|Politidirektoratet|Bydel [A-ZÆØÅ][\w. ]{2,30}"
+    r"|Oslo politidistrikt|Politiet|Politidirektoratet|Staben|Politimesterens stab"
+    r"|Enhet (?:øst|vest|sentrum|[Ff]elles .{3,40})|Bydel [A-ZÆØÅ][\w. ]{2,30}"
     r"|[A-ZÆØÅ]\w*etaten|Sekretariatet for .{3,60}|Kommunaldirektør\w* for .{3,60})$")
 """A line of a letterhead: the council's two owners and their departments."""
 LETTER_FIELD = re.compile(r"^(?:Vår ref|Deres ref|Saksnr|Arkivkode|Saksbehandler|Vår dato"
