@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,32 @@ def test_a_full_disk_under_the_store_publishes_the_site_with_one_line(
     again = run_cli("build", "--content", valid_content, "--out", out)
     assert again.code == 0 and NOTICE not in again.err, again.err
     assert site(out) == cold_site
+
+
+def test_a_cache_folder_without_access_publishes_the_site_again_with_one_line(
+        valid_content: Path, tmp_path: Path, own_cache: Path,
+        cold_site: dict[str, bytes]) -> None:
+    """The cache folder (store, publish lock, replaced sites) closed to the editor: the second
+    build, which replaces a site, exited 2 after publishing, when it looked for replaced sites
+    to delete. Root is made to obey the permissions by dropping its capabilities."""
+    own_cache.mkdir()
+    out = tmp_path / "site"
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"] \
+        if os.geteuid() == 0 else []
+    if prefix and shutil.which("setpriv") is None:
+        pytest.skip("setpriv is needed to make root obey a folder's permissions")
+    os.chmod(own_cache, 0)
+    try:
+        for _ in range(2):
+            proc = subprocess.run([*prefix, sys.executable, str(ROOT / "build.py"), "build",
+                                   "--content", str(valid_content), "--out", str(out)],
+                                  capture_output=True, text=True, timeout=120, check=False)
+            assert proc.returncode == 0, proc.stderr
+            assert proc.stderr.count(NOTICE) == 1 and "Traceback" not in proc.stderr, \
+                proc.stderr
+            assert site(out) == cold_site
+    finally:
+        os.chmod(own_cache, 0o755)
 
 
 # --- one transaction, one fingerprint ----------------------------------------------------------

@@ -225,7 +225,10 @@ def sweep(out: Path, database: str = "") -> None:
     process can be started, the sites are deleted here."""
     folder = cache_dir_for(out)
     trash = folder / OLD_SITES
-    if not trash.is_dir() or not any(trash.iterdir()):
+    try:
+        if not trash.is_dir() or not any(trash.iterdir()):
+            return
+    except OSError:  # a cache folder we may not look into holds no site of ours to delete
         return
     try:
         lock = os.open(folder / SWEEP_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
