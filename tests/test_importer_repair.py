@@ -4,6 +4,7 @@ thematic breaks stay thematic breaks (``repair``, ``read_text``, ``read_pdf``, `
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,24 @@ def test_pdf_break_is_not_a_bullet(valid_content: Path, tmp_path: Path) -> None:
     text = _imported(source, valid_content, "pdf")
     assert "del.\n\n***\n\nAndre del." in text
     assert not re.search(r"^- --", text, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("text", ["x" * 200_000, "<!-- x " * 70_000],
+                         ids=["ett langt ord", "uavsluttede kommentarer"])
+def test_long_text_is_repaired_in_linear_time(text: str, context: ArchiveContext) -> None:
+    """A 1 MB word in a text file kept the import busy for hours: the e-mail pattern tried
+    every position of the word as an address's start, and an unclosed «<!--» scanned to the
+    end of the text from every later «<!--». These take hundreds of seconds quadratically,
+    well under a second linearly."""
+    source = SourceDocument((Block("paragraph", text),), "tekst", ())
+    started = time.monotonic()
+    repair_document(source, Lexicon(context.registry_words()))
+    assert time.monotonic() - started < 20
+
+
+def test_addresses_are_still_verbatim_after_punctuation(context: ArchiveContext) -> None:
+    text = "Skriv (gar.pa@oslo.kommune.no) eller <!-- pa --> til <!-- x pa nett."
+    source = SourceDocument((Block("paragraph", text),), "tekst", ())
+    repaired, _ = repair_document(source, Lexicon(context.registry_words()))
+    assert repaired.blocks[0].text == ("Skriv (gar.pa@oslo.kommune.no) eller <!-- pa --> til "
+                                       "<!-- x på nett.")

@@ -31,6 +31,8 @@ SUBSTITUTIONS: dict[str, tuple[str, ...]] = {
 }
 KNOWN_WORD_SUBSTITUTIONS = {"a": ("å",), "o": ("ø",), "e": ("ø",), "g": ("ø",)}
 MAX_EDITS = 3
+MAX_WORD = 60
+"""Longer tokens are no words to repair (the lookup of a 1 MB token's parts never ended)."""
 KNOWN_GAIN = 1.0
 """A known word is replaced only by a word this much more common on the Zipf scale (10x)."""
 RARE_ZIPF = 3.0
@@ -44,10 +46,12 @@ RUNNING_CHUNK = re.compile(rf"[{re.escape(OPENING)}]*(?:{TOKEN.pattern}|\|)?"
                            rf"[{re.escape(CLOSING)}]*|[-–—%§]")
 """What lies between two spaces in running text: a word with punctuation around it, a lone
 «|» (text recognition's «I»), or a dash."""
-VERBATIM = re.compile(r"(`+).*?\1|<!--.*?-->|<[A-Za-z/!?][^<>]*>|\]\([^()\s]*\)"
-                      r"|(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+VERBATIM = re.compile(r"(`+).*?\1|<!--(?:(?!<!--).)*?-->|<[A-Za-z/!?][^<>]*>|\]\([^()\s]*\)"
+                      r"|(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 """Never running text: code spans, HTML comments and tags, link targets, web and e-mail
-addresses."""
+addresses. Each alternative starts only where a scan from an earlier start could not have
+ended (an address at the start of its run of characters, a comment before the next «<!--»), so
+a long word or many unclosed comments take linear time, not quadratic (a 1 MB word took hours)."""
 EMPHASIS = re.compile(r"(?<![\\\w*])(\*\*?)(?![\s*])(?:[^*]*?[^\s*\\])?\1(?![\w*])"
                       r"|(?<![\\\w_])(__?)(?![\s_])(?:[^_]*?[^\s_\\])?\2(?![\w_])")
 """Emphasis whose content holds no other marker of its kind (the innermost first)."""
@@ -164,7 +168,7 @@ class _Fixer:
 
     def prefetch(self, tokens: set[str]) -> None:
         """Ask hunspell, in one call, about the tokens and the candidates for rare ones."""
-        words = {t.lower() for t in tokens}
+        words = {t.lower() for t in tokens if len(t) <= MAX_WORD}
         rare = [w for w in words if self.lexicon.zipf(w) < RARE_ZIPF]
         asked = set(words)
         for word in rare:
@@ -189,6 +193,8 @@ class _Fixer:
         return re.sub(r"\b([A-ZÆØÅ][a-zæøå]{1,3}) ([A-Z][A-Za-z]{1,3})\b", sub, text)
 
     def _token(self, token: str) -> str:
+        if len(token) > MAX_WORD:
+            return token
         if token not in self.cache:
             self.cache[token] = self._best(token)
         result = self.cache[token]
