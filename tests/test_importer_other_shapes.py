@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
@@ -80,3 +81,23 @@ def test_punkt_n_with_its_title_is_that_points_status(imported: tuple[str, str])
         in draft
     assert "Status:" not in draft
     assert "«::: status 2025-7 avsluttet»" in report
+
+
+def test_a_status_under_no_point_number_is_not_given_to_point_1(tmp_path: Path) -> None:
+    """«Status:» under a point's title with no number stays text and is reported; it was
+    made point 2025-1's status, on that point's timeline."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    source = write([
+        title("Referat fra Politirådet 14. oktober 2027"),
+        heading("1. Oppfølgingspunkter fra seminaret 2025"),
+        text("Ressurssituasjonen for Oslopolitiet"),
+        text("Status: Politidistriktet har lagt fram sin ressursrapport."),
+    ], "docx", tmp_path, "referat")
+    result = run_cli("import", source, "--content", content)
+    assert result.code == 0, result.err
+    draft = (content / "referater" / "2027-10-14.md").read_text(encoding="utf-8")
+    assert "::: status" not in draft
+    assert "Status: Politidistriktet har lagt fram sin ressursrapport." in draft
+    assert "1 «Status:»-linjer under oppfølgingspunktene står ikke under et punktnummer" \
+        in result.out

@@ -136,6 +136,8 @@ class Recognised:
     """Points whose title or «Status:» prefix was kept out of the status block."""
     decisions: int = 0
     """«Vedtak: …» paragraphs made ``::: vedtak`` blocks."""
+    unplaced: int = 0
+    """«Status:» lines with no point before them, left as text."""
 
 
 def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> Recognised:
@@ -148,7 +150,7 @@ def recognise(blocks: Sequence[Block], year: int, points: Mapping[str, str]) -> 
     body = tuple(_decisions(list(follow.run(agenda))))
     return Recognised(body, tuple(follow.statuses), tuple(follow.missing), removed,
                       tuple(follow.renumbered), tuple(follow.unwrapped),
-                      sum(1 for b in body if b.kind == "decision"))
+                      sum(1 for b in body if b.kind == "decision"), follow.unplaced)
 
 
 def _letterhead(block: Block) -> bool:
@@ -271,6 +273,7 @@ class _FollowUp:
         self.unwrapped: list[str] = []
         self.seminar: int | None = None
         self.last_number = 0
+        self.unplaced = 0
 
     def run(self, blocks: Sequence[Block]) -> Iterator[Block]:
         index = 0
@@ -358,9 +361,14 @@ class _FollowUp:
 
     def _status_after_point(self, blocks: Sequence[Block], index: int, rest: str
                             ) -> tuple[int, list[Block]]:
-        """«Status:» after a numbered point: the status of that point."""
+        """«Status:» after a numbered point: the status of that point. With no point before
+        it, the line stays as text and is reported: guessing point 1 put another point's
+        status on point 1's timeline."""
+        if not self.last_number:
+            self.unplaced += 1
+            return 1, [blocks[index]]
         consumed, content = self._content(blocks, index, rest, pkt=False)
-        point_id = f"{self.seminar}-{self.last_number or 1}"
+        point_id = f"{self.seminar}-{self.last_number}"
         label = Block("paragraph", "Status:")
         return consumed, self._status(label, point_id, content)
 
