@@ -260,7 +260,8 @@ def test_no_dialog_fires_and_nothing_is_injected_on_any_page(page: Any, site: Pa
         for element in page.locator(INJECTED).all():
             injected[url] = element.evaluate("e => e.outerHTML")
         page.mouse.move(10, 10)
-        for hover in page.locator("main b, main abbr, main a").all()[:40]:
+        # what a reader can point at: the phone's jump links are hidden on a wide screen
+        for hover in page.locator("main b:visible, main abbr:visible, main a:visible").all()[:40]:
             hover.hover(timeout=2000)
     assert dialogs == []
     assert injected == {}
