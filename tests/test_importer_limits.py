@@ -63,7 +63,23 @@ COMMENT = TEXT + b"% " + b"x" * 49_000_000 + b"\n"
 PARAGRAPHS = "".join(f'<w:p w:rsidR="{n:08X}"/>' for n in range(200_000))
 """200 000 empty paragraphs, each with Word's revision id (so the part packs only ~20 times)."""
 
+def _encrypted_part() -> bytes:
+    """A Word file with one part flagged as encrypted (a zip password), as some tools make:
+    the flag set in the part's local header and in the central directory."""
+    data = bytearray(_word())
+    name = b"word/styles.xml"
+    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at:start + name_at + len(name)] == name:
+                data[start + flags_at] |= 0x1
+            start += 4
+    return bytes(data)
+
+
 HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    "docx-kryptert-del": ("referat.docx", _encrypted_part,
+                          "passordbeskyttet (delen word/styles.xml er kryptert)"),
     "docx-pakkebombe": ("referat.docx", lambda: _docx(
         "<w:p><w:r><w:t>" + "a" * 300_000_000 + "</w:t></w:r></w:p>"),
         "delen word/document.xml er 300 MB utpakket, grensen er 20 MB"),

@@ -69,12 +69,20 @@ def _damaged(exc: Exception) -> ImportRefused:
                          f"Word og lagre det på nytt som .docx.")
 
 
+ZIP_ENCRYPTED = 0x1
+"""The zip flag of an encrypted entry (a password-protected part Python cannot read)."""
+
+
 def check_package(archive: zipfile.ZipFile) -> None:
     """Refuse, before mammoth reads anything, a part that unpacks to too much or packs too
     tightly, and XML that is not well-formed, declares a document type or entities, or has
     more elements, paragraphs or nesting than the limits allow."""
     parts = archive.infolist()
     for part in parts:
+        if part.flag_bits & ZIP_ENCRYPTED:
+            raise ImportRefused(f"Word-dokumentet er passordbeskyttet (delen {part.filename} er "
+                                f"kryptert). Fjern passordet i Word (Fil > Info > Beskytt "
+                                f"dokument) og lagre på nytt før du importerer.")
         _check_size(part)
     total = sum(part.file_size for part in parts)
     if total > DOCX_MAX_TOTAL_BYTES:
