@@ -166,6 +166,18 @@ def problem_cases(stage: str) -> list[str]:
     return sorted(case.name for case in (PROBLEMS / stage).iterdir() if case.is_dir())
 
 
+def overlaid(overlay: Path, dest: Path) -> Path:
+    """A copy of ``gyldig`` in *dest* with the ``.md`` and ``.yaml`` files of *overlay* laid
+    over it (same relative paths); returns the content folder."""
+    content = copy_fixture("gyldig", dest)
+    for path in sorted(overlay.rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".yaml"):
+            target = content / path.relative_to(overlay)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return content
+
+
 def check_overlay(stage: str, case: str, dest: Path) -> None:
     """Check ``gyldig`` with *case*'s files laid over it; compare with ``forventet.txt``.
 
@@ -174,12 +186,7 @@ def check_overlay(stage: str, case: str, dest: Path) -> None:
     from politiradet.pipeline import Paths, check
 
     overlay = PROBLEMS / stage / case
-    content = copy_fixture("gyldig", dest)
-    for path in sorted(overlay.rglob("*")):
-        if path.is_file() and path.name != "forventet.txt":
-            target = content / path.relative_to(overlay)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+    content = overlaid(overlay, dest)
     _archive, problems = check(Paths(content=content), use_cache=False)
     found = "".join(f"{Path(p.path).resolve().relative_to(content.resolve()).as_posix()}:"
                     f"{p.line}:{p.col}: {p.message}\n" for p in sorted(problems))

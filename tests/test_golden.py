@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, PROBLEMS, run_cli
+from conftest import FIXTURES, overlaid, run_cli
 
 from politiradet.pipeline import Paths, build
 
@@ -76,20 +76,9 @@ def test_draft_preview_page_is_as_checked_in(draft_preview: Path, page: str) -> 
 
 @pytest.mark.parametrize("form", ["text", "github"])
 def test_check_of_a_broken_site_says_exactly_this(tmp_path: Path, form: str) -> None:
-    """Several broken files at once: every problem, in file order, and the closing count."""
-    content = tmp_path / "innhold"
-    shutil.copytree(FIXTURES / "gyldig", content)
-    for case in ("validate/ugyldig-verdi", "link/ukjent-tema", "load/tabulator"):
-        for path in (PROBLEMS / case).rglob("*.md"):
-            target = content / path.relative_to(PROBLEMS / case)
-            if case == "load/tabulator":  # a second broken file beside the first
-                target = target.with_name("2025-06-01.md")
-            elif case == "link/ukjent-tema":
-                target = content / "referater" / "2016-01-12.md"
-                text = target.read_text(encoding="utf-8").replace("temaer: [", "temaer: [salot, ")
-                target.write_text(text, encoding="utf-8")
-                continue
-            shutil.copyfile(path, target)
+    """Several broken files at once (``golden/feil/innhold`` over ``gyldig``): every problem,
+    in file order, and the closing count."""
+    overlaid(FIXTURES / "golden" / "feil" / "innhold", tmp_path).rename(tmp_path / "innhold")
     result = run_cli("check", "--content", "innhold", "--format", form, cwd=tmp_path)
     assert result.code == 1, result.err
     built = tmp_path / "check.txt"
