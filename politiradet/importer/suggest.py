@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -347,9 +347,10 @@ class Registries:
 
     def __init__(self, topics: Mapping[str, Topic], areas: Mapping[str, Area],
                  abbreviations: Sequence[Abbreviation]) -> None:
-        self.topic_terms = {slug: _topic_terms(topic) for slug, topic in topics.items()}
-        self.area_terms = {slug: _area_terms(area) for slug, area in areas.items()
-                           if area.parents}
+        self.topic_terms = _ordered({slug: _topic_terms(topic) for slug, topic in
+                                     topics.items()}, False)
+        self.area_terms = _ordered({slug: _area_terms(area) for slug, area in areas.items()
+                                    if area.parents}, True)
         """The police district itself (the root) is what an empty list already means."""
         self.areas = areas
         self.known_abbreviations = {a.short for a in abbreviations}
@@ -403,14 +404,28 @@ def _weight(block: Block) -> float:
     return 1.0
 
 
-def _discussed(terms: Mapping[str, tuple[str, ...]], blocks: Sequence[Block],
-               case_sensitive: bool, minimum: float) -> list[Match]:
-    totals: dict[str, Counter[str]] = {slug: Counter() for slug in terms}
-    scores: dict[str, float] = dict.fromkeys(terms, 0.0)
-    ordered = sorted(((term, slug) for slug, words in terms.items() for term in words),
-                     key=lambda pair: -len(pair[0]))
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or name that mentions a topic or an area, with its pattern compiled once."""
+
+    text: str
+    slug: str
+    pattern: re.Pattern[str]
+
+
+def _ordered(terms: Mapping[str, tuple[str, ...]], case_sensitive: bool) -> tuple[Term, ...]:
+    """Every slug's terms, longest first (see :func:`_mentions`)."""
+    return tuple(sorted((Term(term, slug, _pattern(term, case_sensitive))
+                         for slug, words in terms.items() for term in words),
+                        key=lambda found: -len(found.text)))
+
+
+def _discussed(terms: Sequence[Term], blocks: Sequence[Block], case_sensitive: bool,
+               minimum: float) -> list[Match]:
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    scores: dict[str, float] = defaultdict(float)
     for block in blocks:
-        found = _mentions(ordered, block.text, case_sensitive)
+        found = _mentions(terms, block.text, case_sensitive)
         weight = _weight(block) if len(found) < ENUMERATION else ENUMERATION_WEIGHT
         subjects = set(found) if _substantial(block) and len(found) <= SUBJECTS else set()
         for slug, counts in found.items():
@@ -418,7 +433,7 @@ def _discussed(terms: Mapping[str, tuple[str, ...]], blocks: Sequence[Block],
             scores[slug] += weight * min(sum(counts.values()), 2)
             if slug in subjects:
                 scores[slug] = max(scores[slug], minimum)
-    chosen = [slug for slug in terms if scores[slug] >= minimum]
+    chosen = [slug for slug, score in scores.items() if score >= minimum]
     chosen.sort(key=lambda slug: (-scores[slug], slug))
     return [Match(slug, sum(totals[slug].values()),
                   tuple(pair for pair in totals[slug].most_common() if pair[1]))
@@ -431,18 +446,17 @@ def _substantial(block: Block) -> bool:
         and not HEADER.match(block.text)
 
 
-def _mentions(ordered: Sequence[tuple[str, str]], text: str, case_sensitive: bool
+def _mentions(terms: Sequence[Term], text: str, case_sensitive: bool
               ) -> dict[str, Counter[str]]:
     """Mentions per slug in one block; a longer name is matched first and then blanked out,
     so «Søndre Nordstrand» is not also «Nordstrand», nor «Grønland og Tøyen» «Tøyen»."""
     haystack = text if case_sensitive else text.lower()
     found: dict[str, Counter[str]] = {}
-    for term, slug in ordered:
-        pattern = _pattern(term, case_sensitive)
-        count = len(pattern.findall(haystack))
+    for term in terms:
+        count = len(term.pattern.findall(haystack))
         if count:
-            found.setdefault(slug, Counter())[term] += count
-            haystack = pattern.sub(" ", haystack)
+            found.setdefault(term.slug, Counter())[term.text] += count
+            haystack = term.pattern.sub(" ", haystack)
     return found
 
 
