@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..model.content import FOLDERS
-from ..stages import sourcefile
-from ..stages.frontmatter import FrontMatterError, decode, split
+from ..stages.load import read_document
 
 DOCUMENT_ADDRESS = re.compile(
     rf"/(?P<folder>{'|'.join(FOLDERS)})/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/(?:index\.html)?")
@@ -79,10 +78,8 @@ def draft_note(content: Path, request_path: str, not_found: bytes) -> bytes | No
 
 def _draft_title(content: Path, path: Path) -> str | None:
     """The title of the draft at *path*, or None if there is no readable draft there."""
-    try:
-        data = split(decode(sourcefile.read(content, path))).front.data
-    except (OSError, sourcefile.RefusedFile, FrontMatterError):
-        return None
+    raw = read_document(content, path, [], set(), None)  # read as the build reads it
+    data = raw.file.front.data if raw is not None else None
     if not isinstance(data, dict) or data.get("utkast") is not True:
         return None
     return str(data.get("tittel") or path.stem)
