@@ -79,6 +79,18 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+def test_new_says_when_the_folder_is_a_file(tmp_path: Path) -> None:
+    """A file named like the content folder is not «the document exists»: the editor would
+    look for a document that is not there."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "referater").write_text("ikke en mappe\n", encoding="utf-8")
+    result = run_cli("new", "referat", "2026-03-12", "--content", content)
+    assert result.code == 2
+    assert "en del av stien er en fil, ikke en mappe" in result.err, result.err
+    assert (content / "referater").read_text(encoding="utf-8") == "ikke en mappe\n"
+
+
 @pytest.mark.parametrize(("kind", "slug", "message"), [
     ("møte", "2026-03-12", "ukjent dokumenttype «møte»"),
     ("referat", "Møte 12. mars", "for eksempel «mote-12-mars»"),

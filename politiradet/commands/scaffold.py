@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..common import savefile
 from ..common.slug import MAX_LENGTH, SLUG, suggest_slug, too_long
 from ..errors import UsageError
 from ..model.content import KIND_FOLDER, Kind
@@ -112,10 +113,8 @@ def create(content: Path, kind: str, slug: str, schemas: SchemaSet,
     """Write a new draft document into *content* and return its path; never overwrite."""
     seed = Seed(_kind(kind), _checked_slug(kind, slug), _date_for(slug, today or dt.date.today()))
     path = content / KIND_FOLDER[seed.kind] / f"{seed.slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(document_text(seed, schemas))
+        savefile.write_new(path, document_text(seed, schemas).encode("utf-8"))
     except FileExistsError:
         raise UsageError(f"{display(path)} finnes allerede. Velg en annen id, eller rediger "
                          f"filen som finnes.") from None

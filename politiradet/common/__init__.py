@@ -1,1 +1,2 @@
-"""Small helpers every part uses: the site's address, Norwegian text, slugs, worker processes."""
+"""Small helpers every part uses: the site's address, Norwegian text, slugs, worker processes,
+writing a file in one step."""

@@ -11,7 +11,7 @@ editor, and nothing is written. Nothing is ever deleted; media uploads are refus
 
 Every request's shape (the type of each parameter) is checked first, and anything malformed
 gets a 400 with a Norwegian message. Saves happen one at a time, from the check to the write
-(:mod:`politiradet.editor.savefile`); a new document is only created if no file has its name,
+(:mod:`politiradet.common.savefile`); a new document is only created if no file has its name,
 so of two editors creating it at once one gets 409, and an answer of success names the id of
 the bytes read back from the disk.
 """
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..common import savefile
 from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from ..common.slug import suggest_slug, too_long
 from ..errors import Problem, os_error_reason, os_error_text
@@ -39,7 +40,6 @@ from ..stages.load import display, load_content, load_schemas
 from ..stages.validate import Schemas
 from ..store.database import Store
 from ..store.documents import Documents
-from . import savefile
 from .config import CONTENT_ROOT
 from .document import document_text, duplicate_message, duplicate_of
 

@@ -16,7 +16,6 @@ builds that take them in follow one after the other.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..commands.progress import progress_line
-from ..common import norsk
+from ..common import norsk, savefile
 from ..editor.admin import Admin
 from ..errors import ContentError, Problem, UsageError, os_error_reason
 from ..pipeline import Paths, Report, build
@@ -133,7 +132,7 @@ class Rebuilder:
                   .as_posix() for path in changed}
         for page in assets(self.paths.templates):
             if page.path in wanted:
-                _replace(self.paths.out / page.path, page.content)
+                savefile.replace_atomically(self.paths.out / page.path, page.content)
         self.state.succeeded(styles=True)
 
     def build(self) -> None:
@@ -183,13 +182,6 @@ class Rebuilder:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} feil. Forhåndsvisningen viser siste vellykkede bygging og "
               f"feilmeldingene, til feilene er rettet.", file=sys.stderr, flush=True)
-
-
-def _replace(target: Path, content: bytes) -> None:
-    """Write *content* to *target* in one step, so a request never sees half a file."""
-    staging = target.with_name(f".{target.name}.ny")
-    staging.write_bytes(content)
-    os.replace(staging, target)
 
 
 def unexpected_problem(exc: Exception, templates: Path) -> Problem:

@@ -1,5 +1,6 @@
-"""Writing one document into its content folder: whole, never through a link, never over
-another text by accident.
+"""Writing one file in one step: whole, never through a link, never over another file by
+accident. The web editor's save and ``new`` write documents with it, the preview its copied
+static files.
 
 Both writers stage the bytes in a file beside the target and then publish it in one step, so
 the watcher, the loader and a reader see the old file or the new one, never half of one:
