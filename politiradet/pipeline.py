@@ -18,7 +18,7 @@ from .model.content import Document
 from .stages import githistory, search
 from .stages.compile import compile_bodies
 from .stages.frontmatter import FrontMatterError
-from .stages.link import check_document, link
+from .stages.link import check_document, link, needs_compiled
 from .stages.load import RawContent, RawDocument, load_content, load_schemas, parse_document
 from .stages.render import Plan, plan, produce
 from .stages.validate import Schemas, Validated, validate
@@ -143,7 +143,8 @@ def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, dat
 
     The same reader (:func:`~politiradet.stages.load.parse_document`), validator, compiler and
     link check as the build, run for this one document: the others are validated with it (ids,
-    one referat per meeting, follow-up points) but not compiled, so a save at thousands of
+    one referat per meeting, follow-up points) but not compiled, bar the referater that may
+    close a point (:func:`~politiradet.stages.link.needs_compiled`), so a save at thousands of
     documents is checked in well under a second. Other files' own problems are left out.
     """
     try:
@@ -152,7 +153,7 @@ def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, dat
         return [Problem(source, exc.line, exc.col, exc.message)]
     validated, problems = validate(with_document(raw, candidate), schemas)
     compiled, notes = compile_bodies(validated, Records(store) if store else None,
-                                     only=relative)
+                                     only=needs_compiled(validated, relative))
     problems += notes + check_document(validated, relative, compiled)
     return sorted({p for p in problems if p.path == source})
 

@@ -322,6 +322,24 @@ def test_records_no_recent_build_used_are_pruned(tmp_path: Path,
     assert _same(compile_bodies(edited, store)[0], compile_bodies(edited)[0])
 
 
+def test_compiling_some_documents_is_no_build(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save checks its document with the referater that may close a point (``only``):
+    however many saves, the records of the whole archive stay in the store."""
+    monkeypatch.setattr(record_store, "KEEP_BUILDS", 2)
+    monkeypatch.setattr(record_store, "REFRESH_BUILDS", 1)
+    validated = _validated(GYLDIG)
+    store = _records(tmp_path / "cache")
+    everything = _compiled(validated, store)
+    some = set(list(everything)[:2])
+    for _ in range(4):
+        assert set(compile_bodies(validated, store, only=some)[0]) == some
+        store.store.commit()
+    [[(count,)], [(builds,)]] = _sql(store, "SELECT count(*) FROM records",
+                                     "SELECT value FROM state WHERE name = 'builds'")
+    assert (count, builds) == (len(everything), 1)
+
+
 def _edited(validated: Any, line: str) -> Any:
     """*validated* with *line* added to the body of its first document."""
     content = validated.content

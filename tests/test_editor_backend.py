@@ -323,7 +323,7 @@ BROKEN = {
 def test_checking_one_document_finds_what_the_whole_link_stage_finds(
         content: Path, broken: bool) -> None:
     from politiradet.stages.compile import compile_bodies
-    from politiradet.stages.link import check_document, link
+    from politiradet.stages.link import check_document, link, needs_compiled
     from politiradet.stages.load import load_content, load_schemas
     from politiradet.stages.validate import Schemas, validate
 
@@ -341,6 +341,22 @@ def test_checking_one_document_finds_what_the_whole_link_stage_finds(
     everything = notes + linked
     assert bool(everything) is broken
     for doc in (*validated.content.documents, *validated.unvalidated):
-        one, own_notes = compile_bodies(validated, only=doc.path)
-        alone = own_notes + check_document(validated, doc.path, one)
+        needed, notes_here = compile_bodies(validated, only=needs_compiled(validated, doc.path))
+        own_notes = [note for note in notes_here if note.path == doc.source]
+        alone = own_notes + check_document(validated, doc.path, needed)
         assert sorted(set(alone)) == sorted({p for p in everything if p.path == doc.source})
+
+
+def test_a_status_on_a_point_an_earlier_referat_closed_is_refused(
+        backend: LocalBackend, content: Path) -> None:
+    """The save checks the new status against the other referater's «avsluttet», as the
+    build does, though it compiles only what that check needs."""
+    closing = content / "referater" / "2025-05-14.md"
+    closing.write_text(closing.read_text(encoding="utf-8").replace(
+        "::: status 2025-1\n", "::: status 2025-1 avsluttet\n"), encoding="utf-8")
+    assert check(Paths(content=content))[1] == []
+    answer = backend.handle(_persist("content/referater/2026-03-12.md"))
+    assert answer.status == 422, answer.body
+    assert ("content/referater/2026-03-12.md:14:1: oppfølgingspunkt 2025-1 ble avsluttet i "
+            "content/referater/2025-05-14.md:") in answer.body["error"]
+    assert not (content / "referater" / "2026-03-12.md").exists()

@@ -17,6 +17,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TypeVar
 
 from markdown_it.token import Token
@@ -66,9 +67,10 @@ Registries = tuple[Abbreviations, Names]
 
 
 def compile_bodies(validated: Validated, store: Records | None = None,
-                   only: str | None = None) -> tuple[dict[str, Compiled], list[Problem]]:
+                   only: AbstractSet[str] | None = None
+                   ) -> tuple[dict[str, Compiled], list[Problem]]:
     """Compile the body of every document, drafts and invalid ones included (so all are
-    checked), or of the one at content path *only*; return the records by content path and
+    checked), or of those at the content paths *only*; return the records by content path and
     the mistakes found in the Markdown.
 
     With a *store*, records compiled before are read from it (their HTML and text only when
@@ -76,16 +78,17 @@ def compile_bodies(validated: Validated, store: Records | None = None,
     read (:meth:`Records.retain`)."""
     content = validated.content
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
-                    if only is None or doc.path == only)
+                    if only is None or doc.path in only)
     abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
-    compiled = _compile_all(checked, (abbreviations, registry_names(content)), store)
+    compiled = _compile_all(checked, (abbreviations, registry_names(content)), store,
+                            whole_build=only is None)
     problems = [Problem(doc.source, note.line, note.col, note.message)
                 for doc in checked for note in compiled[doc.path].notes]
     return compiled, problems
 
 
 def _compile_all(checked: Sequence[Document], registries: Registries,
-                 store: Records | None) -> dict[str, Compiled]:
+                 store: Records | None, whole_build: bool) -> dict[str, Compiled]:
     if store is None:
         rows = ordered_map(functools.partial(compile_row, registries=registries), checked)
         return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
@@ -98,7 +101,7 @@ def _compile_all(checked: Sequence[Document], registries: Registries,
     for batch in _batches(zip(missing, rows, strict=True)):
         found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
                          registries)
-    if len(checked) > 1:
+    if whole_build:
         store.retain(by_key)
     return {doc.path: found[keys[doc.path]] for doc in checked}
 

@@ -20,6 +20,7 @@ from ..errors import Problem, did_you_mean
 from ..model.archive import Archive, StatusUpdate, Target, area_children, points_in_order
 from ..model.content import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
 from .hrefs import resolve_href
+from .markdown import CLOSES
 from .mentions import AREA, TOPIC, document_mentions, registry_names
 from .validate import Validated
 
@@ -54,8 +55,8 @@ def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts:
 
 def check_document(validated: Validated, path: str, compiled: Mapping[str, Compiled]
                    ) -> list[Problem]:
-    """What :func:`link` reports about the document at *path*, whose compiled body is in
-    *compiled* (the others' need not be).
+    """What :func:`link` reports about the document at *path*, given the compiled bodies of
+    :func:`needs_compiled` (the others' need not be in *compiled*).
 
     The web editor checks a document before saving it; compiling every body of the archive for
     that would take many seconds per save once there are thousands of documents.
@@ -72,6 +73,15 @@ def check_document(validated: Validated, path: str, compiled: Mapping[str, Compi
     problems += _check_statuses(checked, validated, compiled)
     problems += [p for p in _check_closing(everything, compiled) if p.path in sources]
     return problems
+
+
+def needs_compiled(validated: Validated, path: str) -> frozenset[str]:
+    """The documents whose compiled bodies :func:`check_document` needs to check *path*: its
+    own, and each referat that may close a follow-up point (``::: status 2025-1 avsluttet``),
+    since a status on the point in a later referat is a mistake."""
+    everything = (*validated.content.documents, *validated.unvalidated)
+    return frozenset({path, *(doc.path for doc in everything
+                              if doc.kind == "referat" and CLOSES in doc.body)})
 
 
 def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
