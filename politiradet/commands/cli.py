@@ -15,10 +15,10 @@ from ..importer.cli import import_command, run_import
 from ..pipeline import Paths, Report, build, check
 from ..stages.load import display, load_schemas
 from . import scaffold
-from .arguments import NorwegianParser as NorwegianParser
+from .arguments import EXIT_USAGE, NorwegianParser
 from .progress import progress_line
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 130
 CHECK_ADVICE = "Rett feilene og kontroller på nytt."
 BUILD_ADVICE = "Ingenting ble publisert; forrige versjon av nettstedet er urørt."
 

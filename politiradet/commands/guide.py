@@ -120,7 +120,7 @@ def _list_kind(schema: Mapping[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the key reference, or with ``--check`` report whether it is up to date."""
     parser = NorwegianParser(prog="python -m politiradet.commands.guide",
-                                     description="Lager nøkkeloversikten fra skjemaene.")
+                             description="Lager nøkkeloversikten fra skjemaene.")
     parser.add_argument("--check", action="store_true",
                         help="bare kontroller at filen er oppdatert (avslutningskode 1 hvis ikke)")
     args = parser.parse_args(argv)

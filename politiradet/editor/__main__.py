@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..commands.cli import EXIT_USAGE, NorwegianParser
+from ..commands.arguments import EXIT_USAGE, NorwegianParser
 from ..errors import os_error_text
 from ..pipeline import Paths
 from .admin import write_folder
