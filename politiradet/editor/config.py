@@ -62,7 +62,6 @@ BODY_LABELS: Mapping[Kind, tuple[str, str]] = {
 }
 MARKDOWN_BUTTONS = ("bold", "italic", "link", "heading-two", "heading-three", "quote",
                     "bulleted-list", "numbered-list")
-DATE_FORMAT = "YYYY-MM-DD"
 DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$",
                 "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-03-12 for 12. mars 2026.")
 LABELS: Mapping[str, str] = {"url": "Nettadresse", "fil": "Fil (PDF)",
