@@ -130,6 +130,20 @@ def test_metadata_suggestions(context: ArchiveContext) -> None:
     assert ("EXIN", 2) in seed_2025.report.suggestions.unknown_abbreviations
 
 
+def test_seminar_over_a_month_boundary_is_dated(context: ArchiveContext,
+                                                 tmp_path: Path) -> None:
+    """«30. januar–1. februar 2028» in the title gives both days (the draft was dated the day
+    of the import, and the title had no date)."""
+    source = tmp_path / "seminar.txt"
+    title = "Oppsummering fra seminar med Politirådet i Oslo 30. januar–1. februar 2028"
+    source.write_text(f"{title}\n\n1. Innledning\n\nPolitirådet drøftet samarbeidet.\n",
+                      encoding="utf-8")
+    draft = prepare(source, context, slug="seminar-over-to-maneder")
+    assert 'dato: "2028-01-30"\nsluttdato: "2028-02-01"\n' in draft.text
+    assert draft.report.suggestions.title == title
+    assert "dato: 30. januar–1. februar 2028 (seminar)" in draft.report.text()
+
+
 TOPIC_FLOOR = (0.70, 0.70)
 AREA_FLOOR = (0.95, 0.95)
 """(precision, recall) the suggestions reach on this archive with its tags as of the rule

@@ -15,12 +15,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .dates import DATE_MENTION
 from .document import HEADER_KEYS, Block
-
-NUMERIC_DAY = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b")
-TEXTUAL_DAY = re.compile(r"\b\d{1,2}\.\s*(?:[-–]\s*\d{1,2}\.\s*)?(?:januar|februar|mars|april|"
-                         r"mai|juni|juli|august|september|oktober|november|desember)\b",
-                         re.IGNORECASE)
 
 AGENDA = re.compile(r"^(?P<number>\d{1,2})\s*[.,]\s*(?P<title>[A-ZÆØÅ].{1,80})$")
 SAK = re.compile(r"^Sak\s+(?P<number>\d{1,3})\s*[:.–-]\s*(?P<title>.{2,100})$", re.IGNORECASE)
@@ -114,8 +110,7 @@ def _title_line(block: Block) -> bool:
     text = _unwrapped(block.text.strip())
     if AGENDA.match(text) or SAK.match(text) or HEADER_LINE.match(text) or text.endswith("."):
         return False
-    dated = bool(NUMERIC_DAY.search(text) or TEXTUAL_DAY.search(text))
-    return dated or (bool(DOCUMENT_WORD.search(text)) and (
+    return bool(DATE_MENTION.search(text)) or (bool(DOCUMENT_WORD.search(text)) and (
         block.kind == "heading" or text != block.text.strip()))
 
 

@@ -11,7 +11,7 @@ from ..common import norsk
 from .participants import Participants
 from .recognise import Head, Recognised
 from .repair import Repair
-from .suggest import Match, Suggestions, norwegian
+from .suggest import Match, Suggestions
 
 MAX_LISTED = 40
 FINISHED = re.compile(r"\b(?:avsluttes|er avsluttet|kan avsluttes|er fullført|ferdigstilt)\b",
@@ -53,7 +53,7 @@ class ImportReport:
         yield f"tittel: {s.title}"
         if s.dates.start:
             kind = s.meeting_type if s.kind == "referat" else s.agreement_type
-            yield f"dato: {norwegian(s.dates)} ({kind})"
+            yield f"dato: {s.dates.text()} ({kind})"
         if s.place:
             yield f"sted: {s.place}"
         if s.period and s.kind == "avtale":

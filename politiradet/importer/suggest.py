@@ -12,24 +12,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..common import norsk
 from ..model.content import Abbreviation, Area, Topic
+from .dates import DATE_MENTION, Dates, find_dates, mentioned_days
 from .document import HEADER_KEYS, Block
 from .lexicon import word_zipf
 from .recognise import Head
 
-MONTHS = tuple(str(norsk.LOCALE.months["format"]["wide"][number]) for number in range(1, 13))
-"""«januar» … «desember», from Babel's bokmål data, as :func:`norsk.date` writes them."""
-MONTH = "|".join(MONTHS)
-NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
-TEXT_DATE = re.compile(rf"\b(\d{{1,2}})\.\s*(?:[-–]\s*(\d{{1,2}})\.\s*)?({MONTH})(?:\s+(\d{{4}}))?",
-                       re.IGNORECASE)
 PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\b")
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 PLACE = re.compile(r"^(?:Sted|Møtested)\s*:\s*(.{2,100})$", re.IGNORECASE)
-MONTH_WORD = rf"(?:{MONTH}|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|des)\.?)(?![\w])"
-"""A month's name, or its usual short form («jan.», «sept»)."""
 MEETING_MENTION = re.compile(
     r"\b(?:neste\s+(?:ordinære\s+)?(?:politiråds)?(?:møte|seminar)\w*"
     r"|(?:politirådets\s+|årlige\s+)?(?:politiråds)?seminar(?:et)?"
@@ -38,12 +30,6 @@ MEETING_MENTION = re.compile(
 """Where running text speaks of a meeting: «Neste møte», «Neste politirådsmøte»,
 «Seminaret», «Politirådets seminar», «Ekstraordinært møte», «møtet» (not «møtet ble
 holdt»)."""
-DATE_MENTION = re.compile(
-    rf"(?P<d1>\d{{1,2}})\.\s*(?:(?P<m1>{MONTH_WORD})\s*)?(?:(?:[-–—]|\s+til\s+)\s*"
-    rf"(?P<d2>\d{{1,2}})\.\s*)?(?P<m2>{MONTH_WORD})(?:\s+(?P<y>(?:19|20)\d{{2}}))?"
-    r"|(?P<numeric>(?<![\d.])(?P<nd>\d{1,2})\.(?P<nm>\d{1,2})\.(?P<ny>(?:19|20)\d{2})\b)",
-    re.IGNORECASE)
-"""A day: «11. mars 2027», «28.–29. januar», «30. januar–1. februar 2028», «3.4.2027»."""
 MEETING_LIST = re.compile(r"møter\s+i\s+\d{4}|møteplan|møtedatoer", re.IGNORECASE)
 MIN_TOPIC_SCORE, MIN_AREA_SCORE = 1.0, 1.5
 """A topic or area is suggested from this score: a mention in a heading counts 2, in a
@@ -82,14 +68,6 @@ class Meeting:
     date: dt.date
     end: dt.date | None
     kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class Dates:
-    """The document's date, found or not."""
-
-    start: dt.date | None
-    end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,27 +176,6 @@ def _kind(heading: str, text: str) -> str:
     return "referat"
 
 
-def find_dates(text: str) -> Dates:
-    """The first date in *text*: «14.05.2025», «12. mai 2025» or «29.-30.januar 2026»."""
-    numeric = NUMERIC_DATE.search(text)
-    textual = TEXT_DATE.search(text)
-    if textual and textual[4] and (not numeric or textual.start() < numeric.start()):
-        month = MONTHS.index(textual[3].lower()) + 1
-        start = _date(int(textual[4]), month, int(textual[1]))
-        end = _date(int(textual[4]), month, int(textual[2])) if textual[2] else None
-        return Dates(start, end)
-    if numeric:
-        return Dates(_date(int(numeric[3]), int(numeric[2]), int(numeric[1])))
-    return Dates(None)
-
-
-def _date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _period(text: str) -> tuple[int, int] | None:
     stated = re.search(r"(?:perioden|gyldig\s+for)\s+" + PERIOD.pattern[2:], text, re.IGNORECASE)
     if stated:
@@ -230,25 +187,15 @@ def _period(text: str) -> tuple[int, int] | None:
     return None
 
 
-def norwegian(dates: Dates) -> str:
-    """«14. mai 2025», «29.–30. januar 2026»."""
-    start = dates.start
-    if start is None:
-        return ""
-    if dates.end and dates.end.month == start.month:
-        return f"{start.day}.–{norsk.date(dates.end)}"
-    return norsk.date(start)
-
-
 def _title(kind: str, heading: str, dates: Dates, meeting_type: str,
            period: tuple[int, int] | None) -> str:
     if kind == "avtale":
-        if heading and not NUMERIC_DATE.search(heading):
+        if heading and not any(found["numeric"] for found in DATE_MENTION.finditer(heading)):
             return _clean(heading)
         years = f" {period[0]}–{period[1]}" if period and period[0] != period[1] else (
             f" {period[0]}" if period else "")
         return f"Politirådsavtale for Politirådet i Oslo{years}"
-    when = norwegian(dates)
+    when = dates.text()
     if meeting_type == "seminar":
         return f"Oppsummering fra seminar med Politirådet i Oslo {when}".strip()
     return f"Referat fra Politirådet i Oslo {when}".strip()
@@ -296,44 +243,11 @@ def _meeting(text: str, kind: str | None, after: dt.date) -> Meeting | None:
     """The first date in *text* after *after* (the minutes' own date), as a meeting."""
     named_year = YEAR.search(text)
     for found in DATE_MENTION.finditer(text):
-        start, end = _mentioned_days(found, int(named_year[1]) if named_year else None, after)
+        start, end = mentioned_days(found, int(named_year[1]) if named_year else None, after)
         if start is not None and start > after:
             chosen = kind or ("seminar" if "seminar" in text.lower() else "møte")
             return Meeting(start, end if end and end > start else None, chosen)
     return None
-
-
-def _mentioned_days(found: re.Match[str], named_year: int | None, after: dt.date
-                    ) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day of a date mention; a missing year is the sentence's year, or the
-    next occurrence after *after*."""
-    if found["numeric"]:
-        return _date(int(found["ny"]), int(found["nm"]), int(found["nd"])), None
-    last_month = _month(found["m2"])
-    first_month = _month(found["m1"]) if found["m1"] else last_month
-    first_day = int(found["d1"])
-    last_day = int(found["d2"]) if found["d2"] else None
-    year = int(found["y"]) if found["y"] else named_year or _next_year(first_month, first_day,
-                                                                        after)
-    start = _date(year, first_month, first_day)
-    end_year = year + 1 if last_day is not None and last_month < first_month else year
-    end = _date(end_year, last_month, last_day) if last_day is not None else None
-    return start, end
-
-
-def _next_year(month: int, day: int, after: dt.date) -> int:
-    """The year of the first such day after *after*."""
-    candidate = _date(after.year, month, day)
-    return after.year + 1 if candidate is not None and candidate <= after else after.year
-
-
-def _month(name: str) -> int:
-    """«mars», «Mars», «mar.», «sept» -> 3, 3, 3, 9."""
-    word = name.lower().rstrip(".")
-    for number, month in enumerate(MONTHS, 1):
-        if month.startswith(word[:3]):
-            return number
-    raise ValueError(name)
 
 
 class Registries:
