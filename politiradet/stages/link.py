@@ -38,15 +38,8 @@ def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts:
     With *include_drafts* (the preview only) drafts enter the graph too, as if published.
     """
     content = validated.content
-    checked = (*content.documents, *validated.unvalidated)
-    problems = list(_check_urls(checked))
-    problems += _check_same_meeting(content.documents)
-    problems += _check_registry_refs(validated)
-    problems += _check_source_refs(validated)
     targets: dict[tuple[str, str], Target] = {}
-    problems += _check_links(checked, validated, compiled, targets)
-    problems += _check_statuses(checked, validated, compiled)
-    problems += _check_closing(checked, compiled)
+    problems = _problems(validated, compiled, None, targets)
     published = tuple(sorted((d for d in content.documents if include_drafts or not d.draft),
                              key=lambda d: (d.date, d.dated, d.path), reverse=True))
     archive = _graph(content, _closed_by_status(published, compiled), compiled, targets)
@@ -61,17 +54,26 @@ def check_document(validated: Validated, path: str, compiled: Mapping[str, Compi
     The web editor checks a document before saving it; compiling every body of the archive for
     that would take many seconds per save once there are thousands of documents.
     """
+    return _problems(validated, compiled, path, {})
+
+
+def _problems(validated: Validated, compiled: Mapping[str, Compiled], path: str | None,
+              targets: dict[tuple[str, str], Target]) -> list[Problem]:
+    """The reference problems of every document, or of the one at *path*; the links that
+    resolve are put into *targets*. Addresses, meetings and closed points are compared across
+    all documents, the rest is checked for each document on its own."""
     everything = (*validated.content.documents, *validated.unvalidated)
-    checked = tuple(doc for doc in everything if doc.path == path)
+    checked = everything if path is None else tuple(d for d in everything if d.path == path)
+    valid = tuple(doc for doc in validated.content.documents if path in (None, doc.path))
     sources = {doc.source for doc in checked}
-    problems = [p for p in _check_urls(everything) if p.path in sources]
-    problems += [p for p in _check_same_meeting(validated.content.documents)
-                 if p.path in sources]
-    problems += [p for p in _check_registry_refs(validated) if p.path in sources]
-    problems += [p for p in _check_source_refs(validated) if p.path in sources]
-    problems += _check_links(checked, validated, compiled, {})
+    problems = [p for p in (*_check_urls(everything),
+                            *_check_same_meeting(validated.content.documents))
+                if path is None or p.path in sources]
+    problems += _check_registry_refs(valid, validated)
+    problems += _check_source_refs(valid, validated)
+    problems += _check_links(checked, validated, compiled, targets)
     problems += _check_statuses(checked, validated, compiled)
-    problems += [p for p in _check_closing(everything, compiled) if p.path in sources]
+    problems += _check_closing(everything, checked, compiled)
     return problems
 
 
@@ -116,11 +118,12 @@ def _check_same_meeting(documents: tuple[Document, ...]) -> Iterator[Problem]:
                           f"som er feil.")
 
 
-def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
+def _check_registry_refs(documents: tuple[Document, ...], validated: Validated
+                         ) -> Iterator[Problem]:
     content = validated.content
     registries = (("temaer", "topics", content.topics, "tema"),
                   ("omrader", "areas", content.areas, "område"))
-    for doc in content.documents:
+    for doc in documents:
         for key, attribute, known, word in registries:
             if key not in validated.registries_ok:
                 continue
@@ -132,10 +135,11 @@ def _check_registry_refs(validated: Validated) -> Iterator[Problem]:
                                   f"Se content/{key}.yaml for lovlige verdier.")
 
 
-def _check_source_refs(validated: Validated) -> Iterator[Problem]:
+def _check_source_refs(documents: tuple[Document, ...], validated: Validated
+                       ) -> Iterator[Problem]:
     """Every ``kilde.fil`` names a usable PDF in ``content/kilder/``."""
     known = validated.content.source_files
-    for doc in validated.content.documents:
+    for doc in documents:
         name = doc.fields.get("kilde", {}).get("fil")
         if name is None or name in known or name in validated.refused_sources:
             continue
@@ -256,10 +260,10 @@ def _closings(documents: Iterable[Document], compiled: Mapping[str, Compiled]
     return found
 
 
-def _check_closing(checked: tuple[Document, ...], compiled: Mapping[str, Compiled]
-                   ) -> Iterator[Problem]:
-    """Nothing is reported on a point after the referat that closed it."""
-    closings = _closings(checked, compiled)
+def _check_closing(everything: tuple[Document, ...], checked: tuple[Document, ...],
+                   compiled: Mapping[str, Compiled]) -> Iterator[Problem]:
+    """Nothing is reported on a point in *checked* after the referat that closed it."""
+    closings = _closings(everything, compiled)
     for doc in checked:
         if doc.kind != "referat" or doc.path not in compiled:
             continue
