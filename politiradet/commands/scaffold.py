@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import savefile
+from ..common import norsk, savefile
 from ..common.slug import MAX_LENGTH, SLUG, suggest_slug, too_long
 from ..errors import UsageError
 from ..model.content import KIND_FOLDER, Kind
@@ -21,8 +21,6 @@ from ..stages.load import display
 KINDS: tuple[Kind, ...] = tuple(DOCUMENT_SCHEMAS)
 POINT_ID = re.compile(r"^(?P<seminar>\d{4})-(?P<nummer>[1-9]\d*)$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")
 KEY_GUIDE = "docs/redaktorveiledning-nokler.md"
 
 REFERAT_BODY = """\
@@ -77,7 +75,7 @@ class Seed:
 
     def title(self) -> str:
         if self.kind == "referat":
-            return f"Referat fra møte {norwegian_date(self.date)}"
+            return f"Referat fra møte {norsk.date(self.date)}"
         return {"avtale": "Skriv avtalens tittel", "oppfolgingspunkt":
                 "Skriv punktets tittel"}[self.kind]
 
@@ -101,11 +99,6 @@ def placeholder(schema: Mapping[str, Any]) -> Any:
     defaults: dict[str, Any] = {"array": [], "boolean": schema.get("default", False),
                                 "integer": schema.get("minimum", 0), "object": {}}
     return defaults.get(str(kind), "Skriv her")
-
-
-def norwegian_date(date: dt.date) -> str:
-    """«12. mars 2026»."""
-    return f"{date.day}. {MONTHS[date.month - 1]} {date.year}"
 
 
 def create(content: Path, kind: str, slug: str, schemas: SchemaSet,
