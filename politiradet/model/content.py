@@ -299,7 +299,12 @@ class Decision:
 
     @property
     def anchor(self) -> str:
-        return f"vedtak-{self.number}"
+        return decision_anchor(self.number)
+
+
+def decision_anchor(number: int) -> str:
+    """The id of a document's *number*-th decision (1, 2 …) on its page: ``vedtak-1``."""
+    return f"vedtak-{number}"
 
 
 @dataclass(frozen=True, slots=True)

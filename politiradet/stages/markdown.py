@@ -23,7 +23,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..common.slug import suggest_slug
-from ..model.content import escape_attribute
+from ..model.content import decision_anchor, escape_attribute
 
 STATUS = "status"
 CLOSES = "avsluttet"
@@ -106,11 +106,6 @@ def status_words(info: str) -> tuple[str, ...]:
 
 def _decision_valid(params: str, _markup: str) -> bool:
     return params.strip() == DECISION
-
-
-def decision_anchor(number: int) -> str:
-    """The id of a document's *number*-th decision (1, 2 …): ``vedtak-1``."""
-    return f"{DECISION}-{number}"
 
 
 def _render_decision(self: RendererHTML, tokens: Sequence[Token], idx: int,
