@@ -216,14 +216,19 @@ def _minutes(count: int, rng: random.Random) -> list[Spec]:
         raise SystemExit(f"{count} referater får ikke hvert sitt møte i 2000–2099 (ett referat "
                          f"per møtetype og dato): velg færre dokumenter.")
     taken: set[tuple[dt.date, str]] = set()
+    slugs: set[str] = set()
     specs = []
     while len(specs) < count:
         date = start + dt.timedelta(days=rng.randrange(days))
         meeting = MEETING_TYPES[rng.random() < 0.1]
-        if (date, meeting) not in taken:
-            taken.add((date, meeting))
-            slug = f"{date.isoformat()}-{rng.choice(COUNCILS)}"
-            specs.append(Spec("referater", slug, date, *_tags(rng), meeting=meeting))
+        if (date, meeting) in taken:
+            continue
+        slug = f"{date.isoformat()}-{rng.choice(COUNCILS)}"
+        if slug in slugs:  # a møte and a seminar that day, named after the same council
+            continue
+        taken.add((date, meeting))
+        slugs.add(slug)
+        specs.append(Spec("referater", slug, date, *_tags(rng), meeting=meeting))
     return specs
 
 
