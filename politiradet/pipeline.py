@@ -206,7 +206,9 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         key = site.inputs.key(_inputs(paths), _variant(base_url, drafts, changed)) \
             if site else ""
         unchanged = site.hit(key) if site else None
-    if unchanged is not None:
+    if unchanged is not None and site and store:
+        site.refresh()
+        store.commit()
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
     archive, problems = _checked(paths, timings, drafts, store, changed)

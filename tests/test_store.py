@@ -24,6 +24,7 @@ from politiradet.importer.context import load_context
 from politiradet.pipeline import Paths, build, check
 from politiradet.stages import write
 from politiradet.store import database
+from politiradet.store import site as site_store
 from politiradet.store.database import Store, store_file
 from politiradet.store.site import Inputs, files
 
@@ -363,6 +364,25 @@ def test_a_file_our_sweep_shares_is_recorded_as_it_is_now(stored: tuple[Path, Pa
     before = inodes(out)
     assert build(Paths(content=content, out=out)).cached
     assert inodes(out) == before
+
+
+def test_a_build_that_made_nothing_records_what_it_read(
+        stored: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input touched with its bytes unchanged and a published file whose change time alone
+    changed are read once: the build that finds the site up to date records their stat too,
+    so the next one does not read them again (every cached build read them, for ever)."""
+    content, out = stored
+    _build(content, out)
+    write.wait_for_sweep(out)
+    monkeypatch.setattr(site_store, "RACY_NS", 0)  # the touch is not too recent to trust
+    document, page = content / "referater" / "2016-01-12.md", out / "index.html"
+    os.utime(document, ns=(10**18, 10**18))
+    page.chmod(0o644)
+    assert build(Paths(content=content, out=out)).cached
+    [[(mtime,)], [(ctime,)]] = sql(
+        content, f"SELECT mtime FROM inputs WHERE path = '{document.resolve()}'",
+        "SELECT ctime FROM outputs WHERE path = 'index.html'")
+    assert (mtime, ctime) == (10**18, page.stat().st_ctime_ns)
 
 
 # --- the inputs: every file, in a fixed order, under sourcefile's policy -----------------------

@@ -17,7 +17,8 @@ site's copy of a linked file is deleted after the build by a process of its own
 (:func:`politiradet.stages.write.sweep`), which records the new change time here
 (:data:`ABSORB`), only for a file whose change time was still the one recorded, so an edit by
 hand is never taken for it; a file whose change time alone differs for another reason (a
-build killed while it linked) is read, and trusted when its bytes are the ones recorded.
+build killed while it linked) is read, and trusted when its bytes are the ones recorded (and
+its change time recorded then, also by a build that made nothing: :meth:`Site.refresh`).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Site:
         self._record = found[0] if found and found[0][0] == variant else None
         self._outputs = self._read_outputs() if self._record else {}
         self._trusted: dict[str, str] | None = None
+        self._absorbed: list[tuple[int, str, str, int, int]] = []
+        """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
 
     def outputs(self) -> dict[str, str]:
         """Output path -> render input key of each file still exactly as the last build left
@@ -86,9 +89,16 @@ class Site:
         killed while it linked files) is read, and trusted when its bytes are the ones
         recorded."""
         if self._trusted is None:
-            root = self.name + "/"
-            lost = {key for path, (key, found, digest) in self._outputs.items()
-                    if not _untouched(root + path, found, digest)}
+            root, lost = self.name + "/", set[str]()
+            for path, (key, recorded, digest) in self._outputs.items():
+                found = file_stat(root + path)
+                if found == recorded:
+                    continue
+                if found is not None and found[:3] == recorded[:3] and \
+                        _digest(root + path) == digest:
+                    self._absorbed.append((found[3], self.name, path, found[0], recorded[3]))
+                else:
+                    lost.add(key)
             self._trusted = {path: key for path, (key, _found, _digest) in self._outputs.items()
                              if key not in lost}
         return self._trusted
@@ -104,6 +114,18 @@ class Site:
         if len(self.outputs()) != len(self._outputs):
             return None
         return summary
+
+    def refresh(self) -> None:
+        """Record, in the build's transaction, what a build that made nothing (a :meth:`hit`)
+        learnt: the stat of each input it hashed, and the change time of each published file
+        it trusted by its bytes; else the next build reads them all again."""
+        absorbed = self._absorbed
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(ABSORB, absorbed)
+        if absorbed:
+            self.store.later(write)
+        self.inputs.keep()
 
     def keep(self, key: str, summary: Summary, outputs: Mapping[str, str],
              digests: Mapping[str, str]) -> None:
@@ -144,15 +166,6 @@ class Site:
                     all(map(is_int, (inode, size, mtime, ctime))):
                 found[path] = (key, (inode, size, mtime, ctime), digest)
         return found
-
-
-def _untouched(path: str, recorded: FileStat, digest: str) -> bool:
-    """True when the file at *path* is the one recorded: same stat, or same inode, size and
-    modification time and the same bytes."""
-    found = file_stat(path)
-    if found == recorded:
-        return True
-    return found is not None and found[:3] == recorded[:3] and _digest(path) == digest
 
 
 def _digest(path: str) -> str:
