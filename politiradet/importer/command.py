@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..common import norsk
+from ..common import norsk, savefile
 from ..common.slug import SLUG, suggest_slug
 from ..errors import Problem
 from ..model.content import KIND_FOLDER, SOURCE_FOLDER, Kind, SourcePdf
@@ -167,10 +167,8 @@ def _copy_original(source: Path, content: Path, name: str) -> Path | None:
     target = content / SOURCE_FOLDER / name
     if target.exists():
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with target.open("xb") as handle:
-            handle.write(source.read_bytes())
+        savefile.write_new(target, source.read_bytes())
     except FileExistsError:
         raise ImportRefused(f"{display(target)} finnes allerede, og importen overskriver aldri "
                             f"en fil.") from None
@@ -178,10 +176,8 @@ def _copy_original(source: Path, content: Path, name: str) -> Path | None:
 
 
 def _write_new(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with target.open("x", encoding="utf-8") as handle:
-            handle.write(text)
+        savefile.write_new(target, text.encode("utf-8"))
     except FileExistsError:
         raise ImportRefused(f"{display(target)} finnes allerede, og importen overskriver "
                             f"aldri en fil. Velg en annen id med --id.") from None
