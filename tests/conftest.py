@@ -143,17 +143,28 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@contextlib.contextmanager
+def open_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A fresh page in a browser context of its own, made with *options* (``viewport``,
+    ``locale``, ``java_script_enabled`` …) and closed afterwards, whatever happens; console
+    errors and page errors are collected in ``page.errors``."""
+    context = browser.new_context(**options)
+    try:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.errors = errors
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh page; console errors and page errors are collected in ``page.errors``."""
-    context = browser.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.errors = errors
-    yield tab
-    context.close()
+    """A fresh page (:func:`open_page`)."""
+    with open_page(browser) as tab:
+        yield tab
 
 
 PROBLEMS = FIXTURES / "problems"

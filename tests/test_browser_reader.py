@@ -4,11 +4,12 @@ phone, and long minutes let a phone reader jump to the points and the contents."
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, Served, built_site, serve_folder
+from conftest import FIXTURES, Served, built_site, open_page, serve_folder
 
 pytestmark = pytest.mark.browser
 BASE = "/a/b/"
@@ -72,11 +73,9 @@ def _line_boxes(tab: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 640, "height": 400}])
 def test_breadcrumb_separators_stay_on_the_first_line_when_the_title_wraps(
         browser: Any, served: Served, size: dict[str, int]) -> None:
-    context = browser.new_context(viewport=size)
-    tab = context.new_page()
-    tab.goto(served.base + "referater/2025-03-03/")
-    boxes = _line_boxes(tab)
-    context.close()
+    with open_page(browser, viewport=size) as tab:
+        tab.goto(served.base + "referater/2025-03-03/")
+        boxes = _line_boxes(tab)
     first = boxes["lastLines"][0]
     assert boxes["lastLines"][-1]["top"] > first["bottom"] - 1, "the title should wrap here"
     for part in boxes["links"] + boxes["separators"]:
@@ -87,21 +86,26 @@ def test_breadcrumb_separators_stay_on_the_first_line_when_the_title_wraps(
 PHONE = {"viewport": {"width": 375, "height": 667}}
 
 
+@contextlib.contextmanager
+def _filters_on_a_phone(browser: Any, served: Served) -> Iterator[Any]:
+    """A phone's search page for «møte» with its filter panel open."""
+    with open_page(browser, **PHONE) as tab:
+        tab.goto(served.base + "sok/?q=m%C3%B8te")
+        tab.locator("#sok-status", has_text="treff").wait_for()
+        if not tab.locator("#sok-filterboks").evaluate("box => box.open"):
+            tab.get_by_text("Avgrens treffene").click()
+        yield tab
+
+
 def test_on_a_phone_ticking_a_filter_keeps_the_results_in_view(browser: Any,
                                                                 served: Served) -> None:
-    context = browser.new_context(**PHONE)
-    tab = context.new_page()
-    tab.goto(served.base + "sok/?q=m%C3%B8te")
-    tab.locator("#sok-status", has_text="treff").wait_for()
-    if not tab.locator("#sok-filterboks").evaluate("box => box.open"):
-        tab.get_by_text("Avgrens treffene").click()
-    assert tab.locator("#sok-filtre input[type=checkbox]").count() > 50
-    tab.locator("#sok-filtre input[name=omrade]").first.check()
-    tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
-    status = tab.locator("#sok-status").bounding_box()
-    first = tab.locator(".search-result").first.bounding_box()
+    with _filters_on_a_phone(browser, served) as tab:
+        assert tab.locator("#sok-filtre input[type=checkbox]").count() > 50
+        tab.locator("#sok-filtre input[name=omrade]").first.check()
+        tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
+        status = tab.locator("#sok-status").bounding_box()
+        first = tab.locator(".search-result").first.bounding_box()
     height = PHONE["viewport"]["height"]
-    context.close()
     assert status is not None and first is not None
     assert 0 <= status["y"] < height, status
     assert 0 <= first["y"] < height, f"første treff står {first['y']:.0f} px ned"
@@ -112,47 +116,39 @@ def test_on_a_phone_ticking_the_first_visible_filter_brings_the_results_into_vie
     """The first box of the panel is on screen without scrolling, so ticking it leaves the page
     where it is; the results under the panel must still come into view, or the reader sees no
     change at all (verified on the real archive at 375 × 740: first result at 934 px)."""
-    context = browser.new_context(**PHONE)
-    tab = context.new_page()
-    tab.goto(served.base + "sok/?q=m%C3%B8te")
-    tab.locator("#sok-status", has_text="treff").wait_for()
-    if not tab.locator("#sok-filterboks").evaluate("box => box.open"):
-        tab.get_by_text("Avgrens treffene").click()
-    first_box = tab.locator("#sok-filtre input[type=checkbox]").first
-    assert first_box.evaluate("b => b.getBoundingClientRect().bottom") < PHONE["viewport"]["height"]
-    first_box.check()
-    tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
-    tab.wait_for_function("""h => { const r = document.querySelector('.search-result');
-        return r && r.getBoundingClientRect().top >= 0 && r.getBoundingClientRect().top < h; }""",
-                          arg=PHONE["viewport"]["height"], timeout=5000)
-    ticked = first_box.bounding_box()
-    context.close()
+    with _filters_on_a_phone(browser, served) as tab:
+        first_box = tab.locator("#sok-filtre input[type=checkbox]").first
+        assert first_box.evaluate("b => b.getBoundingClientRect().bottom") < \
+            PHONE["viewport"]["height"]
+        first_box.check()
+        tab.locator("#sok-status", has_text="med valgte filtre").wait_for()
+        tab.wait_for_function("""h => { const r = document.querySelector('.search-result');
+            return r && r.getBoundingClientRect().top >= 0
+                && r.getBoundingClientRect().top < h; }""",
+                              arg=PHONE["viewport"]["height"], timeout=5000)
+        ticked = first_box.bounding_box()
     assert ticked is not None and 0 <= ticked["y"] < PHONE["viewport"]["height"], ticked
 
 
 def test_long_minutes_on_a_phone_lead_to_the_points_and_contents_from_the_top(
         browser: Any, served: Served) -> None:
-    context = browser.new_context(**PHONE)
-    tab = context.new_page()
-    tab.goto(served.base + "referater/2025-03-03/")
-    height = PHONE["viewport"]["height"]
-    total = tab.evaluate("document.documentElement.scrollHeight")
-    jumps = tab.get_by_role("navigation", name="På denne siden")
-    box = jumps.bounding_box()
-    assert box is not None and box["y"] < 1.5 * height, box
-    points = tab.locator("#reported-heading")
-    assert points.evaluate("e => e.getBoundingClientRect().top + scrollY") > 0.8 * total
-    jumps.get_by_role("link", name="Oppfølgingspunkter i referatet (1)").click()
-    tab.wait_for_function("Math.abs(document.getElementById('reported-heading')"
-                          ".getBoundingClientRect().top) < 50")
-    assert tab.evaluate("location.hash") == "#reported-heading"
-    tab.evaluate("scrollTo(0, 0)")
-    jumps.get_by_role("link", name="Innhold").click()
-    tab.wait_for_function("Math.abs(document.getElementById('toc-heading')"
-                          ".getBoundingClientRect().top) < 50")
-    wide = browser.new_context(viewport={"width": 1280, "height": 800})
-    desk = wide.new_page()
-    desk.goto(served.base + "referater/2025-03-03/")
-    assert not desk.get_by_role("navigation", name="På denne siden").is_visible()
-    wide.close()
-    context.close()
+    with open_page(browser, **PHONE) as tab:
+        tab.goto(served.base + "referater/2025-03-03/")
+        height = PHONE["viewport"]["height"]
+        total = tab.evaluate("document.documentElement.scrollHeight")
+        jumps = tab.get_by_role("navigation", name="På denne siden")
+        box = jumps.bounding_box()
+        assert box is not None and box["y"] < 1.5 * height, box
+        points = tab.locator("#reported-heading")
+        assert points.evaluate("e => e.getBoundingClientRect().top + scrollY") > 0.8 * total
+        jumps.get_by_role("link", name="Oppfølgingspunkter i referatet (1)").click()
+        tab.wait_for_function("Math.abs(document.getElementById('reported-heading')"
+                              ".getBoundingClientRect().top) < 50")
+        assert tab.evaluate("location.hash") == "#reported-heading"
+        tab.evaluate("scrollTo(0, 0)")
+        jumps.get_by_role("link", name="Innhold").click()
+        tab.wait_for_function("Math.abs(document.getElementById('toc-heading')"
+                              ".getBoundingClientRect().top) < 50")
+    with open_page(browser, viewport={"width": 1280, "height": 800}) as desk:
+        desk.goto(served.base + "referater/2025-03-03/")
+        assert not desk.get_by_role("navigation", name="På denne siden").is_visible()

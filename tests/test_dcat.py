@@ -12,7 +12,7 @@ import pyshacl
 import pytest
 import rdflib
 from axe_playwright_python.sync_playwright import Axe
-from conftest import FIXTURES, ROOT, Served, serve_folder
+from conftest import FIXTURES, ROOT, Served, open_page, serve_folder
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, XSD
 from site_helpers import build
 from standards import standard_file
@@ -105,16 +105,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.mark.parametrize("width", [1280, 320])
 def test_open_data_page_is_reached_from_the_footer_and_passes_axe(
         browser: Any, served: Served, width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    tab = context.new_page()
-    tab.goto(served.base)
-    tab.get_by_role("contentinfo").get_by_role("link", name="Åpne data").click()
-    assert tab.url == served.base + "data/"
-    assert tab.get_by_role("heading", level=1).inner_text() == "Åpne data"
-    result = Axe().run(tab, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert [v["id"] for v in result.response["violations"]] == []
-    assert tab.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
+    with open_page(browser, viewport={"width": width, "height": 900}) as tab:
+        tab.goto(served.base)
+        tab.get_by_role("contentinfo").get_by_role("link", name="Åpne data").click()
+        assert tab.url == served.base + "data/"
+        assert tab.get_by_role("heading", level=1).inner_text() == "Åpne data"
+        result = Axe().run(tab, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert [v["id"] for v in result.response["violations"]] == []
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.browser

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli, serve_folder
+from conftest import ROOT, open_page, run_cli, serve_folder
 
 WORKFLOW = ROOT / ".github" / "workflows" / "arkiv.yml"
 
@@ -55,21 +55,14 @@ def test_the_editor_for_the_git_host_saves_through_pull_requests(tmp_path: Path)
 @pytest.mark.browser
 def test_the_editor_for_the_git_host_opens_in_norwegian(tmp_path: Path, browser: Any) -> None:
     out = _write_editor(tmp_path)
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("response", lambda response: problems.append(
-        f"{response.status} {response.url}") if response.status >= 400 else None)
-    try:
-        with serve_folder(out, "/admin/") as served:
-            page.goto(served.base)
-            page.get_by_role("button", name="Logg inn med GitHub").wait_for(timeout=30_000)
-            phrases = page.evaluate("CMS.getLocale('nb_no').editor.editorToolbar")
-            text = page.inner_text("body")
-    finally:
-        context.close()
+    with open_page(browser, locale="en-US") as page, serve_folder(out, "/admin/") as served:
+        problems = page.errors
+        page.on("response", lambda response: problems.append(
+            f"{response.status} {response.url}") if response.status >= 400 else None)
+        page.goto(served.base)
+        page.get_by_role("button", name="Logg inn med GitHub").wait_for(timeout=30_000)
+        phrases = page.evaluate("CMS.getLocale('nb_no').editor.editorToolbar")
+        text = page.inner_text("body")
     assert (phrases["publish"], phrases["save"], phrases["publishNow"]) == (
         "Publiser", "Lagre", "Publiser nå")
     assert not re.search(r"\b(Login|Log in|with)\b", text), text
