@@ -5,6 +5,7 @@ killed with everything it started (``limits``, ``isolate``, ``read_docx``, ``rea
 from __future__ import annotations
 
 import io
+import signal
 import time
 import zipfile
 from collections.abc import Callable
@@ -15,9 +16,9 @@ from conftest import run_cli
 from docx import Document
 from importer_fixtures import pdf_bytes
 
-from politiradet.importer import limits
+from politiradet.importer import limits, read_pdf
 from politiradet.importer.errors import ImportRefused, TooComplex
-from politiradet.importer.isolate import run_program, run_reader
+from politiradet.importer.isolate import OutOfTime, run_program, run_reader
 from politiradet.importer.read_docx import check_package
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -154,6 +155,28 @@ def test_reader_out_of_time_is_killed_and_refused() -> None:
     with pytest.raises(ImportRefused, match=f"{TOO_COMPLEX} \\(lesingen tok mer enn 1 "
                        "sekund\\)\\. Lagre den på nytt fra Word"):
         run_reader("docx", slow, 0.5)
+
+
+@pytest.mark.timeout(60)
+def test_pdf_is_read_within_the_time_for_its_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One child counts the pages and then reads them within 20 s and 2 s a page (the parent
+    waits as long as the most pages can take): with no time for a page, 40 pages are stopped,
+    and the earlier alarm (pytest-timeout's) is put back."""
+    monkeypatch.setattr(read_pdf, "PDF_SECONDS", 0)
+    monkeypatch.setattr(read_pdf, "PDF_SECONDS_PER_PAGE", 0.001)
+    data = pdf_bytes(TEXT, pages=40)
+    started = time.monotonic()
+    with pytest.raises(OutOfTime):
+        read_pdf.read_text_layer(data)
+    assert time.monotonic() - started < 5
+    assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 60
+
+
+def test_ordinary_pdf_is_counted_and_read_in_one_child_process() -> None:
+    pages, document = run_reader("pdf", pdf_bytes(TEXT, pages=2), limits.PDF_SECONDS)
+    assert pages == 2
+    assert [block.text for block in document.blocks] == [  # a sentence goes on over a page
+        "Referat 11.09.2025 Referat 11.09.2025"]
 
 
 def _state(pid: int) -> str:

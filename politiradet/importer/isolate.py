@@ -4,7 +4,9 @@ The readers' libraries (mammoth, pdfminer, ocrmypdf) can work for minutes on a h
 that passed every check of its size. The child runs ``python -m politiradet.importer.isolate``
 in a process group of its own, takes the reader's name as its argument and the file's bytes on its
 standard input, and writes the result (pickled) on its standard output. When the time is up, or
-the import is interrupted, the whole group is killed: the reader and anything it started.
+the import is interrupted, the whole group is killed: the reader and anything it started. A
+reader whose time depends on what it finds (a PDF's pages) sets that shorter limit itself, in the
+child, with :func:`deadline`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import signal
 import subprocess
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,6 @@ from .limits import MEMORY_BYTES
 
 READERS = {
     "docx": ("politiradet.importer.read_docx", "read_docx"),
-    "pdf-check": ("politiradet.importer.read_pdf", "check_pdf"),
     "pdf": ("politiradet.importer.read_pdf", "read_text_layer"),
     "text": ("politiradet.importer.read_text", "read_bytes"),
 }
@@ -36,7 +37,6 @@ READERS = {
 ADVICE = {
     "docx": "Lagre den på nytt fra Word som .docx, eller del den opp.",
     "pdf": "Lag PDF-en på nytt fra Word (Lagre som PDF), eller bruk Word-filen.",
-    "pdf-check": "Lag PDF-en på nytt fra Word (Lagre som PDF), eller bruk Word-filen.",
     "text": "Del teksten opp i mindre filer.",
 }
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -55,8 +55,7 @@ def run_reader(reader: str, data: bytes, seconds: float) -> Any:
     try:
         status, value = pickle.loads(run_program(command, data, seconds))
     except TimeoutError:
-        raise too_complex(reader, "lesingen tok mer enn "
-                          + norsk.count(math.ceil(seconds), "sekund", "sekunder")) from None
+        raise too_complex(reader, _took_longer(seconds)) from None
     except ChildFailed as exc:
         raise ImportRefused(f"filen kunne ikke leses: leseren stoppet uventet ({exc}). "
                             f"{ADVICE[reader]}") from None
@@ -68,6 +67,34 @@ def run_reader(reader: str, data: bytes, seconds: float) -> Any:
         raise too_complex(reader, value)
     raise ImportRefused(f"filen kunne ikke leses; dette er en feil i importen. Meld den til "
                         f"utviklerne sammen med filen:\n{value}")
+
+
+def _took_longer(seconds: float) -> str:
+    return f"lesingen tok mer enn {norsk.count(math.ceil(seconds), 'sekund', 'sekunder')}"
+
+
+class OutOfTime(BaseException):
+    """The reader's own time limit (:func:`deadline`) is up. Not an :class:`Exception`, so no
+    library's ``except Exception`` around the code it interrupts can swallow it."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`OutOfTime` when *seconds* of wall-clock time have passed inside the block
+    (in the main thread, between two steps of Python code), then put back the alarm that was
+    set before. The parent's limit still stops a reader stuck where Python cannot."""
+    def expire(_signal: int, _frame: object) -> None:
+        raise OutOfTime(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    earlier, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier:
+            signal.setitimer(signal.ITIMER_REAL, earlier)
 
 
 class ChildFailed(Exception):
@@ -126,6 +153,8 @@ def _child(reader: str) -> None:
         answer = ("refused", str(exc))
     except TooComplex as exc:
         answer = ("too-complex", str(exc))
+    except OutOfTime as exc:
+        answer = ("too-complex", _took_longer(exc.args[0]))
     except MemoryError:
         answer = ("too-complex", f"lesingen brukte mer enn {MEMORY_BYTES // 1024**2} MB minne")
     except RecursionError:

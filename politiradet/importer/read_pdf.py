@@ -8,10 +8,10 @@ hyphenated at a line end are joined. A PDF without any text (a scan) is recognis
 ``ocrmypdf`` (Debian: ``ocrmypdf`` and ``tesseract-ocr-nor``) when it is installed.
 
 pdfminer reads a page's content stream token by token, in Python: a one-page PDF with a 49 MB
-comment in it keeps it busy for minutes. So a child process first counts the pages and
-unpacks every page's content (at most a little more than :data:`limits.PDF_MAX_CONTENT_BYTES`
-of it) with :func:`check_pdf`; then another child, with a time limit for that many pages,
-reads the text (:mod:`isolate`).
+comment in it keeps it busy for minutes. So the child process that reads the PDF
+(:mod:`isolate`) first counts the pages and unpacks every page's content (at most a little more
+than :data:`limits.PDF_MAX_CONTENT_BYTES` of it) with :func:`check_pdf`, and then reads the text
+with a time limit for that many pages.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any
 from ..common import norsk
 from .document import Block, SourceDocument, check_size
 from .errors import ImportRefused, TooComplex
-from .isolate import ChildFailed, run_program, run_reader
+from .isolate import ChildFailed, deadline, run_program, run_reader
 from .limits import (
     OCR_SECONDS,
     OCR_SECONDS_PER_PAGE,
@@ -44,6 +44,9 @@ from .limits import (
 )
 from .read_text import BULLET, NUMBERED, RULE, is_heading_line, join_lines
 
+MOST_SECONDS = PDF_CHECK_SECONDS + PDF_SECONDS + PDF_SECONDS_PER_PAGE * PDF_MAX_PAGES
+"""The parent's limit for the child: the check, and reading as many pages as there can be; the
+child keeps to the limit for the pages it has counted (:func:`isolate.deadline`)."""
 MARGIN = 0.09
 """Share of the page height at the top and bottom where repeated lines are letterhead."""
 
@@ -65,13 +68,11 @@ class PdfLine:
 
 
 def read_pdf(data: bytes) -> SourceDocument:
-    """Read a PDF's bytes into blocks, each step in a child process with a time limit;
-    scanned pages go through OCR when it is installed."""
-    pages = run_reader("pdf-check", data, PDF_CHECK_SECONDS)
-    seconds = PDF_SECONDS + PDF_SECONDS_PER_PAGE * pages
-    document = run_reader("pdf", data, seconds)
+    """Read a PDF's bytes into blocks in a child process with a time limit; scanned pages go
+    through OCR when it is installed."""
+    pages, document = run_reader("pdf", data, MOST_SECONDS)
     if document is None:
-        document = run_reader("pdf", ocr(data, pages), seconds)
+        _, document = run_reader("pdf", ocr(data, pages), MOST_SECONDS)
         if document is None:
             raise ImportRefused("PDF-en har ingen tekst, og tekstgjenkjenningen fant ingen. "
                                 "Bruk Word-filen, eller skann dokumentet på nytt.")
@@ -81,9 +82,16 @@ def read_pdf(data: bytes) -> SourceDocument:
     return document
 
 
-def read_text_layer(data: bytes) -> SourceDocument | None:
-    """In a child process: the PDF's text as blocks, or None when it has no text (a scan)."""
-    check_pdf(data)
+def read_text_layer(data: bytes) -> tuple[int, SourceDocument | None]:
+    """In a child process: the number of pages (:func:`check_pdf`), and the PDF's text as
+    blocks, read within the time for that many pages, or None when it has no text (a scan)."""
+    with deadline(PDF_CHECK_SECONDS):
+        pages = check_pdf(data)
+    with deadline(PDF_SECONDS + PDF_SECONDS_PER_PAGE * pages):
+        return pages, _text_layer(data)
+
+
+def _text_layer(data: bytes) -> SourceDocument | None:
     lines = _lines(data)
     if not any(line.text.strip() for line in lines):
         return None
