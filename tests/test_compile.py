@@ -131,7 +131,24 @@ def test_a_cached_record_reads_back_equal(record: Compiled) -> None:
 def test_equal_digests_mean_equal_records(record: Compiled) -> None:
     other = compile_document(document("Noe annet.\n"), ABBREVIATIONS)
     assert record.digest == decode(encode(record)).digest != other.digest  # type: ignore[union-attr]
-    assert all(status.digest == record.digest for status in record.statuses)
+
+
+def test_a_block_knows_the_headings_above_it_and_its_digest_covers_it_alone() -> None:
+    """What shows a status block (a point's page, its OParl Paper) changes with the block,
+    not with a sentence elsewhere in the minutes; a block or decision knows which heading's
+    section it is in without the HTML (an OParl agenda item's consultation and decisions)."""
+    body = ("## 1. Dagsorden\n\nTekst.\n\n::: status 2025-1\nOK.\n:::\n\n## 2. Status\n\n"
+            "### Detaljer\n\n::: vedtak\nVedtatt.\n:::\n\n::: status 2025-2\nOgså.\n:::\n")
+    compiled = compile_document(document(body), {})
+    assert [s.headings_before for s in compiled.statuses] == [1, 3]
+    assert [d.headings_before for d in compiled.decisions] == [3]
+    assert decode(encode(compiled)) == compiled
+    edited = compile_document(document(body.replace("Tekst.", "Annen tekst.")), {})
+    assert edited.digest != compiled.digest
+    assert [s.digest for s in edited.statuses] == [s.digest for s in compiled.statuses]
+    changed = compile_document(document(body.replace("OK.", "Levert.")), {})
+    assert changed.statuses[0].digest != compiled.statuses[0].digest
+    assert changed.statuses[1].digest == compiled.statuses[1].digest
 
 
 @pytest.mark.parametrize("part", ["meta", "body"])

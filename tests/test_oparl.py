@@ -279,20 +279,53 @@ def test_long_lists_are_split_into_linked_pages(tmp_path: Path,
 
 
 def test_an_edit_rewrites_only_the_objects_it_changes(tmp_path: Path) -> None:
+    """No object shows the minutes' running text, so a sentence added to one referat and
+    changed in another (with a place, a consultation and a point) rewrites no OParl file:
+    each object's key covers what it shows (its agenda, decisions and status blocks), not
+    the whole body."""
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    reporting = content / "referater" / "2025-05-14.md"
+    reporting.write_text(reporting.read_text(encoding="utf-8").replace(
+        "kilde:\n", "sted: Rådhuset\nkilde:\n"), encoding="utf-8")
+    paths = pipeline.Paths(content=content, out=tmp_path / "site")
+    pipeline.build(paths, PUBLIC)
+    before = _inodes(paths.out / "oparl")
+    assert {"location/2025-05-14.json", "consultation/2025-1/2025-05-14.json",
+            "paper/oppfolgingspunkter/2025-1.json"} <= set(before)
+    minutes = content / "referater" / "2016-01-12.md"
+    minutes.write_text(minutes.read_text(encoding="utf-8") + "\nEn ny setning.\n",
+                       encoding="utf-8")
+    reporting.write_text(reporting.read_text(encoding="utf-8").replace(
+        "OPD orienterte om SaLTo.", "OPD orienterte kort om SaLTo."), encoding="utf-8")
+    pipeline.build(paths, PUBLIC)
+    page = paths.out / "referater" / "2025-05-14" / "index.html"
+    assert "orienterte kort om" in page.read_text(encoding="utf-8")
+    after = _inodes(paths.out / "oparl")
+    assert {path for path in after if after[path] != before.get(path)} == set()
+
+
+def test_a_status_moved_to_another_agenda_item_moves_its_consultation(tmp_path: Path
+                                                                      ) -> None:
+    """The same status block, now under the first agenda item: its consultation, and the
+    agenda items that list it, follow, though the block's text is as it was."""
     content = tmp_path / "innhold"
     shutil.copytree(FIXTURES / "gyldig", content)
     paths = pipeline.Paths(content=content, out=tmp_path / "site")
     pipeline.build(paths, PUBLIC)
-    before = _inodes(paths.out / "oparl")
-    minutes = content / "referater" / "2016-01-12.md"
-    minutes.write_text(minutes.read_text(encoding="utf-8") + "\nEn ny setning.\n",
+    minutes = content / "referater" / "2025-05-14.md"
+    text = minutes.read_text(encoding="utf-8")
+    block = "::: status 2025-1\nBeredskapsetaten følger opp.\n:::\n"
+    minutes.write_text(text.replace(block, "").replace("## 2. Status", block + "\n## 2. Status"),
                        encoding="utf-8")
     pipeline.build(paths, PUBLIC)
-    after = _inodes(paths.out / "oparl")
-    changed = {path for path in after if after[path] != before.get(path)}
-    assert changed == {"meeting/2016-01-12.json", "agendaitem/2016-01-12/moter-i-2016.json",
-                       "body/politiradet/meeting/side-1.json",
-                       "body/politiradet/agendaitem/side-1.json"}
+    meeting = read(paths.out, PUBLIC, PUBLIC + "oparl/meeting/2025-05-14.json")
+    first, status = meeting["agendaItem"]
+    consultation = read(paths.out, PUBLIC,
+                        PUBLIC + "oparl/consultation/2025-1/2025-05-14.json")
+    assert consultation["agendaItem"] == first["id"]
+    assert read(paths.out, PUBLIC, first["id"])["consultation"] == consultation["id"]
+    assert "consultation" not in read(paths.out, PUBLIC, status["id"])
 
 
 def test_a_changed_status_reaches_the_point_its_list_and_the_consultation(tmp_path: Path

@@ -261,7 +261,8 @@ class CompiledStatus:
     index: int
     """Place of the block among the body's status blocks."""
     digest: str
-    """:attr:`Compiled.digest` of the body it is part of (which covers its HTML and text)."""
+    """SHA-256 of the block's own HTML and text: what shows the block changes with it, not
+    with the rest of the body."""
     payload: Callable[[], Payload] = field(compare=False, repr=False)
     """The body's payload, where the block's HTML and text are."""
     mentions: tuple[str, ...] = ()
@@ -270,6 +271,9 @@ class CompiledStatus:
     closes: bool = False
     """The block closes the point (``::: status 2025-1 avsluttet``): the point is closed from
     the date of the document the block stands in."""
+    headings_before: int = 0
+    """How many of the body's headings (:attr:`Compiled.headings`) stand before the block: it
+    is in the section of the last of them."""
 
     @property
     def html(self) -> str:
@@ -296,6 +300,9 @@ class Decision:
     line: int
     text: str
     """Plain text of the decision, for the minutes' list of decisions and open data."""
+    headings_before: int = 0
+    """How many of the body's headings stand before the block (see
+    :attr:`CompiledStatus.headings_before`)."""
 
     @property
     def anchor(self) -> str:

@@ -11,9 +11,11 @@ body is never parsed again.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -162,7 +164,8 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str],
     lines = body.split("\n")
     notes += (_stray_container_note(*stray) for stray in _stray_containers(tokens, lines,
                                                                             doc.body_line))
-    statuses = _statuses(doc, tokens, names)
+    headings = _heading_places(tokens)
+    statuses = _statuses(doc, tokens, names, headings)
     notes += _status_word_notes(doc, tokens)
     text = plain_text(tokens)
     payload = Payload(markdown.render(tokens, _resolver(doc), _point_url), text,
@@ -170,16 +173,16 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str],
     unsigned = Compiled(
         lead=_lead(tokens), summary=summary(text),
         links=tuple(_links(tokens, lines, doc.body_line)),
-        headings=tuple(_headings(tokens)),
+        headings=tuple(_headings(tokens, headings)),
         abbreviations=tuple(sorted(used)),
         statuses=tuple(status for status, _html, _text in statuses),
         notes=tuple(notes), digest="", payload=InMemory(payload),
-        mentions=mentioned(text, names), decisions=tuple(_decisions(doc, tokens)))
+        mentions=mentioned(text, names), decisions=tuple(_decisions(doc, tokens, headings)))
     row = encode(unsigned)
     digest = record_digest(row.meta_sum, row.body_sum)
     return dataclasses.replace(
         unsigned, digest=digest,
-        statuses=tuple(dataclasses.replace(s, digest=digest, payload=unsigned.payload)
+        statuses=tuple(dataclasses.replace(s, payload=unsigned.payload)
                        for s in unsigned.statuses))
 
 
@@ -250,7 +253,7 @@ def _locate(href: str, lines: list[str], cursor: tuple[int, int], end: int, firs
 
 # --- status blocks and headings ------------------------------------------------------------
 
-def _statuses(doc: Document, tokens: Sequence[Token], names: Names
+def _statuses(doc: Document, tokens: Sequence[Token], names: Names, headings: Sequence[int]
               ) -> list[tuple[CompiledStatus, str, str]]:
     """Each status block with the HTML and text of its content, in text order."""
     found: list[tuple[int, int]] = []
@@ -260,21 +263,23 @@ def _statuses(doc: Document, tokens: Sequence[Token], names: Names
             stack.append(index)
         elif token.type == f"container_{STATUS}_close" and stack:
             found.append((stack.pop(), index))
-    return [_status(doc, tokens, start, end, place, names)
+    return [_status(doc, tokens, start, end, place, names, bisect.bisect(headings, start))
             for place, (start, end) in enumerate(sorted(found))]
 
 
 def _status(doc: Document, tokens: Sequence[Token], start: int, end: int, place: int,
-            names: Names) -> tuple[CompiledStatus, str, str]:
+            names: Names, headings_before: int) -> tuple[CompiledStatus, str, str]:
     opening, inner = tokens[start], tokens[start + 1:end]
     page = BASE + doc.url  # shown on the point's page: places in the document lead back to it
     html = markdown.render(inner, _resolver(doc, page), _point_url, page)
     text = plain_text(inner)
     status = CompiledStatus(point=status_point(opening.info),
                             line=doc.body_line + (opening.map[0] if opening.map else 0),
-                            closed=bool(tokens[end].markup), index=place, digest="",
-                            payload=_unset, mentions=mentioned(text, names),
-                            closes=status_words(opening.info) == (CLOSES,))
+                            closed=bool(tokens[end].markup), index=place,
+                            digest=_status_digest(html, text), payload=_unset,
+                            mentions=mentioned(text, names),
+                            closes=status_words(opening.info) == (CLOSES,),
+                            headings_before=headings_before)
     return status, html, text
 
 
@@ -290,7 +295,13 @@ def _status_word_notes(doc: Document, tokens: Sequence[Token]) -> Iterator[Note]
                        f"politirådet har avsluttet punktet, ellers «::: {STATUS} {point}».")
 
 
-def _decisions(doc: Document, tokens: Sequence[Token]) -> Iterator[Decision]:
+def _status_digest(html: str, text: str) -> str:
+    """:attr:`CompiledStatus.digest` of a block with this HTML and text."""
+    return hashlib.sha256(f"{html}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _decisions(doc: Document, tokens: Sequence[Token], headings: Sequence[int]
+               ) -> Iterator[Decision]:
     """Each ``::: vedtak`` block, numbered in text order as the page numbers them."""
     number, start = 0, None
     for index, token in enumerate(tokens):
@@ -300,7 +311,8 @@ def _decisions(doc: Document, tokens: Sequence[Token]) -> Iterator[Decision]:
             number += 1
             opening = tokens[start]
             yield Decision(number, doc.body_line + (opening.map[0] if opening.map else 0),
-                           " ".join(plain_text(tokens[start + 1:index]).split()))
+                           " ".join(plain_text(tokens[start + 1:index]).split()),
+                           bisect.bisect(headings, start))
             start = None
 
 
@@ -308,13 +320,15 @@ def _unset() -> Payload:
     raise AssertionError("a status block gets its record's payload when the record is made")
 
 
-def _headings(tokens: Sequence[Token]) -> list[Heading]:
-    found = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.attrGet("id"):
-            text = plain_text([tokens[index + 1]])
-            found.append(Heading(int(token.tag[1]), text, str(token.attrGet("id"))))
-    return found
+def _headings(tokens: Sequence[Token], places: Sequence[int]) -> list[Heading]:
+    return [Heading(int(tokens[index].tag[1]), plain_text([tokens[index + 1]]),
+                    str(tokens[index].attrGet("id"))) for index in places]
+
+
+def _heading_places(tokens: Sequence[Token]) -> list[int]:
+    """Where each of :attr:`Compiled.headings` opens among *tokens*, in text order."""
+    return [index for index, token in enumerate(tokens)
+            if token.type == "heading_open" and token.attrGet("id")]
 
 
 # --- lines that look like a status block but are none --------------------------------------

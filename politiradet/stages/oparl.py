@@ -14,11 +14,13 @@ What OParl has no property for is given under the vendor prefix ``politiradet:``
 (``politiradet:statushistorikk``), its status, responsible party, deadline and adopted text,
 a meeting's kind and days. :data:`EXTENSION` describes them, and the README lists them.
 
-Each file is made from small frozen inputs of its own (a document, its compiled body's digest,
-its git time), so an edit rewrites the files of what it changed and the list pages they are
-on, not the whole API (see :mod:`politiradet.store.deps`). Times are those of the archive:
-``created`` is a document's date at midnight in Oslo (the source gives no hour), ``modified``
-the last git commit of its file (or of a referat that reports on it), never the clock.
+Each file is made from small frozen inputs of its own (a document, the digest of the body text
+it shows, its git time), so an edit rewrites the files of what it changed and the list pages
+they are on, not the whole API (see :mod:`politiradet.store.deps`): a sentence added to the
+minutes changes no object, a changed status block the point and its lists. Times are those of
+the archive: ``created`` is a document's date at midnight in Oslo (the source gives no hour),
+``modified`` the last git commit of its file (or of a referat that reports on it), never the
+clock.
 
 No day is made up from a year. An undated agreement (``udatert: true``) has no ``date``; OParl
 demands ``created`` of every object, so its ``created`` is the archive's own (``System.created``:
@@ -47,6 +49,7 @@ from ..model.content import (
     KIND_FOLDER,
     SITE_NAME,
     Compiled,
+    CompiledStatus,
     Decision,
     Document,
     Heading,
@@ -187,7 +190,8 @@ class Record:
     """One document with what its objects show beyond the front matter."""
 
     fingerprint_fields: ClassVar[tuple[str, ...]] = (
-        "doc", "keywords", "created", "modified", "original", "agenda", "body", "links")
+        "doc", "keywords", "created", "modified", "original", "agenda", "decisions",
+        "text_key", "links")
 
     doc: Document
     keywords: tuple[str, ...]
@@ -200,23 +204,51 @@ class Record:
     original: Original | None
     agenda: tuple[Heading, ...]
     """A referat's agenda: the headings of its highest level, in text order."""
+    decisions: tuple[tuple[Decision, str | None], ...]
+    """A referat's decisions, each with the anchor of the agenda item it was made under."""
     body: Compiled
-    """The compiled body (hashed by its digest), read only when a file is made."""
+    """The compiled body, read only when a file is made: a point's Paper shows its text
+    (:attr:`text_key`), a status block is shown through its :class:`Report`; no other object
+    shows any of it, so the record's hash leaves it out."""
     links: tuple[tuple[str, str], ...] = ()
     """A point's ``publisert_i`` and ``vedtatt_pa``: (key, site path of the OParl object of
     the document it leads to)."""
 
+    @property
+    def text_key(self) -> str | None:
+        """What the record's hash covers of the body: a point's digest, since its Paper shows
+        its text (``politiradet:tekst``); nothing for other documents."""
+        return self.body.digest if self.doc.kind == "oppfolgingspunkt" else None
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """A status update as OParl shows it: the point, the meeting, and the place in the minutes."""
+    """A status update as OParl shows it: the point, the meeting, the agenda item it was given
+    under, and the status block (hashed by its place, whether it closes the point, and the
+    digest of its own text, not of the whole minutes)."""
+
+    fingerprint_fields: ClassVar[tuple[str, ...]] = (
+        "point", "meeting", "agenda", "index", "closes", "digest")
 
     point: Document
     meeting: Record
-    index: int
-    """Place of the status block among the meeting's status blocks."""
-    closes: bool = False
-    """The block closes the point (``::: status 2025-1 avsluttet``)."""
+    block: CompiledStatus
+    agenda: str | None
+    """Anchor of the agenda item the block stands under (None above the first)."""
+
+    @property
+    def index(self) -> int:
+        """Place of the status block among the meeting's status blocks."""
+        return self.block.index
+
+    @property
+    def closes(self) -> bool:
+        """The block closes the point (``::: status 2025-1 avsluttet``)."""
+        return self.block.closes
+
+    @property
+    def digest(self) -> str:
+        return self.block.digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,8 +291,7 @@ def graph(archive: Archive) -> Graph:
                                                           for u in updates])
 
     def reports(updates: Iterable[StatusUpdate]) -> tuple[Report, ...]:
-        return tuple(Report(u.point, records[u.document.path], u.block.index, u.block.closes)
-                     for u in updates)
+        return tuple(_report(u, records[u.document.path]) for u in updates)
 
     created = min((r.created for r in records.values() if r.doc.dated),
                   default=_time(norsk.midnight(FIRST_DAY)))
@@ -294,9 +325,26 @@ def _record(archive: Archive, doc: Document) -> Record:
     if doc.kind == "referat" and body.headings:
         top = min(h.level for h in body.headings)
         agenda = tuple(h for h in body.headings if h.level == top and h.anchor)
+    decisions = tuple((d, _agenda_item_of(body.headings, agenda, d.headings_before))
+                      for d in body.decisions)
     topics = archive.content.topics
     return Record(doc, tuple(topics[t].name for t in doc.topics if t in topics), created,
-                  modified, _original(archive, doc), agenda, body, tuple(_links(archive, doc)))
+                  modified, _original(archive, doc), agenda, decisions, body,
+                  tuple(_links(archive, doc)))
+
+
+def _report(update: StatusUpdate, meeting: Record) -> Report:
+    return Report(update.point, meeting, update.block, _agenda_item_of(
+        meeting.body.headings, meeting.agenda, update.block.headings_before))
+
+
+def _agenda_item_of(headings: Sequence[Heading], agenda: Sequence[Heading],
+                    headings_before: int) -> str | None:
+    """Anchor of the agenda item a block stands under: the last agenda heading among the
+    *headings_before* headings above it (None above the first)."""
+    level = agenda[0].level if agenda else None
+    above = [h.anchor for h in headings[:headings_before] if h.level == level and h.anchor]
+    return above[-1] if above else None
 
 
 def _links(archive: Archive, doc: Document) -> Iterator[tuple[str, str]]:
@@ -498,12 +546,12 @@ def meeting(address: SiteAddress, item: Item) -> dict[str, Any]:
         data[PREFIX + "forfall"] = [str(name) for name in doc.fields["forfall"]]
     if doc.fields.get("referent"):
         data[PREFIX + "referent"] = str(doc.fields["referent"])
-    if record.body.decisions:
+    if record.decisions:
         data[PREFIX + "vedtak"] = [{
             "nummer": decision.number, "tekst": decision.text,
             "web": address.absolute(doc.url) + f"#{decision.anchor}",
             **({"agendaItem": address.absolute(agenda_item_path(doc, anchor))} if anchor else {}),
-        } for decision, anchor in _decisions(record)]
+        } for decision, anchor in record.decisions]
     return data
 
 
@@ -526,10 +574,10 @@ def agenda_item(address: SiteAddress, item: Item, heading: Heading) -> dict[str,
         "order": record.agenda.index(heading) + 1,
         "name": found[2] if found else heading.text, "public": True,
     }
-    under = [r for r in item.reports if _agenda_of(r) == heading.anchor]
+    under = [r for r in item.reports if r.agenda == heading.anchor]
     if len(under) == 1:  # OParl links an agenda item to one consultation at most
         data["consultation"] = address.absolute(consultation_path(under[0].point, doc))
-    decided = [d.text for d, anchor in _decisions(record) if anchor == heading.anchor]
+    decided = [d.text for d, anchor in record.decisions if anchor == heading.anchor]
     if decided:
         data["resolutionText"] = "\n\n".join(decided)
     return data | _common(address, record, f"#{heading.anchor}")
@@ -542,9 +590,8 @@ def consultation(address: SiteAddress, report: Report) -> dict[str, Any]:
         "type": OPARL + "Consultation", "paper": address.absolute(paper_path(report.point)),
         "meeting": address.absolute(meeting_path(doc)),
     }
-    anchor = _agenda_of(report)
-    if anchor is not None:
-        data["agendaItem"] = address.absolute(agenda_item_path(doc, anchor))
+    if report.agenda is not None:
+        data["agendaItem"] = address.absolute(agenda_item_path(doc, report.agenda))
     data |= {"organization": [address.absolute(organization_path(COUNCIL))],
              "authoritative": False, "role": "Statusoppdatering"}
     return data | _common(address, report.meeting, f"#status-{report.point.slug}") | {
@@ -599,7 +646,7 @@ def _point_extension(address: SiteAddress, record: Record,
         "meeting": address.absolute(meeting_path(r.meeting.doc)),
         "consultation": address.absolute(consultation_path(r.point, r.meeting.doc)),
         "web": address.absolute(r.meeting.doc.url) + f"#status-{r.point.slug}",
-        "tekst": _minutes(r.meeting).texts[r.index],
+        "tekst": _status_text(r),
         **({"avslutter": True} if r.closes else {}),
     } for r in reports]
     return data
@@ -684,63 +731,24 @@ def _common(address: SiteAddress, record: Record, fragment: str = "") -> dict[st
             "created": record.created, "modified": record.modified}
 
 
-# --- what the compiled body tells ----------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Minutes:
-    """Where each status block of a referat stands and what it says, read from its payload."""
-
-    agenda: tuple[str | None, ...]
-    """Anchor of the agenda heading above each status block (None before the first)."""
-    texts: tuple[str, ...]
-    """Plain text of each status block."""
-    decisions: tuple[str | None, ...] = ()
-    """Anchor of the agenda heading above each decision (``::: vedtak``), in text order."""
-
-
 READ_LIMIT = 4096
-"""Referater whose :class:`Minutes` are kept (a few kB each): a list page of points needs those
-of every referat reporting on them, and loading a body again costs far more."""
-_read: dict[str, Minutes] = {}
-"""Minutes by compiled digest: a referat's agenda items, consultations and points are made one
-after the other, and each would otherwise load and decode the whole body again."""
+"""Referater whose status texts are kept (a few kB each): a list page of points needs those of
+every referat reporting on them, and loading a body again costs far more."""
+_read: dict[str, tuple[str, ...]] = {}
+"""The plain text of each status block, by the compiled digest of the body it stands in: the
+points a referat reports on are made one after the other, and each would otherwise load and
+decode the whole body again."""
 
 
-def _minutes(record: Record) -> Minutes:
-    found = _read.get(record.body.digest)
-    if found is None:
-        payload = record.body.payload()
-        starts = sorted((payload.html.find(f' id="{h.anchor}"'), h.anchor) for h in record.agenda)
-
-        def above(at: int) -> str | None:
-            anchors = [anchor for start, anchor in starts if 0 <= start < at]
-            return anchors[-1] if anchors else None
-
-        agenda = []
-        at = 0
-        for _ in payload.statuses:
-            at = payload.html.find('<section class="status-update"', at) + 1
-            agenda.append(above(at))
-        decisions = tuple(above(payload.html.find(f' id="{d.anchor}"'))
-                          for d in record.body.decisions)
-        found = Minutes(tuple(agenda), tuple(text for _html, text in payload.statuses),
-                        decisions)
+def _status_text(report: Report) -> str:
+    body = report.meeting.body
+    texts = _read.get(body.digest)
+    if texts is None:
+        texts = tuple(text for _html, text in body.payload().statuses)
         if len(_read) >= READ_LIMIT:
             del _read[next(iter(_read))]  # the oldest: referater come in order
-        _read[record.body.digest] = found
-    return found
-
-
-def _decisions(record: Record) -> list[tuple[Decision, str | None]]:
-    """Each decision of a referat with the anchor of the agenda item it was made under."""
-    if not record.body.decisions:
-        return []
-    return list(zip(record.body.decisions, _minutes(record).decisions, strict=True))
-
-
-def _agenda_of(report: Report) -> str | None:
-    """Anchor of the agenda item under which *report* was given."""
-    return _minutes(report.meeting).agenda[report.index]
+        _read[body.digest] = texts
+    return texts[report.index]
 
 
 def _as_file(make: Callable[..., dict[str, Any]]) -> Callable[..., bytes]:

@@ -74,9 +74,10 @@ def encode(compiled: Compiled) -> Row:
         [compiled.lead, compiled.summary,
          [[r.href, r.line, r.col, r.image] for r in compiled.links],
          [[h.level, h.text, h.anchor] for h in compiled.headings], list(compiled.abbreviations),
-         [[s.point, s.line, s.closed, list(s.mentions), s.closes] for s in compiled.statuses],
+         [[s.point, s.line, s.closed, list(s.mentions), s.closes, s.digest, s.headings_before]
+          for s in compiled.statuses],
          [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions),
-         [[d.line, d.text] for d in compiled.decisions]])
+         [[d.line, d.text, d.headings_before] for d in compiled.decisions]])
     body = _json([payload.html, payload.text, [list(pair) for pair in payload.statuses]])
     return Row(meta, sha256(meta), body, sha256(body))
 
@@ -131,12 +132,14 @@ def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> C
             raise TypeError("heading")
         found_headings.append(Heading(level, text, anchor))
     blocks = []
-    for index, (point, line, closed, block_mentions, closes) in enumerate(_list(statuses)):
+    for index, (point, line, closed, block_mentions, closes, block_digest, before) in \
+            enumerate(_list(statuses)):
         if type(point) is not str or type(line) is not int or type(closed) is not bool \
                 or type(closes) is not bool:
             raise TypeError("status")
-        blocks.append(CompiledStatus(point, line, closed, index, digest, payload,
-                                     tuple(_str(m) for m in _list(block_mentions)), closes))
+        blocks.append(CompiledStatus(point, line, closed, index, _str(block_digest), payload,
+                                     tuple(_str(m) for m in _list(block_mentions)), closes,
+                                     _int(before)))
     return Compiled(
         lead=_str(lead), summary=_str(summary), links=tuple(link_refs),
         headings=tuple(found_headings),
@@ -144,8 +147,8 @@ def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> C
         notes=tuple(Note(_int(line), _int(col), _str(message))
                     for line, col, message in _list(notes)),
         digest=digest, payload=payload, mentions=tuple(_str(m) for m in _list(mentions)),
-        decisions=tuple(Decision(number, _int(line), _str(text))
-                        for number, (line, text) in enumerate(_list(decisions), 1)))
+        decisions=tuple(Decision(number, _int(line), _str(text), _int(before))
+                        for number, (line, text, before) in enumerate(_list(decisions), 1)))
 
 
 def _json(value: Any) -> bytes:
