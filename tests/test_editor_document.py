@@ -198,6 +198,28 @@ def test_a_second_referat_of_one_meeting_is_refused_not_renamed(tmp_path: Path) 
     assert backend.handle(request).status != 409  # a seminar the same day is another document
 
 
+def test_a_file_named_by_another_date_is_not_taken_for_the_same_meeting(tmp_path: Path) -> None:
+    """The file 2025-05-14.md whose referat is dated 2025-05-13 (the date corrected, the file
+    not renamed) is not a referat of 14 May: a new one of that day, which Decap names
+    2025-05-14-1.md, is saved, as ``check`` (one meeting, one referat) would accept it. It
+    was refused as «Det finnes allerede et referat fra møte 2025-05-14»."""
+    from conftest import copy_fixture
+
+    from politiradet.editor.backend import LocalBackend
+
+    content = copy_fixture("gyldig", tmp_path)
+    existing = content / "referater" / "2025-05-14.md"
+    text = existing.read_text(encoding="utf-8")
+    existing.write_text(text.replace("dato: 2025-05-14", "dato: 2025-05-13", 1), encoding="utf-8")
+    raw = _as_decap_sends(text, _set(("tittel",), "Et annet møte samme dag som filnavnet"))
+    backend = LocalBackend(content, ROOT / "schema")
+    answer = backend.handle({"action": "persistEntry", "params": {
+        "dataFiles": [{"path": "content/referater/2025-05-14-1.md", "raw": raw}],
+        "assets": [], "options": {"newEntry": True}}})
+    assert answer.status == 200, answer.body
+    assert (content / "referater" / "2025-05-14-1.md").is_file()
+
+
 UNKNOWN_KEYS = ["2024-01-01", "0x1F", "0o17", "a: b", "#x", "true", "[a]", "- a", "x\ny", "ja"]
 """Keys no schema knows, each one YAML writes plainly reads as something else: a date or a
 number (YAML 1.2, as ruamel.yaml reads it), a mapping, a comment, a boolean, a list, two lines."""

@@ -65,16 +65,17 @@ def duplicate_of(kind: Kind, slug: str, data: Mapping[str, Any],
     Decap makes a new file name unique by adding ``-1``, ``-2`` … when the name made from the
     document (a referat's date, a point's seminar and number, an agreement's title) is taken;
     that silently gives a second referat of one meeting. *front_of* gives the front matter of
-    the document with an id in the same folder, or None if there is none. A referat of another
-    type (a seminar on the day of a meeting) is not a duplicate.
+    the document with an id in the same folder, or None if there is none. The document there
+    is a duplicate only if its own front matter makes the same name (a file whose date or
+    title was corrected afterwards is another document) and, for a referat, it is of the same
+    type: one meeting, one referat, as ``check`` says (a seminar on the day of a meeting is
+    another referat).
     """
     base, dash, number = slug.rpartition("-")
     if not dash or not number.isdigit() or base != _intended(kind, data):
         return None
     other = front_of(base)
-    if other is None or (kind == "referat" and other.get("motetype") != data.get("motetype")):
-        return None
-    return base
+    return base if other is not None and _identity(kind, other) == _identity(kind, data) else None
 
 
 def duplicate_message(kind: Kind, base: str, data: Mapping[str, Any]) -> str:
@@ -89,6 +90,11 @@ def duplicate_message(kind: Kind, base: str, data: Mapping[str, Any]) -> str:
                 f"lagret. Åpne punktet som finnes, eller gi det nye punktet neste ledige nummer.")
     return (f"Det finnes allerede en avtale med denne tittelen ({path}). Dokumentet er ikke "
             f"lagret. Åpne avtalen som finnes, eller gi den nye avtalen en annen tittel.")
+
+
+def _identity(kind: Kind, data: Mapping[str, Any]) -> tuple[str, Any]:
+    """What makes two documents one: the id their front matter makes, and a referat's type."""
+    return _intended(kind, data), data.get("motetype") if kind == "referat" else None
 
 
 def _intended(kind: Kind, data: Mapping[str, Any]) -> str:
