@@ -206,6 +206,18 @@ def test_cli_writes_a_draft_that_passes_check(content: Path, tmp_path: Path) -> 
     assert check.code == 0, check.err
 
 
+def test_the_archive_is_validated_once_per_import(content: Path) -> None:
+    """The import loads and validates the archive once: each document that passed is marked
+    known valid, so the draft's check validates only the draft; one that failed is not."""
+    broken = content / "referater" / "2016-01-12.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("motetype: møte",
+                                                                 "motetype: mote", 1),
+                      encoding="utf-8")
+    raw = load_context(content, ROOT / "schema").raw
+    assert {doc.path for doc in raw.documents if not doc.known_valid} == {
+        "referater/2016-01-12.md"}
+
+
 def test_cli_never_overwrites(content: Path, tmp_path: Path) -> None:
     before = _listing(content)
     source = _moved("003", "12.01.2016", "13.01.2016", tmp_path)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ContentError, UsageError
 from ..model.content import Abbreviation, Area, Content, Topic
 from ..stages.load import RawContent, load_content, load_schemas
-from ..stages.validate import Schemas, validate
+from ..stages.validate import Schemas, Validated, validate
 from ..store.database import Store
 from ..store.documents import Documents
 
@@ -52,8 +52,18 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     if registry_problems:
         raise ContentError(registry_problems)
     content = validated.content
-    return ArchiveContext(content_dir, schema_dir, raw, schemas, content.topics, content.areas,
-                          content.abbreviations, _points(content), _meetings(content))
+    return ArchiveContext(content_dir, schema_dir, _validated_once(raw, validated), schemas,
+                          content.topics, content.areas, content.abbreviations,
+                          _points(content), _meetings(content))
+
+
+def _validated_once(raw: RawContent, validated: Validated) -> RawContent:
+    """*raw* with the documents that just passed validation marked as known valid, so the
+    draft's check (:func:`politiradet.pipeline.check_one`) validates the draft and not every
+    document of the archive a second time (0.4 s at 1 000 documents the build has not seen)."""
+    documents = tuple(doc if doc.known_valid or doc.path in validated.invalid_paths
+                      else replace(doc, known_valid=True) for doc in raw.documents)
+    return replace(raw, documents=documents)
 
 
 def _is_document_problem(path: str) -> bool:

@@ -35,9 +35,9 @@ class RawDocument:
     digest: str = ""
     """SHA-256 of the file's bytes (empty for a text that is not a file, like an editor's draft)."""
     known_valid: bool = False
-    """These bytes at this path validated in an earlier build: the front matter was taken from
-    the build store (:mod:`politiradet.store.documents`), and validation need not check it
-    again."""
+    """These bytes at this path validated in an earlier build (the front matter was taken from
+    the build store, :mod:`politiradet.store.documents`) or earlier in this import, and
+    validation need not check it again."""
 
 
 @dataclass(frozen=True, slots=True)
