@@ -52,10 +52,11 @@ def document_text(kind: Kind, data: Mapping[str, Any], body: str, schemas: Schem
     With *existing* (the file as it is on disk), the file is that text with only what the
     editor changed changed (:func:`edited`).
     """
-    fresh = file_text(_mapping(data, top_level_keys(kind, schemas), schemas, ""), body)
+    front = list(_mapping(data, top_level_keys(kind, schemas), schemas, ""))
+    fresh = file_text(front, body)
     if existing is None:
         return fresh
-    return edited(existing, fresh, kind, schemas)
+    return edited(existing, fresh, "".join(line + "\n" for line in front), kind, schemas)
 
 
 def duplicate_of(kind: Kind, slug: str, data: Mapping[str, Any],
@@ -180,9 +181,9 @@ def _unknown(value: Any) -> str:
 
 # --- an existing file ------------------------------------------------------------------------
 
-def edited(existing: str, fresh: str, kind: Kind, schemas: SchemaSet) -> str:
+def edited(existing: str, fresh: str, fresh_front: str, kind: Kind, schemas: SchemaSet) -> str:
     """*existing* with what differs between it and *fresh* (the file as :func:`document_text`
-    writes the editor's data) changed, and nothing else.
+    writes the editor's data, *fresh_front* its front matter lines) changed, and nothing else.
 
     Values are compared as the archive reads them, after the same tidying as *fresh* had
     (``utkast: false`` in the file and no ``utkast`` from the editor are the same), so only
@@ -204,24 +205,25 @@ def edited(existing: str, fresh: str, kind: Kind, schemas: SchemaSet) -> str:
     if body.strip("\n") != new.body.strip("\n"):
         body = new.body
     tidied = split(document_text(kind, old.front.data, "", schemas)).front.data
-    front = _edited_front(front_text, fresh, new, tidied)
+    front = _edited_front(front_text, fresh_front, new, tidied)
     result = "---\n" + front + lines[closing] + "\n" + body
     return result.replace("\n", "\r\n") if crlf else result
 
 
-def _edited_front(front_text: str, fresh: str, new: SplitFile,
+def _edited_front(front_text: str, fresh_front: str, new: SplitFile,
                   tidied: dict[str, Any]) -> str:
-    """The front matter text with the editor's changes applied in round-trip mode."""
+    """The front matter text with the editor's changes applied in round-trip mode; the
+    editor's as *fresh_front* writes it where the file's cannot be merged."""
     if _same(tidied, new.front.data):
         return front_text
     yaml = _round_trip(front_text)
     try:
         document = yaml.load(front_text)
-        replacement = yaml.load(fresh.split("\n---\n", 1)[0].removeprefix("---\n"))
+        replacement = yaml.load(fresh_front)
     except (YAMLError, ValueError, OverflowError):  # a plain 2025-02-30 is no date to ruamel
-        document = None
+        document = replacement = None
     if not (_text_keys(document) and _text_keys(replacement)):
-        return fresh.split("\n---\n", 1)[0].removeprefix("---\n") + "\n"
+        return fresh_front
     _merge(document, tidied, replacement, new.front.data)
     out = io.StringIO()
     yaml.dump(document, out)
