@@ -165,6 +165,24 @@ def test_body_edit_renders_its_page_and_links_the_rest(valid_content: Path, buil
     assert len(new) < len(after) // 2
 
 
+def test_a_status_edit_renders_its_point_and_a_sentence_around_it_does_not(
+        valid_content: Path, built: Path) -> None:
+    """A point's page shows the status blocks about it, not the rest of the minutes."""
+    document = valid_content / "referater" / "2025-05-14.md"
+    point = "oppfolgingspunkter/2025-1/index.html"
+    for old, new, rendered in (("OPD orienterte om", "OPD orienterte kort om", False),
+                               ("Beredskapsetaten følger opp.", "Beredskapsetaten har levert.",
+                                True)):
+        before = inodes(built)
+        document.write_text(document.read_text(encoding="utf-8").replace(old, new),
+                            encoding="utf-8")
+        warm(valid_content, built)
+        after = inodes(built)
+        assert before["referater/2025-05-14/index.html"] != after["referater/2025-05-14/index.html"]
+        assert (before[point] != after[point]) is rendered, new
+    assert "Beredskapsetaten har levert." in (built / point).read_text(encoding="utf-8")
+
+
 def test_every_file_of_an_unchanged_site_is_linked(valid_content: Path, built: Path) -> None:
     """The cache hit is bypassed (output touched), so every output's input hash is compared."""
     (built / "robots.txt").unlink()

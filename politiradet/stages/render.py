@@ -425,9 +425,8 @@ def document_page(r: Renderer, doc: Document) -> Output:
     if doc.kind == "oppfolgingspunkt":
         context["feeds"] = [(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}", doc.url + "feed.xml")]
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
-                      history=Lazy([(u, r.body_key(u.document))
-                                    for u in r.archive.history.get(doc.path, ())],
-                                   lambda: r.history(doc)),
+                      history=Lazy(r.archive.history.get(doc.path, ()),  # the blocks'
+                                   lambda: r.history(doc)),  # digests cover their HTML
                       published_in=r.archive.point_link(doc, "publisert_i"),
                       seminar_doc=r.archive.point_link(doc, "vedtatt_pa"))
     previous, following = r.neighbours(doc)
