@@ -27,8 +27,9 @@ from conftest import check_overlay, problem_cases
 
 from politiradet.model.content import BASE, Compiled, Document, Payload
 from politiradet.pipeline import Paths
-from politiradet.stages.compile import compile_bodies, compile_document
+from politiradet.stages.compile import compile_bodies, compile_document, compile_row
 from politiradet.stages.load import load_content, load_schemas
+from politiradet.stages.mentions import registry_names
 from politiradet.stages.validate import Schemas, validate
 from politiradet.store import records as record_store
 from politiradet.store.database import Store, disconnect
@@ -337,6 +338,19 @@ def test_records_no_recent_build_used_are_pruned(tmp_path: Path,
                                      "SELECT count(*) FROM bodies")
     assert count == bodies == len(compile_bodies(validated)[0])  # in use all along: kept
     assert _same(compile_bodies(edited, store)[0], compile_bodies(edited)[0])
+
+
+def test_a_compiled_row_is_the_encoding_of_the_compiled_record() -> None:
+    """The store's row of a body is made with its record, not encoded a second time: it must
+    be what encoding that record gives."""
+    validated = _validated(GYLDIG)
+    abbreviations = tuple((a.short, a.meaning) for a in validated.content.abbreviations)
+    names = registry_names(validated.content)
+    for doc in validated.content.documents:
+        record = compile_document(doc, dict(abbreviations), names)
+        row = compile_row(doc, (abbreviations, names))
+        assert row == encode(record)
+        assert record.digest == record_store.record_digest(row.meta_sum, row.body_sum)
 
 
 def test_compiling_some_documents_is_no_build(tmp_path: Path,

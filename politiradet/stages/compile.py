@@ -147,13 +147,20 @@ def _payload_of(doc: Document, registries: Registries) -> Payload:
 def compile_row(doc: Document, registries: Registries) -> Row:
     """One body compiled and encoded for the store (in a worker process when there are many:
     the encoding and its checksums are made there too)."""
-    return encode(compile_document(doc, dict(registries[0]), registries[1]))
+    return _compiled(doc, dict(registries[0]), registries[1])[1]
 
 
 def compile_document(doc: Document, abbreviations: Mapping[str, str],
                      names: Names = NO_NAMES) -> Compiled:
     """Parse one body and keep what the site needs; the tokens go out of scope here. *names*
     are the registries' topic and area names, whose mentions in the text are kept."""
+    return _compiled(doc, abbreviations, names)[0]
+
+
+def _compiled(doc: Document, abbreviations: Mapping[str, str], names: Names
+              ) -> tuple[Compiled, Row]:
+    """The compiled record and its encoding, made once: the record's digest is that of its
+    encoding, which leaves the digest out, so the record encodes to the same row."""
     notes: list[Note] = []
     body = doc.body
     line = markdown.too_complex(body)
@@ -183,7 +190,7 @@ def compile_document(doc: Document, abbreviations: Mapping[str, str],
     return dataclasses.replace(
         unsigned, digest=digest,
         statuses=tuple(dataclasses.replace(s, payload=unsigned.payload)
-                       for s in unsigned.statuses))
+                       for s in unsigned.statuses)), row
 
 
 def summary(text: str) -> str:
