@@ -385,6 +385,19 @@ def test_a_build_that_made_nothing_records_what_it_read(
     assert (mtime, ctime) == (10**18, page.stat().st_ctime_ns)
 
 
+def test_the_record_of_an_output_folder_that_is_gone_is_forgotten(
+        stored: tuple[Path, Path], tmp_path: Path) -> None:
+    """Each preview builds into a temporary folder of its own: the store kept every one's list
+    of files for ever, some 22,000 rows per preview at 10,000 documents."""
+    content, out = stored
+    preview = tmp_path / "forhandsvisning" / "site"
+    _build(content, preview, preview=True)
+    shutil.rmtree(preview.parent)
+    _build(content, out)
+    assert sql(content, "SELECT DISTINCT out FROM outputs", "SELECT out FROM sites") == [
+        [(str(out.resolve()),)]] * 2
+
+
 # --- the inputs: every file, in a fixed order, under sourcefile's policy -----------------------
 
 def walked(root: Path) -> list[str]:

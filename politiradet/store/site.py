@@ -132,7 +132,8 @@ class Site:
         """Record, in the build's transaction, the build just published: its *key* and
         *summary*, and each file of *outputs* (path -> render input key) as it is now, with
         the SHA-256 of its bytes (*digests* of the files written; a linked file keeps its
-        own)."""
+        own). The records of output folders that are gone (each preview has a temporary one)
+        are forgotten."""
         root, old = self.name + "/", self._outputs
         rows = []
         for path, output_key in outputs.items():
@@ -143,6 +144,8 @@ class Site:
         changed = [row for row in rows if old.get(row[1]) != (row[2], row[3:7], row[7])]
         gone = [(self.name, path) for path in old.keys() - outputs.keys()]
         record = (self.name, self.variant, key, json.dumps(asdict(summary)))
+        forgotten = [(name,) for (name,) in self.store.query("SELECT out FROM sites")
+                     if name != self.name and not (is_str(name) and os.path.isdir(name))]
 
         def write(db: sqlite3.Connection) -> None:
             if len(old) != db.execute("SELECT count(*) FROM outputs WHERE out = ?",
@@ -154,6 +157,8 @@ class Site:
                 db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                changed)
             db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?)", record)
+            db.executemany("DELETE FROM outputs WHERE out = ?", forgotten)
+            db.executemany("DELETE FROM sites WHERE out = ?", forgotten)
         self.store.later(write)
         self.inputs.keep()
 
