@@ -165,17 +165,6 @@ def prepare(archive: Archive, pages: Collection[str]) -> SearchIndex:
     return SearchIndex(manifest(shards, archive.content), tuple(shards))
 
 
-def index(archive: Archive, pages: Collection[str]) -> dict[str, bytes]:
-    """Return the whole search index, keyed by output path under ``pagefind/``: the
-    manifest and every shard's bundle.
-
-    Result URLs are stored relative to the site root, so the index does not depend on the
-    base URL; the search page gives Pagefind the base URL.
-    """
-    planned = prepare(archive, pages)
-    return {MANIFEST: planned.manifest} | dict(bundle(archive, planned.shards))
-
-
 def plan(found: Iterable[Entry], limit: int | None = None) -> list[Shard]:
     """Split the entries into shards of calendar spans, newest first, undated last.
 
