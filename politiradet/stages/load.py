@@ -15,7 +15,8 @@ from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from ..common.slug import SLUG, suggest_slug, too_long
 from ..errors import Problem
 from ..model.content import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
-from ..store.documents import Documents, file_digest
+from ..store.database import sha256
+from ..store.documents import Documents
 from . import githistory
 from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
 from .sourcefile import RefusedFile, TooLarge, read
@@ -198,7 +199,7 @@ def read_document(root: Path, path: Path, problems: list[Problem], unreadable: s
         return None
     try:
         data = read(root, path)
-        digest = file_digest(data)
+        digest = sha256(data)
         valid = known.get(relative, digest) if known else None
         if valid is None:
             return parse_document(relative, source, data, digest)

@@ -201,6 +201,8 @@ def is_str(value: Any) -> bool:
 
 
 def sha256(data: bytes) -> str:
+    """The SHA-256 of *data* in hex: of a file's bytes the same for the loader (the documents'
+    key) and the build's input hashing."""
     return hashlib.sha256(data).hexdigest()
 
 

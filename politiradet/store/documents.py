@@ -13,7 +13,6 @@ miss. A build keeps exactly the valid documents it found, in its one transaction
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -48,11 +47,6 @@ class Known:
 def schemas_key(schemas: Mapping[str, Any]) -> str:
     """Hash of the schemas a document's validity depends on."""
     return sha256(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode())
-
-
-def file_digest(data: bytes) -> str:
-    """The SHA-256 of a file's bytes, as the build's input hashing hashes them."""
-    return hashlib.sha256(data).hexdigest()
 
 
 class Documents:

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..stages import sourcefile
-from .database import Store, fingerprint, is_int, is_str
+from .database import Store, fingerprint, is_int, is_str, sha256
 
 RACY_NS = 2_000_000_000
 FileStat = tuple[int, int, int, int]
@@ -303,6 +303,6 @@ def _hash_file(root: Path, path: Path, found: FileStat) -> str:
     if found[1] > sourcefile.MAX_FILE_BYTES:
         return "stat:" + ":".join(map(str, found))
     try:
-        return hashlib.sha256(sourcefile.read(root, path)).hexdigest()
+        return sha256(sourcefile.read(root, path))
     except sourcefile.RefusedFile as exc:  # changed since it was admitted
         return f"avvist: {exc.message}"
