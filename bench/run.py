@@ -172,16 +172,6 @@ def measure(command: Sequence[str | Path], env: dict[str, str] | None = None) ->
 
 # --- our build -------------------------------------------------------------------------------
 
-def cache_dir(out: Path) -> Path:
-    """Where the build keeps its cache for *out* (kept in step with
-    politiradet.store.database)."""
-    try:
-        from politiradet.store.database import cache_dir_for
-    except ImportError:
-        return out.parent / ".cache" / "politiradet" / out.name
-    return Path(cache_dir_for(out))
-
-
 def our_command(corpus: Path, out: Path) -> list[str | Path]:
     return [sys.executable, BENCH / "_timed_build.py", "build", "--content", corpus, "--out", out]
 
@@ -213,8 +203,9 @@ def touched_document(corpus: Path) -> Path:
 
 
 def _clean(out: Path) -> None:
-    """Remove the site and every cache, the compiled records included: a truly cold start."""
-    for path in (out, cache_dir(out), CACHE):
+    """Remove the site and the builds' cache folder (the store, the publish lock, replaced
+    sites): a truly cold start."""
+    for path in (out, CACHE):
         shutil.rmtree(path, ignore_errors=True)
 
 
