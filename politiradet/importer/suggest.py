@@ -38,13 +38,13 @@ HEADING_WEIGHT = 2.0
 ENUMERATION_WEIGHT = 0.25
 LONG_BLOCK = 120
 ENUMERATION = 4
+"""A block naming this many different topics or areas is an enumeration: each weighs little."""
 SUBSTANTIAL, SUBJECTS = 200, 2
 """A paragraph this long that names at most this many topics (or areas) is about them: it tags
 them even when each is named once (the guide's «minst et avsnitt med innhold»); a paragraph
 naming more is an enumeration."""
 HEADER = re.compile(rf"^\**(?:{HEADER_KEYS})\**\s*:", re.IGNORECASE)
 """A meeting's header line («Til stede: …»): a list of people, which tags nothing."""
-"""A block naming this many different topics or areas is an enumeration: each weighs little."""
 MAX_TOPICS, MAX_AREAS = 8, 6
 """The content check's limits for a published document."""
 RARE_NAME_WORD = 4.0
