@@ -20,7 +20,6 @@ class ArchiveContext:
     """The registries and follow-up points of the archive the draft goes into."""
 
     content_dir: Path
-    schema_dir: Path
     raw: RawContent
     schemas: Schemas
     topics: Mapping[str, Topic]
@@ -52,7 +51,7 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     if registry_problems:
         raise ContentError(registry_problems)
     content = validated.content
-    return ArchiveContext(content_dir, schema_dir, _validated_once(raw, validated), schemas,
+    return ArchiveContext(content_dir, _validated_once(raw, validated), schemas,
                           content.topics, content.areas, content.abbreviations,
                           _points(content), _meetings(content))
 
