@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from ..common import norsk
 from ..common.address import SiteAddress
 from ..model.archive import Archive, StatusUpdate
-from ..model.content import SITE_NAME, Compiled, Document, Topic
+from ..model.content import SITE_NAME, Compiled, Document, SourcePdf, Topic
 from ..model.meetings import Meeting, schedule
 
 if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
@@ -341,9 +341,9 @@ def _document_record(archive: Archive, doc: Document, text: str,
         "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
     }
     record.update({key: _jsonable(doc.fields[key]) for key in FIELDS if key in doc.fields})
-    original = original_path(archive, doc)
-    if original is not None:
-        record["originaldokument"] = address.absolute(original)
+    found = original(archive, doc)
+    if found is not None:
+        record["originaldokument"] = address.absolute(found[1])
     if doc.kind == "oppfolgingspunkt":
         record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
         record["statusoppdateringer"] = [_status_record(u, statuses, address)
@@ -362,11 +362,12 @@ def _document_record(archive: Archive, doc: Document, text: str,
 
 
 
-def original_path(archive: Archive, doc: Document) -> str | None:
-    """Site path of the original PDF published beside the page (``kilde.fil``), if any."""
+def original(archive: Archive, doc: Document) -> tuple[SourcePdf, str] | None:
+    """The original PDF of *doc* (``kilde.fil``) and its site path beside the page, if any:
+    for the page's link, the published file, open data and OParl alike."""
     name = doc.fields.get("kilde", {}).get("fil")
     pdf = archive.content.source_files.get(name) if name else None
-    return doc.url + pdf.name.rsplit("/", 1)[-1] if pdf else None
+    return (pdf, doc.url + pdf.name.rsplit("/", 1)[-1]) if pdf else None
 
 
 def _changed(archive: Archive, doc: Document) -> str | None:

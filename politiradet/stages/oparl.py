@@ -55,6 +55,7 @@ from ..model.content import (
     Heading,
     SourcePdf,
 )
+from . import feeds
 from .link import POINT_LINKS
 
 OPARL = "https://schema.oparl.org/1.1/"
@@ -365,10 +366,9 @@ def _with_reports(record: Record, meetings: Sequence[Record]) -> Record:
 
 def _original(archive: Archive, doc: Document) -> Original | None:
     source = doc.fields.get("kilde", {})
-    name = source.get("fil")
-    pdf = archive.content.source_files.get(name) if name else None
-    if pdf is not None:
-        return Original(source["tittel"], doc.url + pdf.name.rsplit("/", 1)[-1], pdf, "PDF")
+    published = feeds.original(archive, doc)
+    if published is not None:
+        return Original(source["tittel"], published[1], published[0], "PDF")
     if source.get("url"):
         return Original(source["tittel"], source["url"], None, source.get("format"))
     return None

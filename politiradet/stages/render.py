@@ -272,16 +272,9 @@ class Renderer:
         """Meetings and seminars from the build date on, soonest first."""
         return upcoming(schedule(self.archive.documents), self.today)
 
-    def original(self, doc: Document) -> tuple[SourcePdf, str] | None:
-        """The original PDF of *doc* (``kilde.fil``) and its site path beside the page."""
-        path = feeds.original_path(self.archive, doc)
-        if path is None:
-            return None
-        return self.archive.content.source_files[doc.fields["kilde"]["fil"]], path
-
     def original_link(self, doc: Document) -> tuple[str, str] | None:
         """(URL, «PDF, 312 kB») of the original PDF published beside *doc*'s page."""
-        found = self.original(doc)
+        found = feeds.original(self.archive, doc)
         if found is None:
             return None
         return self.url(found[1]), f"PDF, {norsk.file_size(found[0].size)}"
@@ -377,7 +370,7 @@ class Renderer:
         data.update(self._json_ld_dates(doc))
         if "kilde" in doc.fields:
             data["isBasedOn"] = {"@type": "CreativeWork", "name": doc.fields["kilde"]["tittel"]}
-            original = self.original(doc)
+            original = feeds.original(self.archive, doc)
             url = (self.address.absolute(original[1]) if original
                    else doc.fields["kilde"].get("url"))
             if url:
@@ -593,7 +586,7 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output
 def original_documents(renderer: Renderer) -> Iterator[Output]:
     """Each document's original PDF (``kilde.fil``), published beside its page."""
     for doc in renderer.archive.documents:
-        found = renderer.original(doc)
+        found = feeds.original(renderer.archive, doc)
         if found is not None:
             pdf, path = found
             yield Output(path, pdf.digest, functools.partial(_read_original, pdf))
