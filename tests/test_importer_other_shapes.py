@@ -99,5 +99,5 @@ def test_a_status_under_no_point_number_is_not_given_to_point_1(tmp_path: Path) 
     draft = (content / "referater" / "2027-10-14.md").read_text(encoding="utf-8")
     assert "::: status" not in draft
     assert "Status: Politidistriktet har lagt fram sin ressursrapport." in draft
-    assert "1 «Status:»-linjer under oppfølgingspunktene står ikke under et punktnummer" \
+    assert "1 «Status:»-linje under oppfølgingspunktene står ikke under et punktnummer" \
         in result.out

@@ -142,9 +142,9 @@ class ImportReport:
         if not self.recognised.statuses and not self.recognised.missing_points:
             yield "ingen statuser for oppfølgingspunkter funnet"
         if self.recognised.unplaced:
-            yield (f"{self.recognised.unplaced} «Status:»-linjer under oppfølgingspunktene står "
-                   f"ikke under et punktnummer og er vanlig tekst: skriv hver som "
-                   f"«::: status <punkt>»-blokk under riktig punkt")
+            lines = norsk.count(self.recognised.unplaced, "«Status:»-linje", "«Status:»-linjer")
+            yield (f"{lines} under oppfølgingspunktene står ikke under et punktnummer og er "
+                   f"vanlig tekst: skriv hver som «::: status <punkt>»-blokk under riktig punkt")
         for point in self.recognised.missing_points:
             yield (f"status for punkt {point}, som ikke finnes i arkivet: står som vanlig "
                    f"tekst. Lag punktet med «python build.py new oppfolgingspunkt {point}», "
