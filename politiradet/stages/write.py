@@ -272,14 +272,15 @@ for site in os.listdir(trash):
     for folder, _folders, names in os.walk(top):
         for name in names:
             old = os.path.join(folder, name)
-            live = os.path.join(out, os.path.relpath(old, top))
+            relative = os.path.relpath(old, top)
+            live = os.path.join(out, relative)
             try:
-                shared, now = os.lstat(old), os.lstat(live)
-                if shared.st_nlink < 2 or shared.st_ino != now.st_ino:
+                before = os.lstat(live)
+                if os.lstat(old).st_ino != before.st_ino:  # not a link to the live file
                     continue
                 os.unlink(old)
-                absorbed.append((os.lstat(live).st_ctime_ns, out, os.path.relpath(live, out),
-                                 now.st_ino, now.st_ctime_ns))
+                absorbed.append((os.lstat(live).st_ctime_ns, out, relative, before.st_ino,
+                                 before.st_ctime_ns))
             except OSError:
                 continue
     shutil.rmtree(top, ignore_errors=True)
