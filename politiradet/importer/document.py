@@ -43,6 +43,12 @@ class Block:
         return replace(self, text=text)
 
 
+def plain(text: str) -> str:
+    """A block's text on one line without its bold markers: «**Til stede:**  Kari» → «Til
+    stede: Kari»."""
+    return " ".join(text.replace("**", "").split())
+
+
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
     """What a reader found in the file, before any interpretation."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import Block
+from .document import Block, plain
 
 KEYS = {"til stede": "til_stede", "tilstede": "til_stede", "deltakere": "til_stede",
         "til stede fra": "til_stede", "tilstede fra": "til_stede", "forfall": "forfall",
@@ -47,7 +47,7 @@ def take_participants(blocks: Sequence[Block]) -> tuple[Participants, tuple[Bloc
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        match = LINE.match(_plain(block.text)) if index < TOP and _header(block) else None
+        match = LINE.match(plain(block.text)) if index < TOP and _header(block) else None
         if match is None:
             kept.append(block)
             index += 1
@@ -58,7 +58,7 @@ def take_participants(blocks: Sequence[Block]) -> tuple[Participants, tuple[Bloc
         if value and NOBODY.match(value):
             names = []
         fields[field] += names
-        taken.append(" ".join(_plain(b.text) for b in blocks[index:index + 1 + extra]))
+        taken.append(" ".join(plain(b.text) for b in blocks[index:index + 1 + extra]))
         index += 1 + extra
     referent = ", ".join(fields["referent"]) or None
     return (Participants(tuple(fields["til_stede"]), tuple(fields["forfall"]), referent,
@@ -76,13 +76,13 @@ def _following(blocks: Sequence[Block], start: int) -> tuple[list[str], int]:
     names: list[str] = []
     end = start
     while end < len(blocks) and _listed(blocks[end]):
-        names.append(_plain(blocks[end].text).rstrip(".,;"))
+        names.append(plain(blocks[end].text).rstrip(".,;"))
         end += 1
     return names, end - start
 
 
 def _listed(block: Block) -> bool:
-    text = _plain(block.text)
+    text = plain(block.text)
     if block.kind == "item":
         return bool(text)
     return block.kind == "paragraph" and 0 < len(text) <= SHORT and not LINE.match(text) \
@@ -101,7 +101,3 @@ def _split(value: str) -> list[str]:
         else:
             merged.append(part)
     return merged
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.replace("**", "").split())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..common import norsk
+from .document import plain
 from .participants import Participants
 from .recognise import Head, Recognised
 from .repair import Repair
@@ -170,7 +171,7 @@ def _bullets(items: Iterator[str]) -> Iterator[str]:
 
 
 def _quoted(texts: Sequence[str]) -> str:
-    return ", ".join(f"«{' '.join(text.replace('**', '').split())}»" for text in texts)
+    return ", ".join(f"«{plain(text)}»" for text in texts)
 
 
 def _matches(matches: Sequence[Match]) -> str:

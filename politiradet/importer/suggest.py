@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model.content import Abbreviation, Area, Topic
 from .dates import DATE_MENTION, Dates, find_dates, mentioned_days
-from .document import HEADER_KEYS, Block
+from .document import HEADER_KEYS, Block, plain
 from .lexicon import word_zipf
 from .recognise import Head
 
@@ -202,7 +202,7 @@ def _title(kind: str, heading: str, dates: Dates, meeting_type: str,
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("**", "")).strip(" :")
+    return plain(text).strip(" :")
 
 
 def planned_meetings(blocks: Sequence[Block], date: dt.date | None) -> Iterator[Meeting]:
