@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import re
+import shutil
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
-from conftest import FIXTURES, built_site, open_data_documents
+from conftest import FIXTURES, ROOT, built_site, open_data_documents
 from lxml import etree
 from site_helpers import build
 
 from politiradet import pipeline
+from politiradet.common.address import SiteAddress
 from politiradet.stages import feeds
+from politiradet.store import records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -302,3 +306,38 @@ def test_the_calendar_is_made_again_only_when_a_meeting_changes(
                        "utf-8")
     pipeline.build(paths, PUBLIC)
     assert "Endret" in (paths.out / "kalender.ics").read_text("utf-8")
+
+
+def test_open_data_reads_each_body_from_the_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real archive's points have updates from two referater: their status texts come
+    with the referater's own text, not from reading those bodies a second time."""
+    archive, problems = pipeline.check(pipeline.Paths(content=ROOT / "content"))
+    assert problems == [] and len(archive.reported) >= 2
+    reads: collections.Counter[str] = collections.Counter()
+    read = records._read_body
+
+    def counted(database: str, key: str, body_sum: str) -> Any:
+        reads[key] += 1
+        return read(database, key, body_sum)
+    monkeypatch.setattr(records, "_read_body", counted)
+    records._last_payload.clear()
+    data = feeds.open_data(archive, archive.compiled, SiteAddress.parse("/"))
+    assert len(reads) == len(archive.documents) and set(reads.values()) == {1}
+    updates = [u for line in data.splitlines() for record in [json.loads(line)]
+               if record["type"] == "oppfolgingspunkt" for u in record["statusoppdateringer"]]
+    assert updates and all(u["tekst"] for u in updates)
+
+
+def test_a_point_listed_before_the_referat_reporting_on_it_has_its_status_text(
+        tmp_path: Path) -> None:
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    point = content / "oppfolgingspunkter" / "2025-1.md"
+    point.write_text(point.read_text(encoding="utf-8").replace(
+        "dato: 2025-05-14", "dato: 2025-06-01"), encoding="utf-8")
+    archive, problems = pipeline.check(pipeline.Paths(content=content))
+    assert problems == []
+    assert [d.slug for d in archive.documents][:2] == ["2025-1", "2025-05-14"]
+    data = feeds.open_data(archive, archive.compiled, SiteAddress.parse("/"))
+    first = json.loads(data.splitlines()[0])
+    assert [u["tekst"] for u in first["statusoppdateringer"]] == ["Beredskapsetaten følger opp."]
