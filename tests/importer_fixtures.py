@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import open_page
 from docx import Document as new_docx
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -182,16 +183,14 @@ def html_page(archived: Path) -> str:
 
 def write_pdf(browser: Any, archived: Path, target: Path) -> Path:
     """Print the document to PDF with Chromium, with a letterhead and page numbers."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_content(html_page(archived))
     header = (f"<div style='font-size:8pt;width:100%;text-align:center'>{LETTERHEAD}</div>")
     footer = ("<div style='font-size:8pt;width:100%;text-align:center'>Side "
               "<span class=pageNumber></span> av <span class=totalPages></span></div>")
-    page.pdf(path=str(target), format="A4", display_header_footer=True,
-             header_template=header, footer_template=footer,
-             margin={"top": "25mm", "bottom": "25mm", "left": "22mm", "right": "22mm"})
-    context.close()
+    with open_page(browser) as page:
+        page.set_content(html_page(archived))
+        page.pdf(path=str(target), format="A4", display_header_footer=True,
+                 header_template=header, footer_template=footer,
+                 margin={"top": "25mm", "bottom": "25mm", "left": "22mm", "right": "22mm"})
     return target
 
 
