@@ -236,14 +236,13 @@ def entries(archive: Archive) -> Iterator[Entry]:
     topics, areas. A document's fingerprint is made from its record without the text and
     the digests of the compiled bodies the text is made from (:attr:`Compiled.digest`), so no
     HTML is loaded, made or scanned here."""
+    hasher = Hasher()
     for doc in archive.documents:
         head = _document_head(archive, doc)
-        material = (head.url, head.title, head.kind, head.date, tuple(head.filters.items()),
-                    front_matter_text(doc), tag_line(archive.content, doc),
+        material = (head, front_matter_text(doc), tag_line(archive.content, doc),
                     archive.compiled[doc.path].digest,
                     tuple(update.block.digest for update in _status_updates(archive, doc)))
-        fingerprint = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
-        yield Entry(doc.url, head.date, fingerprint, doc)
+        yield Entry(doc.url, head.date, hasher.digest(material), doc)
     for topic in archive.content.topics.values():
         yield Entry.of(Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
                               content=_paragraphs([topic.description]),
