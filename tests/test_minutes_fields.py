@@ -3,12 +3,11 @@ built from a real content folder with the real CLI."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from conftest import build_fixture, built_site
+from conftest import build_fixture, built_site, open_data_documents
 
 PEOPLE = """---
 tittel: Referat fra møte 3. desember 2026
@@ -32,8 +31,7 @@ Politiet orienterte.
 
 
 def _open_data(site: Path) -> dict[str, dict[str, Any]]:
-    lines = (site / "data/dokumenter.jsonl").read_text("utf-8").splitlines()
-    return {record["id"]: record for record in map(json.loads, lines)}
+    return {record["id"]: record for record in open_data_documents(site)}
 
 
 def test_people_are_shown_on_the_minutes_page_and_in_open_data(tmp_path: Path) -> None:
