@@ -194,9 +194,10 @@ def write_pdf(browser: Any, archived: Path, target: Path) -> Path:
     return target
 
 
-def pdf_bytes(content: bytes, *, flate: bool = False, pages: int = 1) -> bytes:
+def pdf_bytes(content: bytes, *, flate: bool = False, pages: int = 1, padding: int = 0) -> bytes:
     """A PDF written byte by byte, as a hostile file would be: a font, one content stream
-    (packed with *flate*), and *pages* pages drawing it."""
+    (packed with *flate*), *pages* pages drawing it, and a comment of *padding* bytes that no
+    reader reads (before the cross-reference table)."""
     stream = zlib.compress(content, 9) if flate else content
     kids = b" ".join(b"%d 0 R" % (5 + n) for n in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -210,6 +211,7 @@ def pdf_bytes(content: bytes, *, flate: bool = False, pages: int = 1) -> bytes:
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    out += b"%" + b"0" * padding + b"\n" if padding else b""
     start = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)

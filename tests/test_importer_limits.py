@@ -132,6 +132,20 @@ def test_hostile_file_is_refused_quickly(name: str, valid_content: Path,
     assert _listing(valid_content) == before
 
 
+@pytest.mark.timeout(120)
+def test_a_file_larger_than_an_original_may_be_is_not_imported(valid_content: Path,
+                                                               tmp_path: Path) -> None:
+    """50 MB (decimal, as check counts a PDF in content/kilder/): a PDF of 50.1 MB passed the
+    import's 50 MiB, and «--behold-original» copied a file that check then refused."""
+    source = tmp_path / "referat.pdf"
+    source.write_bytes(pdf_bytes(TEXT, padding=50_100_000))
+    before = _listing(valid_content)
+    result = run_cli("import", source, "--content", valid_content, "--behold-original")
+    assert result.code == 1, result.out
+    assert "filen er større enn 50 MB" in result.err, result.err
+    assert _listing(valid_content) == before
+
+
 def test_every_part_counts_towards_the_total(monkeypatch: pytest.MonkeyPatch) -> None:
     """The python-docx template alone unpacks to about 0.9 MB (its styles twice)."""
     with zipfile.ZipFile(io.BytesIO(_word())) as archive:

@@ -7,11 +7,14 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
+from ..model.content import MAX_PDF_BYTES
 from ..stages import sourcefile
 from .errors import ImportRefused
 
 Format = Literal["docx", "pdf", "txt"]
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_PDF_BYTES
+"""The largest file imported: the largest original ``check`` takes in ``content/kilder/``
+(50 MB), so «--behold-original» never copies a file that check refuses."""
 EXTENSIONS: dict[str, Format] = {".docx": "docx", ".pdf": "pdf", ".txt": "txt", ".md": "txt"}
 NAMES: dict[Format, str] = {"docx": "et Word-dokument (.docx)", "pdf": "en PDF",
                             "txt": "en tekstfil"}
