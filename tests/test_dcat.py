@@ -3,6 +3,7 @@ the catalogue checked with the official SHACL shapes (pySHACL), the page in Chro
 
 from __future__ import annotations
 
+import shutil
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, XSD
 from site_helpers import build
 from standards import standard_file
 
+from politiradet import pipeline
 from politiradet.stages import dcat, feeds, oparl
 
 PUBLIC = "https://example.test/sti/"
@@ -130,3 +132,20 @@ def test_open_data_page_shows_the_absolute_addresses_and_its_links_resolve(
         assert page.request.get(href).status == 200, path
     terms = page.locator("dl.extensions dt").all_inner_texts()
     assert terms == list(oparl.EXTENSION)
+
+
+def test_the_catalogue_is_not_modified_on_a_day_made_up_from_an_undated_agreements_year(
+        tmp_path: Path) -> None:
+    """An undated agreement valid from 2030 sorts on 1 January 2030, a day no source gives:
+    outside git it has no time at all, so the archive last changed on its newest dated
+    document's day, as its feeds say, not in a made-up (future) day."""
+    content = tmp_path / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    agreement = content / "avtaler" / "avtale-2023.md"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace(
+        "dato: 2023-01-01", "dato: 2030-01-01\nudatert: true").replace(
+        "gyldig_fra: 2023", "gyldig_fra: 2030").replace("gyldig_til: 2025", "gyldig_til: 2031"),
+        encoding="utf-8")
+    archive, problems = pipeline.check(pipeline.Paths(content=content))
+    assert problems == [] and not archive.documents[0].dated
+    assert dcat.last_changed(archive) == "2025-05-14"

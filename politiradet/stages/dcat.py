@@ -19,11 +19,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..common import norsk
 from ..common.address import SiteAddress
 from ..model.archive import Archive
 from ..model.content import SITE_NAME
-from . import oparl
+from . import feeds, oparl
 from .feeds import OPEN_DATA, REGISTRIES
 
 CATALOGUE = "data/katalog.jsonld"
@@ -48,11 +47,11 @@ def outputs(archive: Archive, address: SiteAddress
 
 
 def last_changed(archive: Archive) -> str:
-    """The day the archive last changed: its newest commit, or its newest document's date."""
-    changed = archive.content.changed
-    days = [norsk.in_oslo(changed[d.path]).date() if d.path in changed else d.date
-            for d in archive.documents]
-    return max(days, default=oparl.FIRST_DAY).isoformat()
+    """The day the archive last changed: the newest time a document's feed entry has
+    (:func:`.feeds.entry_updated`: its date, or a later commit), never a day made up from an
+    undated agreement's year."""
+    stamps = [feeds.entry_updated(archive, doc) for doc in archive.documents]
+    return max((stamp.date() for stamp in stamps if stamp), default=oparl.FIRST_DAY).isoformat()
 
 
 def catalogue_file(address: SiteAddress, modified: str) -> bytes:
