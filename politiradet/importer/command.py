@@ -24,7 +24,7 @@ from .read_pdf import read_pdf
 from .recognise import recognise, split_head
 from .repair import repair_document
 from .report import ImportReport
-from .sniff import sniff
+from .sniff import Format, sniff
 from .suggest import Registries, Suggestions, suggest, when
 from .verify import verify
 
@@ -38,6 +38,8 @@ class Draft:
     relative: str
     text: str
     report: ImportReport
+    original: bytes = b""
+    """The PDF's bytes as they were read, when they are to be kept in ``content/kilder/``."""
 
 
 def import_file(source: Path, content: Path, schema: Path, kind: str | None = None,
@@ -50,12 +52,12 @@ def import_file(source: Path, content: Path, schema: Path, kind: str | None = No
     draft = prepare(source, context, kind, slug, keep_original)
     _refuse_second_referat(draft.report.suggestions, context)
     target = content / draft.relative
-    original = draft.report.original
-    kept = {original: _source_pdf(source, content, original)} if original else {}
+    name = draft.report.original
+    kept = {name: _source_pdf(draft.original, content, name)} if name else {}
     problems = verify(context, draft.relative, draft.text, display(target), kept)
     if problems:
         raise ImportRefused(_invalid(problems))
-    copied = _copy_original(source, content, original) if original else None
+    copied = _copy_original(draft.original, content, name) if name else None
     try:
         _write_new(target, draft.text)
     except ImportRefused:
@@ -70,7 +72,8 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     """Every stage but writing: the draft's content path, its text and the report."""
     if kind is not None and kind not in KINDS:
         raise ImportRefused(f"ukjent type «{kind}». Velg referat eller avtale.")
-    document = read(source)
+    file_format, data = sniff(source)
+    document = read(source.name, file_format, data)
     lexicon = Lexicon(context.registry_words())
     repaired, repairs = repair_document(document, lexicon)
     head = split_head(repaired.blocks)
@@ -82,28 +85,27 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     if suggestions.kind != "referat":
         people, body = Participants(), found.blocks
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
-    original = _original_name(source, context.content_dir, relative) \
+    original = _original_name(data, context.content_dir, relative) \
         if keep_original and repaired.format == "PDF" else None
     text = compose(suggestions, body, repaired.footnotes, repaired.format, people, original)
     report = ImportReport(display(context.content_dir / relative), source.name,
                           repaired.format, suggestions, found, repairs, repaired.notes, head,
                           people, original, keep_original)
-    return Draft(relative, text, report)
+    return Draft(relative, text, report, data if original else b"")
 
 
-def read(source: Path) -> SourceDocument:
-    """Sniff the file and hand it to the reader for its format, in a child process with a
-    time limit (:mod:`isolate`, :mod:`limits`)."""
-    kind, data = sniff(source)
+def read(name: str, file_format: Format, data: bytes) -> SourceDocument:
+    """The file *name*'s bytes *data* (as :func:`sniff` found them) read by the reader for
+    their format, in a child process with a time limit (:mod:`isolate`, :mod:`limits`)."""
     document: SourceDocument
-    if kind == "txt":
+    if file_format == "txt":
         document = run_reader("text", data, TEXT_SECONDS)
-    elif kind == "docx":
+    elif file_format == "docx":
         document = run_reader("docx", data, DOCX_SECONDS)
     else:
         document = read_pdf(data)
     if not any(block.text.strip() or block.rows for block in document.blocks):
-        raise ImportRefused(f"fant ingen tekst i «{source.name}». Sjekk at det er riktig fil.")
+        raise ImportRefused(f"fant ingen tekst i «{name}». Sjekk at det er riktig fil.")
     return document
 
 
@@ -143,10 +145,9 @@ def _refuse_second_referat(suggestions: Suggestions, context: ArchiveContext) ->
             f"filen; skal den nye erstatte den, slett den gamle først (git har den fortsatt).")
 
 
-def _original_name(source: Path, content: Path, relative: str) -> str:
+def _original_name(data: bytes, content: Path, relative: str) -> str:
     """``<id>.pdf`` in ``content/kilder/``; ``<id>-2.pdf`` … when that is another file."""
     stem = Path(relative).stem
-    data = source.read_bytes()
     for number in range(1, 100):
         name = f"{stem}.pdf" if number == 1 else f"{stem}-{number}.pdf"
         existing = content / SOURCE_FOLDER / name
@@ -155,20 +156,19 @@ def _original_name(source: Path, content: Path, relative: str) -> str:
     raise ImportRefused(f"fant ikke et ledig filnavn for originalen i content/{SOURCE_FOLDER}/.")
 
 
-def _source_pdf(source: Path, content: Path, name: str) -> SourcePdf:
-    data = source.read_bytes()
+def _source_pdf(data: bytes, content: Path, name: str) -> SourcePdf:
     return SourcePdf(name, len(data), hashlib.sha256(data).hexdigest(),
                      str(content / SOURCE_FOLDER / name))
 
 
-def _copy_original(source: Path, content: Path, name: str) -> Path | None:
+def _copy_original(data: bytes, content: Path, name: str) -> Path | None:
     """Copy the PDF to ``content/kilder/<name>`` (never over a file); the path when this made
     it, None when the same file was there already."""
     target = content / SOURCE_FOLDER / name
     if target.exists():
         return None
     try:
-        savefile.write_new(target, source.read_bytes())
+        savefile.write_new(target, data)
     except FileExistsError:
         raise ImportRefused(f"{display(target)} finnes allerede, og importen overskriver aldri "
                             f"en fil.") from None
