@@ -137,6 +137,14 @@ class Document:
         return SEMINAR_LABEL if self.meeting_kind == "seminar" else KIND_LABEL[self.kind]
 
     @property
+    def meeting(self) -> tuple[dt.date, str] | None:
+        """The meeting a referat is the minutes of (its date and ``motetype``), None for the
+        other kinds: one meeting has one referat (the link stage, the import and the editor
+        refuse a second)."""
+        kind = self.meeting_kind
+        return None if kind is None else (self.date, kind)
+
+    @property
     def dated(self) -> bool:
         """False when the source gives no date (``udatert``): :attr:`date` is then only where
         the document sorts (the first day of its validity) and is never shown."""

@@ -32,8 +32,8 @@ def schedule(documents: Iterable[Document]) -> list[Meeting]:
     """
     referater = sorted((d for d in documents if d.kind == "referat"),
                        key=lambda d: (d.date, d.path))
-    held = [Meeting(d.date, _day(d.fields.get("sluttdato")), str(d.fields.get("motetype", "møte")),
-                    d, held=True) for d in referater]
+    held = [Meeting(d.date, _day(d.fields.get("sluttdato")), d.meeting_kind or "møte", d,
+                    held=True) for d in referater]
     taken = {(m.start, m.kind) for m in held}
     planned: dict[tuple[dt.date, str], Meeting] = {}
     for doc in referater:

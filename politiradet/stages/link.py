@@ -9,6 +9,7 @@ Drafts are checked like everything else but never enter the graph, except in the
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import itertools
 import posixpath
@@ -104,10 +105,10 @@ def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
 def _check_same_meeting(documents: tuple[Document, ...]) -> Iterator[Problem]:
     """One meeting, one referat: two referater of the same type (``motetype``) on the same
     date are one meeting written twice (a second import, or a new entry in the web editor)."""
-    by_meeting: dict[tuple[str, str], list[Document]] = defaultdict(list)
+    by_meeting: dict[tuple[dt.date, str], list[Document]] = defaultdict(list)
     for doc in documents:
-        if doc.kind == "referat":
-            by_meeting[(doc.date.isoformat(), str(doc.fields.get("motetype")))].append(doc)
+        if doc.meeting is not None:
+            by_meeting[doc.meeting].append(doc)
     for (date, kind), same in by_meeting.items():
         for doc in (same if len(same) > 1 else ()):
             others = " og ".join(other.source for other in same if other is not doc)
