@@ -72,7 +72,7 @@ def crawl(site: Path, public: str) -> dict[str, Any]:
         if url in seen:
             continue
         seen[url] = read(site, public, url)
-        queue += [ref.split("#", 1)[0] for ref in oparl.references(seen[url])]
+        queue += [ref.split("#", 1)[0] for ref in _strings(seen[url]) if f"/{oparl.ROOT}" in ref]
     return seen
 
 

@@ -763,15 +763,3 @@ _OBJECTS: dict[str, Callable[..., dict[str, Any]]] = {
     for make in (system, body_list, body, organization, meeting, agenda_item, consultation,
                  paper, original_file, location, legislative_term, person, list_page)}
 _FILES = {name: _as_file(make) for name, make in _OBJECTS.items()}
-
-
-def references(value: Any) -> Iterable[str]:
-    """Every OParl address in a JSON value (for checks): strings under :data:`ROOT`."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from references(item)
-    elif isinstance(value, str) and f"/{ROOT}" in value:
-        yield value
