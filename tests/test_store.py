@@ -305,6 +305,41 @@ def test_a_build_killed_before_its_record_leaves_the_previous_record(
                "SELECT * FROM documents ORDER BY path") == before
 
 
+def test_a_store_another_generator_took_over_is_not_trusted_by_this_one(
+        stored: tuple[Path, Path], cold_site: dict[str, bytes]) -> None:
+    """A preview keeps its connection for hours: when a newer version of the tool empties
+    the store and fills it under its own fingerprint meanwhile, the preview's next build
+    neither trusts what the other version stored nor writes its own under that fingerprint."""
+    content, out = stored
+    _build(content, out)  # this process now holds a connection to the store
+    with contextlib.closing(sqlite3.connect(store_file(content), isolation_level=None)) as db:
+        db.execute("UPDATE state SET value = 'en annen versjon' WHERE name = 'fingerprint'")
+        for key, body in db.execute("SELECT key, body FROM bodies").fetchall():
+            changed = body.replace(b"<p>", b"<p>Fra en annen versjon: ")
+            db.execute("UPDATE bodies SET body = ? WHERE key = ?", (changed, key))
+            db.execute("UPDATE records SET body_sum = ? WHERE key = ?",
+                       (database.sha256(changed), key))
+    document = content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8").replace("\nEndret.\n", ""),
+                        encoding="utf-8")
+    _build(content, out)
+    assert site(out) == cold_site
+    [[(fingerprint,)]] = sql(content, "SELECT value FROM state WHERE name = 'fingerprint'")
+    assert fingerprint == database.fingerprint()
+
+
+def test_a_build_does_not_write_into_a_store_another_generator_took_over_meanwhile(
+        valid_content: Path) -> None:
+    store = Store(valid_content)
+    assert store.write(lambda db: db.execute("INSERT INTO state VALUES ('før', 1)") and None)
+    with contextlib.closing(sqlite3.connect(store_file(valid_content), isolation_level=None)) as db:
+        db.execute("UPDATE state SET value = 'en annen versjon' WHERE name = 'fingerprint'")
+    store.later(lambda db: db.execute("UPDATE state SET value = 2 WHERE name = 'før'") and None)
+    assert store.commit() is False
+    [[(value,)]] = sql(valid_content, "SELECT value FROM state WHERE name = 'før'")
+    assert value == 1
+
+
 def test_one_store_per_content_folder_holds_everything(stored: tuple[Path, Path],
                                                        own_cache: Path) -> None:
     content, _out = stored

@@ -5,7 +5,9 @@ compiled records (:mod:`.records`), the digests of the input files by their stat
 output folder the last build's key and summary and, per published file, the key of its render
 input with the file's inode, size, modification and change time (:mod:`.site`). All of it is
 under one generator fingerprint (:func:`fingerprint`: this package's source, the libraries'
-versions, Python's); a database of another fingerprint or layout is emptied before it is used.
+versions, Python's); a database of another fingerprint or layout is emptied before it is used,
+also when another generator took it over while a process (a preview) kept it open: that is
+looked at once per :class:`Store` and in every write.
 A build stages what it learnt (:meth:`Store.later`) and writes it in one transaction at the
 end (:meth:`Store.commit`), so the record of a build is there whole or not at all. (Compiled
 records are put as they are made, each on its own: the render workers read their bodies back,
@@ -132,6 +134,7 @@ class Store:
     def __init__(self, content: Path, file: Path | None = None) -> None:
         self.database = str(file or store_file(content))
         self._later: list[Change] = []
+        _drop_if_taken_over(self.database)
 
     @property
     def usable(self) -> bool:
@@ -170,8 +173,12 @@ class Store:
             return False
         try:
             with transaction(db):
+                if not _ours(db):  # another generator took the database over meanwhile
+                    raise _TakenOver
                 for change in changes:
                     change(db)
+        except _TakenOver:
+            return False
         except sqlite3.Error as exc:
             failed(self.database, exc)
             return False
@@ -251,6 +258,26 @@ def failed(database: str, exc: sqlite3.Error) -> None:
     _tell(database, exc)
 
 
+class _TakenOver(Exception):
+    """The database was emptied and stamped by another generator since it was opened."""
+
+
+def _drop_if_taken_over(database: str) -> None:
+    """Close this thread's connection to *database* when another generator (a newer version
+    of the tool, while a preview of this one kept running) has taken the database over since
+    it was opened: the next use opens it again and empties it for this generator, so neither
+    trusts what the other made."""
+    known = _local.__dict__.get("connections", {}).get(database)
+    if known is None or known[0] != os.getpid():
+        return
+    try:
+        ours = _ours(known[1])
+    except sqlite3.Error:
+        ours = False
+    if not ours:
+        disconnect(database)
+
+
 def disconnect(database: str) -> None:
     """Close this thread's connection to *database*, if it has one."""
     connections = _local.__dict__.get("connections", {})
@@ -293,6 +320,11 @@ def _current(db: sqlite3.Connection) -> bool:
         return False
     if _layout(db) != _expected_layout():  # a table dropped, changed or missing
         return False
+    return _ours(db)
+
+
+def _ours(db: sqlite3.Connection) -> bool:
+    """True when *db* is stamped with this generator's fingerprint."""
     found = db.execute("SELECT value FROM state WHERE name = 'fingerprint'").fetchone()
     return found is not None and found[0] == fingerprint()
 
