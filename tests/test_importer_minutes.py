@@ -18,6 +18,8 @@ from minutes_shapes import Line, bullet, heading, text, title, write
 
 CONTENT = ROOT / "content"
 FORMS = ["docx", pytest.param("pdf", marks=pytest.mark.browser)]
+Imported = dict[str, tuple[str, str]]
+"""Draft and report of each imported month."""
 
 DECEMBER = [
     text("Oslo kommune"),
@@ -101,6 +103,20 @@ def _import(lines: list[Line], form: str, content: Path, tmp_path: Path, name: s
     return written.read_text(encoding="utf-8"), result.out
 
 
+@pytest.fixture(scope="module", params=FORMS)
+def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Imported:
+    """DECEMBER and SEPTEMBER, each imported once per form into one copy of the archive (the
+    meetings are on different days): draft and report by month."""
+    tmp_path = tmp_path_factory.mktemp(f"referater-{request.param}")
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return {"december": _import(DECEMBER, request.param, content, tmp_path,
+                                "Referat 3.12.2026"),
+            "september": _import(SEPTEMBER, request.param, content, tmp_path,
+                                 "politirådet september")}
+
+
 def _front(draft: str) -> str:
     return draft.split("\n---\n", 1)[0]
 
@@ -115,26 +131,22 @@ def _status(draft: str, point: str) -> str:
     return match[1]
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_planned_meetings_each_with_its_type_and_days(form: str, content: Path,
-                                                      tmp_path: Path) -> None:
-    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+def test_planned_meetings_each_with_its_type_and_days(imported: Imported) -> None:
+    december, report = imported["december"]
     assert ('planlagte_moter:\n  - dato: "2027-01-21"\n    sluttdato: "2027-01-22"\n'
             '    motetype: seminar\n  - dato: "2027-03-04"\n    motetype: møte\n'
             ) in _front(december)
     assert "planlagt seminar: 2027-01-21–2027-01-22" in report
     assert "planlagt møte: 2027-03-04" in report
-    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    september, _ = imported["september"]
     assert ('planlagte_moter:\n  - dato: "2027-11-25"\n    motetype: møte\n'
             '  - dato: "2027-12-09"\n    motetype: møte\n'
             '  - dato: "2028-02-02"\n    sluttdato: "2028-02-03"\n    motetype: seminar\n'
             ) in _front(september)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_letterhead_and_title_leave_the_text_and_are_named(form: str, content: Path,
-                                                           tmp_path: Path) -> None:
-    draft, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+def test_letterhead_and_title_leave_the_text_and_are_named(imported: Imported) -> None:
+    draft, report = imported["december"]
     body = _body(draft)
     assert "Oslo kommune" not in body and "Byrådsavdeling for arbeid" not in body
     assert "Referat fra møte i Politirådet" not in body
@@ -145,17 +157,15 @@ def test_letterhead_and_title_leave_the_text_and_are_named(form: str, content: P
     assert ("brevhode fjernet øverst: «Oslo kommune», «Byrådsavdeling for arbeid, "
             "integrering og sosiale tjenester»") in report
     assert "tittellinjen «Referat fra møte i Politirådet 3. desember 2026»" in report
-    september, report = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    september, report = imported["september"]
     assert "Sekretariatet" not in _body(september) and "27/4411" not in september
     assert "«Oslo politidistrikt · Sekretariatet for politirådet», «Vår ref.: 27/4411»" in report
     assert "  tittel: Politirådet i Oslo – referat fra møtet 16.09.2027\n" in september
     assert 'dato: "2027-09-16"' in september and "## Politirådet i Oslo" not in september
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_status_blocks_hold_the_status_text_only(form: str, content: Path,
-                                                 tmp_path: Path) -> None:
-    draft, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+def test_status_blocks_hold_the_status_text_only(imported: Imported) -> None:
+    draft, report = imported["december"]
     assert _status(draft, "2025-2") == ("Arbeidet med Oslostandarden er fullført, og "
                                         "standarden er tatt i bruk i alle bydeler.")
     assert _status(draft, "2025-4").startswith("Barne- og familieetaten har levert")
@@ -168,23 +178,19 @@ def test_status_blocks_hold_the_status_text_only(form: str, content: Path,
         in report
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_a_paragraph_about_a_place_tags_it_and_a_list_does_not(form: str, content: Path,
-                                                               tmp_path: Path) -> None:
+def test_a_paragraph_about_a_place_tags_it_and_a_list_does_not(imported: Imported) -> None:
     """The guide's rule: a substantial paragraph tags what it is about, even named once; a
     name in the header lines (Beredskapsetaten, Bydel Gamle Oslo) or in an enumeration of
     four districts does not."""
-    december, _ = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+    december, _ = imported["december"]
     assert "omrader: [gronland-og-toyen]" in december
     assert "temaer: []" in december  # not beredskap from «direktør i Beredskapsetaten»
-    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    september, _ = imported["september"]
     assert "omrader: [vestli]" in september  # not Stovner, Grorud, Bjerke, Alna
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_people_become_fields_and_leave_the_text(form: str, content: Path,
-                                                 tmp_path: Path) -> None:
-    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+def test_people_become_fields_and_leave_the_text(imported: Imported) -> None:
+    december, report = imported["december"]
     assert ("til_stede:\n  - byrådsleder Anne Lindboe\n  - Ole Sæverud, politimester\n"
             "  - direktør i Beredskapsetaten\n  - bydelsdirektør i Bydel Gamle Oslo\n"
             "forfall:\n  - byråd for kultur og næring\nreferent: rådgiver Siri Dahl\n"
@@ -194,23 +200,22 @@ def test_people_become_fields_and_leave_the_text(form: str, content: Path,
     assert "**Møteleder:** direktør i Beredskapsetaten" in body
     assert "til stede (4): byrådsleder Anne Lindboe; Ole Sæverud, politimester;" in report
     assert "flyttet fra teksten til «til_stede», «forfall» og «referent»" in report
-    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    september, _ = imported["september"]
     assert ("til_stede:\n  - Kari Nordmann, direktør i Beredskapsetaten\n"
             "  - bydelsdirektør i Bydel Alna\n") in _front(september)
     assert "forfall:" not in september and "referent:" not in september
     assert "Til stede" not in _body(september)
 
 
-@pytest.mark.parametrize("form", FORMS)
-def test_decisions_become_decision_blocks(form: str, content: Path, tmp_path: Path) -> None:
-    december, report = _import(DECEMBER, form, content, tmp_path, "Referat 3.12.2026")
+def test_decisions_become_decision_blocks(imported: Imported) -> None:
+    december, report = imported["december"]
     assert ("::: vedtak\nPolitirådet ber bydelen og politiet legge fram en felles "
             "statusrapport i neste møte.\n:::") in december
     assert "Vedtak:" not in december
     assert "1 vedtak («Vedtak: …») som «::: vedtak»-blokker" in report
     assert ("statusen for 2025-2 sier at arbeidet er avsluttet eller fullført: har "
             "politirådet avsluttet punktet, skriv «::: status 2025-2 avsluttet»") in report
-    september, _ = _import(SEPTEMBER, form, content, tmp_path, "politirådet september")
+    september, _ = imported["september"]
     assert ("::: vedtak\n- Politiet og bydelen fortsetter patruljene ved t-banestasjonen.\n"
             "- Saken tas opp igjen i neste møte.\n:::") in september
 
