@@ -215,6 +215,22 @@ def test_sigterm_stops_the_server_and_removes_its_temporary_site(tmp_path: Path)
     assert list(running.tmp.iterdir()) == []
 
 
+def test_a_stopped_preview_leaves_nothing_in_the_build_cache_but_the_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each preview builds into a temporary folder of its own; the publish lock and the folder
+    of replaced sites the build keeps for it in the cache were left there, one more for every
+    preview ever started."""
+    cache = tmp_path / "buffer"
+    monkeypatch.setenv("POLITIRADET_CACHE", str(cache))
+    running = start_preview(tmp_path, copy_fixture("gyldig", tmp_path))
+    running.edit("OPD orienterte om SaLTo", "OPD orienterte om Grorud-prosjektet")  # a swap
+    wait_until(lambda: "Grorud-prosjektet" in running.get("referater/2025-05-14/")[1]
+               and running.out.read_text(encoding="utf-8").count("Bygget") == 2)
+    assert len(list(cache.iterdir())) == 2
+    stop_preview(running)
+    assert [path.name for path in cache.iterdir()] == ["lager"]
+
+
 def test_change_outside_content_files_does_not_rebuild(preview: Preview) -> None:
     # no pause between the two: a rebuild for notater.txt, on its own or together with the
     # edit after it, would name it in the log, and its event comes before the edit's

@@ -34,6 +34,7 @@ from ..errors import ContentError, Problem, UsageError, os_error_reason
 from ..pipeline import Paths, Report, build
 from ..stages.load import display
 from ..stages.render import assets
+from ..stages.write import forget
 from . import livereload
 from .http import Overlay, PreviewServer
 from .quickpage import QuickPages
@@ -207,19 +208,26 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
     """
     signal.signal(signal.SIGTERM, _interrupt)  # so the temporary folder is always removed
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
-        state, overlay = livereload.BuildState(), Overlay()
-        rebuilder = Rebuilder(replace(paths, out=Path(folder) / "site"), state, drafts, overlay)
-        server = _server(port, rebuilder.paths.out, state, Admin(paths.content, paths.schema),
-                         overlay)
-        rebuilder.build()
-        builder = Worker(rebuilder.build)
+        out = Path(folder) / "site"
+        try:
+            _serve(replace(paths, out=out), port, drafts)
+        finally:
+            forget(out)
 
-        def on_change(changed: set[Path]) -> None:
-            if rebuilder.show(changed) or builder.busy:  # a running build may miss a copy
-                builder.request()
-        debouncer = Debouncer(on_change)
-        watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
-        _run(server, (builder, debouncer, watcher), drafts)
+
+def _serve(paths: Paths, port: int, drafts: bool) -> None:
+    state, overlay = livereload.BuildState(), Overlay()
+    rebuilder = Rebuilder(paths, state, drafts, overlay)
+    server = _server(port, paths.out, state, Admin(paths.content, paths.schema), overlay)
+    rebuilder.build()
+    builder = Worker(rebuilder.build)
+
+    def on_change(changed: set[Path]) -> None:
+        if rebuilder.show(changed) or builder.busy:  # a running build may miss a copy
+            builder.request()
+    debouncer = Debouncer(on_change)
+    watcher = Watcher(_watched(paths), rebuilder.relevant, debouncer.add)
+    _run(server, (builder, debouncer, watcher), drafts)
 
 
 def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin,

@@ -263,6 +263,12 @@ def wait_for_sweep(out: Path) -> None:
         os.close(lock)
 
 
+def forget(out: Path) -> None:
+    """Delete what the build cache keeps for the output folder *out* (its publish lock and
+    replaced sites), for a folder deleted for good: the preview's temporary one."""
+    shutil.rmtree(cache_dir_for(out), ignore_errors=True)
+
+
 _REMOVER = """
 import os, shutil, sqlite3, sys
 out, database, absorb, trash = sys.argv[1:5]
