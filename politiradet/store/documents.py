@@ -62,7 +62,8 @@ class Documents:
             if is_str(path) and is_str(digest) and key == self.schemas
             and type(entry) is bytes and is_str(checksum)}
         self._taken: set[str] = set()
-        """The paths whose rows :meth:`get` trusted: left as they are by :meth:`keep`."""
+        """The paths whose rows :meth:`get` trusted (for the digest the document was loaded
+        with): left as they are by :meth:`keep`."""
         self.hits = 0
 
     def get(self, path: str, digest: str) -> Known | None:
@@ -85,8 +86,7 @@ class Documents:
         rows = self._rows
         wanted = {doc.path: (digest, doc) for digest, doc in documents}
         changed = [(path, digest, self.schemas, entry, sha256(entry))
-                   for path, (digest, doc) in wanted.items()
-                   if path not in self._taken or rows[path][0] != digest
+                   for path, (digest, doc) in wanted.items() if path not in self._taken
                    for entry in (_entry(doc),)]
         gone = [(path,) for path in rows.keys() - wanted.keys()]
 
