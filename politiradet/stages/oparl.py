@@ -538,7 +538,7 @@ def meeting(address: SiteAddress, item: Item) -> dict[str, Any]:
     if record.agenda:
         data["agendaItem"] = [agenda_item(address, item, h) for h in record.agenda]
     data |= _common(address, record) | {
-        PREFIX + "motetype": str(doc.fields.get("motetype", "møte")),
+        PREFIX + "motetype": doc.meeting_kind or "møte",
         PREFIX + "dato": doc.date.isoformat()}
     if last:
         data[PREFIX + "sluttdato"] = norsk.day(last).isoformat()
