@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from politiradet.model.content import Document
-from politiradet.stages.related import MIN_SCORE, RelatedIndex, weight
+from politiradet.rendering.related import MIN_SCORE, RelatedIndex, weight
 
 
 def _doc(slug: str, day: str, topics: str = "", areas: str = "") -> Document:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from politiradet.common.address import DEFAULT_ORIGIN, SiteAddress
-from politiradet.stages.render import json_for_script, norwegian_date
+from politiradet.rendering.environment import json_for_script, norwegian_date
 
 
 @pytest.mark.parametrize(("fmt", "expected"), [

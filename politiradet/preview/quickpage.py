@@ -27,11 +27,11 @@ from pathlib import Path
 
 from ..model.archive import Archive
 from ..model.content import Compiled, Document
+from ..rendering.pages import Renderer, document_page
 from ..stages.compile import compile_document
 from ..stages.link import with_body
 from ..stages.load import RawContent, load_schemas, read_document
 from ..stages.mentions import registry_names
-from ..stages.render import Renderer, document_page
 from ..stages.validate import Schemas, validate
 
 
@@ -118,8 +118,8 @@ class QuickPages:
     def _use(self, archive: Archive) -> Renderer:
         """Point the renderer at *archive* (its documents are those it was warmed with)."""
         assert self._renderer is not None
-        self._archive = self._renderer.archive = archive
-        self._renderer.env.globals["archive"] = archive
+        self._archive = archive
+        self._renderer.use(archive)
         return self._renderer
 
     def _document(self, path: Path, old: Document) -> Document | None:

@@ -1,0 +1,111 @@
+"""What each page is made from: the hash of its render input (see
+:mod:`politiradet.store.deps`), so the build renders only pages whose input changed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import jinja2
+import jinja2.meta
+import jinja2.nodes
+
+from ..common.address import SiteAddress
+from ..model.archive import Archive
+from ..model.content import Content, Document
+from ..store.deps import Hasher
+
+UNSEEN: Mapping[type, frozenset[str]] = {
+    Document: frozenset({"body", "body_line", "locations", "source"}),
+    Archive: frozenset({"compiled"}),
+    Content: frozenset({"documents"}),
+}
+"""What a page's render input leaves out: a document's body text reaches a page only through
+:meth:`Keys.body_key` and :meth:`Keys.texts_key` (so a list of titles does not change when a
+body does), the compiled bodies likewise, and drafts never reach a page."""
+
+
+class Keys:
+    """Render input hashes for the pages of one build: templates (with what they extend,
+    import and include, and the globals they read), page values, bodies by digest."""
+
+    def __init__(self, env: jinja2.Environment, address: SiteAddress, archive: Archive) -> None:
+        self.env = env
+        self.address = address
+        self.archive = archive
+        self.hasher = Hasher(UNSEEN)
+        self._template_keys: dict[str, str] = {}
+        self._facts: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
+
+    def page(self, template: str, path: str, context: Mapping[str, Any]) -> str:
+        """The render input hash of the page *path* made from *template* with *context*."""
+        return self.hasher.digest((self.template_key(template), path, context))
+
+    def template_key(self, name: str) -> str:
+        """Hash of *name*, the templates it uses, the globals they read and the generator.
+
+        Templates are followed through ``extends``, ``import`` and ``include``; a template named
+        at run time (which this site does not do) makes every template part of the key.
+        """
+        if name not in self._template_keys:
+            names: set[str] = set()
+            used: set[str] = set()
+            queue = [name]
+            while queue:
+                current = queue.pop()
+                if current in names:
+                    continue
+                names.add(current)
+                _, read, referenced = self._template_facts(current)
+                used |= read
+                queue += referenced
+            sources = [(n, self._template_facts(n)[0]) for n in sorted(names)]
+            globals_read = {g: self.globals_key(g) for g in sorted(used) if g in self.env.globals}
+            self._template_keys[name] = self.hasher.digest((sources, globals_read,
+                                                            self.address.path,
+                                                            self.address.origin))
+        return self._template_keys[name]
+
+    def _template_facts(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        """Hash of a template's source, the names it reads, the templates it names.
+
+        Kept on the instance, not in a ``functools.cache``, which would keep every renderer
+        (and its archive) alive in a process that builds again and again (``serve``).
+        """
+        if name not in self._facts:
+            self._facts[name] = self._read_template_facts(name)
+        return self._facts[name]
+
+    def _read_template_facts(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        loader = self.env.loader
+        assert loader is not None
+        source = loader.get_source(self.env, name)[0]
+        tree = self.env.parse(source)
+        named = list(jinja2.meta.find_referenced_templates(tree))
+        referenced = [t for t in named if t is not None]
+        if None in named:  # a template named at run time: it may be any of them
+            referenced = self.env.list_templates(filter_func=lambda n: n.endswith(".html"))
+        return (hashlib.sha256(source.encode()).hexdigest(),
+                frozenset(node.name for node in tree.find_all(jinja2.nodes.Name)),
+                tuple(referenced))
+
+    def globals_key(self, name: str) -> Any:
+        """What a template global contributes to a render input (functions: their name)."""
+        value = self.env.globals[name]
+        if name == "archive":
+            return self.archive
+        return name if callable(value) else value
+
+    def body_key(self, doc: Document) -> str:
+        """What a document's rendered body depends on: its compiled record's digest (which
+        covers HTML, text, headings and status blocks), completed by the base URL (in every
+        template key)."""
+        return self.archive.compiled[doc.path].digest
+
+    @cached_property
+    def texts_key(self) -> str:
+        """Hash of the archive with every published body: what feeds and search are made of."""
+        return self.hasher.digest((self.archive, [self.body_key(d)
+                                                  for d in self.archive.documents]))
