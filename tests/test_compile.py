@@ -8,6 +8,7 @@ record, with the site under ``/a/b/``. After an intended change, regenerate them
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from conftest import check_overlay, problem_cases
@@ -264,11 +265,17 @@ def test_the_stage_keeps_payloads_in_the_store_and_reads_them_back(tmp_path: Pat
     "UPDATE bodies SET body = (SELECT body FROM bodies WHERE rowid = 2) WHERE rowid = 3",
     "UPDATE bodies SET body = 17 WHERE rowid = 1",
     "DELETE FROM bodies WHERE rowid = 1",
+    "UPDATE statuses SET statuses = substr(statuses, 1, 20) WHERE rowid = 1",
+    "UPDATE statuses SET statuses = (SELECT body FROM bodies WHERE rowid = 1) WHERE rowid = 1",
+    "UPDATE statuses SET statuses = 17 WHERE rowid = 1",
+    "DELETE FROM statuses WHERE rowid = 1",
+    "UPDATE records SET statuses_sum = 5 WHERE rowid = 1",
     "UPDATE state SET value = 'x' WHERE name = 'builds'",
     "UPDATE state SET value = -3 WHERE name = 'builds'",
 ], ids=["meta-changed", "meta-checksum", "checksum-as-number", "meta-as-text", "used-as-text",
-        "body-truncated", "body-swapped", "body-as-number", "body-lost", "builds-as-text",
-        "builds-negative"])
+        "body-truncated", "body-swapped", "body-as-number", "body-lost", "statuses-truncated",
+        "statuses-replaced", "statuses-as-number", "statuses-lost", "statuses-sum-as-number",
+        "builds-as-text", "builds-negative"])
 def test_a_damaged_entry_is_compiled_again(tmp_path: Path, damage: str) -> None:
     validated, store, fresh = _stored(tmp_path)
     _sql(store, damage)
@@ -277,6 +284,39 @@ def test_a_damaged_entry_is_compiled_again(tmp_path: Path, damage: str) -> None:
     [[(count,)], [(bodies,)]] = _sql(store, "SELECT count(*) FROM records",
                                      "SELECT count(*) FROM bodies")
     assert count == bodies == len(fresh)  # the damaged one was written again
+
+
+def test_a_build_reads_each_body_and_each_status_part_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A point's page, feed and open data show a referat's status blocks: those come from the
+    small statuses part, never from the whole body, and each part is read once per build."""
+    validated, _store, fresh = _stored(tmp_path)
+    reads: collections.Counter[tuple[str, str]] = collections.Counter()
+    for name in ("_read_body", "_read_statuses"):
+        monkeypatch.setattr(record_store, name, _counted(reads, name))
+    records = _compiled(validated, _records(tmp_path / "cache"))
+    blocks = [block for record in records.values() for block in record.statuses]
+    assert blocks and all(
+        (block.html, block.text) == fresh_block
+        for block in blocks for fresh_block in [next(
+            (b.html, b.text) for r in fresh.values() for b in r.statuses
+            if b.digest == block.digest)])
+    keys = {path: cast(StoredPayload, record.payload).key for path, record in records.items()}
+    assert reads == {("_read_statuses", keys[path]): 1
+                     for path, record in records.items() if record.statuses}
+    reads.clear()
+    assert _same(records, fresh) and all(block.text for block in blocks)
+    assert reads == {("_read_body", key): 1 for key in keys.values()}
+
+
+def _counted(reads: collections.Counter[tuple[str, str]], name: str) -> Any:
+    """The store's reader *name*, counting each read by (name, key) in *reads*."""
+    read = getattr(record_store, name)
+
+    def counted(database: str, key: str, check: str) -> Any:
+        reads[name, key] += 1
+        return read(database, key, check)
+    return counted
 
 
 def test_a_payload_lost_after_the_stage_is_compiled_again_when_needed(tmp_path: Path) -> None:

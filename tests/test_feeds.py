@@ -320,7 +320,6 @@ def test_open_data_reads_each_body_from_the_store_once(monkeypatch: pytest.Monke
         reads[key] += 1
         return read(database, key, body_sum)
     monkeypatch.setattr(records, "_read_body", counted)
-    records._last_payload.clear()
     data = feeds.open_data(archive, archive.compiled, SiteAddress.parse("/"))
     assert len(reads) == len(archive.documents) and set(reads.values()) == {1}
     updates = [u for line in data.splitlines() for record in [json.loads(line)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 Kind = Literal["referat", "avtale", "oppfolgingspunkt"]
 
@@ -240,8 +240,22 @@ class Payload:
 
     html: str
     text: str
-    statuses: tuple[tuple[str, str], ...]
+    statuses: StatusTexts
     """(HTML, text) of each status block, in text order."""
+
+
+StatusTexts = tuple[tuple[str, str], ...]
+"""(HTML, text) of each status block of a body, in text order."""
+
+
+class PayloadSource(Protocol):
+    """Where a record's payload is: called, the whole payload; :meth:`statuses`, only its
+    status blocks (a follow-up point's page, feed and open data show a referat's blocks, not
+    the whole referat)."""
+
+    def __call__(self) -> Payload: ...
+
+    def statuses(self) -> StatusTexts: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +266,9 @@ class InMemory:
 
     def __call__(self) -> Payload:
         return self.payload
+
+    def statuses(self) -> StatusTexts:
+        return self.payload.statuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +288,9 @@ class CompiledStatus:
     digest: str
     """SHA-256 of the block's own HTML and text: what shows the block changes with it, not
     with the rest of the body."""
-    payload: Callable[[], Payload] = field(compare=False, repr=False)
-    """The body's payload, where the block's HTML and text are."""
+    payload: PayloadSource = field(compare=False, repr=False)
+    """The body's payload, where the block's HTML and text are (read without the rest of the
+    body: :meth:`PayloadSource.statuses`)."""
     mentions: tuple[str, ...] = ()
     """Topics and areas the block's text mentions (``tema:salto``, ``omrade:furuset``; see
     :mod:`politiradet.stages.mentions`): a follow-up point's page shows the block."""
@@ -287,12 +305,12 @@ class CompiledStatus:
     def html(self) -> str:
         """The block's content without its label, as shown on the point's page (footnote
         links lead back to the document); links start with :data:`BASE`."""
-        return self.payload().statuses[self.index][0]
+        return self.payload.statuses()[self.index][0]
 
     @property
     def text(self) -> str:
         """Plain text of the content, for open data and the point's feed."""
-        return self.payload().statuses[self.index][1]
+        return self.payload.statuses()[self.index][1]
 
     @property
     def anchor(self) -> str:
@@ -350,8 +368,8 @@ class Compiled:
     """Mistakes in the Markdown (stray ``:::`` lines, too much markup)."""
     digest: str
     """SHA-256 of the whole record as stored: equal digests, equal records."""
-    payload: Callable[[], Payload] = field(compare=False, repr=False)
-    """The HTML and text, loaded (again) on each call; see :class:`Payload`."""
+    payload: PayloadSource = field(compare=False, repr=False)
+    """The HTML and text, loaded when called; see :class:`Payload`."""
     mentions: tuple[str, ...] = ()
     """Topics and areas the body's text mentions (``tema:salto``, ``omrade:furuset``; see
     :mod:`politiradet.stages.mentions`), found once when the body is compiled."""

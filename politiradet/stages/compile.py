@@ -37,11 +37,11 @@ from ..model.content import (
     LinkRef,
     Note,
     Payload,
+    StatusTexts,
 )
 from ..store.records import (
     Records,
     Row,
-    StoredPayload,
     decode,
     decode_meta,
     encode,
@@ -122,7 +122,7 @@ def _stored(store: Records, batch: Sequence[tuple[str, Document, Row]],
         return {key: _in_memory(row) for key, _doc, row in batch}
     found = {}
     for key, doc, row in batch:
-        payload = StoredPayload(store.database, key, row.body_sum, _fallback(doc, registries))
+        payload = store.stored(key, row.body_sum, row.statuses_sum, _fallback(doc, registries))
         record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
         assert record is not None, "a record just encoded decodes"
         found[key] = record
@@ -323,8 +323,17 @@ def _decisions(doc: Document, tokens: Sequence[Token], headings: Sequence[int]
             start = None
 
 
-def _unset() -> Payload:
-    raise AssertionError("a status block gets its record's payload when the record is made")
+class _Unset:
+    """The payload of a status block before its record is made."""
+
+    def __call__(self) -> Payload:
+        raise AssertionError("a status block gets its record's payload when the record is made")
+
+    def statuses(self) -> StatusTexts:
+        return self().statuses
+
+
+_unset = _Unset()
 
 
 def _headings(tokens: Sequence[Token], places: Sequence[int]) -> list[Heading]:

@@ -272,15 +272,11 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
     newest first, so a reader can take the file line by line (json's C encoder, many times
     faster than its indenting one at 10 000 documents).
 
-    Each body is read from the store once, for its text and its status blocks' texts
-    together: a point's updates stand in referater listed before it, as they are newer."""
+    Each body is read from the store once, for its text; a point's status updates are read
+    from the referater's status blocks alone (``PayloadSource.statuses``)."""
     out = io.BytesIO()  # one growing buffer, not a list of lines joined: the texts are large
-    statuses: dict[tuple[str, int], str] = {}
     for doc in archive.documents:
-        payload = bodies[doc.path].payload()
-        statuses.update(((doc.path, index), text)
-                        for index, (_html, text) in enumerate(payload.statuses))
-        line = json.dumps(_document_record(archive, doc, payload.text, statuses, address),
+        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
                           ensure_ascii=False, default=str)
         out.write(line.encode() + b"\n")
     return out.getvalue()
@@ -322,8 +318,7 @@ FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_t
           "planlagte_moter", "til_stede", "forfall", "referent")
 
 
-def _document_record(archive: Archive, doc: Document, text: str,
-                     statuses: Mapping[tuple[str, int], str], address: SiteAddress
+def _document_record(archive: Archive, doc: Document, text: str, address: SiteAddress
                      ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": doc.slug, "type": doc.kind, "tittel": doc.title,
@@ -338,7 +333,7 @@ def _document_record(archive: Archive, doc: Document, text: str,
         record["originaldokument"] = address.absolute(found[1])
     if doc.kind == "oppfolgingspunkt":
         record["avsluttet"] = bool(doc.fields.get("avsluttet", False))
-        record["statusoppdateringer"] = [_status_record(u, statuses, address)
+        record["statusoppdateringer"] = [_status_record(u, address)
                                          for u in archive.history.get(doc.path, ())]
     else:
         record["statusoppdateringer"] = [
@@ -367,14 +362,10 @@ def _changed(archive: Archive, doc: Document) -> str | None:
     return norsk.in_oslo(changed).isoformat() if changed else None
 
 
-def _status_record(update: StatusUpdate, statuses: Mapping[tuple[str, int], str],
-                   address: SiteAddress) -> dict[str, Any]:
-    text = statuses.get((update.document.path, update.block.index))
-    if text is None:  # a referat listed after the point: read it now
-        text = update.block.text
+def _status_record(update: StatusUpdate, address: SiteAddress) -> dict[str, Any]:
     return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
             "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
-            "tekst": text}
+            "tekst": update.block.text}
 
 
 def _jsonable(value: Any) -> Any:

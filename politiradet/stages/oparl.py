@@ -646,7 +646,7 @@ def _point_extension(address: SiteAddress, record: Record,
         "meeting": address.absolute(meeting_path(r.meeting.doc)),
         "consultation": address.absolute(consultation_path(r.point, r.meeting.doc)),
         "web": address.absolute(r.meeting.doc.url) + f"#status-{r.point.slug}",
-        "tekst": _status_text(r),
+        "tekst": r.block.text,
         **({"avslutter": True} if r.closes else {}),
     } for r in reports]
     return data
@@ -729,26 +729,6 @@ def _common(address: SiteAddress, record: Record, fragment: str = "") -> dict[st
     return {**({"keyword": topics} if topics else {}),
             "web": address.absolute(record.doc.url) + fragment,
             "created": record.created, "modified": record.modified}
-
-
-READ_LIMIT = 4096
-"""Referater whose status texts are kept (a few kB each): a list page of points needs those of
-every referat reporting on them, and loading a body again costs far more."""
-_read: dict[str, tuple[str, ...]] = {}
-"""The plain text of each status block, by the compiled digest of the body it stands in: the
-points a referat reports on are made one after the other, and each would otherwise load and
-decode the whole body again."""
-
-
-def _status_text(report: Report) -> str:
-    body = report.meeting.body
-    texts = _read.get(body.digest)
-    if texts is None:
-        texts = tuple(text for _html, text in body.payload().statuses)
-        if len(_read) >= READ_LIMIT:
-            del _read[next(iter(_read))]  # the oldest: referater come in order
-        _read[body.digest] = texts
-    return texts[report.index]
 
 
 def _as_file(make: Callable[..., dict[str, Any]]) -> Callable[..., bytes]:

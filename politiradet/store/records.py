@@ -3,21 +3,29 @@
 A record's key is the SHA-256 of everything its HTML depends on besides the generator (which
 the whole store is under, :func:`.database.fingerprint`): the body and where it starts in the
 file, the document's path (links are resolved from it) and the abbreviation registry. A record
-is stored as two JSON texts, each with its SHA-256: the small *meta* part (links, headings,
+is stored as three JSON texts, each with its SHA-256: the small *meta* part (links, headings,
 status blocks' places … what the link graph and the render plan read for every document on
-every build) and the large *body* part (HTML and text, read only when a page, feed or search
-record is made: :class:`StoredPayload`). A part whose checksum or types do not match is a
-miss and is compiled again; a body part found bad when it is needed is compiled again on the
-spot. Records no build used among the last :data:`KEEP_BUILDS` are deleted (:meth:`Records.retain`).
+every build), the large *body* part (HTML and text, read only when a page, feed or search
+record is made: :class:`StoredPayload`) and the *statuses* part (the HTML and text of the
+status blocks, which a follow-up point's page, feed and open data show without the rest of the
+referat). A part whose checksum or types do not match is a miss and is compiled again; a body
+or statuses part found bad when it is needed is compiled again on the spot. Records no build
+used among the last :data:`KEEP_BUILDS` are deleted (:meth:`Records.retain`).
+
+A build reads each part at most once (:class:`Reads`): the statuses of the records it read
+are kept for the build (they are small), and the last few payloads, since a page and then its
+search record often ask for the same body in turn; nothing holds every body at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +40,8 @@ from ..model.content import (
     LinkRef,
     Note,
     Payload,
+    PayloadSource,
+    StatusTexts,
 )
 from .database import Store, connection, failed, is_int, is_str, sha256
 
@@ -41,6 +51,10 @@ REFRESH_BUILDS = 10
 """A record in use has its build number renewed once in this many builds (not on every one)."""
 BATCH = 500
 """Keys per query."""
+PAYLOADS = 8
+"""Payloads a build keeps after reading them (:class:`Reads`)."""
+STATUSES = 50_000
+"""Records whose status blocks a build keeps after reading them (a few hundred bytes each)."""
 
 
 def registry_fingerprint(abbreviations: Mapping[str, str], names: Any = ()) -> str:
@@ -60,10 +74,13 @@ class Row:
     meta_sum: str
     body: bytes
     body_sum: str
+    statuses: bytes
+    statuses_sum: str
 
 
 def record_digest(meta_sum: str, body_sum: str) -> str:
-    """:attr:`Compiled.digest`: one SHA-256 for both parts of the record."""
+    """:attr:`Compiled.digest`: one SHA-256 for the record (the meta part holds the digest of
+    each status block, so it covers the statuses part too)."""
     return hashlib.sha256(f"{meta_sum} {body_sum}".encode()).hexdigest()
 
 
@@ -78,19 +95,22 @@ def encode(compiled: Compiled) -> Row:
           for s in compiled.statuses],
          [[n.line, n.col, n.message] for n in compiled.notes], list(compiled.mentions),
          [[d.line, d.text, d.headings_before] for d in compiled.decisions]])
-    body = _json([payload.html, payload.text, [list(pair) for pair in payload.statuses]])
-    return Row(meta, sha256(meta), body, sha256(body))
+    body = _json([payload.html, payload.text])
+    statuses = _json([list(pair) for pair in payload.statuses])
+    return Row(meta, sha256(meta), body, sha256(body), statuses, sha256(statuses))
 
 
 def decode(row: Row) -> Compiled | None:
-    """The record in *row*, its payload kept in memory; None unless both parts check out."""
-    payload = decode_body(row.body, row.body_sum)
-    if payload is None:
+    """The record in *row*, its payload kept in memory; None unless every part checks out."""
+    body = decode_body(row.body, row.body_sum)
+    statuses = decode_statuses(row.statuses, row.statuses_sum)
+    if body is None or statuses is None:
         return None
-    return decode_meta(row.meta, row.meta_sum, row.body_sum, InMemory(payload))
+    return decode_meta(row.meta, row.meta_sum, row.body_sum,
+                       InMemory(Payload(*body, statuses)))
 
 
-def decode_meta(meta: Any, meta_sum: Any, body_sum: Any, payload: Callable[[], Payload]
+def decode_meta(meta: Any, meta_sum: Any, body_sum: Any, payload: PayloadSource
                 ) -> Compiled | None:
     """The record whose meta part is *meta*, with *payload* for its body part; None when a
     column, the checksum or a type does not match."""
@@ -103,19 +123,29 @@ def decode_meta(meta: Any, meta_sum: Any, body_sum: Any, payload: Callable[[], P
         return None
 
 
-def decode_body(body: Any, body_sum: str) -> Payload | None:
-    """The payload in *body*; None when the checksum or the types do not match."""
+def decode_body(body: Any, body_sum: str) -> tuple[str, str] | None:
+    """The HTML and text in *body*; None when the checksum or the types do not match."""
     if type(body) is not bytes or sha256(body) != body_sum:
         return None
     try:
-        html, text, statuses = json.loads(body)
-        return Payload(_str(html), _str(text),
-                       tuple((_str(h), _str(t)) for h, t in _list(statuses)))
+        html, text = _list(json.loads(body))
+        return _str(html), _str(text)
     except (ValueError, TypeError):
         return None
 
 
-def _meta_from_json(data: Any, digest: str, payload: Callable[[], Payload]) -> Compiled:
+def decode_statuses(statuses: Any, statuses_sum: str) -> StatusTexts | None:
+    """The status blocks' HTML and text in *statuses*; None when the checksum or the types
+    do not match."""
+    if type(statuses) is not bytes or sha256(statuses) != statuses_sum:
+        return None
+    try:
+        return tuple((_str(h), _str(t)) for h, t in _list(json.loads(statuses)))
+    except (ValueError, TypeError):
+        return None
+
+
+def _meta_from_json(data: Any, digest: str, payload: PayloadSource) -> Compiled:
     """The record from the decoded meta part; TypeError or ValueError unless every value has
     its type (checked inline: this runs for every document on every build)."""
     lead, summary, links, headings, abbreviations, statuses, notes, mentions, decisions = \
@@ -175,33 +205,80 @@ def _list(value: Any) -> list[Any]:
 
 # --- the records in the store ------------------------------------------------------------------
 
+class Reads:
+    """What one build read of the records' large parts: the status blocks of every record
+    whose blocks it read (up to :data:`STATUSES` records), and the last :data:`PAYLOADS`
+    payloads. A build makes a body's page, feeds and search record at different times, so
+    keeping every payload would hold the whole archive; the status blocks are small and asked
+    for by many points' pages, feeds and lists."""
+
+    def __init__(self) -> None:
+        self._payloads: OrderedDict[str, Payload] = OrderedDict()
+        self._statuses: dict[str, StatusTexts] = {}
+
+    def payload(self, key: str) -> Payload | None:
+        found = self._payloads.get(key)
+        if found is not None:
+            self._payloads.move_to_end(key)
+        return found
+
+    def keep_payload(self, key: str, payload: Payload) -> None:
+        self._payloads[key] = payload
+        if len(self._payloads) > PAYLOADS:
+            self._payloads.popitem(last=False)
+
+    def statuses(self, key: str) -> StatusTexts | None:
+        return self._statuses.get(key)
+
+    def keep_statuses(self, key: str, statuses: StatusTexts) -> None:
+        if len(self._statuses) >= STATUSES:
+            del self._statuses[next(iter(self._statuses))]
+        self._statuses[key] = statuses
+
+
+EMPTY_STATUSES = sha256(b"[]")
+"""The statuses part of a body without status blocks: nothing to read."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredPayload:
-    """A record's payload in the store, read (and checked) each time it is asked for.
+    """A record's payload in the store, read (and checked) when asked for, once per build
+    as long as *reads* keeps it (:class:`Reads`).
 
-    When the stored body is missing or does not check out, *fallback* compiles the payload
+    When a stored part is missing or does not check out, *fallback* compiles the payload
     on the spot (and the record is compiled again by the next build, which finds it missing).
     """
 
     database: str
     key: str
     body_sum: str
+    statuses_sum: str
     fallback: Callable[[], Payload]
+    reads: Reads = dataclasses.field(compare=False, repr=False)
 
     def __call__(self) -> Payload:
-        last = _last_payload[:]
-        if last and last[0][0] is self:
-            return last[0][1]
-        payload = _read_body(self.database, self.key, self.body_sum)
-        if payload is None:
-            _forget(self.database, self.key)
-            payload = self.fallback()
-        _last_payload[:] = [(self, payload)]
+        payload = self.reads.payload(self.key)
+        if payload is not None:
+            return payload
+        body = _read_body(self.database, self.key, self.body_sum)
+        payload = Payload(*body, self.statuses()) if body is not None else self._compiled()
+        self.reads.keep_payload(self.key, payload)
         return payload
 
+    def statuses(self) -> StatusTexts:
+        found = self.reads.statuses(self.key)
+        if found is None:
+            found = () if self.statuses_sum == EMPTY_STATUSES else \
+                _read_statuses(self.database, self.key, self.statuses_sum)
+            if found is None:
+                found = self._compiled().statuses
+            self.reads.keep_statuses(self.key, found)
+        return found
 
-_last_payload: list[tuple[StoredPayload, Payload]] = []
-"""The payload read last (a page's HTML and then its text are often asked for in turn)."""
+    def _compiled(self) -> Payload:
+        """The payload compiled again, its record deleted from the store."""
+        _forget(self.database, self.key)
+        return self.fallback()
 
 
 class Records:
@@ -212,6 +289,8 @@ class Records:
         self.database = store.database
         self._used: dict[str, int] = {}
         """Key -> the build number of its record as last read or written by this object."""
+        self.reads = Reads()
+        """What this build read of the records' payloads."""
 
     def key(self, doc: Document, registries: str) -> str:
         digest = hashlib.sha256(f"{registries}\0".encode())
@@ -228,28 +307,36 @@ class Records:
         with _collector_paused():
             for chunk in _chunks(sorted(keys)):
                 marks = ",".join("?" * len(chunk))
-                for key, used, meta_sum, body_sum, meta in self.store.query(
-                        "SELECT key, used, meta_sum, body_sum, meta FROM records "
+                for key, used, meta_sum, body_sum, statuses_sum, meta in self.store.query(
+                        "SELECT key, used, meta_sum, body_sum, statuses_sum, meta FROM records "
                         f"WHERE key IN ({marks})", chunk):
-                    if key not in keys:
+                    if key not in keys or not is_str(statuses_sum):
                         continue
-                    payload = StoredPayload(self.database, key, body_sum, fallback(key))
+                    payload = self.stored(key, body_sum, statuses_sum, fallback(key))
                     record = decode_meta(meta, meta_sum, body_sum, payload)
                     if record is not None:
                         found[key] = record
                         self._used[key] = used if is_int(used) else -1
         return found
 
+    def stored(self, key: str, body_sum: str, statuses_sum: str,
+               fallback: Callable[[], Payload]) -> StoredPayload:
+        """The payload of the record under *key*, read through this build's :attr:`reads`."""
+        return StoredPayload(self.database, key, body_sum, statuses_sum, fallback, self.reads)
+
     def put_many(self, rows: Sequence[tuple[str, Row]]) -> bool:
         """Store *rows* in one transaction of their own (the render workers read them back);
         False when the store cannot be written."""
         def put(db: sqlite3.Connection) -> None:
             number = build_number(db)
-            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
-                           [(key, number, row.meta_sum, row.body_sum, row.meta)
-                            for key, row in rows])
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                           [(key, number, row.meta_sum, row.body_sum, row.statuses_sum,
+                             row.meta) for key, row in rows])
             db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
                            [(key, row.body) for key, row in rows])
+            db.executemany("INSERT OR REPLACE INTO statuses VALUES (?, ?)",
+                           [(key, row.statuses) for key, row in rows
+                            if row.statuses_sum != EMPTY_STATUSES])
             self._used.update((key, number) for key, _row in rows)
         return self.store.write(put)
 
@@ -268,8 +355,9 @@ class Records:
             db.executemany("UPDATE records SET used = ? WHERE key = ?",
                            [(number, key) for key in stale])
             old = "typeof(used) != 'integer' OR used < ?"
-            db.execute(f"DELETE FROM bodies WHERE key IN (SELECT key FROM records WHERE {old})",
-                       (number - KEEP_BUILDS,))
+            for part in ("bodies", "statuses"):
+                db.execute(f"DELETE FROM {part} WHERE key IN "
+                           f"(SELECT key FROM records WHERE {old})", (number - KEEP_BUILDS,))
             db.execute(f"DELETE FROM records WHERE {old}", (number - KEEP_BUILDS,))
         self.store.later(count)
 
@@ -289,16 +377,28 @@ def _bytes(text: str) -> bytes:
         return b"u" + text.encode("utf-8", "surrogatepass")
 
 
-def _read_body(database: str, key: str, body_sum: str) -> Payload | None:
+def _read_body(database: str, key: str, body_sum: str) -> tuple[str, str] | None:
+    """The HTML and text of the record under *key*; None unless stored and sound."""
+    found = _read(database, "SELECT body FROM bodies WHERE key = ?", key)
+    return decode_body(found, body_sum) if found is not None else None
+
+
+def _read_statuses(database: str, key: str, statuses_sum: str) -> StatusTexts | None:
+    """The status blocks of the record under *key*; None unless stored and sound."""
+    found = _read(database, "SELECT statuses FROM statuses WHERE key = ?", key)
+    return decode_statuses(found, statuses_sum) if found is not None else None
+
+
+def _read(database: str, sql: str, key: str) -> Any:
     db = connection(database)
     if db is None:
         return None
     try:
-        found = db.execute("SELECT body FROM bodies WHERE key = ?", (key,)).fetchone()
+        found = db.execute(sql, (key,)).fetchone()
     except sqlite3.Error as exc:
         failed(database, exc)
         return None
-    return decode_body(found[0], body_sum) if found else None
+    return found[0] if found else None
 
 
 def _forget(database: str, key: str) -> None:
@@ -309,6 +409,7 @@ def _forget(database: str, key: str) -> None:
     try:
         db.execute("DELETE FROM records WHERE key = ?", (key,))
         db.execute("DELETE FROM bodies WHERE key = ?", (key,))
+        db.execute("DELETE FROM statuses WHERE key = ?", (key,))
     except sqlite3.Error as exc:
         failed(database, exc)
 
