@@ -102,6 +102,21 @@ def test_topics_and_areas_are_registry_multiselects(kind: Kind) -> None:
     assert fields["kilde"]["widget"] == "object"
 
 
+def test_a_referats_council_is_a_select_of_the_registry_or_a_slug_without_one(
+        tmp_path: Path) -> None:
+    field = _fields(_collection(_config(), "referat"))["politirad"]
+    registry = yaml.safe_load((CONTENT / "politirad.yaml").read_text(encoding="utf-8"))
+    assert field["widget"] == "select" and "multiple" not in field
+    assert field["options"] == [{"label": e["navn"], "value": e["slug"]} for e in registry]
+    assert field["required"] is False, "without it, the referat is the archive's own council"
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "politirad.yaml").unlink()
+    field = _fields(_collection(_config(content=content), "referat"))["politirad"]
+    assert field["widget"] == "string" and field["pattern"][0] == "^[a-z0-9]+(-[a-z0-9]+)*$"
+    assert "politirad" not in _fields(_collection(_config(), "avtale"))
+
+
 def test_labels_come_from_schema_titles_or_key_names() -> None:
     fields = _fields(_collection(_config(), "referat"))
     assert fields["omrader"]["label"] == "Områder"

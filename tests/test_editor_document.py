@@ -220,6 +220,35 @@ def test_a_file_named_by_another_date_is_not_taken_for_the_same_meeting(tmp_path
     assert (content / "referater" / "2025-05-14-1.md").is_file()
 
 
+def test_another_councils_referat_of_the_same_day_is_saved(tmp_path: Path) -> None:
+    """Decap names a second referat of 14 May 2025-05-14-1.md; of another council
+    (``politirad``) it is another meeting and is saved. Naming the archive's own council, it
+    is the same meeting as the file without the key, and the check refuses it."""
+    from conftest import copy_fixture
+
+    from politiradet.editor.backend import LocalBackend
+
+    content = copy_fixture("gyldig", tmp_path)
+    (content / "politirad.yaml").write_text(
+        "- slug: oslo\n  navn: Politirådet i Oslo\n- slug: bergen\n  navn: Politirådet i "
+        "Bergen\n", encoding="utf-8")
+    text = (content / "referater" / "2025-05-14.md").read_text(encoding="utf-8")
+    backend = LocalBackend(content, ROOT / "schema")
+
+    def save(council: str, number: int) -> Any:
+        raw = _as_decap_sends(text, _set(("politirad",), council))
+        return backend.handle({"action": "persistEntry", "params": {
+            "dataFiles": [{"path": f"content/referater/2025-05-14-{number}.md", "raw": raw}],
+            "assets": [], "options": {"newEntry": True}}})
+
+    answer = save("bergen", 1)
+    assert answer.status == 200, answer.body
+    assert "politirad: bergen" in (content / "referater/2025-05-14-1.md").read_text("utf-8")
+    answer = save("oslo", 2)
+    assert answer.status == 422, answer.body
+    assert "er også et referat fra møte 2025-05-14 i Politirådet i Oslo" in answer.body["error"]
+
+
 UNKNOWN_KEYS = ["2024-01-01", "0x1F", "0o17", "a: b", "#x", "true", "[a]", "- a", "x\ny", "ja"]
 """Keys no schema knows, each one YAML writes plainly reads as something else: a date or a
 number (YAML 1.2, as ruamel.yaml reads it), a mapping, a comment, a boolean, a list, two lines."""

@@ -24,6 +24,7 @@ MISTAKES = {
     "«14.05.2025» i «dato»": (REFERAT, "dato: 2025-05-14", "dato: 14.05.2025"),
     "«temaer» skal være en liste": (REFERAT, "temaer: [salto]", "temaer: salto"),
     "ukjent tema «salot»": (REFERAT, "temaer: [salto]", "temaer: [salot]"),
+    "ukjent politiråd «bergen»": (REFERAT, "motetype: møte", "motetype: møte\npolitirad: bergen"),
     "lenken «2016-01-13.md»": (REFERAT, "(2016-01-12.md)", "(2016-01-13.md)"),
     "ukjent oppfølgingspunkt «2025-9»": (REFERAT, "::: status 2025-1", "::: status 2025-9"),
     "status-blokken mangler punkt": (REFERAT, "::: status 2025-1", "::: status"),

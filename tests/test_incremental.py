@@ -92,6 +92,22 @@ def test_edited_document_rebuilds_to_what_a_cold_build_gives(
     assert_same(built, tmp_path / "kald")
 
 
+def test_a_second_council_rebuilds_to_what_a_cold_build_gives(
+        valid_content: Path, built: Path, tmp_path: Path) -> None:
+    """A registry of councils and another council's referat change the pages that name a
+    council and the previous and next meetings: as a cold build has them."""
+    (valid_content / "politirad.yaml").write_text(
+        "- slug: oslo\n  navn: Politirådet i Oslo\n- slug: bergen\n  navn: Politirådet i "
+        "Bergen\n", encoding="utf-8")
+    oslo = (valid_content / "referater" / "2025-05-14.md").read_text(encoding="utf-8")
+    (valid_content / "referater" / "2020-03-03-bergen.md").write_text(
+        oslo.replace("dato: 2025-05-14", "dato: 2020-03-03\npolitirad: bergen"), "utf-8")
+    warm(valid_content, built)
+    assert "Politirådet i Bergen" in (built / "referater/2020-03-03-bergen/index.html").read_text()
+    cold(valid_content, tmp_path / "kald")
+    assert_same(built, tmp_path / "kald")
+
+
 def assert_everything_trusted(content: Path, out: Path) -> None:
     """The record a build left in the store describes *out* exactly: every file is trusted by
     the next build, and building again is a cache hit."""

@@ -6,8 +6,8 @@ schema's ``title`` or the key's name, hints from its ``description`` (or, where 
 files, YAML values and ``true``, from :data:`EDITOR_HINTS` in the editor's own words), required
 keys required, dates as text fields that take and show ``ÅÅÅÅ-MM-DD`` (a browser's date field
 shows the date in the browser's language, mm/dd/yyyy in an English one), ``temaer`` and
-``omrader`` as multi-selects of the registries' slugs with their names as labels, ``kilde`` as an
-object, ``utkast`` a toggle.
+``omrader`` as multi-selects of the registries' slugs with their names as labels (a referat's
+``politirad`` as a select of the councils), ``kilde`` as an object, ``utkast`` a toggle.
 
 A required list (``omrader``) may still be empty ("gjelder hele Oslo"), so lists are only
 required in the editor when the schema asks for at least one item; the saved file always has
@@ -73,6 +73,8 @@ EDITOR_HINTS: Mapping[str, str] = {
     "temaer": "Velg temaene dokumentet handler om. Skriv for å søke i listen.",
     "omrader": "Velg områdene dokumentet omtaler. La feltet stå tomt hvis dokumentet gjelder "
                "hele Oslo.",
+    "politirad": "Velg politirådet referatet er fra. La feltet stå tomt når referatet er fra "
+                 "arkivets eget politiråd.",
     "udatert": "Slå på når originalen ikke er datert. Da er «Dato» bare første dag i "
                "gyldighetsperioden, og nettstedet viser gyldighetsperioden i stedet for datoen.",
     "avsluttet": "Slå på når politirådet har sluttført punktet. Av betyr at punktet fortsatt "
@@ -192,6 +194,9 @@ def _widget(key: Key, schemas: SchemaSet, content: Content) -> dict[str, Any]:
     registry = _registry_options(key, content)
     if registry is not None:
         return {"widget": "select", "multiple": True, "options": registry, "default": []}
+    councils = _council_options(key, content)
+    if councils is not None:
+        return {"widget": "select", "options": councils}
     if "enum" in schema:
         return {"widget": "select", "options": [str(value) for value in schema["enum"]]}
     if kind == "boolean":
@@ -238,3 +243,11 @@ def _registry_options(key: Key, content: Content) -> list[dict[str, str]] | None
     if registry is None:
         return None
     return [{"label": entry.name, "value": slug} for slug, entry in registry.items()]
+
+
+def _council_options(key: Key, content: Content) -> list[dict[str, str]] | None:
+    """Options for a referat's ``politirad``: the councils of the registry, or None without
+    one (the key is then a text field that takes a slug)."""
+    if key.name != "politirad" or key.depth != 0 or not content.councils:
+        return None
+    return [{"label": council.name, "value": slug} for slug, council in content.councils.items()]

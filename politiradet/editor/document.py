@@ -69,8 +69,8 @@ def duplicate_of(kind: Kind, slug: str, data: Mapping[str, Any],
     the document with an id in the same folder, or None if there is none. The document there
     is a duplicate only if its own front matter makes the same name (a file whose date or
     title was corrected afterwards is another document) and, for a referat, it is of the same
-    type: one meeting, one referat, as ``check`` says (a seminar on the day of a meeting is
-    another referat).
+    type and council: one meeting, one referat, as ``check`` says (a seminar on the day of a
+    meeting, or another council's meeting that day, is another referat).
     """
     base, dash, number = slug.rpartition("-")
     if not dash or not number.isdigit() or base != _intended(kind, data):
@@ -93,9 +93,13 @@ def duplicate_message(kind: Kind, base: str, data: Mapping[str, Any]) -> str:
             f"lagret. Åpne avtalen som finnes, eller gi den nye avtalen en annen tittel.")
 
 
-def _identity(kind: Kind, data: Mapping[str, Any]) -> tuple[str, Any]:
-    """What makes two documents one: the id their front matter makes, and a referat's type."""
-    return _intended(kind, data), data.get("motetype") if kind == "referat" else None
+def _identity(kind: Kind, data: Mapping[str, Any]) -> tuple[str, Any, Any]:
+    """What makes two documents one: the id their front matter makes, and a referat's type
+    and council (``politirad``; the check itself also knows that a referat without the key is
+    from the archive's own council)."""
+    if kind != "referat":
+        return _intended(kind, data), None, None
+    return _intended(kind, data), data.get("motetype"), data.get("politirad")
 
 
 def _intended(kind: Kind, data: Mapping[str, Any]) -> str:

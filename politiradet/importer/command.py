@@ -137,7 +137,7 @@ def _refuse_second_referat(suggestions: Suggestions, context: ArchiveContext) ->
     start = suggestions.dates.start
     if suggestions.kind != "referat" or start is None:
         return
-    existing = context.meetings.get((start.isoformat(), suggestions.meeting_type))
+    existing = context.meetings.get((context.own_council, start, suggestions.meeting_type))
     if existing is not None:
         raise ImportRefused(
             f"{existing} er allerede referatet fra {suggestions.meeting_type} "

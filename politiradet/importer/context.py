@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,9 +28,11 @@ class ArchiveContext:
     abbreviations: tuple[Abbreviation, ...]
     points: Mapping[str, str]
     """Follow-up point id (``2025-3``) -> the point's adopted text."""
-    meetings: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    """(date, ``motetype``) of each referat -> its file as the editor sees it: one meeting has
-    one referat."""
+    meetings: Mapping[tuple[str, dt.date, str], str] = field(default_factory=dict)
+    """Each referat's meeting (:attr:`Document.meeting`: council, date, ``motetype``) -> its
+    file as the editor sees it: one meeting has one referat."""
+    own_council: str = ""
+    """The council an imported referat is from (it is written without ``politirad``)."""
 
     def registry_words(self) -> Iterator[str]:
         """Every word in the registries' names and abbreviations, for the word list."""
@@ -53,7 +56,7 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     content = validated.content
     return ArchiveContext(content_dir, _validated_once(raw, validated), schemas,
                           content.topics, content.areas, content.abbreviations,
-                          _points(content), _meetings(content))
+                          _points(content), _meetings(content), content.own_council)
 
 
 def _validated_once(raw: RawContent, validated: Validated) -> RawContent:
@@ -69,9 +72,8 @@ def _is_document_problem(path: str) -> bool:
     return not path.endswith(".yaml")
 
 
-def _meetings(content: Content) -> dict[tuple[str, str], str]:
-    return {(doc.date.isoformat(), str(doc.fields.get("motetype", "møte"))): doc.source
-            for doc in content.documents if doc.kind == "referat"}
+def _meetings(content: Content) -> dict[tuple[str, dt.date, str], str]:
+    return {doc.meeting: doc.source for doc in content.documents if doc.meeting is not None}
 
 
 def _points(content: Content) -> dict[str, str]:

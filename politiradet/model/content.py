@@ -30,8 +30,10 @@ SEMINAR_LABEL = "Seminaroppsummering"
 SITE_NAME = "Politirådet i Oslo"
 """The council whose archive this is: in page titles, feeds, the calendar and open data."""
 
-REGISTRIES = ("temaer", "omrader", "forkortelser")
+REGISTRIES = ("temaer", "omrader", "forkortelser", "politirad")
 """Registry files in the content root: ``<name>.yaml``, validated by ``<name>.schema.json``."""
+OPTIONAL_REGISTRIES = frozenset({"politirad"})
+"""Registries an archive may do without: without ``politirad.yaml`` it has one council."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,16 @@ class Area:
     parents: tuple[str, ...]
     """Slugs of the enclosing areas; a bydel split between two police units has two."""
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Council:
+    """A police council (politiråd) whose referater the archive holds (``politirad.yaml``)."""
+
+    slug: str
+    name: str
+    """As a reader sees it: «Politirådet i Bergen»."""
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,10 @@ class Document:
     """Line in the file where the Markdown body starts."""
     locations: Mapping[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
     """(line, col) of each front matter value, for messages about references."""
+    council: str = ""
+    """Slug of the police council a referat is from: its ``politirad``, or without the key the
+    archive's own council (the first in ``politirad.yaml``; "" in an archive without that
+    registry, which has one council). "" for the other kinds."""
 
     @property
     def url(self) -> str:
@@ -137,12 +153,12 @@ class Document:
         return SEMINAR_LABEL if self.meeting_kind == "seminar" else KIND_LABEL[self.kind]
 
     @property
-    def meeting(self) -> tuple[dt.date, str] | None:
-        """The meeting a referat is the minutes of (its date and ``motetype``), None for the
-        other kinds: one meeting has one referat (the link stage, the import and the editor
-        refuse a second)."""
+    def meeting(self) -> tuple[str, dt.date, str] | None:
+        """The meeting a referat is the minutes of (its council, date and ``motetype``), None
+        for the other kinds: one meeting has one referat (the link stage, the import and the
+        editor refuse a second); two councils meeting on one day are two meetings."""
         kind = self.meeting_kind
-        return None if kind is None else (self.date, kind)
+        return None if kind is None else (self.council, self.date, kind)
 
     @property
     def dated(self) -> bool:
@@ -163,6 +179,20 @@ class Content:
     """Content path -> time of the last git commit touching the file («Sist endret»)."""
     source_files: Mapping[str, SourcePdf] = field(default_factory=dict)
     """The usable PDFs in ``content/kilder/`` by name."""
+    councils: Mapping[str, Council] = field(default_factory=dict)
+    """The police councils of ``politirad.yaml`` by slug, the archive's own first; empty
+    without that registry (the archive has one council)."""
+
+    @property
+    def own_council(self) -> str:
+        """The slug of the council a referat without ``politirad`` is from ("" with no registry)."""
+        return next(iter(self.councils), "")
+
+    def council_name(self, doc: Document) -> str | None:
+        """The name of *doc*'s council, where a reader needs it: in an archive of more than
+        one council; None otherwise (and for a document that is not a referat)."""
+        council = self.councils.get(doc.council) if len(self.councils) > 1 else None
+        return council.name if council is not None and doc.kind == "referat" else None
 
     def by_path(self) -> dict[str, Document]:
         return {doc.path: doc for doc in self.documents}

@@ -28,19 +28,21 @@ class Meeting:
 def schedule(documents: Iterable[Document]) -> list[Meeting]:
     """Every meeting the published referater record (one per referat) or fix, oldest first.
 
-    A planned date that later got its own referat appears once, as held.
+    A planned date that later got its own referat appears once, as held; the meetings of
+    two councils on one day are two meetings (a planned date belongs to the council of the
+    referat that fixed it).
     """
     referater = sorted((d for d in documents if d.kind == "referat"),
                        key=lambda d: (d.date, d.path))
     held = [Meeting(d.date, _day(d.fields.get("sluttdato")), d.meeting_kind or "møte", d,
                     held=True) for d in referater]
-    taken = {(m.start, m.kind) for m in held}
-    planned: dict[tuple[dt.date, str], Meeting] = {}
+    taken = {(m.source.council, m.start, m.kind) for m in held}
+    planned: dict[tuple[str, dt.date, str], Meeting] = {}
     for doc in referater:
         for entry in doc.fields.get("planlagte_moter", ()):
-            key = (norsk.day(entry["dato"]), str(entry["motetype"]))
+            key = (doc.council, norsk.day(entry["dato"]), str(entry["motetype"]))
             if key not in taken:
-                planned.setdefault(key, Meeting(key[0], _day(entry.get("sluttdato")), key[1],
+                planned.setdefault(key, Meeting(key[1], _day(entry.get("sluttdato")), key[2],
                                                 doc, held=False))
     return sorted([*held, *planned.values()], key=lambda m: (m.start, m.kind))
 

@@ -84,7 +84,8 @@ def document_page(r: Renderer, doc: Document) -> Output:
         related=v.related(doc),
         backlinks=v.archive.backlinks.get(doc.path, ()),
         glossary=v.abbreviations_in(doc), json_ld=v.json_ld(doc), crumbs=v.crumbs_for(doc),
-        last_changed=v.last_changed(doc), original=v.original_link(doc))
+        last_changed=v.last_changed(doc), original=v.original_link(doc),
+        council=v.archive.content.council_name(doc))
     if doc.kind == "oppfolgingspunkt":
         context["feeds"] = [(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}", doc.url + "feed.xml")]
         return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,

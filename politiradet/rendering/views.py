@@ -81,9 +81,9 @@ class Views:
 
     @cached_property
     def meetings(self) -> list[Document]:
-        """Published referater, oldest first."""
+        """Published referater, council by council, oldest first."""
         return sorted((d for d in self.archive.documents if d.kind == "referat"),
-                      key=lambda d: (d.date, d.path))
+                      key=lambda d: (d.council, d.date, d.path))
 
     @cached_property
     def points(self) -> list[Document]:
@@ -139,12 +139,15 @@ class Views:
         return {meeting.path: index for index, meeting in enumerate(self.meetings)}
 
     def neighbours(self, doc: Document) -> tuple[Document | None, Document | None]:
-        """Previous and next referat by date."""
+        """Previous and next referat by date, of the same council."""
         index = self.meeting_index.get(doc.path)
         if index is None:
             return None, None
-        return (self.meetings[index - 1] if index > 0 else None,
-                self.meetings[index + 1] if index + 1 < len(self.meetings) else None)
+        meetings = self.meetings
+        before = meetings[index - 1] if index > 0 else None
+        after = meetings[index + 1] if index + 1 < len(meetings) else None
+        return (before if before is not None and before.council == doc.council else None,
+                after if after is not None and after.council == doc.council else None)
 
     def abbreviations_in(self, doc: Document) -> list[Abbreviation]:
         """Registered abbreviations used in the document, for its glossary."""

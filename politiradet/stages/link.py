@@ -68,7 +68,7 @@ def _problems(validated: Validated, compiled: Mapping[str, Compiled], path: str 
     valid = tuple(doc for doc in validated.content.documents if path in (None, doc.path))
     sources = {doc.source for doc in checked}
     problems = [p for p in (*_check_urls(everything),
-                            *_check_same_meeting(validated.content.documents))
+                            *_check_same_meeting(validated.content))
                 if path is None or p.path in sources]
     problems += _check_registry_refs(valid, validated)
     problems += _check_source_refs(valid, validated)
@@ -102,21 +102,25 @@ def _check_urls(checked: tuple[Document, ...]) -> Iterator[Problem]:
                           f"{others}. Gi en av filene et annet navn.")
 
 
-def _check_same_meeting(documents: tuple[Document, ...]) -> Iterator[Problem]:
-    """One meeting, one referat: two referater of the same type (``motetype``) on the same
-    date are one meeting written twice (a second import, or a new entry in the web editor)."""
-    by_meeting: dict[tuple[dt.date, str], list[Document]] = defaultdict(list)
-    for doc in documents:
+def _check_same_meeting(content: Content) -> Iterator[Problem]:
+    """One meeting, one referat: two referater of one council of the same type (``motetype``)
+    on the same date are one meeting written twice (a second import, or a new entry in the web
+    editor). Two councils meeting on one day are two meetings."""
+    by_meeting: dict[tuple[str, dt.date, str], list[Document]] = defaultdict(list)
+    for doc in content.documents:
         if doc.meeting is not None:
             by_meeting[doc.meeting].append(doc)
-    for (date, kind), same in by_meeting.items():
+    several = len(content.councils) > 1
+    for (council, date, kind), same in by_meeting.items():
+        where = f" i {content.councils[council].name}" if several and council in \
+            content.councils else ""
+        keys = "«dato», «motetype» eller «politirad»" if several else "«dato» eller «motetype»"
         for doc in (same if len(same) > 1 else ()):
             others = " og ".join(other.source for other in same if other is not doc)
             line, col = doc.locations.get(("dato",), (1, 1))
             yield Problem(doc.source, line, col, f"{others} er også et referat fra {kind} "
-                          f"{date}. Ett møte har ett referat: flytt det som mangler inn i det "
-                          f"ene og slett det andre, eller rett «dato» eller «motetype» i det "
-                          f"som er feil.")
+                          f"{date}{where}. Ett møte har ett referat: flytt det som mangler inn "
+                          f"i det ene og slett det andre, eller rett {keys} i det som er feil.")
 
 
 def _check_registry_refs(documents: tuple[Document, ...], validated: Validated
@@ -134,6 +138,24 @@ def _check_registry_refs(documents: tuple[Document, ...], validated: Validated
                     yield Problem(doc.source, line, col,
                                   f"ukjent {word} «{slug}».{did_you_mean(slug, known)} "
                                   f"Se content/{key}.yaml for lovlige verdier.")
+        if "politirad" in validated.registries_ok and doc.kind == "referat":
+            yield from _check_council(doc, content)
+
+
+def _check_council(doc: Document, content: Content) -> Iterator[Problem]:
+    """A referat's ``politirad`` names a council in ``content/politirad.yaml``."""
+    slug = doc.fields.get("politirad")
+    if slug is None or slug in content.councils:
+        return
+    line, col = doc.locations.get(("politirad",), (1, 1))
+    if not content.councils:
+        yield Problem(doc.source, line, col, f"ukjent politiråd «{slug}»: arkivet har ikke noe "
+                      f"register over politiråd. Lag content/politirad.yaml med rådene, eller "
+                      f"fjern «politirad» når referatet er fra arkivets eget politiråd.")
+        return
+    yield Problem(doc.source, line, col, f"ukjent politiråd «{slug}»."
+                  f"{did_you_mean(slug, content.councils)} Se content/politirad.yaml for "
+                  f"lovlige verdier.")
 
 
 def _check_source_refs(documents: tuple[Document, ...], validated: Validated

@@ -14,7 +14,15 @@ from typing import Any
 from ..common.slug import MAX_LENGTH as MAX_SLUG_LENGTH
 from ..common.slug import SLUG, suggest_slug, too_long
 from ..errors import Problem
-from ..model.content import FOLDERS, MAX_PDF_BYTES, REGISTRIES, SOURCE_FOLDER, Kind, SourcePdf
+from ..model.content import (
+    FOLDERS,
+    MAX_PDF_BYTES,
+    OPTIONAL_REGISTRIES,
+    REGISTRIES,
+    SOURCE_FOLDER,
+    Kind,
+    SourcePdf,
+)
 from ..store.database import sha256
 from ..store.documents import Documents
 from . import githistory
@@ -43,7 +51,8 @@ class RawDocument:
 
 @dataclass(frozen=True, slots=True)
 class RawRegistry:
-    """A registry YAML file (temaer, omrader, forkortelser), parsed but not validated."""
+    """A registry YAML file (temaer, omrader, forkortelser, politirad), parsed but not
+    validated."""
 
     name: str
     source: str
@@ -231,6 +240,8 @@ def _registry(root: Path, name: str, problems: list[Problem]) -> RawRegistry | N
     path = root / f"{name}.yaml"
     source = display(path)
     if not path.exists() and not path.is_symlink():
+        if name in OPTIONAL_REGISTRIES:  # an archive without it: an empty registry
+            return RawRegistry(name, source, Parsed([], {}, {}))
         problems.append(Problem(source, 1, 1, f"registeret mangler. Lag filen {name}.yaml i "
                                 f"innholdsmappen."))
         return None

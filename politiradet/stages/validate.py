@@ -22,6 +22,7 @@ from ..model.content import (
     Abbreviation,
     Area,
     Content,
+    Council,
     Document,
     Kind,
     Topic,
@@ -118,6 +119,9 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
         if not found:
             registries_ok.add(name)
             registry_data[name] = registry.parsed.data
+    councils = {c["slug"]: Council(c["slug"], c["navn"], c.get("beskrivelse", ""))
+                for c in registry_data.get("politirad", [])}
+    own = next(iter(councils), "")
     documents, invalid, unvalidated = [], set(), []
     for raw_doc in raw.documents:
         found = _document_problems(raw_doc, schemas)
@@ -126,7 +130,7 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
             invalid.add(raw_doc.path)
             unvalidated.append(_lenient_document(raw_doc))
         else:
-            documents.append(_document(raw_doc))
+            documents.append(_document(raw_doc, own))
     content = Content(
         documents=tuple(documents),
         topics={t["slug"]: Topic(t["slug"], t["navn"], t["beskrivelse"])
@@ -138,6 +142,7 @@ def validate(raw: RawContent, schemas: Schemas) -> tuple[Validated, list[Problem
                             for a in registry_data.get("forkortelser", [])),
         changed=raw.changed,
         source_files=raw.source_files,
+        councils=councils,
     )
     return Validated(content, frozenset(invalid | raw.unreadable), tuple(unvalidated),
                      frozenset(registries_ok), raw.refused_sources), problems
@@ -152,14 +157,16 @@ def _document_problems(raw: RawDocument, schemas: Schemas) -> list[Problem]:
     return found or list(_document_checks(raw))
 
 
-def _document(raw: RawDocument) -> Document:
+def _document(raw: RawDocument, own_council: str) -> Document:
+    """The model of a valid document; a referat without ``politirad`` is from *own_council*."""
     data = raw.file.front.data
     return Document(
         kind=raw.kind, slug=raw.slug, path=raw.path, source=raw.source,
         title=data["tittel"], date=norsk.day(data["dato"]),
         topics=tuple(data["temaer"]), areas=tuple(data["omrader"]),
         draft=data.get("utkast", False), fields=data,
-        body=raw.file.body, body_line=raw.file.body_line, locations=raw.file.front.values)
+        body=raw.file.body, body_line=raw.file.body_line, locations=raw.file.front.values,
+        council=data.get("politirad", own_council) if raw.kind == "referat" else "")
 
 
 def _lenient_document(raw: RawDocument) -> Document:
