@@ -74,14 +74,21 @@ ABBREVIATIONS = [
 ]
 
 YEARS = 26
-MEETING_TYPES = ("møte", "seminar")
 """Documents are dated 2000–2025, whatever their number (the archive accepts 2000–2099)."""
+MEETING_TYPES = ("møte", "seminar")
 COUNCILS = [
     "oslo", "bergen", "trondheim", "stavanger", "kristiansand", "drammen", "fredrikstad",
     "tromso", "sandnes", "sarpsborg", "skien", "alesund", "bodo", "larvik", "tonsberg",
     "arendal", "haugesund", "porsgrunn", "moss", "hamar", "lillehammer", "gjovik", "molde",
     "harstad", "kongsberg", "halden", "steinkjer", "narvik", "alta", "kristiansund",
 ]
+"""Police councils. Up to a referat for every other day of 2000–2025, the corpus is one
+council's archive (as at 10,000: no ``politirad``, no registry; the names only vary the
+titles); above that, every referat is of one of these councils (``politirad``, with
+``politirad.yaml``), as in an archive of every council in the country."""
+COUNCIL_NAMES = {"tromso": "Tromsø", "alesund": "Ålesund", "bodo": "Bodø", "gjovik": "Gjøvik",
+                 "tonsberg": "Tønsberg"}
+"""Council names with letters their slugs spell otherwise; the rest is the slug capitalised."""
 
 AGENDA = [
     "Dagsorden godkjent", "Orientering fra politimesteren", "Orientering fra byrådslederen",
@@ -140,7 +147,9 @@ class Spec:
     links: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     meeting: str = "møte"
-    """A referat's ``motetype``: one meeting (date and type) has one referat in an archive."""
+    """A referat's ``motetype``: one meeting (council, date and type) has one referat."""
+    council: str | None = None
+    """A referat's ``politirad``; None in an archive of one council."""
 
     @property
     def path(self) -> str:
@@ -205,16 +214,32 @@ def _agreement(index: int, rng: random.Random) -> Spec:
 
 
 def _minutes(count: int, rng: random.Random) -> list[Spec]:
-    """*count* referater, each of its own meeting: ``check`` refuses two referater of one
-    type on one date. Dated 2000–2025 while half of those days suffice, else over more of
-    2000–2099; an archive cannot hold more meetings than that century has (73,000)."""
-    years = YEARS
-    while count > (365 * years) and years < 100:
-        years = min(100, years * 2)
-    start, days = dt.date(2000, 1, 1), 365 * years  # the archive accepts 2000–2099
-    if count > days * len(MEETING_TYPES) * 0.9:
-        raise SystemExit(f"{count} referater får ikke hvert sitt møte i 2000–2099 (ett referat "
-                         f"per møtetype og dato): velg færre dokumenter.")
+    """*count* referater dated 2000–2025, each of its own meeting: ``check`` refuses two
+    referater of one council of one type on one date. One council while half of those days
+    suffice (as the corpus always was up to 10,000), else spread over :data:`COUNCILS`."""
+    start, days = dt.date(2000, 1, 1), 365 * YEARS
+    if count <= days:
+        return _one_council(count, start, days, rng)
+    if count > days * len(COUNCILS) * 0.9:
+        raise SystemExit(f"{count} referater får ikke hvert sitt møte i 2000–2025 (ett referat "
+                         f"per politiråd, møtetype og dato i {len(COUNCILS)} råd): velg færre "
+                         f"dokumenter.")
+    taken: set[tuple[str, dt.date, str]] = set()
+    specs = []
+    while len(specs) < count:
+        date = start + dt.timedelta(days=rng.randrange(days))
+        meeting = MEETING_TYPES[rng.random() < 0.1]
+        council = rng.choice(COUNCILS)
+        if any((council, date, kind) in taken for kind in MEETING_TYPES):
+            continue  # one file a council and day: a møte and a seminar would share its name
+        taken.add((council, date, meeting))
+        specs.append(Spec("referater", f"{date.isoformat()}-{council}", date, *_tags(rng),
+                          meeting=meeting, council=council))
+    return specs
+
+
+def _one_council(count: int, start: dt.date, days: int, rng: random.Random) -> list[Spec]:
+    """*count* referater of one council; the slugs are named after a council at random."""
     taken: set[tuple[dt.date, str]] = set()
     slugs: set[str] = set()
     specs = []
@@ -232,13 +257,20 @@ def _minutes(count: int, rng: random.Random) -> list[Spec]:
     return specs
 
 
+def council_name(slug: str) -> str:
+    return COUNCIL_NAMES.get(slug, slug.capitalize())
+
+
 def front_matter(spec: Spec, rng: random.Random) -> list[str]:
-    council = spec.slug.rsplit("-", 1)[-1].capitalize()
+    council = (council_name(spec.council) if spec.council
+               else spec.slug.rsplit("-", 1)[-1].capitalize())
     lines = ["---"]
     if spec.folder == "referater":
         lines += [f"tittel: Referat fra Politirådet i {council} {spec.date:%d.%m.%Y}",
                   f'dato: "{spec.date.isoformat()}"',
                   f"motetype: {spec.meeting}"]
+        if spec.council is not None:
+            lines.append(f"politirad: {spec.council}")
         if rng.random() < 0.5:
             lines.append(f"sted: Rådhuset i {council}")
     elif spec.folder == "avtaler":
@@ -302,7 +334,8 @@ def _table(rng: random.Random) -> list[str]:
     return [*rows, ""]
 
 
-def registries() -> dict[str, str]:
+def registries(councils: bool = False) -> dict[str, str]:
+    """The registry files; with *councils*, ``politirad.yaml`` too."""
     topics = "".join(f"- slug: {slug}\n  navn: {name}\n  beskrivelse: Temaet {name}.\n"
                      for slug, name in TOPICS)
     areas = "".join(
@@ -311,7 +344,11 @@ def registries() -> dict[str, str]:
         + f"  beskrivelse: Området {name}.\n" for slug, name, level, parents in AREAS)
     abbreviations = "".join(f"- forkortelse: {short}\n  betydning: {meaning}\n"
                             for short, meaning in ABBREVIATIONS)
-    return {"temaer.yaml": topics, "omrader.yaml": areas, "forkortelser.yaml": abbreviations}
+    files = {"temaer.yaml": topics, "omrader.yaml": areas, "forkortelser.yaml": abbreviations}
+    if councils:
+        files["politirad.yaml"] = "".join(f"- slug: {slug}\n  navn: Politirådet i "
+                                          f"{council_name(slug)}\n" for slug in COUNCILS)
+    return files
 
 
 SIZES = {"referater": 8_400, "avtaler": 7_000, "oppfolgingspunkter": 2_000}
@@ -324,9 +361,10 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
         shutil.rmtree(out)
     for folder in SIZES:
         (out / folder).mkdir(parents=True)
-    for name, text in registries().items():
+    specs = plan(n, rng)
+    for name, text in registries(any(s.council for s in specs)).items():
         (out / name).write_text(text, encoding="utf-8")
-    for spec in plan(n, rng):
+    for spec in specs:
         lines = front_matter(spec, rng) + body(spec, rng, SIZES[spec.folder])
         (out / spec.path).write_text("\n".join(lines), encoding="utf-8")
     return out
