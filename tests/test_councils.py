@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import built_site, copy_fixture
+from conftest import built_site, copy_fixture, open_data_documents
 
 from politiradet.pipeline import Paths, check
 
@@ -65,7 +65,8 @@ def _facts(page: BeautifulSoup) -> dict[str, str]:
             for dt, dd in zip(facts.find_all("dt"), facts.find_all("dd"), strict=True)}
 
 
-def test_a_referat_page_names_its_council_when_the_archive_has_several(tmp_path: Path) -> None:
+def test_a_referat_names_its_council_on_its_page_and_in_open_data_when_there_are_several(
+        tmp_path: Path) -> None:
     site = built_site(tmp_path, extra={
         "politirad.yaml": COUNCILS,
         "referater/2020-03-03-bergen.md": referat("2020-03-03", "bergen", "Møte i Bergen")})
@@ -78,8 +79,13 @@ def test_a_referat_page_names_its_council_when_the_archive_has_several(tmp_path:
     previous = oslo.select_one(".pager__link--prev")
     assert previous is not None and previous["href"] == "/referater/2016-01-12/", \
         "Oslo's previous meeting is Oslo's, not Bergen's of 2020 in between"
+    councils = {d["id"]: d.get("politirad") for d in open_data_documents(site)}
+    assert councils["2020-03-03-bergen"] == {"slug": "bergen", "navn": "Politirådet i Bergen"}
+    assert councils["2025-05-14"] == {"slug": "oslo", "navn": "Politirådet i Oslo"}
+    assert councils["avtale-2023"] is None, "only referater are of a council"
 
 
 def test_an_archive_of_one_council_does_not_name_it(tmp_path: Path) -> None:
     site = built_site(tmp_path, extra={"politirad.yaml": COUNCILS.split("- slug: bergen")[0]})
     assert "Politiråd" not in _facts(_page(site, "2025-05-14"))
+    assert all("politirad" not in d for d in open_data_documents(site))

@@ -327,6 +327,9 @@ def _document_record(archive: Archive, doc: Document, text: str, address: SiteAd
         "temaer": [{"slug": t, "navn": archive.content.topics[t].name} for t in doc.topics],
         "omrader": [{"slug": a, "navn": archive.content.areas[a].name} for a in doc.areas],
     }
+    council = archive.content.council_name(doc)
+    if council is not None:  # a referat of an archive of several councils
+        record["politirad"] = {"slug": doc.council, "navn": council}
     record.update({key: _jsonable(doc.fields[key]) for key in FIELDS if key in doc.fields})
     found = original(archive, doc)
     if found is not None:
