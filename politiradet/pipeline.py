@@ -26,6 +26,7 @@ from .stages.write import MARKER, Staging, guard_out, staging_for, sweep, wait_f
 from .store.database import Store
 from .store.deps import Output
 from .store.documents import Documents
+from .store.parts import Parts
 from .store.records import Records
 from .store.site import Site, Summary
 
@@ -217,7 +218,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
             store.commit()  # the documents that are valid need not be checked again
         raise ContentError(problems)
     with timings.stage("render"):
-        planned = plan(archive, paths.templates, base_url)
+        planned = plan(archive, paths.templates, base_url, Parts(store))
     known = site.outputs() if site else {}
     keys, digests = _publish(paths.out, overwrite, archive, planned, known, timings,
                              pages_ready)

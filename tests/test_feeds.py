@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import re
 import shutil
+import sqlite3
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import icalendar
 import pytest
@@ -21,6 +23,9 @@ from politiradet import pipeline
 from politiradet.common.address import SiteAddress
 from politiradet.stages import feeds
 from politiradet.store import records
+from politiradet.store.database import Store
+from politiradet.store.parts import Parts
+from politiradet.store.records import StoredPayload
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -340,3 +345,59 @@ def test_a_point_listed_before_the_referat_reporting_on_it_has_its_status_text(
     data = feeds.open_data(archive, archive.compiled, SiteAddress.parse("/"))
     first = json.loads(data.splitlines()[0])
     assert [u["tekst"] for u in first["statusoppdateringer"]] == ["Beredskapsetaten følger opp."]
+
+
+def _counting_body_reads(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    reads: collections.Counter[str] = collections.Counter()
+    read = records._read_body
+
+    def counted(database: str, key: str, body_sum: str) -> Any:
+        reads[key] += 1
+        return read(database, key, body_sum)
+    monkeypatch.setattr(records, "_read_body", counted)
+    return reads
+
+
+def _checked_into(content: Path, store: Store) -> Any:
+    """The archive of *content*, its records in *store*."""
+    archive, problems = pipeline._checked(pipeline.Paths(content=content), pipeline.Timings(),
+                                          False, store)
+    assert problems == []
+    return archive
+
+
+def test_open_data_makes_only_the_lines_whose_inputs_changed(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each document's line is kept in the store under the key of its inputs: after one
+    edited sentence the open data reads one body, and is byte for byte what it would be if
+    made whole; a line changes with a status block it quotes, and a damaged line is made
+    again."""
+    store = Store(valid_content, tmp_path / "lager.sqlite3")
+    parts, address = Parts(store), SiteAddress.parse(PUBLIC)
+    archive = _checked_into(valid_content, store)
+    feeds.open_data(archive, archive.compiled, address, parts)
+    referat = valid_content / "referater" / "2025-05-14.md"
+    referat.write_text(referat.read_text("utf-8") + "\nEn setning til.\n", "utf-8")
+    archive = _checked_into(valid_content, store)
+    reads = _counting_body_reads(monkeypatch)
+    data = feeds.open_data(archive, archive.compiled, address, parts)
+    edited = next(d for d in archive.documents if d.path.endswith("2025-05-14.md"))
+    assert list(reads) == [cast(StoredPayload, archive.compiled[edited.path].payload).key]
+    assert data == feeds.open_data(archive, archive.compiled, address)
+    assert b"En setning til." in data
+
+    text = referat.read_text("utf-8")
+    assert "Beredskapsetaten følger opp." in text
+    referat.write_text(text.replace("Beredskapsetaten følger opp.", "Etaten følger opp."),
+                       "utf-8")
+    archive = _checked_into(valid_content, store)
+    reads.clear()
+    data = feeds.open_data(archive, archive.compiled, address, parts)
+    point = json.loads(next(line for line in data.splitlines()
+                            if json.loads(line)["id"] == "2025-1"))
+    assert [u["tekst"] for u in point["statusoppdateringer"]] == ["Etaten følger opp."]
+    assert len(reads) == 2  # the referat and the point quoting its status block
+
+    with contextlib.closing(sqlite3.connect(store.database)) as db, db:
+        db.execute("UPDATE parts SET value = CAST('x' AS BLOB) WHERE rowid = 1")
+    assert feeds.open_data(archive, archive.compiled, address, parts) == data

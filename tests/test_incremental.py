@@ -361,6 +361,17 @@ class IncrementalBuilds(RuleBasedStateMachine):
         file = self.content / path
         file.write_text(file.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
 
+    @precondition(lambda self: self.added)
+    @rule(data=st.data(), words=WORDS)
+    def edit_status(self, data: st.DataObject, words: str) -> None:
+        """A status block's text: the point's page, feed, OParl Paper and its line of the open
+        data quote it."""
+        path = data.draw(st.sampled_from(sorted(self.added)))
+        file = self.content / path
+        text = re.sub(r"(?m)^Status: .*$", f"Status: {words} ny",
+                      file.read_text(encoding="utf-8"), count=1)
+        file.write_text(text, encoding="utf-8")
+
     @rule(data=st.data(), words=WORDS)
     def retitle(self, data: st.DataObject, words: str) -> None:
         path = data.draw(st.sampled_from(sorted((*FIXED, *self.added))))

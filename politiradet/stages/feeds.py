@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import itertools
 import json
@@ -22,6 +23,7 @@ from ..common.address import SiteAddress
 from ..model.archive import Archive, StatusUpdate
 from ..model.content import SITE_NAME, Compiled, Document, SourcePdf, Topic
 from ..model.meetings import Meeting, schedule
+from ..store.parts import Parts
 
 if TYPE_CHECKING:  # imported where a feed or the calendar is made: most edits make neither
     import icalendar
@@ -35,14 +37,15 @@ nothing, and a feed stays a few hundred kB instead of growing with the archive (
 documents the main feed would be ~10 MB and be made again whenever one of them changed)."""
 
 
-def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
-            ) -> Iterator[tuple[str, functools.partial[bytes]]]:
+def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str],
+            parts: Parts | None = None) -> Iterator[tuple[str, functools.partial[bytes]]]:
     """Every machine-readable file of the site: its output path and how to make it.
 
     Each file is made from the arguments of its partial alone, so their hash is its render
     input (see :mod:`politiradet.store.deps`). An :class:`Archive`'s hash leaves the compiled bodies
     out, so what a file needs of them is handed over on its own (entries, bodies: hashed by
-    their digests, their text read only when the file is made).
+    their digests, their text read only when the file is made). The open data's lines are
+    kept in *parts* (:func:`open_data`).
     """
     by_path = entries(archive)
     quiet_since = archive_updated(by_path.values())
@@ -64,7 +67,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str]
                                                          updates, address)
     yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address)
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
-    yield OPEN_DATA, functools.partial(open_data, archive, bodies, address)
+    yield OPEN_DATA, functools.partial(OpenData(parts or Parts(None)).make, archive, bodies,
+                                       address)
     yield REGISTRIES, functools.partial(registries, archive, address)
     yield MOVED_OPEN_DATA, functools.partial(moved_open_data, address)
     yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
@@ -266,20 +270,72 @@ MOVED_OPEN_DATA = "data/dokumenter.json"
 """Where the open data was until it became JSON Lines: now a note saying where it went."""
 
 
-def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress) -> bytes:
+def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress,
+              parts: Parts | None = None) -> bytes:
     """Every published document and follow-up point with metadata and the plain text of its
     compiled body (*bodies*, by content path) as JSON Lines: one whole JSON object a line,
     newest first, so a reader can take the file line by line (json's C encoder, many times
     faster than its indenting one at 10 000 documents).
 
-    Each body is read from the store once, for its text; a point's status updates are read
-    from the referater's status blocks alone (``PayloadSource.statuses``)."""
+    Each line is a part of its own in *parts* (:mod:`politiradet.store.parts`), under the key of
+    its inputs (:func:`_line_key`): only a line whose key is new is made, reading its body
+    once; a point's status updates come from the referater's status blocks alone
+    (``PayloadSource.statuses``)."""
+    parts = parts or Parts(None)
     out = io.BytesIO()  # one growing buffer, not a list of lines joined: the texts are large
-    for doc in archive.documents:
-        line = json.dumps(_document_record(archive, doc, bodies[doc.path].text, address),
-                          ensure_ascii=False, default=str)
-        out.write(line.encode() + b"\n")
+    documents = archive.documents
+    for start in range(0, len(documents), LINES_AT_ONCE):
+        heads = [(doc, head, _line_key(archive, doc, bodies[doc.path], head))
+                 for doc in documents[start:start + LINES_AT_ONCE]
+                 for head in [_document_record(archive, doc, address)]]
+        stored = parts.get_many({key for _doc, _head, key in heads})
+        made = []
+        for doc, head, key in heads:
+            line = stored.get(key)
+            if line is None:
+                line = _line(archive, head, doc, bodies[doc.path])
+                made.append((key, line))
+            out.write(line)
+        parts.put_many(made)
     return out.getvalue()
+
+
+LINES_AT_ONCE = 500
+"""Lines of the open data looked up in the store at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenData:
+    """The open data made with the lines stored in *parts* (what ``outputs`` plans: the
+    store is where the lines are kept, not an input of the file)."""
+
+    parts: Parts
+
+    def make(self, archive: Archive, bodies: Mapping[str, Compiled],
+             address: SiteAddress) -> bytes:
+        return open_data(archive, bodies, address, self.parts)
+
+
+def _line_key(archive: Archive, doc: Document, body: Compiled, head: dict[str, Any]) -> str:
+    """What a document's line is made from: its record without the texts (*head*, all the
+    rest of the line), the compiled body's digest (its text) and, for a point, the digest of
+    each status block its updates quote."""
+    blocks = [u.block.digest for u in archive.history.get(doc.path, ())] \
+        if doc.kind == "oppfolgingspunkt" else []
+    data = json.dumps([head, body.digest, blocks], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _line(archive: Archive, head: dict[str, Any], doc: Document, body: Compiled) -> bytes:
+    """A document's line: *head* with the texts, read from the store now."""
+    record = dict(head)
+    if doc.kind == "oppfolgingspunkt":
+        record["statusoppdateringer"] = [
+            {**update, "tekst": u.block.text}
+            for update, u in zip(head["statusoppdateringer"], archive.history.get(doc.path, ()),
+                                 strict=True)]
+    record["tekst"] = body.text
+    return json.dumps(record, ensure_ascii=False, default=str).encode() + b"\n"
 
 
 def registries(archive: Archive, address: SiteAddress) -> bytes:
@@ -318,8 +374,10 @@ FIELDS = ("motetype", "sluttdato", "sted", "avtaletype", "gyldig_fra", "gyldig_t
           "planlagte_moter", "til_stede", "forfall", "referent")
 
 
-def _document_record(archive: Archive, doc: Document, text: str, address: SiteAddress
+def _document_record(archive: Archive, doc: Document, address: SiteAddress
                      ) -> dict[str, Any]:
+    """A document's line of the open data without its texts: those of its body and of a
+    point's status updates are put in by :func:`_line`."""
     record: dict[str, Any] = {
         "id": doc.slug, "type": doc.kind, "tittel": doc.title,
         "dato": doc.date.isoformat() if doc.dated else None, "udatert": not doc.dated,
@@ -347,7 +405,6 @@ def _document_record(archive: Archive, doc: Document, text: str, address: SiteAd
         record["vedtak"] = [{"nummer": d.number, "tekst": d.text,
                              "url": address.absolute(doc.url) + "#" + d.anchor}
                             for d in decisions]
-    record["tekst"] = text
     return record
 
 
@@ -367,8 +424,7 @@ def _changed(archive: Archive, doc: Document) -> str | None:
 
 def _status_record(update: StatusUpdate, address: SiteAddress) -> dict[str, Any]:
     return {"dato": update.document.date.isoformat(), "dokument": update.document.slug,
-            "url": address.absolute(update.document.url) + f"#{update.block.anchor}",
-            "tekst": update.block.text}
+            "url": address.absolute(update.document.url) + f"#{update.block.anchor}"}
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,6 +18,7 @@ from ..model.archive import Archive
 from ..model.content import MAX_PDF_BYTES, SourcePdf
 from ..rendering.pages import Renderer
 from ..store.deps import Output
+from ..store.parts import Parts
 from . import dcat, feeds, oparl, sourcefile
 
 
@@ -51,9 +52,11 @@ def assets(templates: Path) -> Iterator[Page]:
             yield Page("assets/" + path.relative_to(root).as_posix(), path.read_bytes())
 
 
-def machine_outputs(r: Renderer, html_paths: tuple[str, ...]) -> Iterator[Output]:
-    """Feeds, calendar, open data, OParl, the data catalogue, sitemap and robots.txt."""
-    for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths),
+def machine_outputs(r: Renderer, html_paths: tuple[str, ...], parts: Parts | None = None
+                    ) -> Iterator[Output]:
+    """Feeds, calendar, open data, OParl, the data catalogue, sitemap and robots.txt; the
+    parts of whole-archive files are kept in *parts*."""
+    for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths, parts),
                                       oparl.outputs(r.archive, r.address),
                                       dcat.outputs(r.archive, r.address)):
         key = r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords))
@@ -76,15 +79,16 @@ def _read_original(pdf: SourcePdf) -> bytes:
     return sourcefile.read(root, location, MAX_PDF_BYTES)
 
 
-def plan(archive: Archive, templates: Path, base_url: str) -> Plan:
-    """Every page, asset and machine-readable output of the site, none of them rendered yet."""
+def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None = None) -> Plan:
+    """Every page, asset and machine-readable output of the site, none of them rendered yet;
+    *parts* keeps the per-document parts of the whole-archive files (open data)."""
     renderer = Renderer(archive, templates, base_url)
     pages = tuple(renderer.pages())
     html_paths = tuple(page.path for page in pages)
     files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),
                          functools.partial(bytes, page.content)) for page in assets(templates))
     files = (*files, *original_documents(renderer))
-    machine = tuple(machine_outputs(renderer, html_paths))
+    machine = tuple(machine_outputs(renderer, html_paths, parts))
     seen: set[str] = set()
     for output in (*pages, *files, *machine):
         if output.path in seen:

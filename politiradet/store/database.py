@@ -40,7 +40,7 @@ from typing import Any
 
 from ..errors import os_error_reason
 
-FORMAT = 2
+FORMAT = 3
 """Version of the tables' layout (``PRAGMA user_version``)."""
 APPLICATION_ID = 0x50524131
 """``PRAGMA application_id`` of our databases («PRA1»): a database without it is not ours."""
@@ -55,9 +55,9 @@ KEEP_DAYS = 30
 """A content folder's store that no command wrote for this many days is deleted."""
 BUSY_SECONDS = 30.0
 """How long to wait for another build's transaction before going on without the store."""
-TABLES = ("state", "documents", "records", "bodies", "statuses", "inputs", "sites",
+TABLES = ("state", "documents", "records", "bodies", "statuses", "parts", "inputs", "sites",
           "outputs")
-INDEXES = ("records_used",)
+INDEXES = ("records_used", "parts_used")
 SCHEMA = """
 CREATE TABLE state (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE documents (path TEXT PRIMARY KEY, digest TEXT NOT NULL, schemas TEXT NOT NULL,
@@ -67,6 +67,9 @@ CREATE TABLE records (key TEXT PRIMARY KEY, used INTEGER NOT NULL, meta_sum TEXT
 CREATE INDEX records_used ON records (used);
 CREATE TABLE bodies (key TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE statuses (key TEXT PRIMARY KEY, statuses BLOB NOT NULL);
+CREATE TABLE parts (key TEXT PRIMARY KEY, used INTEGER NOT NULL, sum TEXT NOT NULL,
+    value BLOB NOT NULL);
+CREATE INDEX parts_used ON parts (used);
 CREATE TABLE inputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
     ctime INTEGER NOT NULL, inode INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE sites (out TEXT PRIMARY KEY, variant TEXT NOT NULL, key TEXT NOT NULL,

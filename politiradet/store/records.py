@@ -342,7 +342,8 @@ class Records:
 
     def retain(self, keys: Collection[str]) -> None:
         """Count, in the build's transaction, a build that used the records under *keys*, and
-        delete the records none of the last :data:`KEEP_BUILDS` builds used.
+        delete the records and the parts (:mod:`.parts`) none of the last :data:`KEEP_BUILDS`
+        builds used.
 
         A record's build number is renewed only when it is :data:`REFRESH_BUILDS` old, so an
         unchanged archive does not rewrite every row on every build."""
@@ -359,6 +360,7 @@ class Records:
                 db.execute(f"DELETE FROM {part} WHERE key IN "
                            f"(SELECT key FROM records WHERE {old})", (number - KEEP_BUILDS,))
             db.execute(f"DELETE FROM records WHERE {old}", (number - KEEP_BUILDS,))
+            db.execute(f"DELETE FROM parts WHERE {old}", (number - KEEP_BUILDS,))
         self.store.later(count)
 
 
