@@ -24,7 +24,7 @@ from .stages.render import Plan, plan, produce
 from .stages.validate import Schemas, Validated, validate
 from .stages.write import MARKER, Staging, guard_out, staging_for, sweep, wait_for_sweep
 from .store.database import Store
-from .store.deps import Output
+from .store.deps import Output, same_input
 from .store.documents import Documents
 from .store.parts import Parts
 from .store.records import Records
@@ -217,9 +217,9 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         if store:
             store.commit()  # the documents that are valid need not be checked again
         raise ContentError(problems)
-    with timings.stage("render"):
-        planned = plan(archive, paths.templates, base_url, Parts(store))
     known = site.outputs() if site else {}
+    with timings.stage("render"):
+        planned = plan(archive, paths.templates, base_url, Parts(store), known)
     keys, digests = _publish(paths.out, overwrite, archive, planned, known, timings,
                              pages_ready)
     documents = archive.content.documents
@@ -271,8 +271,9 @@ def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[s
                  timings: Timings, stage: str) -> dict[str, str]:
     """Link the outputs whose render input is unchanged, make the others into *staging*."""
     with timings.stage(stage):
-        staging.keep(o.path for o in outputs if known.get(o.path) == o.key)
-        staging.write_all(produce([o for o in outputs if known.get(o.path) != o.key]))
+        staging.keep(o.path for o in outputs if same_input(known.get(o.path), o.key))
+        staging.write_all(produce([o for o in outputs
+                                   if not same_input(known.get(o.path), o.key)]))
     return {o.path: o.key for o in outputs}
 
 

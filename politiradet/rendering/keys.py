@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -13,7 +15,7 @@ import jinja2.meta
 import jinja2.nodes
 
 from ..common.address import SiteAddress
-from ..model.archive import Archive
+from ..model.archive import Archive, Target
 from ..model.content import Content, Document
 from ..store.deps import Hasher
 
@@ -25,6 +27,18 @@ UNSEEN: Mapping[type, frozenset[str]] = {
 """What a page's render input leaves out: a document's body text reaches a page only through
 :meth:`Keys.body_key` and :meth:`Keys.texts_key` (so a list of titles does not change when a
 body does), the compiled bodies likewise, and drafts never reach a page."""
+
+
+OWN_ONLY: Mapping[type, frozenset[str]] = {
+    Archive: frozenset({"compiled", "backlinks", "reported", "published_here", "history",
+                        "targets", "mentioning_topic", "mentioning_area"}),
+    Content: frozenset({"documents", "changed"}),
+}
+"""What a document's page reads of the archive only for its own document (its compiled body,
+backlinks, status updates, points, resolved links, git date) or not at all (the mentions of
+topics and areas, which only their lists show): left out of :attr:`Keys.shared_key`, and taken
+for the one document in :meth:`Keys.document_key`. Every other field, and any field added
+later, is in the shared key."""
 
 
 class Keys:
@@ -103,6 +117,37 @@ class Keys:
         covers HTML, text, headings and status blocks), completed by the base URL (in every
         template key)."""
         return self.archive.compiled[doc.path].digest
+
+    @cached_property
+    def shared_key(self) -> str:
+        """Hash of the archive but for :data:`OWN_ONLY`: what every document page may read."""
+        def kept(value: Any, skip: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+            return tuple((f.name, getattr(value, f.name)) for f in dataclasses.fields(value)
+                         if f.name not in skip)
+        return self.hasher.digest((kept(self.archive, OWN_ONLY[Archive] | {"content"}),
+                                   kept(self.archive.content, OWN_ONLY[Content])))
+
+    def document_key(self, template: str, path: str, doc: Document) -> str:
+        """A shortcut key of *doc*'s page (*path* from *template*): a hash of everything the
+        page may read (:attr:`shared_key` and the document's own part of :data:`OWN_ONLY`),
+        cheap to compute without building the page's values. Equal shortcut keys mean equal
+        render inputs, so the page's key is taken over from the last build (see
+        :class:`~politiradet.store.deps.Output`); a different one only means the page's values
+        are built and hashed."""
+        archive, own = self.archive, doc.path
+        return self.hasher.digest((
+            self.template_key(template), path, self.shared_key, self.body_key(doc),
+            archive.backlinks.get(own, ()), archive.reported.get(own, ()),
+            archive.published_here.get(own, ()), archive.history.get(own, ()),
+            self._targets.get(own, ()), archive.content.changed.get(own)))
+
+    @cached_property
+    def _targets(self) -> dict[str, list[tuple[str, Target]]]:
+        """Content path -> (href, target) of each link the document makes."""
+        found: dict[str, list[tuple[str, Target]]] = defaultdict(list)
+        for (path, href), target in self.archive.targets.items():
+            found[path].append((href, target))
+        return found
 
     @cached_property
     def texts_key(self) -> str:

@@ -3,7 +3,8 @@ views of one build together) and the page builders, one per kind of page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from ..common.address import SiteAddress
 from ..model.archive import Archive
 from ..model.content import KIND_LABEL, SITE_NAME, Document
 from ..stages import dcat, feeds, oparl
-from ..store.deps import Lazy, Output
+from ..store.deps import Lazy, Output, same_input, shortcut_of, with_shortcut
 from .environment import environment
 from .keys import Keys
 from .views import Views, document_label, tally
@@ -26,7 +27,16 @@ class Renderer:
     render input of each page (:class:`~.keys.Keys`) and the archive as the pages see it
     (:class:`~.views.Views`)."""
 
-    def __init__(self, archive: Archive, templates: Path, base_url: str) -> None:
+    verify_shortcuts = False
+    """Also build and hash the values of each page taken over by its shortcut key, and fail
+    if its key differs from the one taken over (the tests of incremental builds set it)."""
+
+    def __init__(self, archive: Archive, templates: Path, base_url: str,
+                 published: Mapping[str, str] | None = None) -> None:
+        self.published = published or {}
+        """Output path -> key of each file of the live site as the last build left it: a
+        document page whose shortcut key is the one recorded there is taken over without its
+        values being built (:meth:`~.keys.Keys.document_key`)."""
         address = SiteAddress.parse(base_url)
         self.views = Views(archive, address, norsk.build_date())
         self.env = environment(templates, dict(
@@ -52,13 +62,12 @@ class Renderer:
 
     def page(self, path: str, template: str, **context: Any) -> Output:
         """The page *path* from *template*; rendered only when :attr:`Output.make` is called."""
-        context.setdefault("crumbs", [])
-        context.setdefault("feeds", [])
-        context.setdefault("json_ld", None)
+        _defaults(context)
         key = self.keys.page(template, path, context)
         return Output(path, key, lambda: self._render(path, template, context))
 
     def _render(self, path: str, template: str, context: dict[str, Any]) -> bytes:
+        _defaults(context)
         values = {name: value.make() if isinstance(value, Lazy) else value
                   for name, value in context.items()}
         return self.env.get_template(template).render(page_path=path, **values).encode("utf-8")
@@ -69,15 +78,47 @@ class Renderer:
             yield from builder(self, self.views)
 
 
+def _defaults(context: dict[str, Any]) -> None:
+    context.setdefault("crumbs", [])
+    context.setdefault("feeds", [])
+    context.setdefault("json_ld", None)
+
+
 # --- page builders ---------------------------------------------------------------------------
 
 def _document_pages(r: Renderer, v: Views) -> Iterator[Output]:
+    """Each document's page. One whose shortcut key (:meth:`~.keys.Keys.document_key`) is the
+    one the live site's page was made with keeps that page's key, and its values are built
+    only if it is rendered after all (the live file is gone); the others are planned as
+    :func:`document_page` plans them, with their shortcut key added to their key."""
     for doc in v.archive.documents:
-        yield document_page(r, doc)
+        path = doc.url + "index.html"
+        shortcut = r.keys.document_key(document_template(doc), path, doc)
+        live = r.published.get(path)
+        if live is not None and shortcut_of(live) == shortcut:
+            if r.verify_shortcuts and not same_input(live, document_page(r, doc).key):
+                raise AssertionError(f"{path}: the shortcut key hid a change of its values")
+            yield Output(path, live, functools.partial(_render_document, r, doc))
+        else:
+            page = document_page(r, doc)
+            yield Output(path, with_shortcut(page.key, shortcut), page.make)
+
+
+def document_template(doc: Document) -> str:
+    return "oppfolgingspunkt.html" if doc.kind == "oppfolgingspunkt" else "dokument.html"
 
 
 def document_page(r: Renderer, doc: Document) -> Output:
     """The page of one document (the preview also renders a saved document's page alone)."""
+    return r.page(doc.url + "index.html", document_template(doc), **_document_values(r, doc))
+
+
+def _render_document(r: Renderer, doc: Document) -> bytes:
+    return r._render(doc.url + "index.html", document_template(doc), _document_values(r, doc))
+
+
+def _document_values(r: Renderer, doc: Document) -> dict[str, Any]:
+    """What the template of *doc*'s page (:func:`document_template`) is handed."""
     v = r.views
     context: dict[str, Any] = dict(
         doc=doc, body=Lazy(r.keys.body_key(doc), lambda: v.body_html(doc)), toc=v.toc(doc),
@@ -88,19 +129,18 @@ def document_page(r: Renderer, doc: Document) -> Output:
         council=v.archive.content.council_name(doc))
     if doc.kind == "oppfolgingspunkt":
         context["feeds"] = [(f"{SITE_NAME} – oppfølgingspunkt {doc.slug}", doc.url + "feed.xml")]
-        return r.page(doc.url + "index.html", "oppfolgingspunkt.html", **context,
-                      history=Lazy(v.archive.history.get(doc.path, ()),  # the blocks'
-                                   lambda: v.history(doc)),  # digests cover their HTML
-                      published_in=v.archive.point_link(doc, "publisert_i"),
-                      seminar_doc=v.archive.point_link(doc, "vedtatt_pa"))
+        return context | dict(
+            history=Lazy(v.archive.history.get(doc.path, ()),  # the blocks' digests
+                         lambda: v.history(doc)),  # cover their HTML
+            published_in=v.archive.point_link(doc, "publisert_i"),
+            seminar_doc=v.archive.point_link(doc, "vedtatt_pa"))
     previous, following = v.neighbours(doc)
     mentions = v.points_in(doc)
     listed = {m.point.path for m in mentions}
     context["backlinks"] = [d for d in context["backlinks"] if d.path not in listed]
-    return r.page(doc.url + "index.html", "dokument.html", **context,
-                  previous=previous, next=following, points_here=mentions,
-                  attachments=v.attachments(doc),
-                  decisions=v.archive.compiled[doc.path].decisions)
+    return context | dict(previous=previous, next=following, points_here=mentions,
+                          attachments=v.attachments(doc),
+                          decisions=v.archive.compiled[doc.path].decisions)
 
 
 def _home_page(r: Renderer, v: Views) -> Iterator[Output]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +79,12 @@ def _read_original(pdf: SourcePdf) -> bytes:
     return sourcefile.read(root, location, MAX_PDF_BYTES)
 
 
-def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None = None) -> Plan:
+def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None = None,
+         published: Mapping[str, str] | None = None) -> Plan:
     """Every page, asset and machine-readable output of the site, none of them rendered yet;
-    *parts* keeps the per-document parts of the whole-archive files (open data)."""
-    renderer = Renderer(archive, templates, base_url)
+    *parts* keeps the per-document parts of the whole-archive files (open data), *published*
+    is the key of each file of the live site (see :class:`Renderer`)."""
+    renderer = Renderer(archive, templates, base_url, published)
     pages = tuple(renderer.pages())
     html_paths = tuple(page.path for page in pages)
     files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),

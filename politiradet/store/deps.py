@@ -27,11 +27,32 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file the build may publish: its path, the hash of its render input, and the work."""
+    """One file the build may publish: its path, the hash of its render input, and the work.
+
+    A key may be followed by a space and a *shortcut key*: a hash of more than the render
+    input (all of what the page may read), cheap to compute without building the values.
+    The next build compares shortcut keys first and, where they are equal, takes the key over
+    without building and hashing the values again; a file is made again only when the render
+    input itself differs (:func:`same_input`)."""
 
     path: str
     key: str
     make: Callable[[], bytes]
+
+
+def with_shortcut(key: str, shortcut: str) -> str:
+    return f"{key} {shortcut}"
+
+
+def shortcut_of(key: str) -> str:
+    """The shortcut key in an output's *key*; empty when it has none."""
+    return key.partition(" ")[2]
+
+
+def same_input(known: str | None, key: str) -> bool:
+    """True when a file made with the key *known* is what the key *key* would make: their
+    render inputs are equal, whatever their shortcut keys."""
+    return known is not None and known.partition(" ")[0] == key.partition(" ")[0]
 
 
 @dataclass(frozen=True, slots=True)
