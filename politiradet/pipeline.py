@@ -221,7 +221,7 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     with timings.stage("render"):
         planned = plan(archive, paths.templates, base_url, Parts(store), known)
     keys, digests = _publish(paths.out, overwrite, archive, planned, known, timings,
-                             pages_ready)
+                             pages_ready, site.digests() if site else {})
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
@@ -237,11 +237,12 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
              known: Mapping[str, str], timings: Timings,
-             pages_ready: Callable[[], None] | None
+             pages_ready: Callable[[], None] | None, published: Mapping[str, str]
              ) -> tuple[dict[str, str], dict[str, str]]:
     """Render, index and swap in the new site; return the render input hash of each file,
-    and the SHA-256 of each file written rather than linked."""
-    with staging_for(out, overwrite) as staging:
+    and the SHA-256 of each file written rather than linked. A file made again with the
+    bytes it has in the live site (*published*: SHA-256 by path) is linked, not written."""
+    with staging_for(out, overwrite, published) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(known, planned):

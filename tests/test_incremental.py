@@ -201,6 +201,23 @@ def test_a_body_edit_builds_the_values_of_its_own_page_only(
     assert made_for == ["referater/2016-01-12.md"]
 
 
+def test_a_file_made_again_with_the_bytes_it_had_is_linked(valid_content: Path,
+                                                           built: Path) -> None:
+    """A search shard made again for one edited page has files whose bytes do not change:
+    those keep the live file (its inode), like every output whose input did not change."""
+    before = {path: (inode, (built / path).read_bytes()) for path, inode in inodes(built).items()}
+    document = valid_content / "referater" / "2025-05-14.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEn rettelse.\n",
+                        encoding="utf-8")
+    assert not warm(valid_content, built).cached
+    after = inodes(built)
+    new = sorted(path for path in after if before.get(path, (0, b""))[0] != after[path])
+    assert "referater/2025-05-14/index.html" in new
+    assert [path for path in new if path in before
+            and (built / path).read_bytes() == before[path][1]] == []
+    assert any(path.startswith("pagefind/") and path not in new for path in after)
+
+
 def test_a_status_edit_renders_its_point_and_a_sentence_around_it_does_not(
         valid_content: Path, built: Path) -> None:
     """A point's page shows the status blocks about it, not the rest of the minutes."""

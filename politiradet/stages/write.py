@@ -66,18 +66,21 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 
 
 @contextlib.contextmanager
-def staging_for(out: Path, overwrite: bool = False) -> Iterator[Staging]:
+def staging_for(out: Path, overwrite: bool = False,
+                published: Mapping[str, str] | None = None) -> Iterator[Staging]:
     """A fresh staging folder beside *out*, removed again unless :meth:`Staging.swap` ran.
 
     Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
-    *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`.
+    *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`. *published*
+    is the SHA-256 of each file of the live site known to be untouched (:class:`Staging`).
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
         guard_out(out, overwrite)
         _remove_stale(out)
-        staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out)
+        staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out,
+                          published)
         try:
             staging.write(MARKER, MARKER_TEXT)
             yield staging
@@ -93,11 +96,15 @@ class Staging:
     cannot link), so publishing costs what changed, not the size of the site. A hard link
     shares its inode with the live file, so a file is only ever written as a new file
     (``O_EXCL``), never into an existing one: the live site stays byte for byte as it was
-    until the swap, also when the build fails or is killed.
+    until the swap, also when the build fails or is killed. A file made again whose bytes are
+    those of the live file (*published*: path -> SHA-256 of each live file known to be
+    untouched) is linked too, so its inode, and a copy or sync of the site, see no change.
     """
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None
+                 ) -> None:
         self.root, self.out = root, out
+        self.published = published or {}
         self.swapped = False
         self._made: set[str] = {str(root)}
         self._written: set[str] = set()
@@ -117,9 +124,13 @@ class Staging:
                 shutil.copy2(source, target, follow_symlinks=False)
 
     def write(self, relative: str, content: bytes) -> None:
-        """Write one new file; each path once."""
+        """Write one new file, or link the live one when it has these bytes; each path once."""
+        digest = hashlib.sha256(content).hexdigest()
+        if self.published.get(relative) == digest:
+            self.keep((relative,))
+            return
         target = self._target(relative)
-        self.digests[relative] = hashlib.sha256(content).hexdigest()
+        self.digests[relative] = digest
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)

@@ -103,6 +103,11 @@ class Site:
                              if key not in lost}
         return self._trusted
 
+    def digests(self) -> dict[str, str]:
+        """Output path -> SHA-256 of each file :meth:`outputs` trusts: a file made again with
+        the same bytes is linked rather than written (:class:`politiradet.stages.write.Staging`)."""
+        return {path: self._outputs[path][2] for path in self.outputs()}
+
     def hit(self, key: str) -> Summary | None:
         """The last build's summary if it had *key* and the folder holds exactly its files,
         untouched."""
