@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import signal
 import subprocess
@@ -364,3 +365,25 @@ def _publish_lock_held(out: Path, cache: Path) -> Iterator[None]:
             del os.environ["POLITIRADET_CACHE"]
         else:
             os.environ["POLITIRADET_CACHE"] = previous
+
+
+def test_a_file_with_the_bytes_of_the_live_one_is_linked_whole_or_in_pieces(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file made again with the bytes it has in the live site keeps the live file, whether
+    it comes whole or in pieces (the open data); other bytes are written as a new file."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
+    files = {"a.txt": b"alpha\n", "b.jsonl": b"1\n2\n", "c.jsonl": b"3\n"}
+    write.publish(files, out)
+    live = {name: (out / name).stat().st_ino for name in files}
+    published = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    with write.staging_for(out, published=published) as staging:
+        staging.write("a.txt", b"alpha\n")
+        staging.write("b.jsonl", iter([b"1\n", b"2\n"]))
+        staging.write("c.jsonl", iter([b"3\n", b"4\n"]))
+        staging.swap()
+    assert (out / "a.txt").stat().st_ino == live["a.txt"]
+    assert (out / "b.jsonl").stat().st_ino == live["b.jsonl"]
+    assert (out / "c.jsonl").stat().st_ino != live["c.jsonl"]
+    assert (out / "c.jsonl").read_bytes() == b"3\n4\n"
+    assert staging.digests == {"c.jsonl": hashlib.sha256(b"3\n4\n").hexdigest(),
+                               write.MARKER: hashlib.sha256(write.MARKER_TEXT).hexdigest()}

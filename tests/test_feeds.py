@@ -21,7 +21,7 @@ from site_helpers import build
 
 from politiradet import pipeline
 from politiradet.common.address import SiteAddress
-from politiradet.stages import feeds
+from politiradet.stages import feeds, render
 from politiradet.store import records
 from politiradet.store.database import Store
 from politiradet.store.parts import Parts
@@ -401,3 +401,14 @@ def test_open_data_makes_only_the_lines_whose_inputs_changed(
     with contextlib.closing(sqlite3.connect(store.database)) as db, db:
         db.execute("UPDATE parts SET value = CAST('x' AS BLOB) WHERE rowid = 1")
     assert feeds.open_data(archive, archive.compiled, address, parts) == data
+
+
+def test_the_open_data_is_made_in_pieces_and_nothing_else_is(valid_content: Path) -> None:
+    """At 100 000 documents the open data is over a gigabyte: it is written piece by piece,
+    never held whole, with the bytes it would have whole."""
+    archive, problems = pipeline.check(pipeline.Paths(content=valid_content))
+    assert problems == []
+    planned = render.plan(archive, pipeline.Paths().templates, PUBLIC)
+    [output] = [o for o in planned.feeds if o.path == feeds.OPEN_DATA]
+    assert output.chunks is not None and b"".join(output.chunks()) == output.make()
+    assert all(o.chunks is None for o in (*planned.feeds, *planned.outputs) if o is not output)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import itertools
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -281,8 +280,14 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
     its inputs (:func:`_line_key`): only a line whose key is new is made, reading its body
     once; a point's status updates come from the referater's status blocks alone
     (``PayloadSource.statuses``)."""
+    return b"".join(open_data_pieces(archive, bodies, address, parts))
+
+
+def open_data_pieces(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress,
+                     parts: Parts | None = None) -> Iterator[bytes]:
+    """:func:`open_data` in pieces of :data:`LINES_AT_ONCE` lines: at 100 000 documents the
+    file is over a gigabyte, never held whole."""
     parts = parts or Parts(None)
-    out = io.BytesIO()  # one growing buffer, not a list of lines joined: the texts are large
     documents = archive.documents
     for start in range(0, len(documents), LINES_AT_ONCE):
         heads = [(doc, head, _line_key(archive, doc, bodies[doc.path], head))
@@ -290,14 +295,15 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
                  for head in [_document_record(archive, doc, address)]]
         stored = parts.get_many({key for _doc, _head, key in heads})
         made = []
+        lines = []
         for doc, head, key in heads:
             line = stored.get(key)
             if line is None:
                 line = _line(archive, head, doc, bodies[doc.path])
                 made.append((key, line))
-            out.write(line)
+            lines.append(line)
         parts.put_many(made)
-    return out.getvalue()
+        yield b"".join(lines)
 
 
 LINES_AT_ONCE = 500
@@ -314,6 +320,19 @@ class OpenData:
     def make(self, archive: Archive, bodies: Mapping[str, Compiled],
              address: SiteAddress) -> bytes:
         return open_data(archive, bodies, address, self.parts)
+
+    def pieces(self, archive: Archive, bodies: Mapping[str, Compiled],
+               address: SiteAddress) -> Iterator[bytes]:
+        return open_data_pieces(archive, bodies, address, self.parts)
+
+
+def in_pieces(make: functools.partial[bytes]) -> Callable[[], Iterator[bytes]] | None:
+    """How to make the file *make* makes in pieces, for a file too large to hold whole (the
+    open data); None for the others."""
+    owner = getattr(make.func, "__self__", None)
+    if not isinstance(owner, OpenData):
+        return None
+    return functools.partial(owner.pieces, *make.args)
 
 
 def _line_key(archive: Archive, doc: Document, body: Compiled, head: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +60,7 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...], parts: Parts | Non
                                       oparl.outputs(r.archive, r.address),
                                       dcat.outputs(r.archive, r.address)):
         key = r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords))
-        yield Output(path, key, make)
+        yield Output(path, key, make, feeds.in_pieces(make))
 
 
 def original_documents(renderer: Renderer) -> Iterator[Output]:
@@ -99,9 +99,13 @@ def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None =
     return Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key)
 
 
-def produce(outputs: Sequence[Output]) -> Iterator[tuple[str, bytes]]:
-    """Render *outputs* (on every core when there are many), each as soon as it is done."""
-    yield from ordered_map(_made, outputs)
+def produce(outputs: Sequence[Output]) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
+    """Render *outputs* (on every core when there are many), each as soon as it is done; an
+    output made in pieces (:attr:`Output.chunks`) last, in this process, as its pieces."""
+    yield from ordered_map(_made, [o for o in outputs if o.chunks is None])
+    for output in outputs:
+        if output.chunks is not None:
+            yield output.path, output.chunks()
 
 
 def _made(output: Output) -> tuple[str, bytes]:

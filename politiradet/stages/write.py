@@ -123,19 +123,36 @@ class Staging:
                     raise
                 shutil.copy2(source, target, follow_symlinks=False)
 
-    def write(self, relative: str, content: bytes) -> None:
-        """Write one new file, or link the live one when it has these bytes; each path once."""
-        digest = hashlib.sha256(content).hexdigest()
-        if self.published.get(relative) == digest:
-            self.keep((relative,))
+    def write(self, relative: str, content: bytes | Iterable[bytes]) -> None:
+        """Write one new file (its bytes, or its pieces one by one), or link the live one
+        when it has these bytes; each path once."""
+        if isinstance(content, bytes):
+            digest = hashlib.sha256(content).hexdigest()
+            if self.published.get(relative) == digest:
+                self.keep((relative,))
+            else:
+                self._write(relative, (content,))
             return
+        digest = self._write(relative, content)
+        if self.published.get(relative) == digest:  # made in pieces: known only now
+            os.unlink(self.root / relative)
+            del self.digests[relative]
+            self._written.discard(relative)
+            self.keep((relative,))
+
+    def _write(self, relative: str, pieces: Iterable[bytes]) -> str:
+        """Write *pieces* as the new file *relative*; its SHA-256."""
         target = self._target(relative)
-        self.digests[relative] = digest
+        hashed = hashlib.sha256()
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+            for piece in pieces:
+                hashed.update(piece)
+                handle.write(piece)
+        digest = self.digests[relative] = hashed.hexdigest()
+        return digest
 
-    def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+    def write_all(self, files: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
         """Write each file as it comes, so a streamed site never sits in memory whole."""
         for relative, content in files:
             self.write(relative, content)

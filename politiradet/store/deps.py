@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,9 @@ class Output:
     path: str
     key: str
     make: Callable[[], bytes]
+    chunks: Callable[[], Iterable[bytes]] | None = None
+    """The same bytes in pieces, for a file too large to hold whole (the open data): made in
+    the build's own process and written piece by piece."""
 
 
 def with_shortcut(key: str, shortcut: str) -> str:
