@@ -59,7 +59,7 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...], parts: Parts | Non
     for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths, parts),
                                       oparl.outputs(r.archive, r.address),
                                       dcat.outputs(r.archive, r.address)):
-        key = r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords))
+        key = r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords or None))
         yield Output(path, key, make, feeds.in_pieces(make))
 
 
