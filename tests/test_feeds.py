@@ -412,3 +412,25 @@ def test_the_open_data_is_made_in_pieces_and_nothing_else_is(valid_content: Path
     [output] = [o for o in planned.feeds if o.path == feeds.OPEN_DATA]
     assert output.chunks is not None and b"".join(output.chunks()) == output.make()
     assert all(o.chunks is None for o in (*planned.feeds, *planned.outputs) if o is not output)
+
+
+def _feed_keys(content: Path) -> dict[str, str]:
+    archive, problems = pipeline.check(pipeline.Paths(content=content))
+    assert problems == []
+    return {o.path: o.key for o in render.plan(archive, pipeline.Paths().templates, PUBLIC).feeds}
+
+
+def test_the_registries_file_changes_with_the_registries_only(valid_content: Path) -> None:
+    """data/registre.json shows the topics and areas: an edited document does not make it
+    again (it was made from the whole archive), a renamed topic does."""
+    before = _feed_keys(valid_content)
+    referat = valid_content / "referater" / "2025-05-14.md"
+    referat.write_text(referat.read_text("utf-8").replace("tittel: ", "tittel: Endret ", 1)
+                       + "\nEn setning til.\n", "utf-8")
+    edited = _feed_keys(valid_content)
+    assert edited[feeds.REGISTRIES] == before[feeds.REGISTRIES]
+    assert edited[feeds.OPEN_DATA] != before[feeds.OPEN_DATA]
+    topics = valid_content / "temaer.yaml"
+    topics.write_text(topics.read_text("utf-8").replace("navn: SaLTo", "navn: SaLTo-samarbeidet"),
+                      "utf-8")
+    assert _feed_keys(valid_content)[feeds.REGISTRIES] != edited[feeds.REGISTRIES]

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from ..common import norsk
 from ..common.address import SiteAddress
 from ..model.archive import Archive, StatusUpdate
-from ..model.content import SITE_NAME, Compiled, Document, SourcePdf, Topic
+from ..model.content import SITE_NAME, Area, Compiled, Document, SourcePdf, Topic
 from ..model.meetings import Meeting, schedule
 from ..store.parts import Parts
 
@@ -68,7 +68,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str],
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
     yield OPEN_DATA, functools.partial(OpenData(parts or Parts(None)).make, archive, bodies,
                                        address)
-    yield REGISTRIES, functools.partial(registries, archive, address)
+    yield REGISTRIES, functools.partial(registries, archive.content.topics,
+                                        archive.content.areas, address)
     yield MOVED_OPEN_DATA, functools.partial(moved_open_data, address)
     yield "sitemap.xml", functools.partial(sitemap, tuple(html_paths), address, _lastmod(archive))
     yield "robots.txt", functools.partial(robots, address)
@@ -357,8 +358,10 @@ def _line(archive: Archive, head: dict[str, Any], doc: Document, body: Compiled)
     return json.dumps(record, ensure_ascii=False, default=str).encode() + b"\n"
 
 
-def registries(archive: Archive, address: SiteAddress) -> bytes:
-    """The description of the open data and the registries its documents refer to (JSON)."""
+def registries(topics: Mapping[str, Topic], areas: Mapping[str, Area],
+               address: SiteAddress) -> bytes:
+    """The description of the open data and the registries its documents refer to (JSON):
+    made from the registries alone, so an edited document leaves it as it is."""
     data = {
         "beskrivelse": f"Åpne data fra arkivet til {SITE_NAME}: alle publiserte referater, "
                        "avtaler og oppfølgingspunkter, ett dokument per linje i "
@@ -368,10 +371,10 @@ def registries(archive: Archive, address: SiteAddress) -> bytes:
         "lisens": "Offentlige dokumenter fra Oslo kommune og Oslo politidistrikt.",
         "temaer": [{"slug": t.slug, "navn": t.name, "beskrivelse": t.description,
                     "url": address.absolute(f"temaer/{t.slug}/")}
-                   for t in archive.content.topics.values()],
+                   for t in topics.values()],
         "omrader": [{"slug": a.slug, "navn": a.name, "nivå": a.level,
                      "foreldre": list(a.parents), "url": address.absolute(f"omrader/{a.slug}/")}
-                    for a in archive.content.areas.values()],
+                    for a in areas.values()],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
 
