@@ -12,9 +12,10 @@ referat). A part whose checksum or types do not match is a miss and is compiled 
 or statuses part found bad when it is needed is compiled again on the spot. Records no build
 used among the last :data:`KEEP_BUILDS` are deleted (:meth:`Records.retain`).
 
-A build reads each part at most once (:class:`Reads`): the statuses of the records it read
-are kept for the build (they are small), and the last few payloads, since a page and then its
-search record often ask for the same body in turn; nothing holds every body at once.
+A build keeps what it read (:class:`Reads`): the statuses of the records it read (they are
+small), and the payloads it read last, up to :data:`PAYLOAD_CHARACTERS`, since a page, its
+open data line and its search record ask for the same body in turn; a small archive is read
+once, and nothing holds every body of a large one at once.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ REFRESH_BUILDS = 10
 """A record in use has its build number renewed once in this many builds (not on every one)."""
 BATCH = 500
 """Keys per query."""
-PAYLOADS = 8
-"""Payloads a build keeps after reading them (:class:`Reads`)."""
+PAYLOAD_CHARACTERS = 32_000_000
+"""How much of the payloads it read a build keeps (:class:`Reads`), in characters of HTML and
+text: some 1,000 minutes of 12 kB, all of a small archive."""
 STATUSES = 50_000
 """Records whose status blocks a build keeps after reading them (a few hundred bytes each)."""
 
@@ -207,13 +209,14 @@ def _list(value: Any) -> list[Any]:
 
 class Reads:
     """What one build read of the records' large parts: the status blocks of every record
-    whose blocks it read (up to :data:`STATUSES` records), and the last :data:`PAYLOADS`
-    payloads. A build makes a body's page, feeds and search record at different times, so
-    keeping every payload would hold the whole archive; the status blocks are small and asked
-    for by many points' pages, feeds and lists."""
+    whose blocks it read (up to :data:`STATUSES` records), and the payloads it read last (up
+    to :data:`PAYLOAD_CHARACTERS`). A build makes a body's page, open data line and search
+    record at different times, so keeping every payload would hold the whole archive; the
+    status blocks are small and asked for by many points' pages, feeds and lists."""
 
     def __init__(self) -> None:
         self._payloads: OrderedDict[str, Payload] = OrderedDict()
+        self._characters = 0
         self._statuses: dict[str, StatusTexts] = {}
 
     def payload(self, key: str) -> Payload | None:
@@ -223,9 +226,12 @@ class Reads:
         return found
 
     def keep_payload(self, key: str, payload: Payload) -> None:
+        if key in self._payloads:
+            return
         self._payloads[key] = payload
-        if len(self._payloads) > PAYLOADS:
-            self._payloads.popitem(last=False)
+        self._characters += _size(payload)
+        while self._characters > PAYLOAD_CHARACTERS and len(self._payloads) > 1:
+            self._characters -= _size(self._payloads.popitem(last=False)[1])
 
     def statuses(self, key: str) -> StatusTexts | None:
         return self._statuses.get(key)
@@ -234,6 +240,11 @@ class Reads:
         if len(self._statuses) >= STATUSES:
             del self._statuses[next(iter(self._statuses))]
         self._statuses[key] = statuses
+
+
+def _size(payload: Payload) -> int:
+    return len(payload.html) + len(payload.text) + sum(len(h) + len(t)
+                                                       for h, t in payload.statuses)
 
 
 EMPTY_STATUSES = sha256(b"[]")
