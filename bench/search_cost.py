@@ -4,8 +4,9 @@
 
 Each SITE is a built site (``build --out SITE``). In a fresh headless Chromium for each
 step, the search page is opened (filters with their counts shown), then one search is made:
-two queries, and a filter with no query. Prints one Markdown table row per site, as in the
-README's «Søkeindeksen i deler».
+two queries, and a filter with no query. Prints one Markdown table row per site (requests /
+bytes, and the number of hits shown), as in docs/ytelse.md, «Søkeindeksen: grunnindeks og
+endringer».
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def _served(root: Path) -> Iterator[tuple[str, list[int]]]:
 
 
 def _step(browser: Any, base: str, counted: list[int],
-          search: Callable[[Any], None] | None) -> tuple[int, int]:
-    """Requests and bytes of opening the search page, or of *search* once it is open."""
+          search: Callable[[Any], None] | None) -> tuple[int, int, str]:
+    """Requests and bytes of opening the search page, or of *search* once it is open, and
+    the number of hits the page shows."""
     context = browser.new_context()
     page = context.new_page()
     counted[:] = [0, 0]
@@ -71,7 +73,8 @@ def _step(browser: Any, base: str, counted: list[int],
         search(page)
         page.locator("#sok-status", has_text="treff").wait_for(timeout=WAIT_MS)
         page.wait_for_load_state("networkidle", timeout=WAIT_MS)
-    result = (counted[0], counted[1])
+    status = page.locator("#sok-status").inner_text()
+    result = (counted[0], counted[1], status.split(" treff")[0] if "treff" in status else "")
     context.close()
     return result
 
@@ -86,24 +89,29 @@ def _filter(page: Any) -> None:
 
 def row(browser: Any, site: Path) -> str:
     manifest = json.loads((site / "pagefind" / "sok.json").read_text(encoding="utf-8"))
-    shards = manifest["delindekser"]
+    delta = manifest["endring"]
+    parts = f"grunn + {delta['sider']} endret" if delta else "grunn"
+    parts += f", {len(manifest['skjult'])} skjult" if manifest["skjult"] else ""
     with _served(site) as (base, counted):
         cells = [_step(browser, base, counted, None)]
         cells += [_step(browser, base, counted, _query(text)) for text in QUERIES]
         cells.append(_step(browser, base, counted, _filter))
-    shown = " | ".join(f"{n} / {size / 1e6:.2f} MB" for n, size in cells)
-    return f"| {site.name} | {len(shards)} | {shown} |"
+    shown = " | ".join(f"{n} / {size / 1e6:.3f} MB" + (f" ({hits} treff)" if hits else "")
+                       for n, size, hits in cells)
+    return f"| {site.name} | {parts} | {shown} |"
 
 
 def main(sites: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "chromium"
-    print("| nettsted | deler | åpne søkesiden | " + " | ".join(f"søk «{q}»" for q in QUERIES)
+    print("| nettsted | indeks | åpne søkesiden | " + " | ".join(f"søk «{q}»" for q in QUERIES)
           + f" | bare filter (type={FILTER}) |")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True,
+            args=["--headless", "--no-sandbox", "--disable-background-networking",
+                  "--disable-component-update"])
         for site in sites:
             print(row(browser, Path(site)), flush=True)
         browser.close()

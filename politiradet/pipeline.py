@@ -4,7 +4,6 @@ load → validate → compile → link → render → feeds → index → write.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -280,41 +279,92 @@ def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[s
 
 def _index_into(staging: Staging, archive: Archive, planned: Plan,
                 known: Mapping[str, str]) -> dict[str, str]:
-    """The search index: taken over whole when nothing it is made from changed; else only
-    the shards whose records changed are indexed again and the others taken over.
-
-    Each file's key is the content's key and its shard's key, so both can be checked.
-    """
+    """The search index: taken over whole when nothing it is made from changed; else the live
+    base is kept and only the delta of the records that differ from it indexed again, or,
+    without a usable base or with a delta past :data:`search.MAX_DELTA_RECORDS`, a new base
+    is made of every record (see :class:`search.Split`)."""
     bundle = _known_bundle(known)
     if _reusable_index(known, planned):
         staging.keep(bundle)
         return bundle
-    prepared = search.prepare(archive, planned.html_paths)
-    manifest_key = hashlib.sha256(prepared.manifest).hexdigest()
-    keys = {search.MANIFEST: f"{planned.content_key} {manifest_key}"}
-    staging.write(search.MANIFEST, prepared.manifest)
-    changed = []
-    shard_keys = {shard.folder: shard.key for shard in prepared.shards}  # each hashed once
-    for shard in prepared.shards:
-        suffix = " " + shard_keys[shard.folder]
-        kept = [path for path, key in bundle.items()
-                if path.startswith(shard.folder) and key.endswith(suffix)]
-        staging.keep(kept)
-        keys |= dict.fromkeys(kept, planned.content_key + suffix)
-        if not kept:
-            changed.append(shard)
-    for path, content in search.bundle(archive, changed):
-        staging.write(path, content)
-        folder = next(shard.folder for shard in changed if path.startswith(shard.folder))
-        keys[path] = f"{planned.content_key} {shard_keys[folder]}"
-    return keys
+    found = search.prepare(archive, planned.html_paths)
+    base = search.Bundle.find(search.BASE, bundle)
+    planned_split = search.split(found, base.fingerprints if base else None)
+    if base is not None and planned_split.base is None:
+        keys = _index_delta(staging, archive, planned, found, base, planned_split, bundle)
+        if keys is not None:
+            return keys
+    written, fragments = [], {}
+    for path, data, entry in search.bundle(archive, search.BASE, found):
+        staging.write(path, data)
+        written.append(path)
+        if entry is not None:
+            fragments[path] = entry
+    base_key = search.bundle_key(search.BASE, found)
+    keys = search.bundle_keys(search.BASE, base_key, written, fragments)
+    return keys | _write_manifest(staging, planned, search.manifest(archive.content, {}),
+                                  base_key, "-")
+
+
+def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[search.Entry],
+                 base: search.Bundle, planned_split: search.Split, bundle: Mapping[str, str]
+                 ) -> dict[str, str] | None:
+    """The live base kept and the delta beside it, made again unless the live one holds
+    exactly these records; None when a delta record's fragment id is also the base's (two
+    bundles' short hashes met): the base must be made again."""
+    delta_key, delta, kept, made = "-", {}, search.Bundle.find(search.DELTA, bundle), []
+    if planned_split.delta:
+        delta_key = search.bundle_key(search.DELTA, planned_split.delta)
+        if kept is not None and kept.key == delta_key:
+            delta = {search.fragment_id(path): search.read_fragment(
+                (staging.out / path).read_bytes()) for path in kept.files
+                if path.endswith(".pf_fragment")}
+        else:
+            kept = None
+            made = list(search.bundle(archive, search.DELTA, planned_split.delta))
+            delta = {search.fragment_id(path): search.read_fragment(data)
+                     for path, data, entry in made if entry is not None}
+        if delta.keys() & base.fragment_ids:
+            return None
+    else:
+        kept = None
+    staging.keep(base.files)
+    keys = {path: bundle[path] for path in base.files}
+    if kept is not None:
+        staging.keep(kept.files)
+        keys |= {path: bundle[path] for path in kept.files}
+    for path, data, _entry in made:
+        staging.write(path, data)
+    if made:
+        keys |= search.bundle_keys(search.DELTA, delta_key, [p for p, _d, _e in made], {})
+    superseded = {search.fragment_id(base.records[url][1]): search.read_fragment(
+        (staging.out / base.records[url][1]).read_bytes())
+        for url in planned_split.superseded}
+    current = {entry.url: entry for entry in found}
+    values = [search.sort_value(current[url].date) if url not in planned_split.superseded
+              else superseded[search.fragment_id(path)]["meta"].get("date", search.UNDATED)
+              for url, (_fingerprint, path) in base.records.items()]
+    data = search.manifest(archive.content, {key: fragment["filters"]
+                                             for key, fragment in superseded.items()},
+                           delta, values)
+    return keys | _write_manifest(staging, planned, data, base.key, delta_key)
+
+
+def _write_manifest(staging: Staging, planned: Plan, data: bytes, base_key: str,
+                    delta_key: str) -> dict[str, str]:
+    """Write ``pagefind/sok.json``; its key names the content and the bundles it points to."""
+    staging.write(search.MANIFEST, data)
+    return {search.MANIFEST: f"{planned.content_key} {base_key} {delta_key}"}
 
 
 def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
-    """True when the live site has a search index of exactly the content being built."""
+    """True when the live site has a search index of exactly the content being built: its
+    manifest was made for this content, and the bundles it points to are there whole."""
     bundle = _known_bundle(known)
-    return bool(bundle) and all(key.startswith(planned.content_key + " ")
-                                for key in bundle.values())
+    base = search.Bundle.find(search.BASE, bundle)
+    delta = search.Bundle.find(search.DELTA, bundle)
+    expected = f"{planned.content_key} {base.key if base else ''} {delta.key if delta else '-'}"
+    return base is not None and bundle.get(search.MANIFEST) == expected
 
 
 def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:

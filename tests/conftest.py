@@ -206,3 +206,24 @@ def check_overlay(stage: str, case: str, dest: Path) -> None:
         expected.write_text(found, encoding="utf-8")
     assert found, f"{stage}/{case}: check found nothing; a broken fixture must break"
     assert found == expected.read_text(encoding="utf-8"), found
+
+
+def search_records(site: Path) -> dict[str, dict[str, Any]]:
+    """Every record the search page of a built site finds, by URL, as Pagefind's fragment
+    (gzipped JSON): the base's records less those the manifest hides, and the delta's,
+    without the filter that marks them (search.DELTA_FILTER). A site whose index is split
+    into base and delta gives the same as one bundle of the same content."""
+    from politiradet.stages import search
+
+    manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
+    records: dict[str, dict[str, Any]] = {}
+    folders = [manifest["grunn"]] + ([manifest["endring"]["mappe"]] if manifest["endring"] else [])
+    for folder in folders:
+        for path in sorted((site / "pagefind" / folder / "fragment").glob("*.pf_fragment")):
+            if folder == manifest["grunn"] and path.stem in manifest["skjult"]:
+                continue
+            data = search.read_fragment(path.read_bytes())
+            data["filters"].pop(search.DELTA_FILTER, None)
+            assert data["url"] not in records, data["url"]
+            records[data["url"]] = data
+    return records

@@ -1,14 +1,21 @@
 """A warm build (cache present) publishes byte for byte what a cold build publishes.
 
+Every file outside the search index must be identical. The index of a warm build is the base
+of an earlier build and a delta of what changed since (search.Split), where a cold build
+makes a base alone: the two must hold the same records as the search page sees them
+(conftest.search_records: every record's text, filters and meta) and the same area tree.
+
 Pagefind writes its filter files, and the meta file and entry that name them by hash, in a
 different byte order on every run even from the same input (checked: two cold builds of the
-same content differ there and only there). Those files are compared by name pattern and
-count; every other file, the rest of the search bundle included, must be identical.
+same content differ there and only there). Between two cold builds those files are compared
+by name pattern and count; every other file, the rest of the search bundle included, must be
+identical.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -17,10 +24,11 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, search_records
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -37,9 +45,9 @@ NONDETERMINISTIC = re.compile(
     r"^pagefind/[^/]+/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 
 
-def site(root: Path) -> dict[str, bytes]:
+def raw_site(root: Path) -> dict[str, bytes]:
     """Every published file by path, Pagefind's run-dependent files by pattern only."""
-    files = {}
+    files: dict[str, bytes] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         if NONDETERMINISTIC.match(relative):
@@ -50,8 +58,20 @@ def site(root: Path) -> dict[str, bytes]:
     return files
 
 
-def assert_same(a: Path, b: Path) -> None:
-    left, right = site(a), site(b)
+def site(root: Path) -> dict[str, bytes]:
+    """Every published file outside the search index by path; the index as what the search
+    page finds in it (its records) and the area tree it groups the area filter by."""
+    files = {path: data for path, data in raw_site(root).items()
+             if not path.startswith("pagefind/")}
+    manifest = json.loads((root / "pagefind/sok.json").read_bytes())
+    files["pagefind: områdetreet"] = json.dumps(manifest["omrader"]).encode()
+    for url, record in search_records(root).items():
+        files[f"pagefind: {url}"] = json.dumps(record, sort_keys=True).encode()
+    return files
+
+
+def assert_same(a: Path, b: Path, compare: Callable[[Path], dict[str, bytes]] = site) -> None:
+    left, right = compare(a), compare(b)
     assert sorted(left) == sorted(right)
     different = [name for name in left if left[name] != right[name]]
     assert different == []
@@ -90,7 +110,9 @@ def test_edited_document_rebuilds_to_what_a_cold_build_gives(
     report = warm(valid_content, built)
     assert not report.cached
     assert "En ny setning om SaLTo." in (built / "referater/2025-05-14/index.html").read_text()
+    assert (built / "pagefind/endring").is_dir(), "the edit is in a delta beside the base"
     cold(valid_content, tmp_path / "kald")
+    assert not (tmp_path / "kald/pagefind/endring").exists()
     assert_same(built, tmp_path / "kald")
 
 
@@ -157,7 +179,7 @@ def test_two_cold_builds_differ_only_in_pagefinds_run_dependent_files(
     """Documents why those files are compared by pattern: the rest is deterministic."""
     cold(valid_content, tmp_path / "a")
     cold(valid_content, tmp_path / "b")
-    assert_same(tmp_path / "a", tmp_path / "b")
+    assert_same(tmp_path / "a", tmp_path / "b", raw_site)
 
 
 # --- incremental builds: only what an edit touches is rendered, the rest is linked -------------

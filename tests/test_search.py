@@ -188,11 +188,12 @@ def test_records_carry_filters_with_parent_areas_meta_and_date_sort(site: Path) 
 
 def test_index_is_norwegian_and_ships_without_unused_interfaces(site: Path) -> None:
     manifest = json.loads((site / "pagefind" / "sok.json").read_text())
-    assert manifest["delindekser"] == ["alle"]
-    bundle = {p.name for p in (site / "pagefind" / "alle").iterdir()}
+    assert (manifest["grunn"], manifest["endring"], manifest["skjult"]) == ("grunn", None, {})
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["grunn", "sok.json"]
+    bundle = {p.name for p in (site / "pagefind" / "grunn").iterdir()}
     assert {"pagefind.js", "pagefind-entry.json", "wasm.nb.pagefind"} <= bundle
     assert not [name for name in bundle if name.startswith("pagefind-ui")]
-    entry = json.loads((site / "pagefind" / "alle" / "pagefind-entry.json").read_text())
+    entry = json.loads((site / "pagefind" / "grunn" / "pagefind-entry.json").read_text())
     assert set(entry["languages"]) == {"nb"}
 
 

@@ -3,25 +3,27 @@
 Each published page that holds archive content (documents, follow-up points, topics, areas)
 becomes one small HTML record built from the :class:`Archive`, never from the rendered
 pages, so navigation, footers and drafts cannot reach the index. Pagefind turns the records
-into the static bundle under ``pagefind/``, which the search page loads.
+into static bundles under ``pagefind/``: a base of every record, made whole rarely, and a delta
+of the records changed since, made again on every edit (:class:`Split`), which the search page
+merges (assets/sok.js).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import bisect
 import datetime as dt
+import gzip
 import hashlib
 import html
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pagefind.service import get_executable
 
@@ -35,21 +37,32 @@ LANGUAGE = "nb"
 """Every record is Norwegian Bokmål, so Pagefind stems «fritidskortet» to «fritidskort»."""
 BUNDLE_DIR = "pagefind/"
 MANIFEST = BUNDLE_DIR + "sok.json"
-"""What the search page loads first: the shards, newest first, and the area hierarchy."""
-SHARD_FILTER = "del"
-"""Synthetic filter the search page gives each shard (Pagefind's ``mergeFilter``)."""
-MAX_SHARD_RECORDS = 200
-"""A span of dates with more records than this is split into shorter spans (see :func:`plan`).
-Pagefind takes about 4 ms CPU per record, so re-indexing a full shard after an edit takes
-about 0.8 s CPU; 400 took 1.5 s, and halving it again (quarters) would cost the browser half
-as many bytes again on a first search (README, «Søkeindeksen i deler»)."""
-FORMAT = 1
-"""Version of the records' layout; part of every shard's key."""
+"""What the search page loads first: the bundles, the base's records that newer versions
+supersede, and the area hierarchy (see :func:`manifest`)."""
+BASE = "grunn"
+"""Folder under ``pagefind/`` of the base bundle: every record, as the last full index made it."""
+DELTA = "endring"
+"""Folder of the delta bundle: the records that changed since the base was made."""
+DELTA_FILTER = "del"
+"""A filter only the delta's records carry. It makes a delta record's Pagefind fragment differ
+from the base's version of it, so the two never share a fragment id (the page tells them
+apart by id), also when an edit changed nothing the index holds (a link's address)."""
+MAX_DELTA_RECORDS = 300
+"""When more records than this differ from the base (changed, added or deleted), the base is
+made again whole and the delta is empty: a compaction. Re-indexing the delta after an edit
+costs Pagefind about 2 ms CPU per record, and a first search in the browser fetches the
+delta's index chunk and one fragment per hit among its records, so at 300 records one edit
+still re-indexes in well under a second and the delta adds about a tenth to a first search's
+bytes at 10,000 documents (README, «Søkeindeksen: grunnindeks og endringer»)."""
+FORMAT = 2
+"""Version of the records' layout; part of every bundle's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
                        "pagefind-highlight.")
 """Pagefind's ready-made interfaces; the site has its own (assets/sok.js)."""
 UNDATED = "0000-00-00"
 """Sort key of topic and area pages: last when sorting newest first, but still listed."""
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+"""What a Pagefind fragment's JSON starts with once it is gunzipped."""
 
 FOLDED_MARK = "\u2042"
 """«⁂»: starts the folded forms at the end of every record. Pagefind does not index a word
@@ -93,7 +106,7 @@ class Record:
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A record as planned: its address, its date and a fingerprint of what it is made from,
-    but not its HTML, which is made only when its shard must be indexed again."""
+    but not its HTML, which is made only when its bundle must be indexed again."""
 
     url: str
     date: dt.date | None
@@ -108,89 +121,168 @@ class Entry:
         """A record already made, fingerprinted by its whole content."""
         return cls(record.url, record.date, Hasher().digest(record), record)
 
+    def record(self, archive: Archive) -> Record:
+        """The record, made now if it is a document's."""
+        source = self.source
+        return source if isinstance(source, Record) else document_record(archive, source)
+
 
 @dataclass(frozen=True, slots=True)
-class Shard:
-    """The records of one span of dates, indexed as a Pagefind bundle of its own.
+class Split:
+    """How the index is to be made: the records of a new base, or of the delta beside the
+    live base and the base's records it supersedes.
 
-    Pagefind cannot update an index in place, so the index is split: an edit re-indexes
-    only the shard that holds the page. The search page merges the shards in the browser
-    (Pagefind's ``mergeIndex``) and reads them newest first when sorting by date.
+    Pagefind cannot update a bundle in place, so the index is a large base, made whole
+    rarely, and a small delta of what changed since, made again on every edit. The search
+    page merges them (Pagefind's ``mergeIndex``) and hides the base's superseded records
+    (assets/sok.js), so what it finds and counts does not depend on the split.
     """
 
-    name: str
-    """Folder under ``pagefind/``: ``alle``, ``2010-2019``, ``2024``, ``2024-h1``, ``2024-k1``,
-    ``2024-03`` or ``udatert``."""
-    entries: tuple[Entry, ...]
-
-    @property
-    def folder(self) -> str:
-        return f"{BUNDLE_DIR}{self.name}/"
-
-    @property
-    def key(self) -> str:
-        """Hash of everything the shard's bundle is made from: equal key, equal bundle.
-        Made from the entries' fingerprints, so no record's HTML is made for it."""
-        pagefind = library_version("pagefind-bin")
-        digest = hashlib.sha256(f"{FORMAT}\0{pagefind}\0{self.name}\0".encode())
-        for entry in self.entries:
-            digest.update(f"{entry.url}\0{entry.fingerprint}\0".encode())
-        return digest.hexdigest()
-
-    def records(self, archive: Archive) -> Iterator[Record]:
-        """The shard's records, each made as it is asked for."""
-        for entry in self.entries:
-            source = entry.source
-            yield source if isinstance(source, Record) else document_record(archive, source)
+    base: tuple[Entry, ...] | None
+    """Every record, to index as a new base (a cold build or a compaction); None keeps the
+    live base."""
+    delta: tuple[Entry, ...] = ()
+    """The records that differ from the base's version of them or are not in it."""
+    superseded: tuple[str, ...] = ()
+    """URLs of the base's records that the delta replaces or that are gone."""
 
 
-@dataclass(frozen=True, slots=True)
-class SearchIndex:
-    """The search index as planned, before Pagefind runs: an edit changes the key of the
-    shards it touches only, so a build can take the others over from the last one."""
-
-    manifest: bytes
-    """``pagefind/sok.json``, see :func:`manifest`."""
-    shards: tuple[Shard, ...]
-
-
-def prepare(archive: Archive, pages: Collection[str]) -> SearchIndex:
-    """Plan the index: the records' entries, split into shards, and the manifest.
+def prepare(archive: Archive, pages: Collection[str]) -> list[Entry]:
+    """Every record planned (see :func:`entries`), checked against the site's pages.
 
     *pages* are the paths of the site's HTML pages; every record must have one.
     """
     found = list(entries(archive))
     _check_pages_exist(found, pages)
-    shards = plan(found)
-    return SearchIndex(manifest(shards, archive.content), tuple(shards))
+    return found
 
 
-def plan(found: Iterable[Entry], limit: int | None = None) -> list[Shard]:
-    """Split the entries into shards of calendar spans, newest first, undated last.
-
-    Spans are fixed on the calendar, so an edit changes only the shard of its date: all
-    records in one shard (``alle``) while they are at most *limit*; beyond that one shard
-    per decade, a decade with more than *limit* records split into years, such a year into
-    half-years (``2024-h2``), such a half into quarters (``2024-k3``), such a quarter into
-    months (``2024-08``). Undated records
-    (topics, areas, undated agreements) form the shard ``udatert``. *limit* defaults to
-    :data:`MAX_SHARD_RECORDS`.
-    """
-    limit = MAX_SHARD_RECORDS if limit is None else limit
+def split(found: Iterable[Entry], base: Mapping[str, str] | None,
+          limit: int | None = None) -> Split:
+    """Split the records into a delta beside *base* (URL -> fingerprint of the live base's
+    records), or a new base when there is none or more than *limit* records differ from it
+    (:data:`MAX_DELTA_RECORDS` by default)."""
     every = tuple(found)
-    if len(every) <= limit:
-        return [Shard("alle", every)] if every else []
-    dated = sorted((e for e in every if e.date), key=lambda e: e.date or dt.date.min)
-    undated = tuple(e for e in every if not e.date)
-    oldest_first = [Shard(name, tuple(group)) for name, group in _spans(dated, limit)]
-    return oldest_first[::-1] + ([Shard("udatert", undated)] if undated else [])
+    if base is None:
+        return Split(every)
+    delta = tuple(entry for entry in every if base.get(entry.url) != entry.fingerprint)
+    current = {entry.url for entry in every}
+    changed = {entry.url for entry in delta}
+    superseded = tuple(sorted(url for url in base if url not in current or url in changed))
+    if len(changed | set(superseded)) > (MAX_DELTA_RECORDS if limit is None else limit):
+        return Split(every)
+    return Split(None, delta, superseded)
 
 
-def manifest(shards: Sequence[Shard], content: Content) -> bytes:
-    """The file the search page reads first: shard folders (newest first) and the area tree."""
-    data = {"delindekser": [shard.name for shard in shards],
-            "delfilter": SHARD_FILTER,
-            "omrader": area_tree(content)}
+def bundle_key(folder: str, found: Iterable[Entry]) -> str:
+    """Hash of everything a bundle is made from: equal key, equal bundle. Made from the
+    entries' fingerprints, so no record's HTML is made for it."""
+    pagefind = library_version("pagefind-bin")
+    digest = hashlib.sha256(f"{FORMAT}\0{pagefind}\0{folder}\0".encode())
+    for url, fingerprint in sorted((entry.url, entry.fingerprint) for entry in found):
+        digest.update(f"{url}\0{fingerprint}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """A bundle of the live site as its files' keys describe it, whole.
+
+    Each file's key is ``FOLDER KEY COUNT``; a base's fragment (one record) adds the
+    record's fingerprint and URL, so the next build knows what the base holds without
+    reading it."""
+
+    folder: str
+    key: str
+    files: tuple[str, ...]
+    records: Mapping[str, tuple[str, str]]
+    """URL -> (fingerprint, fragment path) of each record (a base's only)."""
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return {url: fingerprint for url, (fingerprint, _path) in self.records.items()}
+
+    @property
+    def fragment_ids(self) -> set[str]:
+        return {fragment_id(path) for path in self.files if path.endswith(".pf_fragment")}
+
+    @classmethod
+    def find(cls, folder: str, known: Mapping[str, str]) -> Bundle | None:
+        """The bundle in *folder* among the live site's files *known* (path -> key), or None
+        when there is none or some of its files are not (all of them) as they were made."""
+        prefix = f"{BUNDLE_DIR}{folder}/"
+        groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for path, key in known.items():
+            if path.startswith(prefix):
+                head = key.split(" ", 3)
+                if len(head) >= 3 and head[0] == folder:
+                    groups.setdefault((head[1], head[2]), []).append((path, key))
+        if len(groups) != 1:
+            return None
+        (key, count), files = next(iter(groups.items()))
+        if str(len(files)) != count:
+            return None
+        records = {}
+        for path, file_key in files:
+            parts = file_key.split(" ", 4)
+            if len(parts) == 5:
+                records[parts[4]] = (parts[3], path)
+        return cls(folder, key, tuple(sorted(path for path, _key in files)), records)
+
+
+def bundle_keys(folder: str, key: str, files: Sequence[str],
+                records: Mapping[str, Entry]) -> dict[str, str]:
+    """Each file's key (see :class:`Bundle`); *records* maps a fragment's path to its entry."""
+    head = f"{folder} {key} {len(files)}"
+    return {path: f"{head} {records[path].fingerprint} {records[path].url}"
+            if path in records else head for path in files}
+
+
+def fragment_id(path: str) -> str:
+    """The id Pagefind gives a record (a search result's ``id``): its fragment's file name."""
+    return path.rsplit("/", 1)[-1].removesuffix(".pf_fragment")
+
+
+def read_fragment(data: bytes) -> dict[str, Any]:
+    """A Pagefind fragment file as the JSON it holds: ``url``, ``content``, ``filters``,
+    ``meta`` and the word count."""
+    found: dict[str, Any] = json.loads(gzip.decompress(data).removeprefix(FRAGMENT_SIGNATURE))
+    return found
+
+
+def sort_value(date: dt.date | None) -> str:
+    """What a record sorts by (``data-pagefind-sort="date"``)."""
+    return date.isoformat() if date else UNDATED
+
+
+def manifest(content: Content, superseded: Mapping[str, Mapping[str, Sequence[str]]],
+             delta: Mapping[str, dict[str, Any]] | None = None,
+             base_values: Iterable[str] = ()) -> bytes:
+    """The file the search page reads first (``pagefind/sok.json``).
+
+    *superseded* maps the fragment id of each base record that a newer version supersedes to
+    its filters, so the page can hide it and take it out of the counts. *delta* holds the
+    delta's records, by fragment id, as their fragments (none: there is no delta);
+    *base_values* are the sort values of every record in the base, so each delta record's
+    place among the base's records when sorting by date is known (``plass``: how many base
+    records sort at or before it)."""
+    data: dict[str, object] = {"grunn": BASE, "endring": None,
+                               "skjult": {key: dict(superseded[key]) for key in sorted(superseded)}}
+    if delta:
+        ordered = sorted(base_values)
+        counts: dict[str, dict[str, int]] = {}
+        places = {}
+        for key, fragment in sorted(delta.items()):
+            for name, values in fragment["filters"].items():
+                if name != DELTA_FILTER:
+                    for value in values:
+                        counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
+            places[key] = bisect.bisect_right(ordered, fragment["meta"].get("date", UNDATED))
+        data["endring"] = {"mappe": DELTA, "sider": len(delta),
+                           "antall": {name: dict(sorted(values.items()))
+                                      for name, values in sorted(counts.items())},
+                           "plass": places}
+    data["omrader"] = area_tree(content)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -209,26 +301,30 @@ def area_tree(content: Content) -> list[dict[str, object]]:
             if not [p for p in area.parents if p in known]]
 
 
-def bundle(archive: Archive, shards: Iterable[Shard]) -> Iterator[tuple[str, bytes]]:
-    """Index each shard with Pagefind, as many at once as there are cores; yield each file
-    of the bundles as (output path, content), shard by shard.
-
-    Pagefind starts on a shard as soon as its records are written, while the next shard's
-    records are made, and only one shard's bundle is read into memory at a time.
-    """
-    binary = _pagefind_binary()
-    with (tempfile.TemporaryDirectory(prefix="pagefind-") as folder,
-          concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool):
-        running = []
-        for number, shard in enumerate(shards):
-            source, output = Path(folder, f"{number}-kilde"), Path(folder, f"{number}-bundle")
-            _write_records(shard.records(archive), source)
-            running.append((shard, output, pool.submit(_run_pagefind, binary, source, output)))
-        for shard, output, job in running:
-            job.result()
-            yield from ((shard.folder + name, data) for name, data in _read_tree(output).items()
-                        if not name.startswith(UNUSED_BUNDLE_FILES))
-            shutil.rmtree(output)
+def bundle(archive: Archive, folder: str, found: Iterable[Entry]
+           ) -> Iterator[tuple[str, bytes, Entry | None]]:
+    """Index the records of *found* with Pagefind as the bundle *folder*; yield each file of
+    the bundle as (output path, content, the entry of a fragment's record), one at a time, so
+    a large base never sits in memory whole. A delta's records carry :data:`DELTA_FILTER`."""
+    by_url = {}
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as temporary:
+        source, output = Path(temporary, "kilde"), Path(temporary, "bundle")
+        for entry in found:
+            by_url["/" + entry.url] = entry
+            record = entry.record(archive)
+            if folder == DELTA:
+                record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
+            target = source / record.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(record_html(record), encoding="utf-8")
+        _run_pagefind(_pagefind_binary(), source, output)
+        for path in sorted(output.rglob("*")):
+            name = path.relative_to(output).as_posix()
+            if path.is_file() and not name.startswith(UNUSED_BUNDLE_FILES):
+                data = path.read_bytes()
+                made = by_url[read_fragment(data)["url"]] \
+                    if name.endswith(".pf_fragment") else None
+                yield f"{BUNDLE_DIR}{folder}/{name}", data, made
 
 
 def entries(archive: Archive) -> Iterator[Entry]:
@@ -341,7 +437,7 @@ def document_html(archive: Archive, doc: Document) -> str:
 
 _LINK_TARGET = re.compile(r'(?<=<a)\s+href="[^"]*"')
 """Where a link points is left out of the record: it is not indexed, so a record (and its
-shard) does not change when only an address does."""
+bundle) does not change when only an address does."""
 
 
 def _status_updates(archive: Archive, doc: Document) -> tuple[StatusUpdate, ...]:
@@ -394,47 +490,3 @@ def _run_pagefind(binary: Path, source: Path, output: Path) -> None:
                           capture_output=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"Pagefind feilet: {done.stderr.decode(errors='replace')}")
-
-
-def _write_records(found: Iterable[Record], root: Path) -> None:
-    """The records as a folder of HTML files laid out like the site, so Pagefind derives
-    each page's URL from its path."""
-    for record in found:
-        target = root / record.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(record_html(record), encoding="utf-8")
-
-
-def _read_tree(root: Path) -> dict[str, bytes]:
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file()}
-
-
-def _spans(dated: Sequence[Entry], limit: int) -> Iterator[tuple[str, list[Entry]]]:
-    """Calendar spans of the date-sorted entries: decades, split as needed into years,
-    half-years, quarters and months (a month is never split)."""
-    ladder: tuple[Callable[[dt.date], str], ...] = (
-        lambda d: f"{d.year // 10 * 10}-{d.year // 10 * 10 + 9}",
-        lambda d: f"{d.year}",
-        lambda d: f"{d.year}-h{(d.month - 1) // 6 + 1}",
-        lambda d: f"{d.year}-k{(d.month - 1) // 3 + 1}",
-        lambda d: f"{d.year}-{d.month:02d}")
-
-    def split(entries: Sequence[Entry], step: int) -> Iterator[tuple[str, list[Entry]]]:
-        for name, group in _group(entries, ladder[step]):
-            if len(group) <= limit or step == len(ladder) - 1:
-                yield name, group
-            else:
-                yield from split(group, step + 1)
-
-    yield from split(dated, 0)
-
-
-def _group(dated: Sequence[Entry], name: Callable[[dt.date], str]
-           ) -> Iterator[tuple[str, list[Entry]]]:
-    groups: dict[str, list[Entry]] = {}
-    for record in dated:
-        assert record.date is not None
-        groups.setdefault(name(record.date), []).append(record)
-    yield from groups.items()
-

@@ -41,9 +41,18 @@ const list = document.getElementById("sok-treff");
 const moreButton = document.getElementById("sok-flere");
 
 let pagefind = null;
-/** The index's shards, newest first, and the filter that picks one (search.manifest). */
-let shards = [];
-let shardFilter = "";
+/**
+ * The index is a base bundle of every record and a delta bundle of the records that changed
+ * since (search.manifest). The base's superseded records (edited or deleted since) are hidden
+ * here and taken out of every count, so what the page finds and counts is what one bundle of
+ * the current records would give.
+ */
+let hidden = new Map();
+/** The delta (null: none): its folder, record count, filter counts and date places. */
+let delta = null;
+/** Resolves when the delta is merged into the base: at the first search, not on opening. */
+let deltaMerged = null;
+let indexOptions = {};
 /** The areas as a tree of names, for grouping the area filter. */
 let areaTree = [];
 let generation = 0;
@@ -340,17 +349,57 @@ function countText(count, state) {
 
 // --- searching ---------------------------------------------------------------------------
 
+/** Add (sign 1) or take away (sign -1) one record's filter values to or from *counts*. */
+function tally(counts, filters, sign) {
+  for (const [name, values] of Object.entries(filters || {})) {
+    const forName = (counts[name] ||= {});
+    for (const value of values) forName[value] = (forName[value] || 0) + sign;
+  }
+}
+
+/** A copy of Pagefind's counts without the hidden records among *found* (ids). */
+function withoutHidden(counts, found) {
+  const result = {};
+  for (const [name, values] of Object.entries(counts || {})) result[name] = { ...values };
+  for (const id of found) if (hidden.has(id)) tally(result, hidden.get(id), -1);
+  return result;
+}
+
+/** Merge the delta into the base, once; the page opens without it (its counts are in the manifest). */
+function mergeDelta() {
+  if (!deltaMerged) {
+    deltaMerged = delta
+      ? pagefind.mergeIndex(delta.folder, indexOptions).then(() => pagefind.filters())
+      : Promise.resolve();
+  }
+  return deltaMerged;
+}
+
+/** Every record's filter counts: the base's (and the delta's), less the hidden records. */
+async function totals() {
+  const counts = withoutHidden(await pagefind.filters(), hidden.keys());
+  if (delta && !deltaMerged) {
+    for (const [name, values] of Object.entries(delta.counts)) {
+      const forName = (counts[name] ||= {});
+      for (const [value, count] of Object.entries(values)) forName[value] = (forName[value] || 0) + count;
+    }
+  }
+  for (const values of Object.values(counts)) {
+    for (const [value, count] of Object.entries(values)) if (count <= 0) delete values[value];
+  }
+  return counts;
+}
+
 /**
- * Every result, newest first. Each shard holds one span of dates, so the shards' own
- * date-sorted results, newest shard first, are in date order across the whole index
- * (Pagefind's merged results are ordered by each shard's rank, not by date).
+ * Results sorted newest first. Pagefind scores a date-sorted result by its place in its own
+ * bundle's date order; a delta record is given its place among the base's records
+ * (search.manifest's «plass»: how many base records sort at or before it), so the merged
+ * results are in date order across both bundles.
  */
-async function newestFirst(query, filters) {
-  const sort = { date: "desc" };
-  if (shards.length < 2) return (await pagefind.search(query, { filters, sort })).results;
-  const perShard = await Promise.all(shards.map((name) => pagefind.search(
-    query, { filters: { ...filters, [shardFilter]: { any: [name] } }, sort })));
-  return perShard.flatMap((response) => response?.results || []);
+function dateScore(result) {
+  const place = delta?.places[result.id];
+  if (place === undefined) return result.score;
+  return place - 1 + (result.score + 1) / (delta.pages + 1);
 }
 
 async function run(state, reveal = false) {
@@ -361,25 +410,29 @@ async function run(state, reveal = false) {
     list.replaceChildren();
     moreButton.hidden = true;
     status.textContent = "";
-    const totals = await pagefind.filters();
-    if (mine === generation) showCounts(totals);
+    const counts = await totals();
+    if (mine === generation) showCounts(counts);
     return;
   }
+  await mergeDelta();
+  if (mine !== generation) return;
   const query = state.query || null;
   const filters = Object.fromEntries(
     Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
   const byDate = state.sort === NEWEST || !state.query;
-  const [response, dated] = await Promise.all([
-    pagefind.search(query, { filters }),
-    byDate ? newestFirst(query, filters) : null,
-  ]);
+  const response = await pagefind.search(query, byDate ? { filters, sort: { date: "desc" } } : { filters });
   if (mine !== generation || !response) return;
-  pending = [...(dated || response.results)];
+  let results = response.results.filter((result) => !hidden.has(result.id));
+  if (byDate) {
+    results = results.map((result) => [dateScore(result), result])
+      .sort((a, b) => b[0] - a[0]).map(([, result]) => result);
+  }
+  pending = results;
   const total = pending.length;
   list.replaceChildren();
   await showMore(false);
   if (mine !== generation) return;
-  showCounts(response.filters);
+  showCounts(withoutHidden(response.filters, response.results.map((result) => result.id)));
   status.textContent = countText(total, state);
   // On a phone a box near the top of the filter panel is ticked without the page moving, and
   // the results start below the panel: bring the first one's title (or the count) into view by
@@ -395,26 +448,26 @@ function schedule(delay, reveal = false) {
 }
 
 /**
- * Load the manifest, the newest shard's Pagefind and merge the other shards into it.
- * Shards are given by path and every one gets the site's base URL, so results link under
- * the sub-path and never to a full address.
+ * Load the manifest and the base's Pagefind. Bundles are given by path and get the site's
+ * base URL, so results link under the sub-path and never to a full address.
  */
 async function loadIndex() {
   const manifestUrl = new URL(root.dataset.index, window.location.href);
   const answer = await fetch(manifestUrl);
   if (!answer.ok) throw new Error(`${manifestUrl}: ${answer.status}`);
   const manifest = await answer.json();
-  shards = manifest.delindekser;
-  shardFilter = manifest.delfilter;
+  hidden = new Map(Object.entries(manifest.skjult || {}));
   areaTree = manifest.omrader || [];
   const folder = (name) => new URL(`${name}/`, manifestUrl).pathname;
-  const baseUrl = root.dataset.baseUrl;
-  const [newest, ...older] = shards;
-  pagefind = await import(`${folder(newest)}pagefind.js`);
-  await pagefind.options({ baseUrl, ranking: RANKING, mergeFilter: { [shardFilter]: newest } });
+  const changes = manifest.endring;
+  delta = changes && {
+    folder: folder(changes.mappe), pages: changes.sider, counts: changes.antall,
+    places: changes.plass,
+  };
+  indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
+  pagefind = await import(`${folder(manifest.grunn)}pagefind.js`);
+  await pagefind.options(indexOptions);
   await pagefind.init();
-  await Promise.all(older.map((name) => pagefind.mergeIndex(
-    folder(name), { baseUrl, ranking: RANKING, mergeFilter: { [shardFilter]: name } })));
 }
 
 async function start() {
@@ -426,7 +479,7 @@ async function start() {
   status.textContent = "Laster søket …";
   try {
     await loadIndex();
-    buildFilters(await pagefind.filters(), state.filters);
+    buildFilters(await totals(), state.filters);
   } catch (error) {
     status.textContent = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
     throw error;

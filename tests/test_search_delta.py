@@ -1,0 +1,261 @@
+"""The search index as a base and a delta: what changed is re-indexed alone, merged in Chromium.
+
+The valid fixture plus four referater a year 2018–2024 is built under the sub-path /sub/path/
+(the base); then one referat is edited (its word «kvartalsrapporten» replaced, its topic
+changed), one deleted and one added, and the site built again (base kept, delta beside it).
+A cold build of the same content (one bundle) is the judge: every query must show the same
+count text, the same results (in the same order when sorted by date) and the same filter
+counts on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, Served, open_page, search_records, serve_folder
+
+from politiradet.pipeline import Paths, build
+from politiradet.stages import search
+from politiradet.stages.search import Entry, Record
+
+BASE = "/sub/path/"
+YEARS = range(2018, 2025)
+MONTHS = (2, 5, 8, 11)
+EDITED_DAY = dt.date(2019, 5, 3 + 2019 % 7)
+EDITED = f"referater/{EDITED_DAY.isoformat()}.md"
+EDITED_URL = f"referater/{EDITED_DAY.isoformat()}/"
+DELETED = f"referater/2021-08-0{3 + 2021 % 7}.md"
+ADDED = "referater/2022-06-15.md"
+
+
+def minutes(day: dt.date, text: str = "kvartalsrapporten", topic: str = "salto") -> str:
+    return f"""\
+---
+tittel: Referat fra rådsmøte {day.isoformat()}
+dato: {day.isoformat()}
+motetype: møte
+temaer: [{topic}]
+omrader: []
+kilde:
+  tittel: Referat {day.isoformat()}
+---
+Rådet gikk gjennom {text} for {day.year} og trygghet i sentrum.
+"""
+
+
+SYNTHETIC = {dt.date(year, month, 3 + year % 7): f"referater/{year}-{month:02d}-0{3 + year % 7}.md"
+             for year in YEARS for month in MONTHS}
+
+
+def make_content(root: Path) -> Path:
+    content = root / "innhold"
+    shutil.copytree(FIXTURES / "gyldig", content)
+    for day, name in SYNTHETIC.items():
+        (content / name).write_text(minutes(day), encoding="utf-8")
+    return content
+
+
+def change(content: Path) -> None:
+    """The edits between the base and the delta: one referat edited, one deleted, one added."""
+    (content / EDITED).write_text(minutes(EDITED_DAY, "Zyxendringen", "beredskap"),
+                                  encoding="utf-8")
+    (content / DELETED).unlink()
+    (content / ADDED).write_text(minutes(dt.date(2022, 6, 15)), encoding="utf-8")
+
+
+def bundle_inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino
+            for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the site built as base and delta, the same content built cold)."""
+    root = tmp_path_factory.mktemp("endringer")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLITIRADET_CACHE", str(root / "buffer"))
+        paths = Paths(content=make_content(root), out=root / "site")
+        build(paths, BASE)
+        before = bundle_inodes(paths.out)
+        change(paths.content)
+        build(paths, BASE)
+        after = bundle_inodes(paths.out)
+        build(Paths(content=paths.content, out=root / "kald"), BASE, use_cache=False)
+    assert [p for p in before if p.startswith("pagefind/grunn/") and after[p] != before[p]] == []
+    assert {p for p in after if after[p] != before.get(p)} == {"pagefind/sok.json"} | {
+        p for p in after if p.startswith("pagefind/endring/")}
+    return paths.out, root / "kald"
+
+
+@pytest.fixture(scope="module")
+def served(sites: tuple[Path, Path]) -> Iterator[tuple[Served, Served]]:
+    with serve_folder(sites[0], BASE) as split, serve_folder(sites[1], BASE) as whole:
+        yield split, whole
+
+
+# --- the split ---------------------------------------------------------------------------
+
+def entry(url: str, text: str = "") -> Entry:
+    return Entry.of(Record(url=url, title="t", kind="Referat", content=text))
+
+
+def test_without_a_base_every_record_makes_a_new_one() -> None:
+    found = [entry("a/"), entry("b/")]
+    assert search.split(found, None) == search.Split(tuple(found))
+
+
+def test_the_delta_holds_what_differs_from_the_base_and_supersedes_its_old_versions() -> None:
+    base = {e.url: e.fingerprint for e in (entry("a/"), entry("b/"), entry("c/"))}
+    found = [entry("a/"), entry("b/", "endret"), entry("d/")]
+    assert search.split(found, base, 3) == search.Split(None, (found[1], found[2]), ("b/", "c/"))
+    assert search.split(found, base, 2).base == tuple(found), "three differ: made again whole"
+    assert search.split([entry("a/"), entry("b/"), entry("c/")], base) == search.Split(None)
+
+
+def test_a_bundles_key_changes_with_its_records_only() -> None:
+    found = [entry("a/"), entry("b/")]
+    key = search.bundle_key(search.BASE, found)
+    assert search.bundle_key(search.BASE, found[::-1]) == key
+    assert search.bundle_key(search.BASE, [found[0], entry("b/", "x")]) != key
+    assert search.bundle_key(search.DELTA, found) != key
+
+
+# --- the built sites -----------------------------------------------------------------------
+
+def test_base_and_delta_hold_what_one_cold_bundle_holds(sites: tuple[Path, Path]) -> None:
+    split, whole = sites
+    assert search_records(split) == search_records(whole)
+    assert "/" + DELETED.removesuffix(".md") + "/" not in search_records(split)
+    manifest = (split / "pagefind/sok.json").read_text(encoding="utf-8")
+    assert '"mappe":"endring"' in manifest and '"skjult":{"nb_' in manifest
+    assert not (whole / "pagefind/endring").exists()
+
+
+def results(page: Any, served: Served, query: str) -> tuple[str, list[str], list[str]]:
+    """The count text, every result's link (all of them, «Vis flere treff» pressed until it
+    goes) and every filter's label with its count, for the search *query*."""
+    page.goto(served.base + "sok/?" + query)
+    status = page.locator("#sok-status")
+    if query:
+        status.filter(has_text="treff").wait_for()
+    else:
+        page.locator("#sok-filtre fieldset").first.wait_for()
+        page.locator(".search-filter__count", has_text="(").first.wait_for()
+    more = page.get_by_role("button", name="Vis flere treff")
+    while more.is_visible():
+        shown = page.locator(".search-result").count()
+        more.click()
+        page.locator(".search-result").nth(shown).wait_for()
+    links = [str(a.get_attribute("href")) for a in page.locator(".search-result h2 a").all()]
+    labels = [label.inner_text() for label in page.locator("#sok-filtre label").all()]
+    return status.inner_text(), links, labels
+
+
+QUERIES = ["", "q=kvartalsrapporten", "q=kvartalsrapporten&sortering=nyeste", "type=Referat",
+           "q=zyxendringen", "q=kvartalsrapporten&tema=SaLTo", "tema=Beredskap&ar=2019",
+           "q=trygghet&sortering=nyeste&ar=2022"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_query_counts_and_lists_what_one_bundle_does(
+        browser: Any, served: tuple[Served, Served], query: str) -> None:
+    split, whole = served
+    with open_page(browser) as page:
+        found = results(page, split, query)
+        assert page.errors == []
+    with open_page(browser) as page:
+        expected = results(page, whole, query)
+    by_date = "sortering=nyeste" in query or "q=" not in query
+    assert found[0] == expected[0]
+    assert found[1] == expected[1] if by_date else sorted(found[1]) == sorted(expected[1])
+    assert found[2] == expected[2]
+
+
+@pytest.mark.browser
+def test_the_edited_text_is_found_and_the_old_text_and_the_deleted_document_are_not(
+        page: Any, served: tuple[Served, Served]) -> None:
+    split, _whole = served
+    status, links, labels = results(page, split, "q=zyxendringen")
+    assert (status, links) == ("1 treff for «zyxendringen».", [BASE + EDITED_URL])
+    assert "Beredskap (1)" in labels and "SaLTo (0)" in labels
+    status, links, labels = results(page, split, "q=kvartalsrapporten&sortering=nyeste")
+    expected = sorted([*(d for d in SYNTHETIC if d.isoformat() not in (EDITED + DELETED)),
+                       dt.date(2022, 6, 15)], reverse=True)
+    assert status == f"{len(expected)} treff for «kvartalsrapporten»."
+    assert links == [f"{BASE}referater/{day.isoformat()}/" for day in expected]
+    assert "2019 (3)" in labels and "2021 (3)" in labels and "2022 (5)" in labels
+
+
+@pytest.mark.browser
+def test_opening_the_page_fetches_the_base_alone(
+        page: Any, served: tuple[Served, Served]) -> None:
+    split, _whole = served
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    results(page, split, "")
+    assert [url for url in fetched if "/pagefind/endring/" in url] == []
+    page.fill("#sok-q", "zyxendringen")
+    page.locator("#sok-status", has_text="1 treff").wait_for()
+    assert [url for url in fetched if "/pagefind/endring/" in url]
+
+
+# --- an edit re-indexes the delta; past the limit the base is made again -------------------
+
+def test_the_same_delta_is_kept_and_a_compaction_empties_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "buffer"))
+    monkeypatch.setattr(search, "MAX_DELTA_RECORDS", 2)
+    paths = Paths(content=make_content(tmp_path), out=tmp_path / "site")
+    build(paths, BASE)
+    (paths.content / EDITED).write_text(minutes(EDITED_DAY, "Zyxendringen"),
+                                        encoding="utf-8")
+    build(paths, BASE)
+    before = bundle_inodes(paths.out)
+    superseded = json.loads((paths.out / "pagefind/sok.json").read_bytes())["skjult"]
+    assert len(superseded) == 1
+    draft = paths.content / "referater" / "utkast.md"
+    assert "utkast: true" in draft.read_text(encoding="utf-8")
+    draft.write_text(draft.read_text(encoding="utf-8") + "\nEndret utkast.\n", encoding="utf-8")
+    build(paths, BASE)
+    assert bundle_inodes(paths.out) == before, "nothing the index is made from changed"
+    (paths.out / "pagefind/sok.json").unlink()  # the index must be looked at again
+    build(paths, BASE)
+    after = bundle_inodes(paths.out)
+    assert [path for path in after if before.get(path) != after[path]] == ["pagefind/sok.json"]
+    assert (paths.out / "pagefind/endring").is_dir(), "the delta of the same records is kept"
+
+    change(paths.content)  # now three records differ from the base, one more than allowed
+    build(paths, BASE)
+    assert not (paths.out / "pagefind/endring").exists()
+    assert [name for name in superseded
+            if (paths.out / f"pagefind/grunn/fragment/{name}.pf_fragment").exists()] == [], \
+        "the base was made again whole, without the old versions"
+    assert "Zyxendringen" in search_records(paths.out)["/" + EDITED_URL]["content"]
+    build(Paths(content=paths.content, out=tmp_path / "kald"), BASE, use_cache=False)
+    assert search_records(paths.out) == search_records(tmp_path / "kald")
+    assert (paths.out / "pagefind/sok.json").read_bytes() == (
+        tmp_path / "kald/pagefind/sok.json").read_bytes()
+
+
+def test_a_delta_record_whose_fragment_id_is_the_bases_makes_the_base_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's fragment ids are short hashes, unique within one bundle only; the page tells
+    base and delta records apart by id, so a delta id the base also has forces a compaction."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "buffer"))
+    paths = Paths(content=make_content(tmp_path), out=tmp_path / "site")
+    build(paths, BASE)
+    taken = sorted((paths.out / "pagefind/grunn/fragment").glob("*.pf_fragment"))[0].stem
+    monkeypatch.setattr(search, "fragment_id", lambda path: taken if "/endring/" in path
+                        else Path(path).stem)
+    (paths.content / EDITED).write_text(minutes(EDITED_DAY, "Zyxendringen"),
+                                        encoding="utf-8")
+    build(paths, BASE)
+    assert not (paths.out / "pagefind/endring").exists()
+    assert "Zyxendringen" in search_records(paths.out)["/" + EDITED_URL]["content"]
