@@ -104,6 +104,7 @@ class Staging:
     def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None
                  ) -> None:
         self.root, self.out = root, out
+        self._root = str(root) + "/"
         self.published = published or {}
         self.swapped = False
         self._made: set[str] = {str(root)}
@@ -167,12 +168,14 @@ class Staging:
         """The staged path of *relative*, its folder made; refused outside the site or twice."""
         if relative in self._written:
             raise ValueError(f"to filer vil skrives til samme adresse: {relative}")
-        parts = PurePosixPath(relative).parts
-        if not parts or relative.startswith("/") or ".." in parts:
-            raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
+        parts = relative.split("/")
+        if "" in parts or "." in parts or ".." in parts:  # rare: what pathlib makes of it
+            parts = list(PurePosixPath(relative).parts)
+            if not parts or relative.startswith("/") or ".." in parts:
+                raise ValueError(f"utdata-stien «{relative}» ligger utenfor nettstedet")
         self._written.add(relative)
-        target = os.path.join(self.root, *parts)
-        folder = os.path.dirname(target)
+        target = self._root + "/".join(parts)  # string work: this runs for every file
+        folder = target.rpartition("/")[0]
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
