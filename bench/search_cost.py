@@ -89,9 +89,11 @@ def _filter(page: Any) -> None:
 
 def row(browser: Any, site: Path) -> str:
     manifest = json.loads((site / "pagefind" / "sok.json").read_text(encoding="utf-8"))
-    delta = manifest["endring"]
-    parts = f"grunn + {delta['sider']} endret" if delta else "grunn"
-    parts += f", {len(manifest['skjult'])} skjult" if manifest["skjult"] else ""
+    delta, base = manifest["endring"], manifest["grunn"]
+    parts = f"grunn i {len(base)} deler" if len(base) > 1 else "grunn"
+    parts += f" + {delta['sider']} endret" if delta else ""
+    hidden = sum(len(ids) for ids in manifest["skjult"].values())
+    parts += f", {hidden} skjult" if hidden else ""
     with _served(site) as (base, counted):
         cells = [_step(browser, base, counted, None)]
         cells += [_step(browser, base, counted, _query(text)) for text in QUERIES]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .common import norsk
 from .errors import ContentError, Problem
@@ -288,26 +289,29 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
         staging.keep(bundle)
         return bundle
     found = search.prepare(archive, planned.html_paths)
-    base = search.Bundle.find(search.BASE, bundle)
+    base = search.Base.find(bundle)
     planned_split = search.split(found, base.fingerprints if base else None)
     if base is not None and planned_split.base is None:
         keys = _index_delta(staging, archive, planned, found, base, planned_split, bundle)
         if keys is not None:
             return keys
-    written, fragments = [], {}
-    for path, data, entry in search.bundle(archive, search.BASE, found):
-        staging.write(path, data)
-        written.append(path)
-        if entry is not None:
-            fragments[path] = entry
-    base_key = search.bundle_key(search.BASE, found)
-    keys = search.bundle_keys(search.BASE, base_key, written, fragments)
-    return keys | _write_manifest(staging, planned, search.manifest(archive.content, {}),
-                                  base_key, "-")
+    parts = search.base_parts(found)
+    base_key = f"{search.bundle_key(search.BASE, found)}/{len(parts)}"
+    keys = {}
+    for folder, records in parts:  # one Pagefind at a time: each holds its part in memory
+        written, fragments = [], {}
+        for path, data, entry in search.bundle(archive, folder, records):
+            staging.write(path, data)
+            written.append(path)
+            if entry is not None:
+                fragments[path] = entry
+        keys |= search.bundle_keys(folder, base_key, written, fragments)
+    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in parts], {})
+    return keys | _write_manifest(staging, planned, data, base_key, "-")
 
 
 def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[search.Entry],
-                 base: search.Bundle, planned_split: search.Split, bundle: Mapping[str, str]
+                 base: search.Base, planned_split: search.Split, bundle: Mapping[str, str]
                  ) -> dict[str, str] | None:
     """The live base kept and the delta beside it, made again unless the live one holds
     exactly these records; None when a delta record's fragment id is also the base's (two
@@ -337,16 +341,19 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
         staging.write(path, data)
     if made:
         keys |= search.bundle_keys(search.DELTA, delta_key, [p for p, _d, _e in made], {})
-    superseded = {search.fragment_id(base.records[url][1]): search.read_fragment(
-        (staging.out / base.records[url][1]).read_bytes())
-        for url in planned_split.superseded}
+    records = base.records
+    superseded = {url: search.read_fragment((staging.out / records[url][1]).read_bytes())
+                  for url in planned_split.superseded}
+    hidden: dict[str, dict[str, Any]] = {}
+    for url, fragment in superseded.items():
+        path = records[url][1]
+        hidden.setdefault(path.split("/")[1], {})[search.fragment_id(path)] = fragment["filters"]
     current = {entry.url: entry for entry in found}
-    values = [search.sort_value(current[url].date) if url not in planned_split.superseded
-              else superseded[search.fragment_id(path)]["meta"].get("date", search.UNDATED)
-              for url, (_fingerprint, path) in base.records.items()]
-    data = search.manifest(archive.content, {key: fragment["filters"]
-                                             for key, fragment in superseded.items()},
-                           delta, values)
+    values = [search.sort_value(current[url].date) if url not in superseded
+              else superseded[url]["meta"].get("date", search.UNDATED) for url in records]
+    data = search.manifest(archive.content,
+                           [(part.folder, len(part.records)) for part in base.parts],
+                           hidden, delta, values)
     return keys | _write_manifest(staging, planned, data, base.key, delta_key)
 
 
@@ -361,7 +368,7 @@ def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
     """True when the live site has a search index of exactly the content being built: its
     manifest was made for this content, and the bundles it points to are there whole."""
     bundle = _known_bundle(known)
-    base = search.Bundle.find(search.BASE, bundle)
+    base = search.Base.find(bundle)
     delta = search.Bundle.find(search.DELTA, bundle)
     expected = f"{planned.content_key} {base.key if base else ''} {delta.key if delta else '-'}"
     return base is not None and bundle.get(search.MANIFEST) == expected

@@ -217,10 +217,11 @@ def search_records(site: Path) -> dict[str, dict[str, Any]]:
 
     manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
     records: dict[str, dict[str, Any]] = {}
-    folders = [manifest["grunn"]] + ([manifest["endring"]["mappe"]] if manifest["endring"] else [])
+    folders = [part["mappe"] for part in manifest["grunn"]]
+    folders += [manifest["endring"]["mappe"]] if manifest["endring"] else []
     for folder in folders:
         for path in sorted((site / "pagefind" / folder / "fragment").glob("*.pf_fragment")):
-            if folder == manifest["grunn"] and path.stem in manifest["skjult"]:
+            if path.stem in manifest["skjult"].get(folder, {}):
                 continue
             data = search.read_fragment(path.read_bytes())
             data["filters"].pop(search.DELTA_FILTER, None)

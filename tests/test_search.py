@@ -188,7 +188,8 @@ def test_records_carry_filters_with_parent_areas_meta_and_date_sort(site: Path) 
 
 def test_index_is_norwegian_and_ships_without_unused_interfaces(site: Path) -> None:
     manifest = json.loads((site / "pagefind" / "sok.json").read_text())
-    assert (manifest["grunn"], manifest["endring"], manifest["skjult"]) == ("grunn", None, {})
+    assert (manifest["grunn"], manifest["endring"], manifest["skjult"]) == (
+        [{"mappe": "grunn", "sider": len(fragments(site))}], None, {})
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["grunn", "sok.json"]
     bundle = {p.name for p in (site / "pagefind" / "grunn").iterdir()}
     assert {"pagefind.js", "pagefind-entry.json", "wasm.nb.pagefind"} <= bundle

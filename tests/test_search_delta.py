@@ -74,20 +74,26 @@ def bundle_inodes(site: Path) -> dict[str, int]:
             for p in (site / "pagefind").rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(the site built as base and delta, the same content built cold)."""
+@pytest.fixture(scope="module", params=[None, 15], ids=["grunn", "grunn-i-deler"])
+def sites(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> tuple[Path, Path]:
+    """(the site built as base and delta, the same content built cold as one bundle); the base
+    in one part, or (search.MAX_BASE_RECORDS 15) in three."""
     root = tmp_path_factory.mktemp("endringer")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("POLITIRADET_CACHE", str(root / "buffer"))
+        if request.param:
+            patch.setattr(search, "MAX_BASE_RECORDS", request.param)
         paths = Paths(content=make_content(root), out=root / "site")
         build(paths, BASE)
         before = bundle_inodes(paths.out)
         change(paths.content)
         build(paths, BASE)
         after = bundle_inodes(paths.out)
-        build(Paths(content=paths.content, out=root / "kald"), BASE, use_cache=False)
-    assert [p for p in before if p.startswith("pagefind/grunn/") and after[p] != before[p]] == []
+    build(Paths(content=paths.content, out=root / "kald"), BASE, use_cache=False)
+    parts = json.loads((paths.out / "pagefind/sok.json").read_bytes())["grunn"]
+    assert len(parts) == (3 if request.param else 1)
+    assert [p for p in before if p.startswith("pagefind/grunn") and after[p] != before[p]] == []
     assert {p for p in after if after[p] != before.get(p)} == {"pagefind/sok.json"} | {
         p for p in after if p.startswith("pagefind/endring/")}
     return paths.out, root / "kald"
@@ -126,6 +132,34 @@ def test_a_bundles_key_changes_with_its_records_only() -> None:
     assert search.bundle_key(search.DELTA, found) != key
 
 
+def test_a_large_base_is_made_of_parts_that_follow_each_other_in_date_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "MAX_BASE_RECORDS", 3)
+    found = [Entry(f"r/{n}/", dt.date(2020, 1, 1) + dt.timedelta(days=n * 37 % 11), str(n),
+                   Record(f"r/{n}/", "t", "Referat", "")) for n in range(7)]
+    parts = search.base_parts(found)
+    assert [(folder, len(records)) for folder, records in parts] == [
+        ("grunn-1", 3), ("grunn-2", 3), ("grunn-3", 1)]
+    days = [search.sort_value(entry.date) for _folder, records in parts for entry in records]
+    assert days == sorted(days)
+    monkeypatch.setattr(search, "MAX_BASE_RECORDS", 7)
+    assert search.base_parts(found) == [("grunn", tuple(found))]
+
+
+def test_a_base_is_used_only_when_every_part_is_there_whole() -> None:
+    def part(folder: str, key: str, files: int) -> dict[str, str]:
+        return {f"pagefind/{folder}/fil-{n}": f"{folder} {key} {files}" for n in range(files)}
+
+    whole = part("grunn-1", "k/2", 2) | part("grunn-2", "k/2", 3)
+    base = search.Base.find(whole)
+    assert base is not None and [p.folder for p in base.parts] == ["grunn-1", "grunn-2"]
+    assert search.Base.find({p: k for p, k in whole.items() if p != "pagefind/grunn-2/fil-0"}) \
+        is None, "a file of a part is missing"
+    assert search.Base.find(part("grunn-1", "k/2", 2)) is None, "a part is missing"
+    assert search.Base.find(part("grunn-1", "k/2", 2) | part("grunn-2", "j/2", 3)) is None
+    assert search.Base.find(part("grunn", "k/1", 2) | part("endring", "d", 1)) is not None
+
+
 # --- the built sites -----------------------------------------------------------------------
 
 def test_base_and_delta_hold_what_one_cold_bundle_holds(sites: tuple[Path, Path]) -> None:
@@ -133,7 +167,7 @@ def test_base_and_delta_hold_what_one_cold_bundle_holds(sites: tuple[Path, Path]
     assert search_records(split) == search_records(whole)
     assert "/" + DELETED.removesuffix(".md") + "/" not in search_records(split)
     manifest = (split / "pagefind/sok.json").read_text(encoding="utf-8")
-    assert '"mappe":"endring"' in manifest and '"skjult":{"nb_' in manifest
+    assert '"mappe":"endring"' in manifest and '"skjult":{"grunn' in manifest
     assert not (whole / "pagefind/endring").exists()
 
 
@@ -218,7 +252,7 @@ def test_the_same_delta_is_kept_and_a_compaction_empties_it(
                                         encoding="utf-8")
     build(paths, BASE)
     before = bundle_inodes(paths.out)
-    superseded = json.loads((paths.out / "pagefind/sok.json").read_bytes())["skjult"]
+    superseded = json.loads((paths.out / "pagefind/sok.json").read_bytes())["skjult"]["grunn"]
     assert len(superseded) == 1
     draft = paths.content / "referater" / "utkast.md"
     assert "utkast: true" in draft.read_text(encoding="utf-8")

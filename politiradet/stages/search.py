@@ -46,7 +46,9 @@ DELTA = "endring"
 DELTA_FILTER = "del"
 """A filter only the delta's records carry. It makes a delta record's Pagefind fragment differ
 from the base's version of it, so the two never share a fragment id (the page tells them
-apart by id), also when an edit changed nothing the index holds (a link's address)."""
+apart by id), also when an edit changed nothing the index holds (a link's address). A base of
+several parts gets it as a synthetic filter too (Pagefind's ``mergeFilter``, the part's
+folder), so the page can search one bundle at a time when sorting by date."""
 MAX_DELTA_RECORDS = 100
 """When more records than this differ from the base (changed, added or deleted), the base is
 made again whole and the delta is empty: a compaction. Every build re-indexes the whole delta,
@@ -54,6 +56,13 @@ at about 3.3 ms of Pagefind CPU and 1 ms of ours per record (measured at 10,000 
 100 records 0.4 s CPU, 300 records 1.3 s), so at 100 one edit still re-indexes in well under
 a second; a compaction costs what the cold index does (about 40 s CPU at 10,000) once per
 hundred changed documents (docs/ytelse.md, «Søkeindeksen: grunnindeks og endringer»)."""
+MAX_BASE_RECORDS = 10_500
+"""A base of more records than this is made as several Pagefind bundles (parts: ``grunn-1`` …,
+oldest first, each a span of dates), indexed one after the other. Pagefind holds a whole
+bundle in memory while it indexes: 1.9 GB for 5,000 records and 3.4 GB for 10,000 measured,
+so an archive of 100,000 in one bundle would need some 35 GB. Each part costs a visitor about
+six requests more when the search page opens, so below this an archive (10,000 documents and
+their topics and areas) is one bundle (docs/ytelse.md)."""
 FORMAT = 2
 """Version of the records' layout; part of every bundle's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
@@ -230,6 +239,69 @@ class Bundle:
         return cls(folder, key, tuple(sorted(path for path, _key in files)), records)
 
 
+@dataclass(frozen=True, slots=True)
+class Base:
+    """The live site's base, whole: its parts (see :data:`MAX_BASE_RECORDS`), oldest first,
+    each a :class:`Bundle` whose key is the base's key and the number of parts."""
+
+    key: str
+    parts: tuple[Bundle, ...]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(path for part in self.parts for path in part.files)
+
+    @property
+    def records(self) -> dict[str, tuple[str, str]]:
+        return {url: found for part in self.parts for url, found in part.records.items()}
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return {url: fingerprint for url, (fingerprint, _path) in self.records.items()}
+
+    @property
+    def fragment_ids(self) -> set[str]:
+        return {found for part in self.parts for found in part.fragment_ids}
+
+    @classmethod
+    def find(cls, known: Mapping[str, str]) -> Base | None:
+        """The base among the live site's files *known* (path -> key), or None when there is
+        none or not all of it is as it was made."""
+        folders = sorted({path.split("/")[1] for path in known if path.startswith(BUNDLE_DIR)
+                          and path.count("/") >= 2 and _part_number(path.split("/")[1]) >= 0},
+                         key=_part_number)
+        parts = [Bundle.find(folder, known) for folder in folders]
+        found = [part for part in parts if part is not None]
+        keys = {part.key for part in found}
+        if not found or len(found) != len(parts) or len(keys) != 1:
+            return None
+        key = keys.pop()
+        if key.rsplit("/", 1)[-1] != str(len(found)):
+            return None
+        return cls(key, tuple(found))
+
+
+def base_parts(found: Sequence[Entry]) -> list[tuple[str, tuple[Entry, ...]]]:
+    """The records of a new base as its parts, (folder, records), oldest first: one part
+    ``grunn`` up to :data:`MAX_BASE_RECORDS` records, else ``grunn-1`` … of equal size, each a
+    span of the date order, so their date orders follow each other."""
+    count = max(1, -(-len(found) // MAX_BASE_RECORDS))
+    if count == 1:
+        return [(BASE, tuple(found))]
+    ordered = sorted(found, key=lambda entry: (sort_value(entry.date), entry.url))
+    size = -(-len(ordered) // count)
+    return [(f"{BASE}-{number + 1}", tuple(ordered[number * size:(number + 1) * size]))
+            for number in range(count)]
+
+
+def _part_number(folder: str) -> int:
+    """0 for ``grunn``, N for ``grunn-N``, -1 for a folder that is no part of a base."""
+    if folder == BASE:
+        return 0
+    number = folder.removeprefix(BASE + "-")
+    return int(number) if number != folder and number.isdigit() else -1
+
+
 def bundle_keys(folder: str, key: str, files: Sequence[str],
                 records: Mapping[str, Entry]) -> dict[str, str]:
     """Each file's key (see :class:`Bundle`); *records* maps a fragment's path to its entry."""
@@ -255,19 +327,25 @@ def sort_value(date: dt.date | None) -> str:
     return date.isoformat() if date else UNDATED
 
 
-def manifest(content: Content, superseded: Mapping[str, Mapping[str, Sequence[str]]],
+def manifest(content: Content, parts: Sequence[tuple[str, int]],
+             superseded: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]],
              delta: Mapping[str, dict[str, Any]] | None = None,
              base_values: Iterable[str] = ()) -> bytes:
     """The file the search page reads first (``pagefind/sok.json``).
 
-    *superseded* maps the fragment id of each base record that a newer version supersedes to
-    its filters, so the page can hide it and take it out of the counts. *delta* holds the
-    delta's records, by fragment id, as their fragments (none: there is no delta);
-    *base_values* are the sort values of every record in the base, so each delta record's
-    place among the base's records when sorting by date is known (``plass``: how many base
-    records sort at or before it)."""
-    data: dict[str, object] = {"grunn": BASE, "endring": None,
-                               "skjult": {key: dict(superseded[key]) for key in sorted(superseded)}}
+    *parts* are the base's parts, oldest first, with their record counts. *superseded* maps
+    each part's folder to the fragment id of each of its records that a newer version
+    supersedes, and that to the record's filters, so the page can hide it and take it out of
+    the counts (an id is unique within one bundle only). *delta* holds the delta's records, by
+    fragment id, as their fragments (none: there is no delta); *base_values* are the sort
+    values of every record in the base, so each delta record's place among the base's records
+    when sorting by date is known (``plass``: how many base records sort at or before it)."""
+    data: dict[str, object] = {"grunn": [{"mappe": folder, "sider": count}
+                                         for folder, count in parts],
+                               "delfilter": DELTA_FILTER, "endring": None,
+                               "skjult": {folder: {key: dict(hidden[key]) for key in sorted(hidden)}
+                                          for folder, hidden in sorted(superseded.items())
+                                          if hidden}}
     if delta:
         ordered = sorted(base_values)
         counts: dict[str, dict[str, int]] = {}

@@ -48,6 +48,13 @@ let pagefind = null;
  * the current records would give.
  */
 let hidden = new Map();
+/**
+ * The base's parts, oldest first (search.base_parts): each its folder name, the number of
+ * records in older parts and its own hidden records. A base of several parts is searched one
+ * part at a time (a synthetic filter names each), since ids are unique within a part only.
+ */
+let baseParts = [];
+let partFilter = "";
 /** The delta (null: none): its folder, record count, filter counts and date places. */
 let delta = null;
 /** Resolves when the delta is merged into the base: at the first search, not on opening. */
@@ -357,12 +364,21 @@ function tally(counts, filters, sign) {
   }
 }
 
-/** A copy of Pagefind's counts without the hidden records among *found* (ids). */
-function withoutHidden(counts, found) {
+/** A copy of Pagefind's counts without the hidden records among *found* (ids) of *among*. */
+function withoutHidden(counts, found, among = hidden) {
   const result = {};
   for (const [name, values] of Object.entries(counts || {})) result[name] = { ...values };
-  for (const id of found) if (hidden.has(id)) tally(result, hidden.get(id), -1);
+  for (const id of found) if (among.has(id)) tally(result, among.get(id), -1);
   return result;
+}
+
+/** Add the counts *more* to *counts*. */
+function addCounts(counts, more) {
+  for (const [name, values] of Object.entries(more || {})) {
+    const forName = (counts[name] ||= {});
+    for (const [value, count] of Object.entries(values)) forName[value] = (forName[value] || 0) + count;
+  }
+  return counts;
 }
 
 /** Merge the delta into the base, once; the page opens without it (its counts are in the manifest). */
@@ -377,13 +393,11 @@ function mergeDelta() {
 
 /** Every record's filter counts: the base's (and the delta's), less the hidden records. */
 async function totals() {
-  const counts = withoutHidden(await pagefind.filters(), hidden.keys());
-  if (delta && !deltaMerged) {
-    for (const [name, values] of Object.entries(delta.counts)) {
-      const forName = (counts[name] ||= {});
-      for (const [value, count] of Object.entries(values)) forName[value] = (forName[value] || 0) + count;
-    }
+  const counts = await pagefind.filters();
+  for (const part of baseParts) {
+    for (const filters of part.hidden.values()) tally(counts, filters, -1);
   }
+  if (delta && !deltaMerged) addCounts(counts, delta.counts);
   for (const values of Object.values(counts)) {
     for (const [value, count] of Object.entries(values)) if (count <= 0) delete values[value];
   }
@@ -400,6 +414,49 @@ function dateScore(result) {
   const place = delta?.places[result.id];
   if (place === undefined) return result.score;
   return place - 1 + (result.score + 1) / (delta.pages + 1);
+}
+
+/** Sorted results, best (or newest) first, of [score, result] pairs. */
+function ranked(scored) {
+  return scored.sort((a, b) => b[0] - a[0]).map(([, result]) => result);
+}
+
+/** One search over the base of one part and the delta: the results and the filter counts. */
+async function searchWhole(query, filters, byDate) {
+  const response = await pagefind.search(query, byDate ? { filters, sort: { date: "desc" } } : { filters });
+  if (!response) return null;
+  const results = response.results.filter((result) => !hidden.has(result.id));
+  return {
+    results: byDate ? ranked(results.map((result) => [dateScore(result), result])) : results,
+    counts: withoutHidden(response.filters, response.results.map((result) => result.id)),
+  };
+}
+
+/**
+ * A search of each bundle for itself (each part of the base, then the delta), merged: a part's
+ * date-sorted results are scored by their place in the whole base's date order (the records in
+ * older parts, plus their place in the part), the delta's by dateScore.
+ */
+async function searchParts(query, filters, byDate) {
+  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map() }] : [])];
+  const responses = await Promise.all(bundles.map((bundle) => pagefind.search(query, {
+    filters: { ...filters, [partFilter]: { any: [bundle.name] } },
+    ...(byDate ? { sort: { date: "desc" } } : {}),
+  })));
+  const scored = [];
+  const counts = {};
+  responses.forEach((response, at) => {
+    const bundle = bundles[at];
+    if (!response) return;
+    for (const result of response.results) {
+      if (bundle.hidden.has(result.id)) continue;
+      const score = !byDate ? result.score
+        : bundle.offset === null ? dateScore(result) : bundle.offset + result.score;
+      scored.push([score, result]);
+    }
+    addCounts(counts, withoutHidden(response.filters, response.results.map((r) => r.id), bundle.hidden));
+  });
+  return { results: ranked(scored), counts };
 }
 
 async function run(state, reveal = false) {
@@ -420,19 +477,14 @@ async function run(state, reveal = false) {
   const filters = Object.fromEntries(
     Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
   const byDate = state.sort === NEWEST || !state.query;
-  const response = await pagefind.search(query, byDate ? { filters, sort: { date: "desc" } } : { filters });
-  if (mine !== generation || !response) return;
-  let results = response.results.filter((result) => !hidden.has(result.id));
-  if (byDate) {
-    results = results.map((result) => [dateScore(result), result])
-      .sort((a, b) => b[0] - a[0]).map(([, result]) => result);
-  }
-  pending = results;
+  const found = await (baseParts.length > 1 ? searchParts : searchWhole)(query, filters, byDate);
+  if (mine !== generation || !found) return;
+  pending = found.results;
   const total = pending.length;
   list.replaceChildren();
   await showMore(false);
   if (mine !== generation) return;
-  showCounts(withoutHidden(response.filters, response.results.map((result) => result.id)));
+  showCounts(found.counts);
   status.textContent = countText(total, state);
   // On a phone a box near the top of the filter panel is ticked without the page moving, and
   // the results start below the panel: bring the first one's title (or the count) into view by
@@ -456,18 +508,29 @@ async function loadIndex() {
   const answer = await fetch(manifestUrl);
   if (!answer.ok) throw new Error(`${manifestUrl}: ${answer.status}`);
   const manifest = await answer.json();
-  hidden = new Map(Object.entries(manifest.skjult || {}));
   areaTree = manifest.omrader || [];
+  partFilter = manifest.delfilter;
+  let offset = 0;
+  baseParts = manifest.grunn.map((part) => {
+    const entry = { name: part.mappe, offset, hidden: new Map(Object.entries(manifest.skjult[part.mappe] || {})) };
+    offset += part.sider;
+    return entry;
+  });
+  hidden = baseParts.length === 1 ? baseParts[0].hidden : new Map();
   const folder = (name) => new URL(`${name}/`, manifestUrl).pathname;
   const changes = manifest.endring;
   delta = changes && {
-    folder: folder(changes.mappe), pages: changes.sider, counts: changes.antall,
-    places: changes.plass,
+    name: changes.mappe, folder: folder(changes.mappe), pages: changes.sider,
+    counts: changes.antall, places: changes.plass,
   };
   indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
-  pagefind = await import(`${folder(manifest.grunn)}pagefind.js`);
-  await pagefind.options(indexOptions);
+  const partOptions = (part) => (baseParts.length > 1
+    ? { ...indexOptions, mergeFilter: { [partFilter]: part.name } } : indexOptions);
+  const [newest, ...older] = [...baseParts].reverse();
+  pagefind = await import(`${folder(newest.name)}pagefind.js`);
+  await pagefind.options(partOptions(newest));
   await pagefind.init();
+  await Promise.all(older.map((part) => pagefind.mergeIndex(folder(part.name), partOptions(part))));
 }
 
 async function start() {
