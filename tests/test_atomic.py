@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,16 +56,23 @@ def test_publish_replaces_the_whole_site(out: Path) -> None:
     assert _leftovers(out.parent, out) == []
 
 
-def _emptied(folder: Path) -> bool:
-    """Wait (up to a minute, however loaded the machine) until *folder* is empty."""
+def _swept(trash: Path) -> bool:
+    """Wait (up to a minute, however loaded the machine) until *trash* holds only the site
+    replaced last (kept for the next publish)."""
     deadline = time.monotonic() + 60
-    while any(folder.iterdir()) and time.monotonic() < deadline:
+    while any(p.name != write.PREVIOUS for p in trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return not any(folder.iterdir())
+    return [p.name for p in trash.iterdir()] == [write.PREVIOUS]
 
 
-def test_the_replaced_site_is_deleted_after_the_swap_by_a_process_of_its_own(
+NEWER = {"index.html": b"nyere forside", "referater/b/index.html": b"nytt referat b",
+         "referater/c/index.html": b"referat c", write.MARKER: write.MARKER_TEXT}
+
+
+def test_the_replaced_site_is_kept_and_the_next_site_assembled_in_it(
         out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site replaced last is kept in the cache, and the next publish makes the next site
+    in it (so an edit does not link every file anew); no process is needed to delete it."""
     monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))  # on the same disk
     trash = cache_dir_for(out) / write.OLD_SITES
     started: list[list[str]] = []
@@ -78,9 +86,38 @@ def test_the_replaced_site_is_deleted_after_the_swap_by_a_process_of_its_own(
     monkeypatch.setattr(write.subprocess, "Popen", spy)
     write.publish(NEW, out)
     assert _tree(out) == NEW
-    assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
-    assert _emptied(trash), "the old site is deleted"
-    assert _tree(out) == NEW, "and nothing of the new one"
+    assert _tree(trash / write.PREVIOUS) == OLD
+    write.publish(NEWER, out)
+    assert _tree(out) == NEWER
+    assert _tree(trash / write.PREVIOUS) == NEW
+    assert [p.name for p in trash.iterdir()] == [write.PREVIOUS]
+    assert started == []
+    assert _leftovers(out.parent, out) == []
+
+
+def test_a_damaged_previous_site_is_never_trusted_or_followed(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the kept site holds (files edited, a link out of it where a folder or a file
+    should be, a folder where a file should be, files of its own), the next site is exactly
+    the new one, and nothing outside is written."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
+    write.publish(NEW, out)
+    previous = cache_dir_for(out) / write.OLD_SITES / write.PREVIOUS
+    outside = tmp_path / "utenfor"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"ikke din")
+    (previous / "index.html").write_bytes(b"endret for hand")
+    shutil.rmtree(previous / "referater")
+    (previous / "referater").symlink_to(outside, target_is_directory=True)
+    (previous / "bare-gammel.txt").unlink()
+    (previous / "bare-gammel.txt").mkdir()
+    (previous / "bare-gammel.txt" / "fil").write_bytes(b"x")
+    (previous / write.MARKER).unlink()
+    (previous / write.MARKER).symlink_to(outside / "index.html")
+    write.publish(NEWER, out)
+    assert _tree(out) == NEWER
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert _tree(outside) == {"index.html": b"ikke din"}
 
 
 def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
@@ -90,8 +127,19 @@ def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
     trash.mkdir(parents=True, exist_ok=True)
     (trash / ".site.ny-avbrutt").mkdir()
     (trash / ".site.ny-avbrutt" / "index.html").write_bytes(b"gammel")
+    started: list[list[str]] = []
+    popen = write.subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> Any:
+        started.append(args)
+        return popen(args, **kwargs)
+
+    write._renameat2()  # looked up once, not counted among the processes started here
+    monkeypatch.setattr(write.subprocess, "Popen", spy)
     write.publish(NEW, out)
-    assert _emptied(trash)
+    assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
+    assert _swept(trash)
+    assert _tree(trash / write.PREVIOUS) == OLD
     assert _tree(out) == NEW
 
 

@@ -386,11 +386,18 @@ def test_a_file_changed_by_hand_in_the_site_is_made_again(
 
 def test_a_file_our_sweep_shares_is_recorded_as_it_is_now(stored: tuple[Path, Path]) -> None:
     """Deleting the old site's copy of a linked file changes its change time: the sweeping
-    process records it, so the next build trusts the file without reading it."""
+    process records it, so the next build trusts the file without reading it. (The site
+    replaced last is kept for the next build; one left beside it, which shares the live
+    files, is swept.)"""
     content, out = stored
     _build(content, out)
+    trash = write.cache_dir_for(out) / write.OLD_SITES
+    (trash / write.PREVIOUS).rename(trash / "etterlatt")
+    document = content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nIgjen.\n", encoding="utf-8")
+    _build(content, out)
     write.wait_for_sweep(out)
-    assert not any((write.cache_dir_for(out) / write.OLD_SITES).iterdir())
+    assert [p.name for p in trash.iterdir()] == [write.PREVIOUS]
     [rows] = sql(content, "SELECT path, inode, ctime FROM outputs")
     assert len(rows) == len(site(out))
     assert [path for path, inode, ctime in rows

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -27,8 +28,12 @@ _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP,
 """Why a hard link may fail where a copy works: another file system, no links allowed, too many."""
 
 OLD_SITES = "gamle-nettsteder"
-"""The folder in the build cache the replaced site is moved to, to be deleted there by a
-detached process (:func:`sweep`) instead of while the editor waits."""
+"""The folder in the build cache the replaced site is moved to: kept there as
+:data:`PREVIOUS` for the next publish to assemble its site in, or deleted there by a detached
+process (:func:`sweep`) instead of while the editor waits."""
+PREVIOUS = "forrige"
+"""The site replaced last, in :data:`OLD_SITES`: the next publish turns it into the next site
+(:class:`Staging`), so publishing an edit touches the files that changed, not every file."""
 SWEEP_LOCK = "gamle-nettsteder.lock"
 """Held by the process that deletes the replaced sites while it works (:func:`wait_for_sweep`)."""
 
@@ -68,7 +73,8 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 @contextlib.contextmanager
 def staging_for(out: Path, overwrite: bool = False,
                 published: Mapping[str, str] | None = None) -> Iterator[Staging]:
-    """A fresh staging folder beside *out*, removed again unless :meth:`Staging.swap` ran.
+    """A staging folder beside *out*, removed again unless :meth:`Staging.swap` ran: the site
+    replaced last (:data:`PREVIOUS`) when there is one, else a fresh folder.
 
     Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
     *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`. *published*
@@ -79,8 +85,8 @@ def staging_for(out: Path, overwrite: bool = False,
     with _exclusive(out):
         guard_out(out, overwrite)
         _remove_stale(out)
-        staging = Staging(Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent)), out,
-                          published)
+        root = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
+        staging = Staging(root, out, published, reused=_take_previous(out, root))
         try:
             staging.write(MARKER, MARKER_TEXT)
             yield staging
@@ -99,11 +105,19 @@ class Staging:
     until the swap, also when the build fails or is killed. A file made again whose bytes are
     those of the live file (*published*: path -> SHA-256 of each live file known to be
     untouched) is linked too, so its inode, and a copy or sync of the site, see no change.
+
+    A *reused* staging folder is the site the live one replaced (:data:`PREVIOUS`), whose
+    files are mostly the live site's files already (the same inodes): a file kept is left as
+    it is when it is the live file, and anything else in its place (another file, a folder, a
+    link, put there by anyone) is removed first; folders are made anew where anything but a
+    folder stands; what the new site does not have is deleted before the swap. What the
+    folder held is never trusted, only compared with the live site by inode, so a damaged
+    or changed one costs time, never a wrong file.
     """
 
-    def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None
-                 ) -> None:
-        self.root, self.out = root, out
+    def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None,
+                 reused: bool = False) -> None:
+        self.root, self.out, self.reused = root, out, reused
         self._root = str(root) + "/"
         self.published = published or {}
         self.swapped = False
@@ -117,6 +131,10 @@ class Staging:
         out = str(self.out) + "/"
         for relative in relatives:
             source, target = out + relative, self._target(relative)
+            if self.reused:
+                if _same_file(source, target):
+                    continue
+                _remove(target)
             try:
                 os.link(source, target, follow_symlinks=False)
             except OSError as exc:
@@ -144,6 +162,8 @@ class Staging:
     def _write(self, relative: str, pieces: Iterable[bytes]) -> str:
         """Write *pieces* as the new file *relative*; its SHA-256."""
         target = self._target(relative)
+        if self.reused:
+            _remove(target)
         hashed = hashlib.sha256()
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
@@ -160,6 +180,8 @@ class Staging:
 
     def swap(self) -> None:
         """Put the staged site in place of the live one in one step."""
+        if self.reused:
+            self._prune()
         os.chmod(self.root, 0o755)
         _swap(self.root, self.out)
         self.swapped = True
@@ -177,9 +199,82 @@ class Staging:
         target = self._root + "/".join(parts)  # string work: this runs for every file
         folder = target.rpartition("/")[0]
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            if self.reused:
+                self._folders(folder)
+            else:
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
         return target
+
+    def _folders(self, folder: str) -> None:
+        """Make *folder* and those above it in a reused staging folder, each a real folder:
+        whatever else stands in the way (a file, a link) is removed, never followed."""
+        missing = []
+        while folder not in self._made:
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        for made in reversed(missing):
+            try:
+                info = os.lstat(made)
+            except FileNotFoundError:
+                os.mkdir(made)
+            else:
+                if not stat.S_ISDIR(info.st_mode):
+                    os.unlink(made)
+                    os.mkdir(made)
+            self._made.add(made)
+
+    def _prune(self) -> None:
+        """Delete from a reused staging folder every file and folder the new site lacks."""
+        root = str(self.root)
+        for folder, folders, names in os.walk(root):
+            prefix = "" if folder == root else os.path.relpath(folder, root) + "/"
+            for name in names:
+                if prefix + name not in self._written:
+                    os.unlink(os.path.join(folder, name))
+            gone = [name for name in folders if os.path.join(folder, name) not in self._made]
+            for name in gone:
+                _remove(os.path.join(folder, name))
+            folders[:] = [name for name in folders if name not in gone]
+
+
+def _same_file(live: str, staged: str) -> bool:
+    """True when *staged* is a hard link to the file *live* (neither followed if a link)."""
+    try:
+        return os.lstat(staged).st_ino == os.lstat(live).st_ino
+    except OSError:
+        return False
+
+
+def _remove(path: str) -> None:
+    """Remove whatever stands at *path* in a reused staging folder (a link is not followed)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+
+
+def _take_previous(out: Path, root: Path) -> bool:
+    """Move the site *out* replaced last (:data:`PREVIOUS`) to the empty folder *root*, for the
+    next site to be assembled in; False when there is none (or it cannot be moved), and
+    *root* stays empty."""
+    previous = cache_dir_for(out) / OLD_SITES / PREVIOUS
+    try:
+        if not stat.S_ISDIR(os.lstat(previous).st_mode):
+            return False
+        os.rmdir(root)
+    except OSError:
+        return False
+    try:
+        os.rename(previous, root)
+    except OSError:
+        root.mkdir()
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -234,12 +329,15 @@ def _swap(staging: Path, out: Path) -> None:
 
 def _discard(old: Path, out: Path) -> None:
     """Move the replaced site *old* into :data:`OLD_SITES` in the build cache for *out*
-    (nothing is left beside the site), for :func:`sweep` to delete; where the cache is on
+    (nothing is left beside the site) as :data:`PREVIOUS`, for the next publish; one left
+    there before keeps its own name, for :func:`sweep` to delete. Where the cache is on
     another file system, *old* is deleted here."""
     trash = cache_dir_for(out) / OLD_SITES
     try:
         trash.mkdir(parents=True, exist_ok=True)
-        old.rename(trash / old.name)
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(trash / PREVIOUS, trash / old.name)
+        old.rename(trash / PREVIOUS)
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -257,7 +355,7 @@ def sweep(out: Path, database: str = "") -> None:
     folder = cache_dir_for(out)
     trash = folder / OLD_SITES
     try:
-        if not trash.is_dir() or not any(trash.iterdir()):
+        if not trash.is_dir() or all(p.name == PREVIOUS for p in trash.iterdir()):
             return
     except OSError:  # a cache folder we may not look into holds no site of ours to delete
         return
@@ -300,11 +398,14 @@ def forget(out: Path) -> None:
     shutil.rmtree(cache_dir_for(out), ignore_errors=True)
 
 
-_REMOVER = """
+_REMOVER = f"""
 import os, shutil, sqlite3, sys
+PREVIOUS = {PREVIOUS!r}
 out, database, absorb, trash = sys.argv[1:5]
 absorbed = []
 for site in os.listdir(trash):
+    if site == PREVIOUS:  # the next publish assembles its site in it
+        continue
     top = os.path.join(trash, site)
     for folder, _folders, names in os.walk(top):
         for name in names:
