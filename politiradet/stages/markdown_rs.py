@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import markdown_it_pyrs
 from markdown_it.common.normalize_url import normalizeLinkText
@@ -48,20 +48,16 @@ _PARSER = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)  # type: ignor
 MAX_LEVEL = 16
 """Deepest nesting taken here, counted as markdown-it-py's token levels (a list and its item
 are two; emphasis and links one each); markdown-it-py stops nesting at 20."""
-MAX_CONTAINERS = 8
-"""Deepest nesting of containers taken here (each is a level in markdown-it-py)."""
-MAX_PIPES = 5000
-"""More table pipes than this in a body go to markdown-it-py: markdown-it-pyrs 0.4 splits a
-row in time that grows with the square of its pipes (100 000 on one line: 22 s, against 0.3 s
-in markdown-it-py)."""
 MARKER = "***"
 """What a container's opening or closing line becomes for the Rust parser."""
 
-_QUOTE = re.compile(r"^ {0,3}>", re.MULTILINE)
-"""Block quotes: lazy lines in them are read differently by the two parsers."""
+_OTHER_SPACE = re.compile(r"[^\S \n]")
+"""Whitespace other than space and newline (tab, no-break space, U+2028...)."""
 _DELIMITERS = re.compile(r"[*_]+")
 """Emphasis marks: whether a character outside ASCII beside them is punctuation, the two
 parsers do not always agree (markdown-it-py counts symbols such as € as punctuation)."""
+_QUOTE = re.compile(r"^ {0,3}>", re.MULTILINE)
+"""Block quotes: lazy lines in them are read differently by the two parsers."""
 _PIPELESS_DELIMITER = re.compile(r"\|.*\n {0,3}[-:][-: ]*$", re.MULTILINE)
 """A table's delimiter row without a pipe under a line with one."""
 _ENDS_TABLE = re.compile(r" {0,3}([-+*]( |$)|\d{1,9}[.)]( |$)|#|>|```|~~~|:::|[-*_] *[-*_] *[-*_])")
@@ -114,16 +110,17 @@ def run_core_rules(tokens: list[Token], env: dict[str, Any],
 
 
 def _parse(body: str, is_container: Callable[[str, str], str | None]) -> list[Token]:
-    if ("[^" in body or "^[" in body or "]:" in body or not body.replace("\n", "").isprintable()
-            or (">" in body and _QUOTE.search(body))):
-        raise Fallback  # footnotes, reference definitions, spaces and controls, quotes
-    if "*" in body or "_" in body:
-        for match in _DELIMITERS.finditer(body):
-            start, end = match.span()
-            for char in (body[start - 1:start], body[end:end + 1]):
-                if char > "\x7f" and unicodedata.category(char)[0] not in "LNP":
-                    raise Fallback  # pyrs does not count Unicode symbols as punctuation
-    if "|" in body and (body.count("|") > MAX_PIPES or _PIPELESS_DELIMITER.search(body)):
+    if ("\0" in body or "[^" in body or "^[" in body or "]:" in body
+            or _OTHER_SPACE.search(body) or _QUOTE.search(body)):
+        raise Fallback  # footnotes, reference definitions, spaces, block quotes
+    if _OTHER_SPACE.search(body):
+        raise Fallback  # markdown-it-py strips Unicode spaces (str.strip), pyrs only ASCII
+    for match in _DELIMITERS.finditer(body):
+        start, end = match.span()
+        for char in (body[start - 1:start], body[end:end + 1]):
+            if char > "\x7f" and unicodedata.category(char)[0] not in "LNP":
+                raise Fallback  # pyrs does not count Unicode symbols as punctuation
+    if "|" in body and _PIPELESS_DELIMITER.search(body):
         raise Fallback  # a table for markdown-it-py, a heading or a paragraph for pyrs
     if "`" in body and "[" in body:
         raise Fallback  # markdown-it-pyrs 0.4 panics on an unmatched ` after a [
@@ -161,10 +158,8 @@ def _parse(body: str, is_container: Callable[[str, str], str | None]) -> list[To
 
 def _containers(lines: list[str], begin: int, end: int,
                 is_container: Callable[[str, str], str | None], events: _Events,
-                document_end: int, depth: int = 0) -> None:
+                document_end: int) -> None:
     """Find the containers in lines *begin*..*end* (a range the container rule tokenizes)."""
-    if depth > MAX_CONTAINERS:
-        raise Fallback  # markdown-it-py stops nesting at its limit
     index = begin
     block_start = True
     while index < end:
@@ -180,7 +175,7 @@ def _containers(lines: list[str], begin: int, end: int,
                 container = _scan(lines, index, end, name, line[run:], line[:run])
                 events.opens[index] = container
                 _containers(lines, index + 1, container.end, is_container, events,
-                            document_end, depth + 1)
+                            document_end)
                 if not container.closed:
                     events.closes.setdefault(end if end < document_end else -1,
                                              []).append(container)
@@ -226,23 +221,6 @@ def _scan(lines: list[str], start: int, end: int, name: str, params: str, markup
 
 
 # --- the tree as tokens --------------------------------------------------------------------
-
-_new = object.__new__
-
-
-def _token(type: str, tag: str, nesting: Literal[-1, 0, 1], *,
-           attrs: dict[str, str | int | float] | None = None, map: list[int] | None = None,
-           children: list[Token] | None = None, content: str = "", markup: str = "",
-           info: str = "", block: bool = False, hidden: bool = False) -> Token:
-    """``Token(...)`` without the dataclass' ``__post_init__`` (a third of converting)."""
-    token: Token = _new(Token)
-    token.type, token.tag, token.nesting = type, tag, nesting
-    token.attrs = {} if attrs is None else attrs
-    token.map, token.level, token.children = map, 0, children
-    token.content, token.markup, token.info = content, markup, info
-    token.meta, token.block, token.hidden = {}, block, hidden
-    return token
-
 
 class _Converter:
     def __init__(self, lines: list[str], starts: list[int], events: _Events) -> None:
@@ -293,28 +271,28 @@ class _Converter:
             start, end = node.srcmap
             first, last = self.line(start), self.line(end - 1) + 1
             tag = f"h{node.meta['level']}"
-            opening = _token("heading_open", tag, 1, map=[first, last], block=True)
-            inline = _token("inline", "", 0, map=[first, last - (name == "lheading")],
+            opening = Token("heading_open", tag, 1, map=[first, last], block=True)
+            inline = Token("inline", "", 0, map=[first, last - (name == "lheading")],
                            children=self.inline(node.children, 0))
-            tokens += (opening, inline, _token("heading_close", tag, -1, block=True))
+            tokens += (opening, inline, Token("heading_close", tag, -1, block=True))
         elif name == "bullet_list" or name == "ordered_list":
             self.list_block(node, depth)
         elif name == "blockquote":
-            tokens.append(_token("blockquote_open", "blockquote", 1, markup=">", block=True))
+            tokens.append(Token("blockquote_open", "blockquote", 1, markup=">", block=True))
             for child in node.children:
                 self.block(child, depth + 1)
-            tokens.append(_token("blockquote_close", "blockquote", -1, markup=">", block=True))
+            tokens.append(Token("blockquote_close", "blockquote", -1, markup=">", block=True))
         elif name == "fence":
             if node.srcmap[1] >= self.size and not self.ends_in_newline:
                 raise Fallback  # left open at the end: markdown-it-py adds no newline
             meta = node.meta
-            tokens.append(_token("fence", "code", 0, content=meta["content"], info=meta["info"],
+            tokens.append(Token("fence", "code", 0, content=meta["content"], info=meta["info"],
                                 block=True))
         elif name == "code_block":
-            tokens.append(_token("code_block", "code", 0, content=node.meta["content"],
+            tokens.append(Token("code_block", "code", 0, content=node.meta["content"],
                                 block=True))
         elif name == "hr":
-            tokens.append(_token("hr", "hr", 0, block=True))
+            tokens.append(Token("hr", "hr", 0, block=True))
         elif name == "table":
             self.table(node)
         elif name == "definition":
@@ -325,10 +303,10 @@ class _Converter:
     def paragraph(self, children: Sequence[Any], first: int, last: int, hidden: bool) -> None:
         content = "\n".join(self.lines[first:last]).strip()
         self.tokens += (
-            _token("paragraph_open", "p", 1, map=[first, last], block=True, hidden=hidden),
-            _token("inline", "", 0, map=[first, last], content=content,
+            Token("paragraph_open", "p", 1, map=[first, last], block=True, hidden=hidden),
+            Token("inline", "", 0, map=[first, last], content=content,
                   children=self.inline(children, 0)),
-            _token("paragraph_close", "p", -1, block=True, hidden=hidden))
+            Token("paragraph_close", "p", -1, block=True, hidden=hidden))
 
     def list_block(self, node: Any, depth: int) -> None:
         ordered = node.name == "ordered_list"
@@ -337,9 +315,9 @@ class _Converter:
         if ordered and node.meta["start"] != 1:
             attrs["start"] = node.meta["start"]
         tokens = self.tokens
-        tokens.append(_token(f"{kind}_open", tag, 1, attrs=attrs, block=True))
+        tokens.append(Token(f"{kind}_open", tag, 1, attrs=attrs, block=True))
         for item in node.children:
-            tokens.append(_token("list_item_open", "li", 1, block=True))
+            tokens.append(Token("list_item_open", "li", 1, block=True))
             children = item.children
             item_end = self.line(item.srcmap[1] - 1) + 1
             index = 0
@@ -356,8 +334,8 @@ class _Converter:
                     continue
                 self.block(child, depth + 2)
                 index += 1
-            tokens.append(_token("list_item_close", "li", -1, block=True))
-        tokens.append(_token(f"{kind}_close", tag, -1, block=True))
+            tokens.append(Token("list_item_close", "li", -1, block=True))
+        tokens.append(Token(f"{kind}_close", tag, -1, block=True))
 
     def table(self, node: Any) -> None:
         aligns = [f"text-align:{align}" if align != "none" else ""
@@ -371,27 +349,27 @@ class _Converter:
                 lines[after]):
             raise Fallback  # markdown-it-py would read the next line as a row
         tokens = self.tokens
-        tokens.append(_token("table_open", "table", 1, block=True))
+        tokens.append(Token("table_open", "table", 1, block=True))
         for part in node.children:
             section = part.name  # thead / tbody
             cell = "th" if section == "thead" else "td"
-            tokens.append(_token(f"{section}_open", section, 1, block=True))
+            tokens.append(Token(f"{section}_open", section, 1, block=True))
             for row in part.children:
                 line = self.line(row.srcmap[0])
                 if section == "tbody" and _ENDS_TABLE.match(lines[line]):
                     raise Fallback  # a line that ends the table for markdown-it-py
-                tokens.append(_token("tr_open", "tr", 1, block=True))
+                tokens.append(Token("tr_open", "tr", 1, block=True))
                 for column, data in enumerate(row.children):
                     align = aligns[column] if column < len(aligns) else ""
                     tokens += (
-                        _token(f"{cell}_open", cell, 1, attrs={"style": align} if align else {},
+                        Token(f"{cell}_open", cell, 1, attrs={"style": align} if align else {},
                               block=True),
-                        _token("inline", "", 0, map=[line, line + 1],
+                        Token("inline", "", 0, map=[line, line + 1],
                               children=self.inline(data.children, 0)),
-                        _token(f"{cell}_close", cell, -1, block=True))
-                tokens.append(_token("tr_close", "tr", -1, block=True))
-            tokens.append(_token(f"{section}_close", section, -1, block=True))
-        tokens.append(_token("table_close", "table", -1, block=True))
+                        Token(f"{cell}_close", cell, -1, block=True))
+                tokens.append(Token("tr_close", "tr", -1, block=True))
+            tokens.append(Token(f"{section}_close", section, -1, block=True))
+        tokens.append(Token("table_close", "table", -1, block=True))
 
     def inline(self, nodes: Sequence[Any], depth: int) -> list[Token]:
         out: list[Token] = []
@@ -410,41 +388,41 @@ class _Converter:
                 if out and out[-1].type == "text":
                     out[-1].content += content
                 else:
-                    out.append(_token("text", "", 0, content=content))
+                    out.append(Token("text", "", 0, content=content))
             elif name == "softbreak" or name == "hardbreak":
-                out.append(_token(name, "br", 0))
+                out.append(Token(name, "br", 0))
             elif name == "em" or name == "strong":
                 tag = "em" if name == "em" else "strong"
                 marker = node.meta["marker"] * (1 if name == "em" else 2)
-                out.append(_token(f"{tag}_open", tag, 1, markup=marker))
+                out.append(Token(f"{tag}_open", tag, 1, markup=marker))
                 self._inline(node.children, depth + 1, out)
-                out.append(_token(f"{tag}_close", tag, -1, markup=marker))
+                out.append(Token(f"{tag}_close", tag, -1, markup=marker))
             elif name == "code_inline":
                 content = "".join(child.meta["content"] for child in node.children)
-                out.append(_token("code_inline", "code", 0, content=content,
+                out.append(Token("code_inline", "code", 0, content=content,
                                  markup=node.meta["marker"] * node.meta["marker_len"]))
             elif name == "link":
                 meta = node.meta
                 attrs: dict[str, str | int | float] = {"href": _url(meta["url"])}
                 if meta.get("title") is not None:
                     attrs["title"] = meta["title"]
-                out.append(_token("link_open", "a", 1, attrs=attrs))
+                out.append(Token("link_open", "a", 1, attrs=attrs))
                 self._inline(node.children, depth + 1, out)
-                out.append(_token("link_close", "a", -1))
+                out.append(Token("link_close", "a", -1))
             elif name == "autolink":
                 url = _url(node.meta["url"])
                 text = "".join(child.meta["content"] for child in node.children)
-                out += (_token("link_open", "a", 1, attrs={"href": url}, markup="autolink",
+                out += (Token("link_open", "a", 1, attrs={"href": url}, markup="autolink",
                               info="auto"),
-                        _token("text", "", 0, content=_link_text(text)),
-                        _token("link_close", "a", -1, markup="autolink", info="auto"))
+                        Token("text", "", 0, content=_link_text(text)),
+                        Token("link_close", "a", -1, markup="autolink", info="auto"))
             elif name == "image":
                 meta = node.meta
                 attrs = {"src": _url(meta["url"]), "alt": ""}
                 if meta.get("title") is not None:
                     attrs["title"] = meta["title"]
                 children = self.inline(node.children, depth + 1)
-                out.append(_token("image", "img", 0, attrs=attrs, children=children,
+                out.append(Token("image", "img", 0, attrs=attrs, children=children,
                                  content=self.label(node)))
             else:
                 raise Fallback
@@ -464,10 +442,10 @@ def _link_text(text: str) -> str:
 
 
 def _open(container: _Container) -> Token:
-    return _token(f"container_{container.name}_open", "div", 1, markup=container.markup,
+    return Token(f"container_{container.name}_open", "div", 1, markup=container.markup,
                  info=container.info, map=[container.start, container.end], block=True)
 
 
 def _close(container: _Container) -> Token:
-    return _token(f"container_{container.name}_close", "div", -1,
+    return Token(f"container_{container.name}_close", "div", -1,
                  markup=container.close_markup, block=True)
