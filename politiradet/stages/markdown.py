@@ -24,7 +24,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..common.slug import suggest_slug
 from ..model.content import decision_anchor, escape_attribute
-from . import markdown_rs
 
 STATUS = "status"
 CLOSES = "avsluttet"
@@ -225,30 +224,11 @@ def make_parser() -> MarkdownIt:
 _PARSER = make_parser()
 
 
-def parse(body: str, abbreviations: dict[str, str], engine: str = "fast"
-          ) -> tuple[list[Token], frozenset[str]]:
-    """The body's tokens and the registered abbreviations (short -> meaning) it uses.
-
-    Parsed by markdown-it-pyrs where :mod:`.markdown_rs` can promise markdown-it-py's tokens
-    (most bodies, several times faster), by markdown-it-py otherwise or with *engine* "py".
-    """
+def parse(body: str, abbreviations: dict[str, str]) -> tuple[list[Token], frozenset[str]]:
+    """The body's tokens and the registered abbreviations (short -> meaning) it uses."""
     env: dict[str, Any] = {"abbreviations": abbreviations}
-    fast = markdown_rs.parse(body, _container_name) if engine == "fast" else None
-    if fast is None:
-        tokens = _PARSER.parse(body, env)
-    else:
-        tokens = fast
-        markdown_rs.run_core_rules(tokens, env, (_heading_ids_rule, _abbreviations_rule))
+    tokens = _PARSER.parse(body, env)
     return tokens, frozenset(env.get("abbreviations_used", ()))
-
-
-def _container_name(params: str, markup: str) -> str | None:
-    """The container an opening line with *params* starts, as the container rules decide."""
-    if _status_valid(params, markup):
-        return STATUS
-    if _decision_valid(params, markup):
-        return DECISION
-    return None
 
 
 def render(tokens: Sequence[Token], resolve: Resolve, point_url: Callable[[str], str],
