@@ -56,13 +56,14 @@ at about 3.3 ms of Pagefind CPU and 1 ms of ours per record (measured at 10,000 
 100 records 0.4 s CPU, 300 records 1.3 s), so at 100 one edit still re-indexes in well under
 a second; a compaction costs what the cold index does (about 40 s CPU at 10,000) once per
 hundred changed documents (docs/ytelse.md, «Søkeindeksen: grunnindeks og endringer»)."""
-MAX_BASE_RECORDS = 10_500
+MAX_BASE_RECORDS = 5_000
 """A base of more records than this is made as several Pagefind bundles (parts: ``grunn-1`` …,
 oldest first, each a span of dates), indexed one after the other. Pagefind holds a whole
-bundle in memory while it indexes: 1.9 GB for 5,000 records and 3.4 GB for 10,000 measured,
-so an archive of 100,000 in one bundle would need some 35 GB. Each part costs a visitor about
-six requests more when the search page opens, so below this an archive (10,000 documents and
-their topics and areas) is one bundle (docs/ytelse.md)."""
+bundle in memory while it indexes: 1.9 GB for 5,000 records and 3.4 GB for 10,000 measured
+(1.27 GB at most for parts of 3,349), so parts of at most 5,000 keep the largest process under
+2 GB at any size. A part costs a visitor about six requests more when the search page opens
+(22 against 10 at 10,000 documents, three parts), but a first one-word search costs about what
+one bundle's does (23 requests and 0.198 MB against 21 and 0.187 MB; docs/ytelse.md)."""
 FORMAT = 2
 """Version of the records' layout; part of every bundle's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
