@@ -89,3 +89,23 @@ def test_an_archive_of_one_council_does_not_name_it(tmp_path: Path) -> None:
     site = built_site(tmp_path, extra={"politirad.yaml": COUNCILS.split("- slug: bergen")[0]})
     assert "Politiråd" not in _facts(_page(site, "2025-05-14"))
     assert all("politirad" not in d for d in open_data_documents(site))
+
+
+def test_the_calendar_names_each_meeting_s_council_and_keeps_their_events_apart(
+        tmp_path: Path) -> None:
+    import icalendar
+
+    planned = "planlagte_moter:\n  - {dato: 2016-06-02, motetype: møte}\n"
+    site = built_site(tmp_path, extra={
+        "politirad.yaml": COUNCILS,
+        "referater/2016-01-12-bergen.md": referat("2016-01-12", "bergen", "Møte i Bergen")
+        .replace("omrader: []\n", "omrader: []\n" + planned)})
+    events = icalendar.Calendar.from_ical((site / "kalender.ics").read_bytes()).walk("VEVENT")
+    summaries = {(str(e["dtstart"].dt), str(e["url"]).rsplit("/referater/", 1)[-1]):
+                 str(e["summary"]) for e in events}
+    assert summaries[("2016-01-12", "2016-01-12-bergen/")] == "Møte i Politirådet i Bergen"
+    assert summaries[("2016-01-12", "2016-01-12/")] == "Møte i Politirådet i Oslo"
+    assert summaries[("2016-06-02", "2016-01-12-bergen/")] == "Møte i Politirådet i Bergen"
+    assert summaries[("2016-06-02", "2016-01-12/")] == "Møte i Politirådet i Oslo"
+    uids = [str(e["uid"]) for e in events]
+    assert len(uids) == len(set(uids)), "two councils' meetings on one day are two events"

@@ -64,7 +64,10 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str],
                         for u in archive.history.get(point.path, ()))
         yield f"{point.url}feed.xml", functools.partial(point_feed, by_path[point.path],
                                                          updates, address)
-    yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address)
+    others = tuple((slug, council.name) for slug, council in archive.content.councils.items()
+                   if slug != archive.content.own_council)
+    yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address,
+                                            others if len(archive.content.councils) > 1 else ())
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
     yield OPEN_DATA, functools.partial(OpenData(parts or Parts(None)).make, archive, bodies,
                                        address)
@@ -214,10 +217,14 @@ def _add_status_entry(feed: FeedGenerator, update: StatusUpdate, address: SiteAd
 
 # --- iCalendar -------------------------------------------------------------------------------
 
-def calendar(meetings: Sequence[Meeting], address: SiteAddress) -> bytes:
+def calendar(meetings: Sequence[Meeting], address: SiteAddress,
+             others: Sequence[tuple[str, str]] = ()) -> bytes:
     """The council's meetings and seminars (:func:`meetings.schedule`, the same the pages
     list) as iCalendar (RFC 5545), all-day events. Made from the meetings alone, so an edit
-    to an agreement or a follow-up point leaves the calendar as it is."""
+    to an agreement or a follow-up point leaves the calendar as it is. *others* are the slugs
+    and names of the archive's other councils (empty with one): their meetings are named by
+    their council, and a planned one's UID has its slug, since two councils may plan a
+    meeting of one day and a UID names one event (the own council's UIDs are as before)."""
     import icalendar
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Oslo kommune//Arkiv for Politirådet i Oslo//NB")
@@ -226,23 +233,26 @@ def calendar(meetings: Sequence[Meeting], address: SiteAddress) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{SITE_NAME} – møter og seminarer")
     cal.add("x-wr-timezone", "Europe/Oslo")
-    for event in _events(meetings, address):
+    for event in _events(meetings, address, dict(others)):
         cal.add_component(event)
     return bytes(cal.to_ical())
 
 
-def _events(meetings: Sequence[Meeting], address: SiteAddress) -> Iterator[icalendar.Event]:
+def _events(meetings: Sequence[Meeting], address: SiteAddress,
+            others: Mapping[str, str]) -> Iterator[icalendar.Event]:
     for meeting in meetings:
         doc = meeting.source
+        council = others.get(doc.council, SITE_NAME)
         if meeting.held:
             yield _event(f"referat-{doc.slug}", meeting, address, f"Referat: {doc.title}",
-                         location=doc.fields.get("sted"))
+                         council, location=doc.fields.get("sted"))
         else:
-            yield _event(f"planlagt-{meeting.start.isoformat()}-{meeting.kind}", meeting,
-                         address, f"Fastsatt i {doc.title}.")
+            owner = f"{doc.council}-" if doc.council in others else ""
+            yield _event(f"planlagt-{owner}{meeting.start.isoformat()}-{meeting.kind}", meeting,
+                         address, f"Fastsatt i {doc.title}.", council)
 
 
-def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
+def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str, council: str,
            location: str | None = None) -> icalendar.Event:
     import icalendar
     event = icalendar.Event()
@@ -251,7 +261,7 @@ def _event(uid: str, meeting: Meeting, address: SiteAddress, description: str,
     event.add("dtstamp", dt.datetime.combine(meeting.source.date, dt.time(), dt.UTC))
     event.add("dtstart", meeting.start)
     event.add("dtend", (meeting.end or meeting.start) + dt.timedelta(days=1))
-    event.add("summary", f"{meeting.kind.capitalize()} i {SITE_NAME}")
+    event.add("summary", f"{meeting.kind.capitalize()} i {council}")
     event.add("description", description)
     event.add("url", address.absolute(meeting.source.url))
     event.add("transp", "TRANSPARENT")
