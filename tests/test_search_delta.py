@@ -259,10 +259,15 @@ def test_the_same_delta_is_kept_and_a_compaction_empties_it(
     draft.write_text(draft.read_text(encoding="utf-8") + "\nEndret utkast.\n", encoding="utf-8")
     build(paths, BASE)
     assert bundle_inodes(paths.out) == before, "nothing the index is made from changed"
+    manifest = (paths.out / "pagefind/sok.json").read_bytes()
     (paths.out / "pagefind/sok.json").unlink()  # the index must be looked at again
     build(paths, BASE)
     after = bundle_inodes(paths.out)
-    assert [path for path in after if before.get(path) != after[path]] == ["pagefind/sok.json"]
+    assert after.keys() == before.keys()
+    assert (paths.out / "pagefind/sok.json").read_bytes() == manifest
+    # the manifest may come back as the same inode (the site replaced last still holds it,
+    # and its bytes are the same); every other file of the index is the one it was
+    assert [path for path in after if before[path] != after[path]] in ([], ["pagefind/sok.json"])
     assert (paths.out / "pagefind/endring").is_dir(), "the delta of the same records is kept"
 
     change(paths.content)  # now three records differ from the base, one more than allowed
