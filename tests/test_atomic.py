@@ -75,15 +75,7 @@ def test_the_replaced_site_is_kept_and_the_next_site_assembled_in_it(
     in it (so an edit does not link every file anew); no process is needed to delete it."""
     monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))  # on the same disk
     trash = cache_dir_for(out) / write.OLD_SITES
-    started: list[list[str]] = []
-    popen = write.subprocess.Popen
-
-    def spy(args: list[str], **kwargs: Any) -> Any:
-        started.append(args)
-        return popen(args, **kwargs)
-
-    write._renameat2()  # looked up once, not counted among the processes started here
-    monkeypatch.setattr(write.subprocess, "Popen", spy)
+    started = _processes_started(monkeypatch)
     write.publish(NEW, out)
     assert _tree(out) == NEW
     assert _tree(trash / write.PREVIOUS) == OLD
@@ -127,15 +119,7 @@ def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
     trash.mkdir(parents=True, exist_ok=True)
     (trash / ".site.ny-avbrutt").mkdir()
     (trash / ".site.ny-avbrutt" / "index.html").write_bytes(b"gammel")
-    started: list[list[str]] = []
-    popen = write.subprocess.Popen
-
-    def spy(args: list[str], **kwargs: Any) -> Any:
-        started.append(args)
-        return popen(args, **kwargs)
-
-    write._renameat2()  # looked up once, not counted among the processes started here
-    monkeypatch.setattr(write.subprocess, "Popen", spy)
+    started = _processes_started(monkeypatch)
     write.publish(NEW, out)
     assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
     assert _swept(trash)
@@ -435,3 +419,17 @@ def test_a_file_with_the_bytes_of_the_live_one_is_linked_whole_or_in_pieces(
     assert (out / "c.jsonl").read_bytes() == b"3\n4\n"
     assert staging.digests == {"c.jsonl": hashlib.sha256(b"3\n4\n").hexdigest(),
                                write.MARKER: hashlib.sha256(write.MARKER_TEXT).hexdigest()}
+
+
+def _processes_started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The arguments of each process the write stage starts from now on."""
+    started: list[list[str]] = []
+    popen = write.subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> Any:
+        started.append(args)
+        return popen(args, **kwargs)
+
+    write._renameat2()  # looked up once, not counted among the processes started here
+    monkeypatch.setattr(write.subprocess, "Popen", spy)
+    return started

@@ -318,13 +318,7 @@ def test_open_data_reads_each_body_from_the_store_once(monkeypatch: pytest.Monke
     with the referater's own text, not from reading those bodies a second time."""
     archive, problems = pipeline.check(pipeline.Paths(content=ROOT / "content"))
     assert problems == [] and len(archive.reported) >= 2
-    reads: collections.Counter[str] = collections.Counter()
-    read = records._read_body
-
-    def counted(database: str, key: str, body_sum: str) -> Any:
-        reads[key] += 1
-        return read(database, key, body_sum)
-    monkeypatch.setattr(records, "_read_body", counted)
+    reads = _counting_body_reads(monkeypatch)
     data = feeds.open_data(archive, archive.compiled, SiteAddress.parse("/"))
     assert len(reads) == len(archive.documents) and set(reads.values()) == {1}
     updates = [u for line in data.splitlines() for record in [json.loads(line)]
