@@ -14,7 +14,8 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 
 def import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                    content_option: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Register ``import FIL [--type referat|avtale] [--id ID] [--behold-original]``."""
+    """Register ``import FIL [--type referat|avtale] [--id ID] [--behold-original]
+    [--politirad RÅD]``."""
     cmd = commands.add_parser(
         "import", help="importer et referat fra .docx, .pdf eller .txt som nytt utkast")
     content_option(cmd)
@@ -26,6 +27,10 @@ def import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     cmd.add_argument("--behold-original", action="store_true",
                      help="kopier PDF-en til content/kilder/ og skriv den i kilde.fil "
                           "(overskriver aldri en fil)")
+    cmd.add_argument("--politirad", default=None, metavar="RÅD",
+                     help="politirådet referatet er fra, slik det står i content/politirad.yaml "
+                          "(standard: rådet tittelen eller brevhodet nevner, ellers arkivets "
+                          "eget)")
 
 
 def run_import(args: argparse.Namespace, content: Path, schema: Path) -> int:
@@ -34,7 +39,7 @@ def run_import(args: argparse.Namespace, content: Path, schema: Path) -> int:
 
     try:
         report = import_file(args.file, content, schema, args.type, args.id,
-                             args.behold_original)
+                             args.behold_original, args.politirad)
     except ImportRefused as exc:
         print(f"feil: {exc}\nIngenting ble skrevet.", file=sys.stderr)
         return EXIT_REFUSED

@@ -14,6 +14,7 @@ from ..model.content import KIND_FOLDER, SOURCE_FOLDER, Kind, SourcePdf
 from ..stages.load import display
 from .compose import compose
 from .context import ArchiveContext, load_context
+from .council import choose
 from .document import SourceDocument
 from .errors import ImportRefused
 from .isolate import run_reader
@@ -43,13 +44,16 @@ class Draft:
 
 
 def import_file(source: Path, content: Path, schema: Path, kind: str | None = None,
-                slug: str | None = None, keep_original: bool = False) -> ImportReport:
+                slug: str | None = None, keep_original: bool = False,
+                council: str | None = None) -> ImportReport:
     """Import *source* as a new draft in *content*; return the report. Never overwrites.
 
     With *keep_original*, a PDF is also copied into ``content/kilder/`` (under a name not
-    taken, or the name of the same file already there) and named in ``kilde.fil``."""
+    taken, or the name of the same file already there) and named in ``kilde.fil``. A referat
+    is from *council* (a slug of ``politirad.yaml``) when given, else from the council its
+    title or letterhead names, else from the archive's own."""
     context = load_context(content, schema)
-    draft = prepare(source, context, kind, slug, keep_original)
+    draft = prepare(source, context, kind, slug, keep_original, council)
     _refuse_second_referat(draft.report.suggestions, context)
     target = content / draft.relative
     name = draft.report.original
@@ -68,7 +72,8 @@ def import_file(source: Path, content: Path, schema: Path, kind: str | None = No
 
 
 def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
-            slug: str | None = None, keep_original: bool = False) -> Draft:
+            slug: str | None = None, keep_original: bool = False,
+            council: str | None = None) -> Draft:
     """Every stage but writing: the draft's content path, its text and the report."""
     if kind is not None and kind not in KINDS:
         raise ImportRefused(f"ukjent type «{kind}». Velg referat eller avtale.")
@@ -77,11 +82,13 @@ def prepare(source: Path, context: ArchiveContext, kind: str | None = None,
     lexicon = Lexicon(context.registry_words())
     repaired, repairs = repair_document(document, lexicon)
     head = split_head(repaired.blocks)
-    found = recognise(head.body, when(head.body, head.title, kind).year, context.points)
+    time = when(head.body, head.title, kind)
+    chosen = choose(council, time.kind, head, head.body, context)
+    found = recognise(head.body, time.year, context.points)
     people, body = take_participants(found.blocks) if (kind or "referat") == "referat" \
         else (Participants(), found.blocks)
     registries = Registries(context.topics, context.areas, context.abbreviations)
-    suggestions = suggest(body, head, kind, registries, source.stem)
+    suggestions = suggest(body, head, kind, registries, source.stem, chosen)
     if suggestions.kind != "referat":
         people, body = Participants(), found.blocks
     relative = _relative_path(suggestions.kind, slug, suggestions, context.content_dir)
@@ -125,9 +132,12 @@ def _relative_path(kind: str, slug: str | None, suggestions: Suggestions,
 
 
 def _default_slug(kind: str, suggestions: Suggestions) -> str:
+    """A referat's date (with its council's slug when it is not the archive's own: two
+    councils may meet on one day); else the title without «for <the council>»."""
+    council = suggestions.council
     if kind == "referat" and suggestions.dates.start:
-        return suggestions.dates.start.isoformat()
-    return suggest_slug(re.sub(r"\bfor politirådet i oslo\b", "", suggestions.title,
+        return "-".join(filter(None, (suggestions.dates.start.isoformat(), council.slug)))
+    return suggest_slug(re.sub(rf"\bfor {re.escape(council.name)}\b", "", suggestions.title,
                                flags=re.IGNORECASE))
 
 
@@ -137,10 +147,12 @@ def _refuse_second_referat(suggestions: Suggestions, context: ArchiveContext) ->
     start = suggestions.dates.start
     if suggestions.kind != "referat" or start is None:
         return
-    existing = context.meetings.get((context.own_council, start, suggestions.meeting_type))
+    council = suggestions.council.slug or context.own_council
+    existing = context.meetings.get((council, start, suggestions.meeting_type))
     if existing is not None:
+        of = f" i {suggestions.council.name}" if len(context.councils) > 1 else ""
         raise ImportRefused(
-            f"{existing} er allerede referatet fra {suggestions.meeting_type} "
+            f"{existing} er allerede referatet fra {suggestions.meeting_type}{of} "
             f"{norsk.date(start)}, og ett møte har ett referat. Er det samme referat, rett den "
             f"filen; skal den nye erstatte den, slett den gamle først (git har den fortsatt).")
 

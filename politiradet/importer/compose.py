@@ -33,6 +33,8 @@ def _front(s: Suggestions, source_format: SourceFormat, people: Participants,
         if s.dates.end:
             yield f"sluttdato: {json.dumps(s.dates.end.isoformat())}"
         yield f"motetype: {s.meeting_type}"
+        if s.council.slug:
+            yield f"politirad: {s.council.slug}"
         if s.place:
             yield f"sted: {scalar(_plain(s.place))}"
         yield from _people(people)

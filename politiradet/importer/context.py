@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ContentError, UsageError
-from ..model.content import Abbreviation, Area, Content, Topic
+from ..model.content import SITE_NAME, Abbreviation, Area, Content, Council, Topic
 from ..stages.load import RawContent, load_content, load_schemas
 from ..stages.validate import Schemas, Validated, validate
 from ..store.database import Store
@@ -32,7 +32,14 @@ class ArchiveContext:
     """Each referat's meeting (:attr:`Document.meeting`: council, date, ``motetype``) -> its
     file as the editor sees it: one meeting has one referat."""
     own_council: str = ""
-    """The council an imported referat is from (it is written without ``politirad``)."""
+    """The archive's own council: a referat from it is written without ``politirad``."""
+    councils: Mapping[str, Council] = field(default_factory=dict)
+    """The councils of ``politirad.yaml`` by slug, the archive's own first (empty without it)."""
+
+    def council_name(self, slug: str) -> str:
+        """How a reader names the council *slug* («Politirådet i Bergen»)."""
+        council = self.councils.get(slug)
+        return council.name if council else SITE_NAME
 
     def registry_words(self) -> Iterator[str]:
         """Every word in the registries' names and abbreviations, for the word list."""
@@ -56,7 +63,8 @@ def load_context(content_dir: Path, schema_dir: Path) -> ArchiveContext:
     content = validated.content
     return ArchiveContext(content_dir, _validated_once(raw, validated), schemas,
                           content.topics, content.areas, content.abbreviations,
-                          _points(content), _meetings(content), content.own_council)
+                          _points(content), _meetings(content), content.own_council,
+                          content.councils)
 
 
 def _validated_once(raw: RawContent, validated: Validated) -> RawContent:

@@ -57,6 +57,8 @@ class ImportReport:
             yield f"dato: {s.dates.text()} ({kind})"
         if s.place:
             yield f"sted: {s.place}"
+        if s.council.how:
+            yield f"politiråd: {s.council.name} ({s.council.how})"
         if s.period and s.kind == "avtale":
             yield f"gyldighet: {s.period[0]}–{s.period[1]}"
         headings = sum(1 for b in self.recognised.blocks if b.kind == "heading")

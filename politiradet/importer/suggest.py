@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..model.content import Abbreviation, Area, Topic
+from .council import UNCHOSEN, Chosen
 from .dates import DATE_MENTION, Dates, find_dates, mentioned_days
 from .document import HEADER_KEYS, Block, plain
 from .lexicon import word_zipf
@@ -92,6 +93,8 @@ class Suggestions:
     """False when the document has no title line and ``source_title`` is the file's name."""
     publisher: str | None = None
     """``kilde.utgiver``, from the letterhead."""
+    council: Chosen = UNCHOSEN
+    """The referat's council (:mod:`politiradet.importer.council`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +129,10 @@ def _when(heading: str, text: str, kind: str | None) -> When:
 
 
 def suggest(blocks: Sequence[Block], head: Head, kind: str | None, registries: Registries,
-            file_stem: str) -> Suggestions:
+            file_stem: str, council: Chosen = UNCHOSEN) -> Suggestions:
     """Suggestions for a document with body *blocks* and the title and letterhead of *head*;
-    *file_stem* (the file's name) stands in for ``kilde.tittel`` when there is no title line."""
+    *file_stem* (the file's name) stands in for ``kilde.tittel`` when there is no title line;
+    the title names *council*."""
     heading = head.title.text if head.title else ""
     text = "\n".join(_texts(blocks))
     time = _when(heading, text, kind)
@@ -136,7 +140,7 @@ def suggest(blocks: Sequence[Block], head: Head, kind: str | None, registries: R
     meeting_type = "seminar" if re.search(r"seminar", heading, re.IGNORECASE) else "møte"
     return Suggestions(
         kind=chosen,
-        title=_title(chosen, heading, dates, meeting_type, period),
+        title=_title(chosen, heading, dates, meeting_type, period, council.name),
         source_title=_clean(heading) or file_stem,
         source_title_found=bool(_clean(heading)),
         publisher=head.publisher,
@@ -149,7 +153,8 @@ def suggest(blocks: Sequence[Block], head: Head, kind: str | None, registries: R
         place=_place(blocks),
         agreement_type="samarbeidsdokument" if re.search(r"samarbeidsdokument", heading,
                                                           re.IGNORECASE) else "politirådsavtale",
-        period=period)
+        period=period,
+        council=council if chosen == "referat" else UNCHOSEN)
 
 
 def _texts(blocks: Iterable[Block]) -> Iterator[str]:
@@ -188,17 +193,17 @@ def _period(text: str) -> tuple[int, int] | None:
 
 
 def _title(kind: str, heading: str, dates: Dates, meeting_type: str,
-           period: tuple[int, int] | None) -> str:
+           period: tuple[int, int] | None, council: str) -> str:
     if kind == "avtale":
         if heading and not any(found["numeric"] for found in DATE_MENTION.finditer(heading)):
             return _clean(heading)
         years = f" {period[0]}–{period[1]}" if period and period[0] != period[1] else (
             f" {period[0]}" if period else "")
-        return f"Politirådsavtale for Politirådet i Oslo{years}"
+        return f"Politirådsavtale for {council}{years}"
     when = dates.text()
     if meeting_type == "seminar":
-        return f"Oppsummering fra seminar med Politirådet i Oslo {when}".strip()
-    return f"Referat fra Politirådet i Oslo {when}".strip()
+        return f"Oppsummering fra seminar med {council} {when}".strip()
+    return f"Referat fra {council} {when}".strip()
 
 
 def _clean(text: str) -> str:
