@@ -37,7 +37,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -271,67 +271,121 @@ class Attendee:
     """``created`` of the first meeting they attended."""
 
 
-@dataclass(frozen=True, slots=True)
 class Graph:
-    """Everything the OParl files are made from."""
+    """Everything the OParl files are made from, each document's record and item made when
+    first asked for: a build whose plan takes a document's files over from the last build
+    (:func:`files`) never makes them."""
 
-    items: Mapping[str, Item]
-    """Content path -> the published document's item."""
-    attendees: tuple[Attendee, ...]
-    """Everyone present at a meeting, once, in the order they first attended."""
-    created: str
-    modified: str
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._records: dict[str, Record] = {}
+        self._items: dict[str, Item] = {}
+
+    @functools.cached_property
+    def created(self) -> str:
+        """The archive's own time: its first dated document's day (as its record has it)."""
+        days = [doc.date for doc in self.archive.documents if doc.dated]
+        return _time(norsk.midnight(min(days, default=FIRST_DAY)))
+
+    @functools.cached_property
+    def modified(self) -> str:
+        """The latest ``modified`` of any record."""
+        archive = self.archive
+        found = [self.created]
+        for doc in archive.documents:
+            if doc.dated:
+                found.append(_own_modified(archive, doc))
+                if doc.kind == "oppfolgingspunkt":  # a dated point changes with its reports
+                    found += (_own_modified(archive, u.document)
+                              for u in archive.history.get(doc.path, ()))
+            else:
+                found.append(self._undated_modified(doc))
+        return max(found)
+
+    @functools.cached_property
+    def attendees(self) -> tuple[Attendee, ...]:
+        """Everyone present at a meeting, once, in the order they first attended."""
+        found: dict[str, Attendee] = {}
+        for doc in sorted((d for d in self.archive.documents if d.kind == "referat"),
+                          key=lambda d: (d.date, d.path)):
+            for name in doc.fields.get("til_stede", ()):
+                path = person_path(name)
+                if path not in found:
+                    found[path] = Attendee(str(name), self.created_of(doc))
+        return tuple(found.values())
+
+    def created_of(self, doc: Document) -> str:
+        """``created`` of *doc*'s record: its day at midnight, else the archive's own."""
+        return _time(norsk.midnight(doc.date)) if doc.dated else self.created
+
+    @property
+    def head(self) -> tuple[str, str]:
+        """``created`` and ``modified`` of the system, the body and its organisations."""
+        return self.created, self.modified
+
+    def record(self, path: str) -> Record:
+        """The record of the published document at content *path*: a point's is modified when
+        a referat reporting on it last was; an undated document's times are the archive's
+        own (no day made up from a year)."""
+        record = self._records.get(path)
+        if record is None:
+            archive = self.archive
+            doc = archive.by_path[path]
+            record = _record(archive, doc)
+            updates = archive.history.get(path, ())
+            if updates:
+                record = _with_reports(record, [_own_modified(archive, u.document)
+                                                for u in updates])
+            if not doc.dated:
+                record = dataclasses.replace(record, created=self.created,
+                                             modified=self._undated_modified(doc))
+            self._records[path] = record
+        return record
+
+    def item(self, path: str) -> Item:
+        """The published document's record with its reports: those on a point, or those a
+        referat gives."""
+        item = self._items.get(path)
+        if item is None:
+            archive = self.archive
+            updates = (archive.history.get(path, ())
+                       if archive.by_path[path].kind == "oppfolgingspunkt"
+                       else archive.reported.get(path, ()))
+            item = self._items[path] = Item(self.record(path), tuple(
+                _report(u, self.record(u.document.path)) for u in updates))
+        return item
+
+    def _undated_modified(self, doc: Document) -> str:
+        changed = self.archive.content.changed.get(doc.path)
+        return max(self.created, _time(norsk.in_oslo(changed))) if changed else self.created
 
 
-def graph(archive: Archive) -> Graph:
-    """The records and reports of every published document."""
-    records = {doc.path: _record(archive, doc) for doc in archive.documents}
-    for path, updates in archive.history.items():  # a point changes with its reports
-        if path in records:
-            records[path] = _with_reports(records[path], [records[u.document.path]
-                                                          for u in updates])
-
-    def reports(updates: Iterable[StatusUpdate]) -> tuple[Report, ...]:
-        return tuple(_report(u, records[u.document.path]) for u in updates)
-
-    created = min((r.created for r in records.values() if r.doc.dated),
-                  default=_time(norsk.midnight(FIRST_DAY)))
-    for path, record in records.items():  # no day from a year: the archive's own time
-        if not record.doc.dated:
-            changed = archive.content.changed.get(path)
-            records[path] = dataclasses.replace(record, created=created, modified=max(
-                created, _time(norsk.in_oslo(changed)) if changed else created))
-    return Graph({path: Item(record, reports(
-                      archive.history.get(path, ()) if record.doc.kind == "oppfolgingspunkt"
-                      else archive.reported.get(path, ())))
-                  for path, record in records.items()},
-                 _attendees(sorted(records.values(), key=lambda r: (r.doc.date, r.doc.path))),
-                 created, max((r.modified for r in records.values()), default=created))
-
-
-def _attendees(records: Iterable[Record]) -> tuple[Attendee, ...]:
-    found: dict[str, Attendee] = {}
-    for record in records:
-        for name in record.doc.fields.get("til_stede", ()) if record.doc.kind == "referat" else ():
-            found.setdefault(person_path(name), Attendee(str(name), record.created))
-    return tuple(found.values())
+def _own_modified(archive: Archive, doc: Document) -> str:
+    """A document's ``modified`` from its own file alone: its last commit, else its day."""
+    created = _time(norsk.midnight(doc.date))
+    changed = archive.content.changed.get(doc.path)
+    return max(created, _time(norsk.in_oslo(changed))) if changed else created
 
 
 def _record(archive: Archive, doc: Document) -> Record:
     created = _time(norsk.midnight(doc.date))
-    changed = archive.content.changed.get(doc.path)
-    modified = max(created, _time(norsk.in_oslo(changed))) if changed else created
+    modified = _own_modified(archive, doc)
     body = archive.compiled[doc.path]
-    agenda: tuple[Heading, ...] = ()
-    if doc.kind == "referat" and body.headings:
-        top = min(h.level for h in body.headings)
-        agenda = tuple(h for h in body.headings if h.level == top and h.anchor)
+    agenda = _agenda(doc, body)
     decisions = tuple((d, _agenda_item_of(body.headings, agenda, d.headings_before))
                       for d in body.decisions)
     topics = archive.content.topics
     return Record(doc, tuple(topics[t].name for t in doc.topics if t in topics), created,
                   modified, _original(archive, doc), agenda, decisions, body,
                   tuple(_links(archive, doc)))
+
+
+def _agenda(doc: Document, body: Compiled) -> tuple[Heading, ...]:
+    """A referat's agenda: the headings of its highest level, in text order."""
+    if doc.kind != "referat" or not body.headings:
+        return ()
+    top = min(h.level for h in body.headings)
+    return tuple(h for h in body.headings if h.level == top and h.anchor)
 
 
 def _report(update: StatusUpdate, meeting: Record) -> Report:
@@ -358,9 +412,10 @@ def _links(archive: Archive, doc: Document) -> Iterator[tuple[str, str]]:
             yield key, meeting_path(target) if target.kind == "referat" else paper_path(target)
 
 
-def _with_reports(record: Record, meetings: Sequence[Record]) -> Record:
-    """A point's record, modified when a referat reporting on it last was."""
-    latest = max((m.modified for m in meetings), default=record.modified)
+def _with_reports(record: Record, modified: Sequence[str]) -> Record:
+    """A point's record, modified when a referat reporting on it last was (*modified*: the
+    referater's own times)."""
+    latest = max(modified, default=record.modified)
     return dataclasses.replace(record, modified=max(record.modified, latest))
 
 
@@ -384,74 +439,198 @@ def _time(moment: dt.datetime) -> str:
 Made = functools.partial[bytes]
 
 
-def outputs(archive: Archive, address: SiteAddress) -> Iterator[tuple[str, Made]]:
-    """Every OParl file of the site: its output path and how to make it, from the arguments
-    of the partial alone (their hash is the file's render input)."""
-    found = graph(archive)
-    items = tuple(sorted(found.items.values(), key=_order))
-    meetings = tuple(i for i in items if i.record.doc.kind == "referat")
-    papers = tuple(i for i in items if i.record.doc.kind != "referat")
-    records = tuple(i.record for i in items)
-    terms = tuple(i.record for i in papers if "gyldig_fra" in i.record.doc.fields)
-    head = (found.created, found.modified)
-    yield SYSTEM, _file(system, address, head)
-    yield bodies_path(), _file(body_list, address, head, terms)
-    yield body_path(), _file(body, address, head, terms)
-    for slug, _name in ((COUNCIL, SITE_NAME), *PARTIES):
-        yield organization_path(slug), _file(organization, address, head, slug)
-    for item in meetings:
-        doc = item.record.doc
-        yield meeting_path(doc), _file(meeting, address, item)
-        for heading in item.record.agenda:
-            yield agenda_item_path(doc, heading.anchor), _file(agenda_item, address, item, heading)
-        if doc.fields.get("sted"):
-            yield location_path(doc), _file(location, address, item.record)
-        for report in item.reports:
-            yield consultation_path(report.point, doc), _file(consultation, address, report)
-    for item in papers:
-        yield paper_path(item.record.doc), _file(paper, address, item)
-    for record in records:
-        if record.original is not None:
-            yield file_path(record.doc), _file(original_file, address, record)
-    for record in terms:
-        yield legislative_term_path(record.doc), _file(legislative_term, address, record)
-    for attendee in found.attendees:
-        yield person_path(attendee.name), _file(person, address, attendee)
-    yield from _lists(address, meetings, papers, terms, records, found.attendees, head)
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An object of the API (or a page of a list of them) before it is made: the name of the
+    function that makes it (one of :data:`_OBJECTS`), the content path of the document it
+    shows (None for the body's own objects and the list pages), and its own arguments: an
+    agenda item's place in the agenda, a consultation's among its referat's reports, an
+    organisation's slug, a person, a list page's name, number and entries."""
+
+    name: str
+    path: str | None = None
+    own: Any = None
 
 
-def _order(item: Item) -> tuple[dt.date, str]:
-    """Lists are sorted oldest first, so a new document joins the last page."""
-    return item.record.doc.date, item.record.doc.path
+class Api:
+    """The OParl files of one build, planned without making their objects: each file's path
+    and :class:`Ref`, a cheap *shortcut* of what it reads (:meth:`shortcut`, hashed by
+    *digest*), and its partial with the full arguments (:meth:`made`), whose hash is the
+    file's render input (see :mod:`politiradet.store.deps`). A plan that takes a file over by
+    its shortcut never builds its arguments."""
+
+    def __init__(self, archive: Archive, address: SiteAddress,
+                 digest: Callable[[Any], str]) -> None:
+        self.archive = archive
+        self.address = address
+        self.graph = Graph(archive)
+        self.digest = digest
+        self._keys: dict[str, str] = {}
+        self._agendas: dict[str, tuple[Heading, ...]] = {}
+
+    def files(self) -> Iterator[tuple[str, Ref]]:
+        """Every OParl file of the site: its output path and its object."""
+        archive = self.archive
+        docs = sorted(archive.documents, key=lambda d: (d.date, d.path))  # oldest first, so
+        meetings = [d for d in docs if d.kind == "referat"]  # a new document joins the
+        papers = [d for d in docs if d.kind != "referat"]  # last page of a list
+        yield SYSTEM, Ref("system")
+        yield bodies_path(), Ref("body_list")
+        yield body_path(), Ref("body")
+        for slug, _name in ((COUNCIL, SITE_NAME), *PARTIES):
+            yield organization_path(slug), Ref("organization", own=slug)
+        for doc in meetings:
+            yield meeting_path(doc), Ref("meeting", doc.path)
+            for index, heading in enumerate(self.agenda(doc)):
+                yield agenda_item_path(doc, heading.anchor), Ref("agenda_item", doc.path, index)
+            if doc.fields.get("sted"):
+                yield location_path(doc), Ref("location", doc.path)
+            for index, update in enumerate(archive.reported.get(doc.path, ())):
+                yield (consultation_path(update.point, doc),
+                       Ref("consultation", doc.path, index))
+        for doc in papers:
+            yield paper_path(doc), Ref("paper", doc.path)
+        for doc in docs:
+            if _has_original(archive, doc):
+                yield file_path(doc), Ref("original_file", doc.path)
+        for doc in self.terms:
+            yield legislative_term_path(doc), Ref("legislative_term", doc.path)
+        for attendee in self.graph.attendees:
+            yield person_path(attendee.name), Ref("person", own=attendee)
+        yield from self._lists(docs, meetings, papers)
+
+    def _lists(self, docs: Sequence[Document], meetings: Sequence[Document],
+               papers: Sequence[Document]) -> Iterator[tuple[str, Ref]]:
+        archive = self.archive
+        members: dict[str, Sequence[Ref]] = {
+            "organization": [Ref("organization", own=slug)
+                             for slug, _ in ((COUNCIL, ""), *PARTIES)],
+            "person": [Ref("person", own=a) for a in self.graph.attendees],
+            "meeting": [Ref("meeting", d.path) for d in meetings],
+            "paper": [Ref("paper", d.path) for d in papers],
+            "agendaItem": [Ref("agenda_item", d.path, index) for d in meetings
+                           for index in range(len(self.agenda(d)))],
+            "consultation": [Ref("consultation", d.path, index) for d in meetings
+                             for index in range(len(archive.reported.get(d.path, ())))],
+            "file": [Ref("original_file", d.path) for d in docs if _has_original(archive, d)],
+            "legislativeTermList": [Ref("legislative_term", d.path) for d in self.terms],
+            "locationList": [Ref("location", d.path) for d in meetings if d.fields.get("sted")],
+        }
+        for name, refs in members.items():
+            pages = _page_count(len(refs))
+            for page, chunk in enumerate(_pages(refs), start=1):
+                yield list_path(name, page), Ref("list_page", own=(name, page, pages, len(refs),
+                                                                   chunk))
+
+    @functools.cached_property
+    def terms(self) -> tuple[Document, ...]:
+        """The agreements with a period, oldest first: the body's legislative terms."""
+        return tuple(sorted((d for d in self.archive.documents
+                             if d.kind != "referat" and "gyldig_fra" in d.fields),
+                            key=lambda d: (d.date, d.path)))
+
+    def agenda(self, doc: Document) -> tuple[Heading, ...]:
+        if doc.path not in self._agendas:
+            self._agendas[doc.path] = _agenda(doc, self.archive.compiled[doc.path])
+        return self._agendas[doc.path]
+
+    # what a file is made from
+
+    def made(self, ref: Ref) -> Made:
+        """The file of *ref*, from the arguments of the partial alone (their hash is the
+        file's render input)."""
+        return functools.partial(_FILES[ref.name], self.address, *self.args(ref))
+
+    def args(self, ref: Ref) -> tuple[Any, ...]:
+        """The arguments of *ref*'s object after the address, built from the graph."""
+        graph = self.graph
+        if ref.name in ("meeting", "paper"):
+            assert ref.path is not None
+            return (graph.item(ref.path),)
+        if ref.name in ("original_file", "location", "legislative_term"):
+            assert ref.path is not None
+            return (graph.record(ref.path),)
+        if ref.name == "agenda_item":
+            assert ref.path is not None
+            item = graph.item(ref.path)
+            return item, item.record.agenda[ref.own]
+        if ref.name == "consultation":
+            assert ref.path is not None
+            return (graph.item(ref.path).reports[ref.own],)
+        if ref.name == "person":
+            return (ref.own,)
+        if ref.name == "organization":
+            return graph.head, ref.own
+        if ref.name == "list_page":
+            name, page, pages, total, chunk = ref.own
+            return name, page, pages, total, tuple((r.name, self.args(r)) for r in chunk)
+        if ref.name in ("body", "body_list"):
+            return graph.head, tuple(graph.record(d.path) for d in self.terms)
+        assert ref.name == "system", ref.name
+        return (graph.head,)
+
+    def shortcut(self, ref: Ref) -> tuple[Any, ...]:
+        """A cheap hash input of everything *ref*'s file reads, and so of everything its
+        arguments (:meth:`args`) are made from: the :meth:`document_key` of each document it
+        shows in place of the document's record and reports."""
+        if ref.path is not None:
+            return ref.name, self.document_key(ref.path), ref.own
+        if ref.name == "list_page":
+            name, page, pages, total, chunk = ref.own
+            return (ref.name, name, page, pages, total,
+                    tuple(self.shortcut(r) for r in chunk))
+        if ref.name in ("body", "body_list"):
+            return (ref.name, self.shared_key, self.graph.head,
+                    tuple(self.document_key(d.path) for d in self.terms))
+        return ref.name, self.shared_key, self.args(ref)
+
+    @functools.cached_property
+    def shared_key(self) -> str:
+        """What every object reads besides its documents: the address and the archive's
+        own time (an undated document's ``created``)."""
+        return self.digest((self.address, self.graph.created))
+
+    def document_key(self, path: str) -> str:
+        """Hash of everything the objects of the document at content *path* read
+        (:func:`document_inputs`), and of :attr:`shared_key`."""
+        key = self._keys.get(path)
+        if key is None:
+            doc = self.archive.by_path[path]
+            key = self._keys[path] = self.digest((self.shared_key,
+                                                  document_inputs(self.archive, doc)))
+        return key
 
 
-def _lists(address: SiteAddress, meetings: Sequence[Item], papers: Sequence[Item],
-           terms: Sequence[Record], records: Sequence[Record], attendees: Sequence[Attendee],
-           head: tuple[str, str]) -> Iterator[tuple[str, Made]]:
-    members: dict[str, Sequence[Entry]] = {
-        "organization": [("organization", (head, slug)) for slug, _ in ((COUNCIL, ""), *PARTIES)],
-        "person": [("person", (a,)) for a in attendees],
-        "meeting": [("meeting", (i,)) for i in meetings],
-        "paper": [("paper", (i,)) for i in papers],
-        "agendaItem": [("agenda_item", (i, h)) for i in meetings for h in i.record.agenda],
-        "consultation": [("consultation", (report,)) for i in meetings for report in i.reports],
-        "file": [("original_file", (r,)) for r in records if r.original is not None],
-        "legislativeTermList": [("legislative_term", (r,)) for r in terms],
-        "locationList": [("location", (i.record,)) for i in meetings
-                         if i.record.doc.fields.get("sted")],
-    }
-    for name, entries in members.items():
-        for page, chunk in enumerate(_pages(entries), start=1):
-            yield list_path(name, page), _file(
-                list_page, address, name, page, _page_count(len(entries)), len(entries), chunk)
+def document_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:
+    """Everything the OParl objects of *doc* are made from, cheap to hash: what its record is
+    made from (:func:`_record_inputs`), and its reports: a point's are given in referater
+    (each referat's record and status block), a referat gives its own (each point and status
+    block)."""
+    if doc.kind == "oppfolgingspunkt":
+        reports: tuple[Any, ...] = tuple((_record_inputs(archive, u.document), u.block)
+                                         for u in archive.history.get(doc.path, ()))
+    else:
+        reports = tuple((u.point, u.block) for u in archive.reported.get(doc.path, ()))
+    return _record_inputs(archive, doc), reports
 
 
-Entry = tuple[str, tuple[Any, ...]]
-"""An object of a list: the name of the function that makes it and its arguments after the
-address (a name, not the function, so the list's render input can be hashed)."""
+def _record_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:
+    """What :func:`_record` makes a document's record from: the document, the digest of its
+    compiled body (its agenda, decisions and text), its last commit, the names of its topics,
+    its published original, and a point's links to where it was adopted and published."""
+    topics = archive.content.topics
+    return (doc, archive.compiled[doc.path].digest, archive.content.changed.get(doc.path),
+            tuple(topics[t].name for t in doc.topics if t in topics),
+            feeds.original(archive, doc), tuple(_links(archive, doc)))
 
 
-def _pages(entries: Sequence[Entry]) -> Iterator[tuple[Entry, ...]]:
+def _has_original(archive: Archive, doc: Document) -> bool:
+    """The document has a File (:func:`_original`)."""
+    return bool(feeds.original(archive, doc) is not None
+                or doc.fields.get("kilde", {}).get("url"))
+
+
+def _pages(entries: Sequence[Ref]) -> Iterator[tuple[Ref, ...]]:
     """The entries in pages of :data:`PAGE_SIZE`; an empty list is one empty page."""
     for start in range(0, max(len(entries), 1), PAGE_SIZE):
         yield tuple(entries[start:start + PAGE_SIZE])
@@ -461,9 +640,9 @@ def _page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
-def _file(make: Callable[..., dict[str, Any]], *args: Any) -> Made:
-    """The JSON file of the object *make* returns for *args*."""
-    return functools.partial(_FILES[make.__name__], *args)
+Entry = tuple[str, tuple[Any, ...]]
+"""An object of a list page: the name of the function that makes it and its arguments after
+the address (a name, not the function, so the page's render input can be hashed)."""
 
 
 def _encode(value: Any) -> bytes:

@@ -17,7 +17,7 @@ from ..common.parallel import ordered_map
 from ..model.archive import Archive
 from ..model.content import MAX_PDF_BYTES, SourcePdf
 from ..rendering.pages import Renderer
-from ..store.deps import Output
+from ..store.deps import Output, same_input, shortcut_of, with_shortcut
 from ..store.parts import Parts
 from . import dcat, feeds, oparl, sourcefile
 
@@ -57,10 +57,36 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...], parts: Parts | Non
     """Feeds, calendar, open data, OParl, the data catalogue, sitemap and robots.txt; the
     parts of whole-archive files are kept in *parts*."""
     for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths, parts),
-                                      oparl.outputs(r.archive, r.address),
                                       dcat.outputs(r.archive, r.address)):
-        key = r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords or None))
-        yield Output(path, key, make, feeds.in_pieces(make))
+        yield Output(path, _machine_key(r, path, make), make, feeds.in_pieces(make))
+    yield from _oparl_outputs(r)
+
+
+def _machine_key(r: Renderer, path: str, make: functools.partial[bytes]) -> str:
+    """The render input of a machine-readable file: the arguments of its partial."""
+    return r.keys.hasher.digest((path, make.func.__name__, make.args, make.keywords or None))
+
+
+def _oparl_outputs(r: Renderer) -> Iterator[Output]:
+    """The OParl files. One whose shortcut key (:meth:`oparl.Api.shortcut`) is the one the
+    live site's file was made with keeps that file's key, and its object is built only if it
+    is made after all; the others are planned in full, their shortcut key added to their key
+    (as :func:`politiradet.rendering.pages.document_page`'s are)."""
+    api = oparl.Api(r.archive, r.address, r.keys.hasher.digest)
+    for path, ref in api.files():
+        shortcut = r.keys.hasher.digest((path, api.shortcut(ref)))
+        live = r.published.get(path)
+        if live is not None and shortcut_of(live) == shortcut:
+            if r.verify_shortcuts and not same_input(live, _machine_key(r, path, api.made(ref))):
+                raise AssertionError(f"{path}: the shortcut key hid a change of its input")
+            yield Output(path, live, functools.partial(_make_oparl, api, ref))
+        else:
+            made = api.made(ref)
+            yield Output(path, with_shortcut(_machine_key(r, path, made), shortcut), made)
+
+
+def _make_oparl(api: oparl.Api, ref: oparl.Ref) -> bytes:
+    return api.made(ref)()
 
 
 def original_documents(renderer: Renderer) -> Iterator[Output]:
