@@ -48,10 +48,19 @@ class Keys:
     def __init__(self, env: jinja2.Environment, address: SiteAddress, archive: Archive) -> None:
         self.env = env
         self.address = address
+        self._facts: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
+        self.use(archive)
+
+    def use(self, archive: Archive) -> None:
+        """Hash the render inputs of *archive* from now on: every key made from the last one
+        (the templates' keys, which hash the ``archive`` global, :attr:`shared_key`,
+        :attr:`texts_key`) is forgotten, and so is what the hasher remembers of it; only the
+        templates' own facts are kept."""
         self.archive = archive
         self.hasher = Hasher(UNSEEN)
         self._template_keys: dict[str, str] = {}
-        self._facts: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
+        for name in _OF_THE_ARCHIVE:
+            self.__dict__.pop(name, None)
 
     def page(self, template: str, path: str, context: Mapping[str, Any]) -> str:
         """The render input hash of the page *path* made from *template* with *context*."""
@@ -154,3 +163,7 @@ class Keys:
         """Hash of the archive with every published body: what feeds and search are made of."""
         return self.hasher.digest((self.archive, [self.body_key(d)
                                                   for d in self.archive.documents]))
+
+
+_OF_THE_ARCHIVE = ("shared_key", "_targets", "texts_key")
+"""The cached properties of :class:`Keys` made from its archive (:meth:`Keys.use`)."""

@@ -57,7 +57,8 @@ class Renderer:
     def use(self, archive: Archive) -> None:
         """Render from *archive* from now on: the same documents, some with another body (the
         preview's quick page, :mod:`politiradet.preview.quickpage`)."""
-        self.views.archive = self.keys.archive = archive
+        self.views.archive = archive
+        self.keys.use(archive)
         self.env.globals["archive"] = archive
 
     def page(self, path: str, template: str, **context: Any) -> Output:
