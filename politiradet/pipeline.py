@@ -297,7 +297,7 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
             return keys
     parts = search.base_parts(found)
     base_key = f"{search.bundle_key(search.BASE, found)}/{len(parts)}"
-    keys = {}
+    keys, sentinels = {}, {}
     for folder, records in parts:  # one Pagefind at a time: each holds its part in memory
         written, fragments = [], {}
         for path, data, entry in search.bundle(archive, folder, records):
@@ -305,8 +305,11 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
             written.append(path)
             if entry is not None:
                 fragments[path] = entry
+            elif path.endswith(".pf_fragment"):
+                sentinels[folder] = search.fragment_id(path)
         keys |= search.bundle_keys(folder, base_key, written, fragments)
-    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in parts], {})
+    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in parts], {},
+                           sentinels)
     return keys | _write_manifest(staging, planned, data, base_key, "-")
 
 
@@ -317,18 +320,23 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
     exactly these records; None when a delta record's fragment id is also the base's (two
     bundles' short hashes met): the base must be made again."""
     delta_key, delta, kept, made = "-", {}, search.Bundle.find(search.DELTA, bundle), []
+    sentinels = {part.folder: str(part.sentinel) for part in base.parts}
     if planned_split.delta:
         delta_key = search.bundle_key(search.DELTA, planned_split.delta)
         if kept is not None and kept.key == delta_key:
-            delta = {search.fragment_id(path): search.read_fragment(
+            fragments = {search.fragment_id(path): search.read_fragment(
                 (staging.out / path).read_bytes()) for path in kept.files
                 if path.endswith(".pf_fragment")}
         else:
             kept = None
             made = list(search.bundle(archive, search.DELTA, planned_split.delta))
-            delta = {search.fragment_id(path): search.read_fragment(data)
-                     for path, data, entry in made if entry is not None}
-        if delta.keys() & base.fragment_ids:
+            fragments = {search.fragment_id(path): search.read_fragment(data)
+                         for path, data, _entry in made if path.endswith(".pf_fragment")}
+        guard = "/" + search.SENTINEL_URL
+        delta = {key: found for key, found in fragments.items() if found["url"] != guard}
+        sentinels[search.DELTA] = next(key for key, found in fragments.items()
+                                       if found["url"] == guard)
+        if fragments.keys() & base.fragment_ids:
             return None
     else:
         kept = None
@@ -349,11 +357,11 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
         path = records[url][1]
         hidden.setdefault(path.split("/")[1], {})[search.fragment_id(path)] = fragment["filters"]
     current = {entry.url: entry for entry in found}
-    values = [search.sort_value(current[url].date) if url not in superseded
-              else superseded[url]["meta"].get("date", search.UNDATED) for url in records]
+    values = [search.sort_value(current[url].date, url) if url not in superseded
+              else search.fragment_sort_value(superseded[url]) for url in records]
     data = search.manifest(archive.content,
                            [(part.folder, len(part.records)) for part in base.parts],
-                           hidden, delta, values)
+                           hidden, sentinels, delta, values)
     return keys | _write_manifest(staging, planned, data, base.key, delta_key)
 
 

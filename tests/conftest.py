@@ -211,8 +211,9 @@ def check_overlay(stage: str, case: str, dest: Path) -> None:
 def search_records(site: Path) -> dict[str, dict[str, Any]]:
     """Every record the search page of a built site finds, by URL, as Pagefind's fragment
     (gzipped JSON): the base's records less those the manifest hides, and the delta's,
-    without the filter that marks them (search.DELTA_FILTER). A site whose index is split
-    into base and delta gives the same as one bundle of the same content."""
+    without the filter that marks them (search.DELTA_FILTER) and without each bundle's word
+    guard (search.sentinel_html). A site whose index is split into base and delta gives the
+    same as one bundle of the same content."""
     from politiradet.stages import search
 
     manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
@@ -221,7 +222,8 @@ def search_records(site: Path) -> dict[str, dict[str, Any]]:
     folders += [manifest["endring"]["mappe"]] if manifest["endring"] else []
     for folder in folders:
         for path in sorted((site / "pagefind" / folder / "fragment").glob("*.pf_fragment")):
-            if path.stem in manifest["skjult"].get(folder, {}):
+            if path.stem in manifest["skjult"].get(folder, {}) or \
+                    path.stem == manifest.get("vakt", {}).get(folder):
                 continue
             data = search.read_fragment(path.read_bytes())
             data["filters"].pop(search.DELTA_FILTER, None)

@@ -64,13 +64,20 @@ bundle in memory while it indexes: 1.9 GB for 5,000 records and 3.4 GB for 10,00
 2 GB at any size. A part costs a visitor about six requests more when the search page opens
 (22 against 10 at 10,000 documents, three parts), but a first one-word search costs about what
 one bundle's does (23 requests and 0.198 MB against 21 and 0.187 MB; docs/ytelse.md)."""
-FORMAT = 2
+FORMAT = 3
 """Version of the records' layout; part of every bundle's key."""
 UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
                        "pagefind-highlight.")
 """Pagefind's ready-made interfaces; the site has its own (assets/sok.js)."""
 UNDATED = "0000-00-00"
-"""Sort key of topic and area pages: last when sorting newest first, but still listed."""
+"""Date part of the sort key of topic and area pages: last when sorting newest first, but
+still listed."""
+SENTINEL_URL = "_ordvakt/"
+"""Address of each bundle's word guard (see :func:`sentinel_html`); no page of the site."""
+SENTINEL_SUFFIX = "0zqx"
+"""Ends every word of a word guard. Letters and digits only, so Pagefind keeps each guard
+word whole; «0» sorts before every letter, so a guard word lies next to the word it guards in
+the index, and no one types a word that goes on with «0zqx»."""
 FRAGMENT_SIGNATURE = b"pagefind_dcd"
 """What a Pagefind fragment's JSON starts with once it is gunzipped."""
 
@@ -216,6 +223,15 @@ class Bundle:
     def fragment_ids(self) -> set[str]:
         return {fragment_id(path) for path in self.files if path.endswith(".pf_fragment")}
 
+    @property
+    def sentinel(self) -> str | None:
+        """Fragment id of a base part's word guard (:func:`sentinel_html`): its one fragment
+        that holds no record."""
+        held = {path for _fingerprint, path in self.records.values()}
+        found = [path for path in self.files
+                 if path.endswith(".pf_fragment") and path not in held]
+        return fragment_id(found[0]) if len(found) == 1 else None
+
     @classmethod
     def find(cls, folder: str, known: Mapping[str, str]) -> Bundle | None:
         """The bundle in *folder* among the live site's files *known* (path -> key), or None
@@ -274,7 +290,8 @@ class Base:
         parts = [Bundle.find(folder, known) for folder in folders]
         found = [part for part in parts if part is not None]
         keys = {part.key for part in found}
-        if not found or len(found) != len(parts) or len(keys) != 1:
+        if not found or len(found) != len(parts) or len(keys) != 1 \
+                or None in (part.sentinel for part in found):
             return None
         key = keys.pop()
         if key.rsplit("/", 1)[-1] != str(len(found)):
@@ -289,7 +306,7 @@ def base_parts(found: Sequence[Entry]) -> list[tuple[str, tuple[Entry, ...]]]:
     count = max(1, -(-len(found) // MAX_BASE_RECORDS))
     if count == 1:
         return [(BASE, tuple(found))]
-    ordered = sorted(found, key=lambda entry: (sort_value(entry.date), entry.url))
+    ordered = sorted(found, key=lambda entry: sort_value(entry.date, entry.url))
     size = -(-len(ordered) // count)
     return [(f"{BASE}-{number + 1}", tuple(ordered[number * size:(number + 1) * size]))
             for number in range(count)]
@@ -323,18 +340,30 @@ def read_fragment(data: bytes) -> dict[str, Any]:
     return found
 
 
-def sort_value(date: dt.date | None) -> str:
-    """What a record sorts by (``data-pagefind-sort="date"``)."""
-    return date.isoformat() if date else UNDATED
+def sort_value(date: dt.date | None, url: str) -> str:
+    """What a record sorts by (``data-pagefind-sort="date"``): its date, then its address.
+
+    No two records share it, so «newest first» is one order, the same in one bundle and in
+    any split of it: Pagefind orders records of equal sort values by their place in its own
+    bundle, which differs from bundle to bundle."""
+    return f"{date.isoformat() if date else UNDATED} {url}"
+
+
+def fragment_sort_value(fragment: Mapping[str, Any]) -> str:
+    """:func:`sort_value` of the record a Pagefind fragment holds."""
+    return f"{fragment['meta'].get('date', UNDATED)} {fragment['url'].removeprefix('/')}"
 
 
 def manifest(content: Content, parts: Sequence[tuple[str, int]],
              superseded: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]],
+             sentinels: Mapping[str, str],
              delta: Mapping[str, dict[str, Any]] | None = None,
              base_values: Iterable[str] = ()) -> bytes:
     """The file the search page reads first (``pagefind/sok.json``).
 
-    *parts* are the base's parts, oldest first, with their record counts. *superseded* maps
+    *sentinels* maps each bundle's folder to the fragment id of its word guard
+    (:func:`sentinel_html`). *parts* are the base's parts, oldest first, with their record
+    counts. *superseded* maps
     each part's folder to the fragment id of each of its records that a newer version
     supersedes, and that to the record's filters, so the page can hide it and take it out of
     the counts (an id is unique within one bundle only). *delta* holds the delta's records, by
@@ -344,6 +373,7 @@ def manifest(content: Content, parts: Sequence[tuple[str, int]],
     data: dict[str, object] = {"grunn": [{"mappe": folder, "sider": count}
                                          for folder, count in parts],
                                "delfilter": DELTA_FILTER, "endring": None,
+                               "vakt": dict(sorted(sentinels.items())),
                                "skjult": {folder: {key: dict(hidden[key]) for key in sorted(hidden)}
                                           for folder, hidden in sorted(superseded.items())
                                           if hidden}}
@@ -356,7 +386,7 @@ def manifest(content: Content, parts: Sequence[tuple[str, int]],
                 if name != DELTA_FILTER:
                     for value in values:
                         counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
-            places[key] = bisect.bisect_right(ordered, fragment["meta"].get("date", UNDATED))
+            places[key] = bisect.bisect_right(ordered, fragment_sort_value(fragment))
         data["endring"] = {"mappe": DELTA, "sider": len(delta),
                            "antall": {name: dict(sorted(values.items()))
                                       for name, values in sorted(counts.items())},
@@ -386,6 +416,7 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
     the bundle as (output path, content, the entry of a fragment's record), one at a time, so
     a large base never sits in memory whole. A delta's records carry :data:`DELTA_FILTER`."""
     by_url = {}
+    guarded: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="pagefind-") as temporary:
         source, output = Path(temporary, "kilde"), Path(temporary, "bundle")
         for entry in found:
@@ -393,17 +424,70 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
             record = entry.record(archive)
             if folder == DELTA:
                 record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
-            target = source / record.url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record_html(record), encoding="utf-8")
+            page = record_html(record)
+            guarded |= indexed_words(page)
+            _write_page(source / record.url, page)
+        _write_page(source / SENTINEL_URL, sentinel_html(guarded, folder == DELTA))
         _run_pagefind(_pagefind_binary(), source, output)
         for path in sorted(output.rglob("*")):
             name = path.relative_to(output).as_posix()
             if path.is_file() and not name.startswith(UNUSED_BUNDLE_FILES):
                 data = path.read_bytes()
-                made = by_url[read_fragment(data)["url"]] \
+                made = by_url.get(read_fragment(data)["url"]) \
                     if name.endswith(".pf_fragment") else None
                 yield f"{BUNDLE_DIR}{folder}/{name}", data, made
+
+
+def _write_page(folder: Path, page: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(page, encoding="utf-8")
+
+
+def indexed_words(page: str) -> set[str]:
+    """Every word Pagefind may index from the record *page* (before stemming), or a longer
+    word that starts with it: lower case, letters and digits; for a word with other signs,
+    also each run of letters and digits, from each place Pagefind may split it (a change of
+    case or between letters and digits: «SaLTo-konferansen» gives «saltokonferansen»,
+    «salto», «lto», «to», «konferansen»). More words than Pagefind's do no harm (see
+    :func:`sentinel_html`); a word it indexes that no word here starts with would."""
+    words: set[str] = set()
+    for text in (_TAG.sub(" ", page), _TAG.sub("", page)):
+        for token in html.unescape(text).split():
+            whole = "".join(c for c in token if c.isalnum() or c in _INCLUDED).lower()
+            if whole:
+                words.add(whole)
+            if any(not c.isalnum() for c in token):
+                for run in _WORD_RUNS.findall(token):
+                    words.update(run[at:].lower() for at in range(len(run))
+                                 if at == 0 or run[at].isupper()
+                                 or run[at].isdigit() != run[at - 1].isdigit())
+    return words
+
+
+_INCLUDED = frozenset("_\u203f\u2040\u2054\ufe33\ufe34\ufe4d\ufe4e\ufe4f\uff3f")
+"""Signs Pagefind keeps inside a word (its ``include_characters``)."""
+
+
+def sentinel_html(words: Iterable[str], delta: bool) -> str:
+    """The word guard of a bundle: one record, without a date or filters, of every word of
+    the bundle's records with :data:`SENTINEL_SUFFIX` after it.
+
+    Pagefind matches a search word to the indexed words that start with it; when a bundle has
+    none, it takes the longest indexed word the search word starts with instead, so a bundle
+    without «toyen» matches «toyen» to «to» (ranking its own records by «to»). Whether it did
+    depends on the bundle's own words, so base parts and the delta would each find something
+    else than one bundle of the same records. The guard tells the search page: it is found
+    exactly when every search word starts some word of the bundle (a guard word is never the
+    start of a search word), and the page keeps a bundle's results only then (assets/sok.js).
+    Kept results are those with a word that starts with each search word, the same in every
+    bundle; so what is found and counted does not depend on the split. The guard of the delta
+    carries the delta's filter, so the page can search the delta alone."""
+    # Pagefind ends a block with a full stop, and splits a word with a sign in it, also
+    # between letters and digits («trygghet0zqx.» gives «trygghet»): the last word is bare.
+    text = " ".join([*(word + SENTINEL_SUFFIX for word in sorted(words)), SENTINEL_SUFFIX[1:]])
+    tags = _data_span("data-pagefind-filter", DELTA_FILTER, DELTA) if delta else ""
+    return (f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><title>-</title></head>'
+            f'<body>\n<p>{html.escape(text)}</p>\n{tags}\n</body></html>\n')
 
 
 def entries(archive: Archive) -> Iterator[Entry]:
@@ -465,12 +549,11 @@ def area_names(slugs: Iterable[str], content: Content) -> tuple[str, ...]:
 
 def record_html(record: Record) -> str:
     """The record as a small HTML page with Pagefind's filter, sort and meta attributes."""
-    date = record.date.isoformat() if record.date else UNDATED
     tags = [_data_span("data-pagefind-meta", "type", record.kind),
-            _data_span("data-pagefind-sort", "date", date),
+            _data_span("data-pagefind-sort", "date", sort_value(record.date, record.url)),
             _data_span("data-pagefind-filter", "type", record.kind)]
     if record.date:
-        tags.append(_data_span("data-pagefind-meta", "date", date))
+        tags.append(_data_span("data-pagefind-meta", "date", record.date.isoformat()))
     tags += [_data_span("data-pagefind-filter", name, value)
              for name, values in record.filters.items() for value in values]
     title = html.escape(record.title)

@@ -42,20 +42,18 @@ const moreButton = document.getElementById("sok-flere");
 
 let pagefind = null;
 /**
- * The index is a base bundle of every record and a delta bundle of the records that changed
- * since (search.manifest). The base's superseded records (edited or deleted since) are hidden
- * here and taken out of every count, so what the page finds and counts is what one bundle of
- * the current records would give.
- */
-let hidden = new Map();
-/**
- * The base's parts, oldest first (search.base_parts): each its folder name, the number of
- * records in older parts and its own hidden records. A base of several parts is searched one
- * part at a time (a synthetic filter names each), since ids are unique within a part only.
+ * The index is a base of every record, in one or more parts, and a delta of the records that
+ * changed since (search.manifest); each is searched by itself (a filter names it) and the
+ * results merged. The base's superseded records (edited or deleted since) are hidden here and
+ * taken out of every count, so what the page finds and counts is what one bundle of the
+ * current records would give.
+ *
+ * Each part: its folder name, the number of records in older parts, its hidden records and
+ * the id of its word guard (search.sentinel_html).
  */
 let baseParts = [];
 let partFilter = "";
-/** The delta (null: none): its folder, record count, filter counts and date places. */
+/** The delta (null: none): its folder, record count, filter counts, date places and guard. */
 let delta = null;
 /** Resolves when the delta is merged into the base: at the first search, not on opening. */
 let deltaMerged = null;
@@ -365,7 +363,7 @@ function tally(counts, filters, sign) {
 }
 
 /** A copy of Pagefind's counts without the hidden records among *found* (ids) of *among*. */
-function withoutHidden(counts, found, among = hidden) {
+function withoutHidden(counts, found, among) {
   const result = {};
   for (const [name, values] of Object.entries(counts || {})) result[name] = { ...values };
   for (const id of found) if (among.has(id)) tally(result, among.get(id), -1);
@@ -421,15 +419,38 @@ function ranked(scored) {
   return scored.sort((a, b) => b[0] - a[0]).map(([, result]) => result);
 }
 
-/** One search over the base of one part and the delta: the results and the filter counts. */
-async function searchWhole(query, filters, byDate) {
-  const response = await pagefind.search(query, byDate ? { filters, sort: { date: "desc" } } : { filters });
-  if (!response) return null;
-  const results = response.results.filter((result) => !hidden.has(result.id));
-  return {
-    results: byDate ? ranked(results.map((result) => [dateScore(result), result])) : results,
-    counts: withoutHidden(response.filters, response.results.map((result) => result.id)),
-  };
+/** A quoted search is for the exact words: Pagefind does not extend them, so no guard is needed. */
+const EXACT = /^\s*".+"\s*$/;
+/** The signs Pagefind takes out of a search before splitting it into words. */
+const DROPPED = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;
+
+/** The words Pagefind splits *query* into (each still to be folded and stemmed by it). */
+function searchWords(query) {
+  return query.split(/\s+/).filter((word) => [...word].some((sign) => !DROPPED.test(sign)));
+}
+
+/**
+ * One bundle's response to the search, or null when the bundle must not count. Pagefind
+ * matches a search word to the bundle's words that start with it. When there are none, it
+ * takes the longest word of the bundle that the search word starts with («toyen» to «to»), or
+ * leaves the search word out if there is none: that depends on the bundle's own words, so a
+ * base part or the delta would find records that one bundle of every record does not. The
+ * bundle's word guard (search.sentinel_html) is found exactly when a search word starts some
+ * word of the bundle, so the bundle counts only when the guard is found for each search word.
+ * What it finds then is the records with a word that starts with each search word, the same
+ * records wherever they are; a search word that starts no word finds nothing.
+ */
+async function searchBundle(bundle, query, filters, byDate) {
+  const only = { [partFilter]: { any: [bundle.name] } };
+  const words = query === null || EXACT.test(query) ? [] : searchWords(query);
+  const plain = !byDate && Object.keys(filters).length === 0 && words.length === 1;
+  const [response, ...guards] = await Promise.all([
+    pagefind.search(query, { filters: { ...filters, ...only }, ...(byDate ? { sort: { date: "desc" } } : {}) }),
+    ...(plain ? [] : words.map((word) => pagefind.search(word, { filters: only }))),
+  ]);
+  const guarded = (answer) => answer?.results.some((result) => result.id === bundle.sentinel);
+  if (!response || !(plain ? [response] : guards).every(guarded)) return null;
+  return response;
 }
 
 /**
@@ -438,18 +459,15 @@ async function searchWhole(query, filters, byDate) {
  * older parts, plus their place in the part), the delta's by dateScore.
  */
 async function searchParts(query, filters, byDate) {
-  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map() }] : [])];
-  const responses = await Promise.all(bundles.map((bundle) => pagefind.search(query, {
-    filters: { ...filters, [partFilter]: { any: [bundle.name] } },
-    ...(byDate ? { sort: { date: "desc" } } : {}),
-  })));
+  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel }] : [])];
+  const responses = await Promise.all(bundles.map((bundle) => searchBundle(bundle, query, filters, byDate)));
   const scored = [];
   const counts = {};
   responses.forEach((response, at) => {
     const bundle = bundles[at];
     if (!response) return;
     for (const result of response.results) {
-      if (bundle.hidden.has(result.id)) continue;
+      if (bundle.hidden.has(result.id) || result.id === bundle.sentinel) continue;
       const score = !byDate ? result.score
         : bundle.offset === null ? dateScore(result) : bundle.offset + result.score;
       scored.push([score, result]);
@@ -477,7 +495,7 @@ async function run(state, reveal = false) {
   const filters = Object.fromEntries(
     Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
   const byDate = state.sort === NEWEST || !state.query;
-  const found = await (baseParts.length > 1 ? searchParts : searchWhole)(query, filters, byDate);
+  const found = await searchParts(query, filters, byDate);
   if (mine !== generation || !found) return;
   pending = found.results;
   const total = pending.length;
@@ -512,20 +530,21 @@ async function loadIndex() {
   partFilter = manifest.delfilter;
   let offset = 0;
   baseParts = manifest.grunn.map((part) => {
-    const entry = { name: part.mappe, offset, hidden: new Map(Object.entries(manifest.skjult[part.mappe] || {})) };
+    const entry = {
+      name: part.mappe, offset, sentinel: manifest.vakt[part.mappe],
+      hidden: new Map(Object.entries(manifest.skjult[part.mappe] || {})),
+    };
     offset += part.sider;
     return entry;
   });
-  hidden = baseParts.length === 1 ? baseParts[0].hidden : new Map();
   const folder = (name) => new URL(`${name}/`, manifestUrl).pathname;
   const changes = manifest.endring;
   delta = changes && {
     name: changes.mappe, folder: folder(changes.mappe), pages: changes.sider,
-    counts: changes.antall, places: changes.plass,
+    counts: changes.antall, places: changes.plass, sentinel: manifest.vakt[changes.mappe],
   };
   indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
-  const partOptions = (part) => (baseParts.length > 1
-    ? { ...indexOptions, mergeFilter: { [partFilter]: part.name } } : indexOptions);
+  const partOptions = (part) => ({ ...indexOptions, mergeFilter: { [partFilter]: part.name } });
   const [newest, ...older] = [...baseParts].reverse();
   pagefind = await import(`${folder(newest.name)}pagefind.js`);
   await pagefind.options(partOptions(newest));
