@@ -332,12 +332,12 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
             made = list(search.bundle(archive, search.DELTA, planned_split.delta))
             fragments = {search.fragment_id(path): search.read_fragment(data)
                          for path, data, _entry in made if path.endswith(".pf_fragment")}
+        if fragments.keys() & base.fragment_ids:
+            return None
         guard = "/" + search.SENTINEL_URL
         delta = {key: found for key, found in fragments.items() if found["url"] != guard}
         sentinels[search.DELTA] = next(key for key, found in fragments.items()
                                        if found["url"] == guard)
-        if fragments.keys() & base.fragment_ids:
-            return None
     else:
         kept = None
     staging.keep(base.files)

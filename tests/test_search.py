@@ -17,7 +17,14 @@ import pytest
 from conftest import FIXTURES, Served, build_fixture, serve_folder
 
 from politiradet.model.content import Area, Content
-from politiradet.stages.search import area_names, area_tree, folded_forms, plain_text
+from politiradet.stages.search import (
+    SENTINEL_URL,
+    area_names,
+    area_tree,
+    folded_forms,
+    indexed_words,
+    plain_text,
+)
 
 BASE = "/sub/path/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -146,12 +153,15 @@ def served(site: Path) -> Iterator[Served]:
 
 # --- the index ---------------------------------------------------------------------------
 
-def fragments(site: Path) -> dict[str, dict[str, Any]]:
-    """Every record in the built index, by URL (Pagefind fragments are gzipped JSON)."""
+def fragments(site: Path, guards: bool = False) -> dict[str, dict[str, Any]]:
+    """Every record in the built index, by URL (Pagefind fragments are gzipped JSON); with
+    *guards*, also each bundle's word guard (search.sentinel_html)."""
     records = {}
     for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        records[data["url"]] = data
+        data["id"] = path.stem
+        if guards or data["url"] != "/" + SENTINEL_URL:
+            records[data["url"]] = data
     return records
 
 
@@ -166,6 +176,22 @@ def test_index_holds_documents_points_topics_and_areas_and_nothing_else(site: Pa
         "/omrader/frogner/", "/omrader/gamle-oslo/", "/omrader/gronland-og-toyen/",
         "/omrader/ostensjo/", "/omrader/mortensrud-bjornerud/",
     }
+
+
+@pytest.mark.parametrize(("html", "words"), [
+    ("<p>Tøyen</p>", {"tøyen"}),
+    ("<p>SaLTo-konferansen, «Grünerløkka».</p>",
+     {"saltokonferansen", "salto", "lto", "to", "konferansen", "grünerløkka"}),
+    # read with each tag a space and without: more words than Pagefind's do no harm
+    ("<p>e-post</p><p>2019-05-08</p>",
+     {"epost", "e", "post", "20190508", "2019", "05", "08", "epost20190508", "post2019"}),
+    ("<li>a</li><li>b</li>", {"a", "b", "ab"}),
+    ("<p>B2B &amp; under_strek</p>", {"b2b", "under_strek", "under", "strek"}),
+])
+def test_the_word_guard_holds_every_word_pagefind_may_index(html: str, words: set[str]) -> None:
+    """Each word Pagefind indexes starts some word of the guard (search.sentinel_html): the
+    word whole, and each part it may split a word with signs into."""
+    assert indexed_words(html) == words
 
 
 def test_index_has_no_drafts_navigation_or_footer(site: Path) -> None:
@@ -190,6 +216,10 @@ def test_index_is_norwegian_and_ships_without_unused_interfaces(site: Path) -> N
     manifest = json.loads((site / "pagefind" / "sok.json").read_text())
     assert (manifest["grunn"], manifest["endring"], manifest["skjult"]) == (
         [{"mappe": "grunn", "sider": len(fragments(site))}], None, {})
+    guard = fragments(site, guards=True)["/" + SENTINEL_URL]
+    assert manifest["vakt"] == {"grunn": guard["id"]}
+    assert (guard["filters"], guard["meta"].get("date")) == ({}, None), "no filter, no date"
+    assert "kvasirsdottir0zqx" in guard["content"].split()
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["grunn", "sok.json"]
     bundle = {p.name for p in (site / "pagefind" / "grunn").iterdir()}
     assert {"pagefind.js", "pagefind-entry.json", "wasm.nb.pagefind"} <= bundle
