@@ -18,11 +18,15 @@ const FILTERS = new Map([
 const TYPE_ORDER = ["Referat", "Seminaroppsummering", "Avtale", "Oppfølgingspunkt", "Tema", "Område"];
 const NEWEST = "nyeste";
 /**
- * Pagefind's ranking: a match in a page's title counts less than by default, and long
- * documents are penalised less for their length, so documents that discuss «Enhet øst»
- * rank above register pages that merely name it (search.REGISTER_WEIGHT does the rest).
+ * Pagefind's ranking: a match in a page's title counts less than by default, and a document
+ * is not penalised for its length, so documents that discuss «Enhet øst» rank above register
+ * pages that merely name it (search.REGISTER_WEIGHT does the rest). Without the length, a
+ * record's score for one search word is the word's rarity in the bundle (its IDF) times what
+ * the record alone decides, so the page can score it as one bundle would (relevance()).
  */
-const RANKING = { metaWeights: { title: 2 }, pageLength: 0.5 };
+const RANKING = { metaWeights: { title: 2 }, pageLength: 0 };
+/** Scores closer than this (relative) are equal: the order among them is newest first. */
+const SAME_SCORE = 1e-5;
 /** Below this width the filters start folded, so the results are not pushed far down. */
 const NARROW = window.matchMedia("(max-width: 47.99rem)");
 
@@ -419,6 +423,30 @@ function ranked(scored) {
   return scored.sort((a, b) => b[0] - a[0]).map(([, result]) => result);
 }
 
+/** Pagefind's IDF of a word found in *matching* of *total* records, in its 32-bit floats. */
+function idf(total, matching) {
+  const f = Math.fround;
+  return f(Math.log(f(f(f(f(total) - f(matching)) + 0.5) / f(f(matching) + 0.5)) + 1));
+}
+
+/**
+ * Results most relevant first, scored as one bundle of every current record would score them.
+ * Pagefind scores a record for each search word by the word's IDF in its own bundle times what
+ * the record alone decides (RANKING); the page divides that IDF out of each word's score in
+ * each bundle and multiplies by the IDF among all current records. Records with the same score
+ * (SAME_SCORE) come newest first; *scored* holds [score, date place, result] triples.
+ */
+function relevance(scored) {
+  scored.sort((a, b) => b[0] - a[0]);
+  const groups = [];
+  for (const entry of scored) {
+    const last = groups[groups.length - 1];
+    if (last && last.at(-1)[0] - entry[0] <= SAME_SCORE * Math.abs(last.at(-1)[0])) last.push(entry);
+    else groups.push([entry]);
+  }
+  return groups.flatMap((group) => group.sort((a, b) => b[1] - a[1]).map(([, , result]) => result));
+}
+
 /** A quoted search is for the exact words: Pagefind does not extend them, so no guard is needed. */
 const EXACT = /^\s*".+"\s*$/;
 /** The signs Pagefind takes out of a search before splitting it into words. */
@@ -443,38 +471,59 @@ function searchWords(query) {
 async function searchBundle(bundle, query, filters, byDate) {
   const only = { [partFilter]: { any: [bundle.name] } };
   const words = query === null || EXACT.test(query) ? [] : searchWords(query);
-  const plain = !byDate && Object.keys(filters).length === 0 && words.length === 1;
-  const [response, ...guards] = await Promise.all([
+  const [response, dated, ...perWord] = await Promise.all([
     pagefind.search(query, { filters: { ...filters, ...only }, ...(byDate ? { sort: { date: "desc" } } : {}) }),
-    ...(plain ? [] : words.map((word) => pagefind.search(word, { filters: only }))),
+    byDate ? null : pagefind.search(query, { filters: { ...filters, ...only }, sort: { date: "desc" } }),
+    ...words.map((word) => pagefind.search(word, { filters: only })),
   ]);
   const guarded = (answer) => answer?.results.some((result) => result.id === bundle.sentinel);
-  if (!response || !(plain ? [response] : guards).every(guarded)) return null;
-  return response;
+  if (!response || !perWord.every(guarded)) return null;
+  return { response, dated, perWord };
+}
+
+/** A result's place in the date order of every record (see dateScore). */
+function datePlace(bundle, result) {
+  return bundle.offset === null ? dateScore(result) : bundle.offset + result.score;
 }
 
 /**
  * A search of each bundle for itself (each part of the base, then the delta), merged: a part's
  * date-sorted results are scored by their place in the whole base's date order (the records in
- * older parts, plus their place in the part), the delta's by dateScore.
+ * older parts, plus their place in the part), the delta's by dateScore; the most relevant
+ * first by relevance().
  */
 async function searchParts(query, filters, byDate) {
-  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel }] : [])];
-  const responses = await Promise.all(bundles.map((bundle) => searchBundle(bundle, query, filters, byDate)));
+  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel, pages: delta.pages }] : [])];
+  const answers = await Promise.all(bundles.map((bundle) => searchBundle(bundle, query, filters, byDate)));
+  const shown = (bundle, result) => !bundle.hidden.has(result.id) && result.id !== bundle.sentinel;
+  // Each search word's IDF among every current record and one word guard, as in one bundle.
+  const records = bundles.reduce((sum, bundle) => sum + bundle.pages - bundle.hidden.size, 0) + 1;
+  const words = answers.find(Boolean)?.perWord.length ?? 0;
+  const wordIdf = Array.from({ length: words }, (_, word) => idf(records, 1 + answers.reduce(
+    (sum, answer, at) => sum + (answer ? answer.perWord[word].results.filter((r) => shown(bundles[at], r)).length : 0), 0)));
   const scored = [];
   const counts = {};
-  responses.forEach((response, at) => {
+  answers.forEach((answer, at) => {
     const bundle = bundles[at];
-    if (!response) return;
-    for (const result of response.results) {
-      if (bundle.hidden.has(result.id) || result.id === bundle.sentinel) continue;
-      const score = !byDate ? result.score
-        : bundle.offset === null ? dateScore(result) : bundle.offset + result.score;
-      scored.push([score, result]);
+    if (!answer) return;
+    const places = new Map((answer.dated?.results || []).map((r) => [r.id, datePlace(bundle, r)]));
+    // What the record alone decides of its score for each word: the score without the bundle's IDF.
+    const own = answer.perWord.map((found) => {
+      const rarity = idf(bundle.pages + 1, found.results.length);
+      return new Map(found.results.map((r) => [r.id, r.score / rarity]));
+    });
+    for (const result of answer.response.results) {
+      if (!shown(bundle, result)) continue;
+      if (byDate) scored.push([datePlace(bundle, result), 0, result]);
+      else {
+        const score = words ? own.reduce((sum, found, word) => sum + wordIdf[word] * (found.get(result.id) || 0), 0)
+          : result.score;
+        scored.push([score, places.get(result.id) ?? 0, result]);
+      }
     }
-    addCounts(counts, withoutHidden(response.filters, response.results.map((r) => r.id), bundle.hidden));
+    addCounts(counts, withoutHidden(answer.response.filters, answer.response.results.map((r) => r.id), bundle.hidden));
   });
-  return { results: ranked(scored), counts };
+  return { results: byDate ? ranked(scored.map(([score, , result]) => [score, result])) : relevance(scored), counts };
 }
 
 async function run(state, reveal = false) {
@@ -531,7 +580,7 @@ async function loadIndex() {
   let offset = 0;
   baseParts = manifest.grunn.map((part) => {
     const entry = {
-      name: part.mappe, offset, sentinel: manifest.vakt[part.mappe],
+      name: part.mappe, offset, sentinel: manifest.vakt[part.mappe], pages: part.sider,
       hidden: new Map(Object.entries(manifest.skjult[part.mappe] || {})),
     };
     offset += part.sider;
