@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -569,20 +570,28 @@ class Api:
         assert ref.name == "system", ref.name
         return (graph.head,)
 
-    def shortcut(self, ref: Ref) -> tuple[Any, ...]:
-        """A cheap hash input of everything *ref*'s file reads, and so of everything its
-        arguments (:meth:`args`) are made from: the :meth:`document_key` of each document it
-        shows in place of the document's record and reports."""
+    def shortcut(self, ref: Ref) -> str:
+        """A cheap key of everything *ref*'s file reads, and so of everything its arguments
+        (:meth:`args`) are made from. A document's object has its :meth:`document_key`: with
+        the file's path, which names the object, it fixes the object's arguments; a list page
+        has the hash of its entries' keys, never of their records."""
         if ref.path is not None:
-            return ref.name, self.document_key(ref.path), ref.own
+            return self.document_key(ref.path)
         if ref.name == "list_page":
             name, page, pages, total, chunk = ref.own
-            return (ref.name, name, page, pages, total,
-                    tuple(self.shortcut(r) for r in chunk))
+            text = "\0".join((ref.name, self.shared_key, name, str(page), str(pages), str(total),
+                              *(self._entry(r) for r in chunk)))
+            return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         if ref.name in ("body", "body_list"):
-            return (ref.name, self.shared_key, self.graph.head,
-                    tuple(self.document_key(d.path) for d in self.terms))
-        return ref.name, self.shared_key, self.args(ref)
+            return self.digest((ref.name, self.shared_key, self.graph.head,
+                                tuple(self.document_key(d.path) for d in self.terms)))
+        return self.digest((ref.name, self.shared_key, self.args(ref)))
+
+    def _entry(self, ref: Ref) -> str:
+        """An entry of a list page as its key shows it."""
+        if ref.path is not None:
+            return f"{ref.name}:{ref.own}:{self.document_key(ref.path)}"
+        return self.shortcut(ref)
 
     @functools.cached_property
     def shared_key(self) -> str:

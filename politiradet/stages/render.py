@@ -74,7 +74,7 @@ def _oparl_outputs(r: Renderer) -> Iterator[Output]:
     (as :func:`politiradet.rendering.pages.document_page`'s are)."""
     api = oparl.Api(r.archive, r.address, r.keys.hasher.digest)
     for path, ref in api.files():
-        shortcut = r.keys.hasher.digest((path, api.shortcut(ref)))
+        shortcut = api.shortcut(ref)
         live = r.published.get(path)
         if live is not None and shortcut_of(live) == shortcut:
             if r.verify_shortcuts and not same_input(live, _machine_key(r, path, api.made(ref))):
