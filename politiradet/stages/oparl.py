@@ -307,10 +307,11 @@ class Graph:
     def attendees(self) -> tuple[Attendee, ...]:
         """Everyone present at a meeting, once, in the order they first attended."""
         found: dict[str, Attendee] = {}
+        paths: dict[str, str] = {}  # the same few names in thousands of referater
         for doc in sorted((d for d in self.archive.documents if d.kind == "referat"),
                           key=lambda d: (d.date, d.path)):
             for name in doc.fields.get("til_stede", ()):
-                path = person_path(name)
+                path = paths.get(name) or paths.setdefault(name, person_path(name))
                 if path not in found:
                     found[path] = Attendee(str(name), self.created_of(doc))
         return tuple(found.values())
@@ -467,6 +468,7 @@ class Api:
         self.graph = Graph(archive)
         self.digest = digest
         self._keys: dict[str, str] = {}
+        self._record_keys: dict[str, str] = {}
         self._agendas: dict[str, tuple[Heading, ...]] = {}
 
     def files(self) -> Iterator[tuple[str, Ref]]:
@@ -600,27 +602,30 @@ class Api:
         return self.digest((self.address, self.graph.created))
 
     def document_key(self, path: str) -> str:
-        """Hash of everything the objects of the document at content *path* read
-        (:func:`document_inputs`), and of :attr:`shared_key`."""
+        """Hash of everything the objects of the document at content *path* read: what its
+        record is made from (:meth:`record_key`), and its reports: a point's are given in
+        referater (each referat's record key and status block), a referat gives its own
+        (each point and status block)."""
         key = self._keys.get(path)
         if key is None:
-            doc = self.archive.by_path[path]
-            key = self._keys[path] = self.digest((self.shared_key,
-                                                  document_inputs(self.archive, doc)))
+            archive = self.archive
+            if archive.by_path[path].kind == "oppfolgingspunkt":
+                reports: tuple[Any, ...] = tuple(
+                    (self.record_key(u.document.path), u.block)
+                    for u in archive.history.get(path, ()))
+            else:
+                reports = tuple((u.point, u.block) for u in archive.reported.get(path, ()))
+            key = self._keys[path] = self.digest((self.record_key(path), reports))
         return key
 
-
-def document_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:
-    """Everything the OParl objects of *doc* are made from, cheap to hash: what its record is
-    made from (:func:`_record_inputs`), and its reports: a point's are given in referater
-    (each referat's record and status block), a referat gives its own (each point and status
-    block)."""
-    if doc.kind == "oppfolgingspunkt":
-        reports: tuple[Any, ...] = tuple((_record_inputs(archive, u.document), u.block)
-                                         for u in archive.history.get(doc.path, ()))
-    else:
-        reports = tuple((u.point, u.block) for u in archive.reported.get(doc.path, ()))
-    return _record_inputs(archive, doc), reports
+    def record_key(self, path: str) -> str:
+        """Hash of what the record of the document at content *path* is made from
+        (:func:`_record_inputs`), and of :attr:`shared_key`."""
+        key = self._record_keys.get(path)
+        if key is None:
+            key = self._record_keys[path] = self.digest((
+                self.shared_key, _record_inputs(self.archive, self.archive.by_path[path])))
+        return key
 
 
 def _record_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:

@@ -7,6 +7,7 @@ The pages themselves come from :mod:`politiradet.rendering`."""
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -70,8 +71,12 @@ def _machine_key(r: Renderer, path: str, make: functools.partial[bytes]) -> str:
 def _oparl_outputs(r: Renderer) -> Iterator[Output]:
     """The OParl files. One whose shortcut key (:meth:`oparl.Api.shortcut`) is the one the
     live site's file was made with keeps that file's key, and its object is built only if it
-    is made after all; the others are planned in full, their shortcut key added to their key
-    (as :func:`politiradet.rendering.pages.document_page`'s are)."""
+    is made after all. One the live site does not have has its shortcut key as its key: there
+    is no key to compare a finer one with, so its object is built where the file is made (on
+    every core), not here. The others are planned in full, their shortcut key added to their
+    key (as :func:`politiradet.rendering.pages.document_page`'s are), so a change their
+    objects do not show makes no file again. With :attr:`Renderer.verify_shortcuts` every file
+    is planned in full, and one taken over must have the key it has in full."""
     api = oparl.Api(r.archive, r.address, r.keys.hasher.digest)
     for path, ref in api.files():
         shortcut = api.shortcut(ref)
@@ -80,6 +85,9 @@ def _oparl_outputs(r: Renderer) -> Iterator[Output]:
             if r.verify_shortcuts and not same_input(live, _machine_key(r, path, api.made(ref))):
                 raise AssertionError(f"{path}: the shortcut key hid a change of its input")
             yield Output(path, live, functools.partial(_make_oparl, api, ref))
+        elif live is None and not r.verify_shortcuts:
+            yield Output(path, with_shortcut(shortcut, shortcut),
+                         functools.partial(_make_oparl, api, ref))
         else:
             made = api.made(ref)
             yield Output(path, with_shortcut(_machine_key(r, path, made), shortcut), made)
@@ -110,6 +118,15 @@ def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None =
     """Every page, asset and machine-readable output of the site, none of them rendered yet;
     *parts* keeps the per-document parts of the whole-archive files (open data), *published*
     is the key of each file of the live site (see :class:`Renderer`)."""
+    gc.freeze()  # the archive's millions of objects: the collections that the planning's
+    try:  # many small tuples set off need not walk them every time
+        return _plan(archive, templates, base_url, parts, published)
+    finally:
+        gc.unfreeze()
+
+
+def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,
+          published: Mapping[str, str] | None) -> Plan:
     renderer = Renderer(archive, templates, base_url, published)
     pages = tuple(renderer.pages())
     html_paths = tuple(page.path for page in pages)
