@@ -28,7 +28,7 @@ from .store.deps import Output, same_input
 from .store.documents import Documents
 from .store.parts import Parts
 from .store.records import Records
-from .store.site import Site, Summary
+from .store.site import Inputs, Site, Summary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,21 +93,28 @@ def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = F
     is stored; with it, what was learnt is kept in the build store in one transaction.
     """
     store = Store(paths.content) if use_cache else None
-    found = _checked(paths, timings or Timings(), include_drafts, store)
-    if store is not None:
+    inputs = Inputs(store) if store else None
+    if inputs is not None:
+        inputs.key(_inputs(paths), "")  # each file's hash, by its stat when it is unchanged
+    found = _checked(paths, timings or Timings(), include_drafts, store,
+                     hashes=inputs.hashes(paths.content) if inputs else None)
+    if store is not None and inputs is not None:
+        inputs.keep()
         store.commit()
     return found
 
 
 def _checked(paths: Paths, timings: Timings, include_drafts: bool, store: Store | None,
-             changed: Mapping[str, dt.datetime] | None = None
-             ) -> tuple[Archive, list[Problem]]:
+             changed: Mapping[str, dt.datetime] | None = None,
+             hashes: Mapping[str, str] | None = None) -> tuple[Archive, list[Problem]]:
     """:func:`check`, with what it learnt left in *store* for its caller to commit.
-    *changed* is the content's git dates, when the caller has read them already."""
+    *changed* is the content's git dates, when the caller has read them already; *hashes*
+    the SHA-256 of each content file by its path, as the build's input hashing found them
+    (an unchanged file that validated before is then not read)."""
     with timings.stage("load"):
         documents = load_schemas(paths.schema)
         known = Documents(store, documents) if store else None
-        raw, problems = load_content(paths.content, known, changed)
+        raw, problems = load_content(paths.content, known, changed, hashes)
         schemas = Schemas(documents)
     archive, found = check_content(raw, schemas, timings, include_drafts, store, known)
     return archive, problems + found
@@ -128,7 +135,8 @@ def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = N
         if known is not None:
             known.keep(_valid_files(raw, validated))
     with timings.stage("compile"):
-        compiled, found = compile_bodies(validated, Records(store) if store else None)
+        compiled, found = compile_bodies(validated, Records(store) if store else None,
+                                         files={doc.path: doc for doc in raw.documents})
         problems += found
     with timings.stage("link"):
         archive, found = link(validated, compiled, include_drafts)
@@ -212,7 +220,8 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
         store.commit()
         return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
                       timings, cached=True)
-    archive, problems = _checked(paths, timings, drafts, store, changed)
+    archive, problems = _checked(paths, timings, drafts, store, changed,
+                                 site.inputs.hashes(paths.content) if site else None)
     if problems:
         if store:
             store.commit()  # the documents that are valid need not be checked again

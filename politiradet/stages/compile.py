@@ -50,6 +50,7 @@ from ..store.records import (
 )
 from . import markdown
 from .hrefs import resolve_href
+from .load import RawDocument, Unread
 from .markdown import CLOSES, DECISION, STATUS, plain_text, status_point, status_words
 from .mentions import NO_NAMES, Names, mentioned, registry_names
 from .validate import Validated
@@ -69,7 +70,8 @@ Registries = tuple[Abbreviations, Names]
 
 
 def compile_bodies(validated: Validated, store: Records | None = None,
-                   only: AbstractSet[str] | None = None
+                   only: AbstractSet[str] | None = None,
+                   files: Mapping[str, RawDocument] | None = None
                    ) -> tuple[dict[str, Compiled], list[Problem]]:
     """Compile the body of every document, drafts and invalid ones included (so all are
     checked), or of those at the content paths *only*; return the records by content path and
@@ -77,28 +79,40 @@ def compile_bodies(validated: Validated, store: Records | None = None,
 
     With a *store*, records compiled before are read from it (their HTML and text only when
     asked for), new ones are put into it, and a whole build counts as using the records it
-    read (:meth:`Records.retain`)."""
+    read (:meth:`Records.retain`). *files* are the documents as loaded, by content path: a
+    record of a file is found by the SHA-256 of the file's bytes (no body is hashed), and a
+    body the loader did not read (:class:`~politiradet.stages.load.Unread`) is read here,
+    only when its record must be made."""
     content = validated.content
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
                     if only is None or doc.path in only)
     abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
     compiled = _compile_all(checked, (abbreviations, registry_names(content)), store,
-                            whole_build=only is None)
+                            whole_build=only is None, files=files or {})
     problems = [Problem(doc.source, note.line, note.col, note.message)
                 for doc in checked for note in compiled[doc.path].notes]
     return compiled, problems
 
 
 def _compile_all(checked: Sequence[Document], registries: Registries,
-                 store: Records | None, whole_build: bool) -> dict[str, Compiled]:
+                 store: Records | None, whole_build: bool,
+                 files: Mapping[str, RawDocument]) -> dict[str, Compiled]:
     if store is None:
+        checked = [_with_body(doc, _unread(files, doc))[0] for doc in checked]
         rows = ordered_map(functools.partial(compile_row, registries=registries), checked)
         return {doc.path: _in_memory(row) for doc, row in zip(checked, rows, strict=True)}
     fingerprint = registry_fingerprint(dict(registries[0]), registries[1].fingerprint())
-    keys = {doc.path: store.key(doc, fingerprint) for doc in checked}
+    keys = {doc.path: store.key(doc, fingerprint, _file_digest(files, doc)) for doc in checked}
     by_key = {keys[doc.path]: doc for doc in checked}
-    found = store.get_many(by_key, lambda key: _fallback(by_key[key], registries))
-    missing = [doc for doc in checked if keys[doc.path] not in found]
+    found = store.get_many(by_key, lambda key: _fallback(by_key[key], registries,
+                                                         _unread(files, by_key[key])))
+    missing = []
+    for doc in checked:
+        if keys[doc.path] not in found:
+            doc, same = _with_body(doc, _unread(files, doc))
+            if not same:  # changed since its stat was taken: keyed by the body it has now
+                keys[doc.path] = store.key(doc, fingerprint)
+            missing.append(doc)
     rows = ordered_map(functools.partial(compile_row, registries=registries), missing)
     for batch in _batches(zip(missing, rows, strict=True)):
         found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
@@ -122,7 +136,8 @@ def _stored(store: Records, batch: Sequence[tuple[str, Document, Row]],
         return {key: _in_memory(row) for key, _doc, row in batch}
     found = {}
     for key, doc, row in batch:
-        payload = store.stored(key, row.body_sum, row.statuses_sum, _fallback(doc, registries))
+        payload = store.stored(key, row.body_sum, row.statuses_sum,
+                               _fallback(doc, registries, None))
         record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
         assert record is not None, "a record just encoded decodes"
         found[key] = record
@@ -135,13 +150,37 @@ def _in_memory(row: Row) -> Compiled:
     return record
 
 
-def _fallback(doc: Document, registries: Registries) -> Callable[[], Payload]:
-    """Compiles *doc*'s payload again, should its stored one be lost or damaged."""
-    return functools.partial(_payload_of, doc, registries)
+def _fallback(doc: Document, registries: Registries, unread: Unread | None
+              ) -> Callable[[], Payload]:
+    """Compiles *doc*'s payload again, should its stored one be lost or damaged (reading
+    its body first if the loader did not)."""
+    return functools.partial(_payload_of, doc, registries, unread)
 
 
-def _payload_of(doc: Document, registries: Registries) -> Payload:
+def _payload_of(doc: Document, registries: Registries, unread: Unread | None = None
+                ) -> Payload:
+    doc = _with_body(doc, unread)[0]
     return compile_document(doc, dict(registries[0]), registries[1]).payload()
+
+
+def _file_digest(files: Mapping[str, RawDocument], doc: Document) -> str:
+    """The SHA-256 of the file *doc* was loaded from; empty for a text that is no file."""
+    raw = files.get(doc.path)
+    return raw.digest if raw is not None else ""
+
+
+def _unread(files: Mapping[str, RawDocument], doc: Document) -> Unread | None:
+    raw = files.get(doc.path)
+    return raw.unread if raw is not None else None
+
+
+def _with_body(doc: Document, unread: Unread | None) -> tuple[Document, bool]:
+    """*doc* with its body, read now if the loader did not; False when the file no longer
+    has the bytes it was loaded by (the body is then the file's as it is now)."""
+    if unread is None:
+        return doc, True
+    body, line, same = unread.read()
+    return dataclasses.replace(doc, body=body, body_line=line), same
 
 
 def compile_row(doc: Document, registries: Registries) -> Row:

@@ -120,6 +120,13 @@ def decode_known(raw: bytes) -> str:
     return _lines(raw.decode("utf-8-sig"))
 
 
+def known_body(raw: bytes, length: int) -> str:
+    """The body of the file *raw*, known to be its last *length* characters once decoded
+    (bytes :func:`split` has cut before)."""
+    text = decode_known(raw)
+    return text[len(text) - length:] if length else ""
+
+
 def _lines(text: str) -> str:
     """Every line ending as ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

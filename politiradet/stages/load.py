@@ -24,9 +24,17 @@ from ..model.content import (
     SourcePdf,
 )
 from ..store.database import sha256
-from ..store.documents import Documents
+from ..store.documents import Documents, Known
 from . import githistory
-from .frontmatter import FrontMatterError, Parsed, SplitFile, decode, parse_yaml, split
+from .frontmatter import (
+    FrontMatterError,
+    Parsed,
+    SplitFile,
+    decode,
+    known_body,
+    parse_yaml,
+    split,
+)
 from .sourcefile import RefusedFile, TooLarge, read
 
 PDF_MAGIC = b"%PDF-"
@@ -47,6 +55,36 @@ class RawDocument:
     """These bytes at this path validated in an earlier build (the front matter was taken from
     the build store, :mod:`politiradet.store.documents`) or earlier in this import, and
     validation need not check it again."""
+    unread: Unread | None = None
+    """Set when the file was not read at all (its bytes were known by its stat, and valid):
+    ``file.body`` is then empty, and the compile stage reads the body through this only if
+    it has no record of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Where the body of a document the loader did not read is, should it be needed: the
+    file, the SHA-256 its bytes had by their stat, and where the body starts and how long it
+    is (:class:`politiradet.store.documents.Known`). Small, so a worker can be sent it."""
+
+    root: str
+    path: str
+    digest: str
+    body_line: int
+    body_length: int
+
+    def read(self) -> tuple[str, int, bool]:
+        """The body, the line it starts on, and whether the file still had the bytes it was
+        known by; if it changed since (or cannot be read now), the body as the file holds it
+        now (empty when it cannot be cut), and False."""
+        try:
+            data = read(Path(self.root), Path(self.root) / self.path)
+            if sha256(data) == self.digest:
+                return known_body(data, self.body_length), self.body_line, True
+            now = split(decode(data))
+            return now.body, now.body_line, False
+        except (FrontMatterError, RefusedFile):
+            return "", self.body_line, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +125,20 @@ def display(path: Path) -> str:
 
 
 def load_content(root: Path, known: Documents | None = None,
-                 changed: Mapping[str, dt.datetime] | None = None
+                 changed: Mapping[str, dt.datetime] | None = None,
+                 hashes: Mapping[str, str] | None = None
                  ) -> tuple[RawContent, list[Problem]]:
     """Read every document and registry below *root*, collecting all problems.
 
     A document whose bytes are *known* valid is not parsed: its front matter comes from the
-    cache. *changed* is the content's git dates when the caller has them already.
+    cache. With *hashes* (content path -> SHA-256 of the file's bytes, as the build's input
+    hashing found them by the file's stat, :class:`politiradet.store.site.Inputs`), such a
+    document is not even read: its body is read later, and only if it must be compiled
+    (:class:`Unread`). *changed* is the content's git dates when the caller has them already.
     """
     problems: list[Problem] = []
     unreadable: set[str] = set()
-    documents = _documents(root, problems, unreadable, known)
+    documents = _documents(root, problems, unreadable, known, hashes or {})
     registries = {}
     for name in REGISTRIES:
         registry = _registry(root, name, problems)
@@ -111,12 +153,12 @@ def load_content(root: Path, known: Documents | None = None,
 
 
 def _documents(root: Path, problems: list[Problem], unreadable: set[str],
-               known: Documents | None) -> list[RawDocument]:
+               known: Documents | None, hashes: Mapping[str, str]) -> list[RawDocument]:
     found = []
     for path in _files(root, problems, skip=SOURCE_FOLDER):
         if not path.name.endswith(".md"):
             problems += _not_a_document(root, path)
-        elif raw := read_document(root, path, problems, unreadable, known):
+        elif raw := read_document(root, path, problems, unreadable, known, hashes):
             found.append(raw)
     return found
 
@@ -188,10 +230,12 @@ def _not_a_document(root: Path, path: Path) -> list[Problem]:
 
 
 def read_document(root: Path, path: Path, problems: list[Problem], unreadable: set[str],
-                  known: Documents | None) -> RawDocument | None:
+                  known: Documents | None, hashes: Mapping[str, str] | None = None
+                  ) -> RawDocument | None:
     """One content file below *root* as a raw document, or None with the reason in *problems*
     (and its path in *unreadable* when it exists but cannot be read or split). *known*: the
-    cache of validated documents, if any. The loader's and the preview's one way to read."""
+    cache of validated documents, if any; *hashes*: see :func:`load_content`. The loader's
+    and the preview's one way to read."""
     source = display(path)
     relative = path.relative_to(root).as_posix()
     folder, _, name = relative.rpartition("/")
@@ -206,6 +250,12 @@ def read_document(root: Path, path: Path, problems: list[Problem], unreadable: s
                                 f"a–z, tall og bindestrek, for eksempel "
                                 f"«{suggest_slug(slug)}.md»."))
         return None
+    if known is not None and hashes and (found := _unread(relative, known, hashes)):
+        stored, digest = found
+        return RawDocument(FOLDERS[folder], slug, relative, source,
+                           SplitFile(stored.front, "", stored.body_line), digest,
+                           known_valid=True, unread=Unread(str(root), relative, digest,
+                                                           stored.body_line, stored.body_length))
     try:
         data = read(root, path)
         digest = sha256(data)
@@ -219,6 +269,15 @@ def read_document(root: Path, path: Path, problems: list[Problem], unreadable: s
         problems.append(Problem(source, line, col, exc.message))
         return None
     return RawDocument(FOLDERS[folder], slug, relative, source, split_file, digest, True)
+
+
+def _unread(relative: str, known: Documents, hashes: Mapping[str, str]
+            ) -> tuple[Known, str] | None:
+    """What the store knows of the document at *relative*, and the hash its stat stands for,
+    when that hash is of bytes that validated there: the file need not be read."""
+    digest = hashes.get(relative)
+    valid = known.get(relative, digest) if digest else None
+    return (valid, digest) if valid is not None and digest is not None else None
 
 
 def parse_document(relative: str, source: str, data: bytes, digest: str = "") -> RawDocument:

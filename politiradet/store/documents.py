@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..model.content import Document
-from ..stages.frontmatter import Parsed, SplitFile, decode_known
+from ..stages.frontmatter import Parsed, SplitFile, known_body
 from .database import Store, is_str, sha256
 
 _T = TypeVar("_T")
@@ -39,9 +39,7 @@ class Known:
 
     def split(self, data: bytes) -> SplitFile:
         """The file *data* (the bytes that validated) cut as :func:`frontmatter.split` cuts it."""
-        text = decode_known(data)
-        body = text[len(text) - self.body_length:] if self.body_length else ""
-        return SplitFile(self.front, body, self.body_line)
+        return SplitFile(self.front, known_body(data, self.body_length), self.body_line)
 
 
 def schemas_key(schemas: Mapping[str, Any]) -> str:

@@ -2,7 +2,10 @@
 
 A record's key is the SHA-256 of everything its HTML depends on besides the generator (which
 the whole store is under, :func:`.database.fingerprint`): the body and where it starts in the
-file, the document's path (links are resolved from it) and the abbreviation registry. A record
+file, the document's path (links are resolved from it) and the registries (abbreviations,
+the names of topics and areas). For a body read from a file, the SHA-256 of the file's bytes
+stands for the body, so an unchanged body is never hashed (nor read: the loader knows the
+file's digest by its stat). A record
 is stored as three JSON texts, each with its SHA-256: the small *meta* part (links, headings,
 status blocks' places … what the link graph and the render plan read for every document on
 every build), the large *body* part (HTML and text, read only when a page, feed or search
@@ -303,8 +306,15 @@ class Records:
         self.reads = Reads()
         """What this build read of the records' payloads."""
 
-    def key(self, doc: Document, registries: str) -> str:
+    def key(self, doc: Document, registries: str, file_digest: str = "") -> str:
+        """The key of *doc*'s record under *registries* (:func:`registry_fingerprint`): with
+        the SHA-256 of the file it was read from, of that (the file's bytes determine its
+        body and where it starts; nothing hashes the body again), else of the body."""
         digest = hashlib.sha256(f"{registries}\0".encode())
+        if file_digest:
+            digest.update(f"file\0{len(doc.path)}:{doc.path}\0{doc.body_line}\0"
+                          f"{file_digest}".encode())
+            return digest.hexdigest()
         body = _bytes(doc.body)
         digest.update(f"{len(doc.path)}:{doc.path}\0{doc.body_line}\0{len(body)}\0".encode())
         digest.update(body)

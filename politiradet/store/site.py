@@ -230,6 +230,13 @@ class Inputs:
                 digest.update(f"{root.name}/{relative}\0{file_hash}\0".encode())
         return digest.hexdigest()
 
+    def hashes(self, root: Path) -> dict[str, str]:
+        """Path below *root* -> hash of each file below it that :meth:`key` hashed (by its
+        stat when it was unchanged): the loader need not read those it knows."""
+        prefix = os.path.join(root.resolve(), "")
+        return {path[len(prefix):]: file_hash for path, (_found, file_hash) in self._stats.items()
+                if path.startswith(prefix)}
+
     def keep(self) -> None:
         """Remember, in the build's transaction, the hash of every file this build hashed,
         but for files changed in the last seconds: those may change again within the same
