@@ -9,26 +9,27 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .common import norsk
 from .errors import ContentError, Problem
-from .model.archive import Archive
-from .model.content import Document
 from .stages import githistory, search
-from .stages.compile import compile_bodies
-from .stages.frontmatter import FrontMatterError
-from .stages.link import check_document, link, needs_compiled
-from .stages.load import RawContent, RawDocument, load_content, load_schemas, parse_document
 from .stages.render import Plan, plan, produce
-from .stages.validate import Schemas, Validated, validate
 from .stages.write import MARKER, Staging, guard_out, staging_for, sweep, wait_for_sweep
 from .store.database import Store
 from .store.deps import Output, same_input
-from .store.documents import Documents
 from .store.parts import Parts
-from .store.records import Records
 from .store.site import Inputs, Site, Summary
+
+if TYPE_CHECKING:
+    from .model.archive import Archive
+    from .model.content import Document
+    from .stages.load import RawContent, RawDocument
+    from .stages.validate import Schemas, Validated
+    from .store.documents import Documents
+
+# The stages up to link (and their libraries: YAML, JSON Schema, Markdown) are imported where
+# they are used, so a build that finds nothing changed does not pay for their import.
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,6 +112,10 @@ def _checked(paths: Paths, timings: Timings, include_drafts: bool, store: Store 
     *changed* is the content's git dates, when the caller has read them already; *hashes*
     the SHA-256 of each content file by its path, as the build's input hashing found them
     (an unchanged file that validated before is then not read)."""
+    from .stages.load import load_content, load_schemas
+    from .stages.validate import Schemas
+    from .store.documents import Documents
+
     with timings.stage("load"):
         documents = load_schemas(paths.schema)
         known = Documents(store, documents) if store else None
@@ -129,6 +134,11 @@ def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = N
     *known*, the documents *raw* was loaded with, for the next build (in the store's
     transaction, which the caller commits).
     """
+    from .stages.compile import compile_bodies
+    from .stages.link import link
+    from .stages.validate import validate
+    from .store.records import Records
+
     timings = timings or Timings()
     with timings.stage("validate"):
         validated, problems = validate(raw, schemas)
@@ -156,6 +166,13 @@ def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, dat
     close a point (:func:`~politiradet.stages.link.needs_compiled`), so a save at thousands of
     documents is checked in well under a second. Other files' own problems are left out.
     """
+    from .stages.compile import compile_bodies
+    from .stages.frontmatter import FrontMatterError
+    from .stages.link import check_document, needs_compiled
+    from .stages.load import parse_document
+    from .stages.validate import validate
+    from .store.records import Records
+
     try:
         candidate = parse_document(relative, source, data)
     except FrontMatterError as exc:

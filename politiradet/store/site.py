@@ -114,7 +114,11 @@ class Site:
         if self._record is None or self._record[1] != key:
             return None
         summary = _summary(self._record[2])
-        if summary is None or not self._outputs or set(_files(self.out)) != set(self._outputs):
+        if summary is None or not self._outputs:
+            return None
+        if _as_recorded(self.name, self._outputs):
+            return summary
+        if set(_files(self.out)) != set(self._outputs):
             return None
         if len(self.outputs()) != len(self._outputs):
             return None
@@ -168,14 +172,15 @@ class Site:
         self.inputs.keep()
 
     def _read_outputs(self) -> dict[str, tuple[str, FileStat, str]]:
-        found = {}
-        for path, key, inode, size, mtime, ctime, digest in self.store.query(
-                "SELECT path, key, inode, size, mtime, ctime, digest FROM outputs WHERE out = ?",
-                (self.name,)):
-            if is_str(path) and is_str(key) and is_str(digest) and \
-                    all(map(is_int, (inode, size, mtime, ctime))):
-                found[path] = (key, (inode, size, mtime, ctime), digest)
-        return found
+        """Every file's row of this output folder whose values have their types (checked by
+        SQLite: some 120,000 rows at 10,000 documents)."""
+        return {path: (key, (inode, size, mtime, ctime), digest)
+                for path, key, inode, size, mtime, ctime, digest in self.store.query(
+                    "SELECT path, key, inode, size, mtime, ctime, digest FROM outputs "
+                    "WHERE out = ? AND typeof(path) = 'text' AND typeof(key) = 'text' "
+                    "AND typeof(digest) = 'text' AND typeof(inode) = 'integer' "
+                    "AND typeof(size) = 'integer' AND typeof(mtime) = 'integer' "
+                    "AND typeof(ctime) = 'integer'", (self.name,))}
 
 
 def _digest(path: str) -> str:
@@ -198,6 +203,30 @@ def _summary(text: object) -> Summary | None:
     return summary
 
 
+def _as_recorded(out: str, recorded: Mapping[str, tuple[str, FileStat, str]]) -> bool:
+    """True when the folder *out* holds exactly the *recorded* files, each with the inode,
+    size, modification and change time recorded: the one pass of a build that finds nothing
+    changed (any difference, and :meth:`Site.hit` looks again in detail)."""
+    seen, folders = 0, [("", out)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((prefix + entry.name + "/", entry.path))
+                        continue
+                    found = recorded.get(prefix + entry.name)
+                    info = entry.stat(follow_symlinks=False)
+                    if found is None or found[1] != (info.st_ino, info.st_size,
+                                                     info.st_mtime_ns, info.st_ctime_ns):
+                        return False
+                    seen += 1
+        except OSError:
+            return False
+    return seen == len(recorded)
+
+
 def _files(out: Path) -> Iterator[str]:
     """The path of every file in *out*, relative to it."""
     for dirpath, _dirnames, filenames in os.walk(out):
@@ -217,9 +246,10 @@ class Inputs:
         """Path -> (stat, hash) of every file hashed by this build."""
         self._known = {path: ((inode, size, mtime, ctime), file_hash)
                        for path, size, mtime, ctime, inode, file_hash in store.query(
-                           "SELECT path, size, mtime, ctime, inode, hash FROM inputs")
-                       if is_str(path) and is_str(file_hash)
-                       and all(map(is_int, (size, mtime, ctime, inode)))}
+                           "SELECT path, size, mtime, ctime, inode, hash FROM inputs "
+                           "WHERE typeof(path) = 'text' AND typeof(hash) = 'text' "
+                           "AND typeof(size) = 'integer' AND typeof(mtime) = 'integer' "
+                           "AND typeof(ctime) = 'integer' AND typeof(inode) = 'integer'")}
 
     def key(self, roots: Iterable[Path], variant: str) -> str:
         """Hash of every input of the build: the generator, the files below *roots* and
