@@ -18,20 +18,17 @@ sys.path.insert(0, str(ROOT))
 
 
 def _record_timings(target: str) -> None:
-    """Wrap the pipeline's build() so its Timings land in *target* as JSON."""
-    from politiradet import pipeline
+    """Wrap the command line's report of a build so its Timings land in *target* as JSON
+    (without importing the pipeline: a build that finds nothing changed does not)."""
     from politiradet.commands import cli
 
-    original = pipeline.build
+    original = cli._print_report
 
-    def build(*args: Any, **kwargs: Any) -> Any:
-        report = original(*args, **kwargs)
+    def print_report(report: Any, paths: Any) -> None:
         Path(target).write_text(json.dumps(report.timings.stages), encoding="utf-8")
-        return report
+        original(report, paths)
 
-    pipeline.build = build
-    if getattr(cli, "build", None) is original:
-        cli.build = build
+    cli._print_report = print_report  # type: ignore[assignment]
 
 
 def main() -> int:

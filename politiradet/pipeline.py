@@ -4,85 +4,35 @@ load → validate → compile → link → render → feeds → index → write.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .common import norsk
 from .errors import ContentError, Problem
-from .stages import githistory, search
+from .model.archive import Archive
+from .model.content import Document
+from .stages import search
+from .stages.compile import compile_bodies
+from .stages.frontmatter import FrontMatterError
+from .stages.link import check_document, link, needs_compiled
+from .stages.load import RawContent, RawDocument, load_content, load_schemas, parse_document
 from .stages.render import Plan, plan, produce
-from .stages.write import MARKER, Staging, guard_out, staging_for, sweep, wait_for_sweep
+from .stages.validate import Schemas, Validated, validate
+from .stages.write import MARKER, Staging, staging_for, sweep
 from .store.database import Store
 from .store.deps import Output, same_input
+from .store.documents import Documents
 from .store.parts import Parts
-from .store.site import Inputs, Site, Summary
-
-if TYPE_CHECKING:
-    from .model.archive import Archive
-    from .model.content import Document
-    from .stages.load import RawContent, RawDocument
-    from .stages.validate import Schemas, Validated
-    from .store.documents import Documents
-
-# The stages up to link (and their libraries: YAML, JSON Schema, Markdown) are imported where
-# they are used, so a build that finds nothing changed does not pay for their import.
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, step, steps)`` when a build stage starts (step counts from 1)."""
-
-STAGES = ("load", "validate", "compile", "link", "render", "feeds", "index", "write")
-"""The stages of a build, in order; ``check`` runs the first four."""
-
-
-@dataclass(frozen=True, slots=True)
-class Paths:
-    """Where the pipeline reads and writes."""
-
-    content: Path = Path("content")
-    out: Path = Path("site")
-    templates: Path = PROJECT_ROOT / "templates"
-    schema: Path = PROJECT_ROOT / "schema"
-
-
-@dataclass(slots=True)
-class Timings:
-    """Seconds spent in each stage, in pipeline order; tells *progress* when a stage starts."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self.progress is not None and name not in self.stages:
-            self.progress(name, STAGES.index(name) + 1, len(STAGES))
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
-
-    @property
-    def total(self) -> float:
-        return sum(self.stages.values())
-
-
-@dataclass(frozen=True, slots=True)
-class Report(Summary):
-    """What a successful build did: the numbers of :class:`Summary`, and how long it took."""
-
-    timings: Timings = field(default_factory=Timings)
-    cached: bool = False
-    """True when the output was already up to date and nothing was rebuilt."""
-    archive: Archive | None = None
-    """The linked archive the site was made from (None when cached): the preview keeps it to
-    show a saved document's page before the next full build
-    (:mod:`politiradet.preview.quickpage`)."""
+from .store.records import Records
+from .store.site import Inputs, Summary
+from .uptodate import PROJECT_ROOT as PROJECT_ROOT
+from .uptodate import STAGES as STAGES
+from .uptodate import Paths as Paths
+from .uptodate import Progress as Progress
+from .uptodate import Report as Report
+from .uptodate import Start, inputs, start
+from .uptodate import Timings as Timings
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
@@ -94,13 +44,13 @@ def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = F
     is stored; with it, what was learnt is kept in the build store in one transaction.
     """
     store = Store(paths.content) if use_cache else None
-    inputs = Inputs(store) if store else None
-    if inputs is not None:
-        inputs.key(_inputs(paths), "")  # each file's hash, by its stat when it is unchanged
+    hashing = Inputs(store) if store else None
+    if hashing is not None:
+        hashing.key(inputs(paths), "")  # each file's hash, by its stat when it is unchanged
     found = _checked(paths, timings or Timings(), include_drafts, store,
-                     hashes=inputs.hashes(paths.content) if inputs else None)
-    if store is not None and inputs is not None:
-        inputs.keep()
+                     hashes=hashing.hashes(paths.content) if hashing else None)
+    if store is not None and hashing is not None:
+        hashing.keep()
         store.commit()
     return found
 
@@ -112,10 +62,6 @@ def _checked(paths: Paths, timings: Timings, include_drafts: bool, store: Store 
     *changed* is the content's git dates, when the caller has read them already; *hashes*
     the SHA-256 of each content file by its path, as the build's input hashing found them
     (an unchanged file that validated before is then not read)."""
-    from .stages.load import load_content, load_schemas
-    from .stages.validate import Schemas
-    from .store.documents import Documents
-
     with timings.stage("load"):
         documents = load_schemas(paths.schema)
         known = Documents(store, documents) if store else None
@@ -134,11 +80,6 @@ def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = N
     *known*, the documents *raw* was loaded with, for the next build (in the store's
     transaction, which the caller commits).
     """
-    from .stages.compile import compile_bodies
-    from .stages.link import link
-    from .stages.validate import validate
-    from .store.records import Records
-
     timings = timings or Timings()
     with timings.stage("validate"):
         validated, problems = validate(raw, schemas)
@@ -166,13 +107,6 @@ def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, dat
     close a point (:func:`~politiradet.stages.link.needs_compiled`), so a save at thousands of
     documents is checked in well under a second. Other files' own problems are left out.
     """
-    from .stages.compile import compile_bodies
-    from .stages.frontmatter import FrontMatterError
-    from .stages.link import check_document, needs_compiled
-    from .stages.load import parse_document
-    from .stages.validate import validate
-    from .store.records import Records
-
     try:
         candidate = parse_document(relative, source, data)
     except FrontMatterError as exc:
@@ -201,7 +135,7 @@ def _valid_files(raw: RawContent, validated: Validated) -> Iterator[tuple[str, D
 
 def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
           use_cache: bool = True, drafts: bool = False, overwrite: bool = False,
-          pages_ready: Callable[[], None] | None = None) -> Report:
+          pages_ready: Callable[[], None] | None = None, begun: Start | None = None) -> Report:
     """Build the whole site and publish it to ``paths.out``, or raise :class:`ContentError`.
 
     *drafts* builds the draft preview (``serve --utkast``): drafts become pages marked as
@@ -209,7 +143,8 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
     When nothing the site is made from has changed since the last build into ``paths.out``
     and the published files are untouched, the build stops after hashing the inputs
-    (``Report.cached``); see :mod:`politiradet.store.site`.
+    (``Report.cached``); see :mod:`politiradet.store.site`. That is :func:`uptodate.start`,
+    which the command line runs first (*begun*), before it imports the stages.
 
     An existing ``paths.out`` that this tool did not make is refused (:class:`UsageError`)
     unless *overwrite*; see :func:`politiradet.stages.write.guard_out`.
@@ -221,22 +156,11 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     the build store in one transaction after the site is published; a store that cannot be
     written costs the next build time, never this one its site.
     """
-    guard_out(paths.out, overwrite)
-    timings = Timings(progress=progress)
-    store = Store(paths.content) if use_cache else None
-    with timings.stage("load"):
-        wait_for_sweep(paths.out)
-        site = Site(store, paths.out, base_url + ("\0utkast" if drafts else "")) \
-            if store else None
-        changed = githistory.last_changed(paths.content)
-        key = site.inputs.key(_inputs(paths), _variant(base_url, drafts, changed)) \
-            if site else ""
-        unchanged = site.hit(key) if site else None
-    if unchanged is not None and site and store:
-        site.refresh()
-        store.commit()
-        return Report(unchanged.documents, unchanged.drafts, unchanged.files, unchanged.pages,
-                      timings, cached=True)
+    begun = begun or start(paths, base_url, progress, use_cache, drafts, overwrite)
+    if begun.done is not None:
+        return begun.done
+    timings, store, site, changed, key = (begun.timings, begun.store, begun.site,
+                                          begun.changed, begun.key)
     archive, problems = _checked(paths, timings, drafts, store, changed,
                                  site.inputs.hashes(paths.content) if site else None)
     if problems:
@@ -411,16 +335,3 @@ def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
 def _known_bundle(known: Mapping[str, str]) -> dict[str, str]:
     """The files of the live site's search index, with their keys."""
     return {path: key for path, key in known.items() if path.startswith(search.BUNDLE_DIR)}
-
-
-def _variant(base_url: str, drafts: bool, changed: Mapping[str, dt.datetime]) -> str:
-    """What else the output depends on besides the files: base URL, drafts, git dates and
-    the build date (upcoming meetings)."""
-    dates = sorted((path, when.isoformat()) for path, when in changed.items())
-    return "\0".join((base_url, "utkast" if drafts else "", repr(dates),
-                      norsk.build_date().isoformat()))
-
-
-def _inputs(paths: Paths) -> tuple[Path, ...]:
-    """Every file the site is made from besides the generator, for the build's key."""
-    return (paths.content, paths.templates, paths.schema)

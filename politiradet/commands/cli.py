@@ -12,11 +12,13 @@ from ..common import norsk
 from ..common.address import DEFAULT_ORIGIN, SiteAddress
 from ..errors import ContentError, Problem, UsageError, os_error_text
 from ..importer.cli import import_command, run_import
-from ..pipeline import Paths, Report, build, check
-from ..stages.load import display, load_schemas
-from . import scaffold
+from ..model.schema_tree import DOCUMENT_SCHEMAS
+from ..uptodate import Paths, Progress, Report, Start, start
 from .arguments import EXIT_USAGE, NorwegianParser
 from .progress import progress_line
+
+# The pipeline and the commands besides ``build`` are imported where they are used: a build
+# that finds the site up to date (:func:`politiradet.uptodate.start`) needs none of the stages.
 
 EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 130
 CHECK_ADVICE = "Rett feilene og kontroller på nytt."
@@ -60,7 +62,7 @@ def _serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 def _new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new_cmd = commands.add_parser("new", help="lag et nytt dokument (utkast) fra skjemaet")
     _content_option(new_cmd)
-    new_cmd.add_argument("type", metavar="TYPE", help=", ".join(scaffold.KINDS))
+    new_cmd.add_argument("type", metavar="TYPE", help=", ".join(DOCUMENT_SCHEMAS))
     new_cmd.add_argument("id", metavar="ID",
                          help="filnavnet uten .md, for eksempel 2026-03-12 eller 2025-8")
 
@@ -120,6 +122,8 @@ def _paths(args: argparse.Namespace) -> Paths:
 
 
 def _check(paths: Paths, fmt: str) -> int:
+    from ..pipeline import check
+
     archive, problems = check(paths)
     if problems:
         _print_problems(sorted(set(problems)), fmt, CHECK_ADVICE)
@@ -134,12 +138,22 @@ def _build(paths: Paths, base_url: str, overwrite: bool) -> int:
     before = _identity(paths.out)
     try:
         with progress_line() as progress:
-            report = build(paths, str(address), progress, overwrite=overwrite)
+            begun = start(paths, str(address), progress, overwrite=overwrite)
+            report = begun.done or _pipeline_build(paths, str(address), progress, overwrite,
+                                                   begun)
         _print_report(report, paths)
         print(absolute_address_line(address, base_url))
     except KeyboardInterrupt:  # after the swap, the new site is there whole
         return interrupted(None if _identity(paths.out) == before else paths.out)
     return EXIT_OK
+
+
+def _pipeline_build(paths: Paths, base_url: str, progress: Progress | None, overwrite: bool,
+                    begun: Start) -> Report:
+    """The rest of the build, after :func:`politiradet.uptodate.start` found work to do."""
+    from ..pipeline import build
+
+    return build(paths, base_url, progress, overwrite=overwrite, begun=begun)
 
 
 def absolute_address_line(address: SiteAddress, base_url: str) -> str:
@@ -174,6 +188,9 @@ def _serve(paths: Paths, port: int, drafts: bool) -> int:
 
 
 def _new(paths: Paths, kind: str, slug: str) -> int:
+    from ..stages.load import display, load_schemas
+    from . import scaffold
+
     path = scaffold.create(paths.content, kind, slug, load_schemas(paths.schema))
     print(f"Opprettet {display(path)} som utkast. Fyll inn teksten, og fjern «utkast: true» "
           f"når dokumentet skal publiseres.")

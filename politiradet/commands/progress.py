@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from ..pipeline import Progress
+from ..uptodate import Progress
 
 STAGE_LABELS = {
     "load": "leser innholdet",

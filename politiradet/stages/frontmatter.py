@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from .sourcefile import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .sourcefile import too_large_message
+
 try:  # The C parser is several times faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
@@ -18,8 +21,6 @@ except ImportError:  # pragma: no cover
 Path = tuple[str | int, ...]
 """Location of a value inside the front matter, e.g. ("kilde", "tittel") or ("temaer", 2)."""
 
-MAX_FILE_BYTES = 1024 * 1024
-"""Larger files are refused before they are read: no archive document comes near 1 MB."""
 MAX_DEPTH = 20
 """Deepest nesting of lists and groups allowed in YAML; the schemas need three levels."""
 MAX_INTEGER = 2**53
@@ -93,8 +94,7 @@ class SplitFile:
 
 def too_large(size: int) -> FrontMatterError:
     """The error for a file of *size* bytes above :data:`MAX_FILE_BYTES`."""
-    return FrontMatterError(1, 1, f"filen er for stor ({size / 1048576:.1f} MB); grensen er "
-                            f"{MAX_FILE_BYTES / 1048576:g} MB. Del opp dokumentet.")
+    return FrontMatterError(1, 1, too_large_message(size))
 
 
 def decode(raw: bytes) -> str:

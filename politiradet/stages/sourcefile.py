@@ -15,8 +15,9 @@ import stat
 from pathlib import Path
 
 from ..errors import os_error_reason
-from .frontmatter import MAX_FILE_BYTES as MAX_FILE_BYTES
-from .frontmatter import too_large as _too_large
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Larger files are refused before they are read: no archive document comes near 1 MB."""
 
 
 class RefusedFile(Exception):
@@ -34,7 +35,13 @@ class TooLarge(RefusedFile):
 
 def too_large(size: int) -> TooLarge:
     """The refusal for a file of *size* bytes above :data:`MAX_FILE_BYTES`."""
-    return TooLarge(_too_large(size).message)
+    return TooLarge(too_large_message(size))
+
+
+def too_large_message(size: int) -> str:
+    """Why a file of *size* bytes is not read, and what to do."""
+    return (f"filen er for stor ({size / 1048576:.1f} MB); grensen er "
+            f"{MAX_FILE_BYTES / 1048576:g} MB. Del opp dokumentet.")
 
 
 def inside(root: Path, path: Path) -> bool:
