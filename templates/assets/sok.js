@@ -449,6 +449,8 @@ function relevance(scored) {
 
 /** A quoted search is for the exact words: Pagefind does not extend them, so no guard is needed. */
 const EXACT = /^\s*".+"\s*$/;
+/** Sorts after every word that starts with the same letters (see searchParts). */
+const CHUNK_END = "zzzzzzzz";
 /** The signs Pagefind takes out of a search before splitting it into words. */
 const DROPPED = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;
 
@@ -494,6 +496,13 @@ function datePlace(bundle, result) {
  */
 async function searchParts(query, filters, byDate) {
   const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel, pages: delta.pages }] : [])];
+  // Pagefind loads the index chunk where a search word would stand and looks for the words
+  // that start with it there. A word with many records ends a chunk, and the guard of its
+  // words («samarbeid0zqx») then opens the next one: load that too, the chunk where the last
+  // word that starts with the search word would stand.
+  if (query !== null && !EXACT.test(query)) {
+    await Promise.all(searchWords(query).map((word) => pagefind.preload(`${word}${CHUNK_END}`)));
+  }
   const answers = await Promise.all(bundles.map((bundle) => searchBundle(bundle, query, filters, byDate)));
   const shown = (bundle, result) => !bundle.hidden.has(result.id) && result.id !== bundle.sentinel;
   // Each search word's IDF among every current record and one word guard, as in one bundle.
