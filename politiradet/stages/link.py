@@ -360,7 +360,7 @@ def _mentioning(content: Content, published: tuple[Document, ...],
     for doc in published:
         body = [*compiled[doc.path].mentions,
                 *(m for update in history.get(doc.path, ()) for m in update.block.mentions)]
-        keys = document_mentions(doc, body, names)
+        keys = sorted(document_mentions(doc, body, names))  # a set's order varies by process
         for key in keys:
             registry, _, slug = key.partition(":")
             if registry == TOPIC and slug in content.topics:
