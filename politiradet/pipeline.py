@@ -170,15 +170,16 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     known = site.outputs() if site else {}
     with timings.stage("render"):
         planned = plan(archive, paths.templates, base_url, Parts(store), known)
-    keys, digests = _publish(paths.out, overwrite, archive, planned, known, timings,
-                             pages_ready, site.digests() if site else {})
+    keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, known, timings,
+                                        pages_ready, site.digests() if site else {},
+                                        site.inodes() if site else {})
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
                       files=len(keys),
                       pages=len(planned.html_paths))
     if store and site:
-        site.keep(key, summary, keys | {MARKER: ""}, digests)
+        site.keep(key, summary, keys | {MARKER: ""}, digests, untouched)
         store.commit()
     sweep(paths.out, store.database if store and store.usable else "")
     return Report(summary.documents, summary.drafts, summary.files, summary.pages, timings,
@@ -187,26 +188,28 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
 
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
              known: Mapping[str, str], timings: Timings,
-             pages_ready: Callable[[], None] | None, published: Mapping[str, str]
-             ) -> tuple[dict[str, str], dict[str, str]]:
+             pages_ready: Callable[[], None] | None, published: Mapping[str, str],
+             live: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str], set[str]]:
     """Render, index and swap in the new site; return the render input hash of each file,
-    and the SHA-256 of each file written rather than linked. A file made again with the
-    bytes it has in the live site (*published*: SHA-256 by path) is linked, not written."""
-    with staging_for(out, overwrite, published) as staging:
+    the SHA-256 of each file written rather than linked, and the files published as the
+    very files the live site had (neither written nor linked: their stat is unchanged). A
+    file made again with the bytes it has in the live site (*published*: SHA-256 by path;
+    *live*: its inode) is linked, not written."""
+    with staging_for(out, overwrite, published, live) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(known, planned):
             keys |= _index_and_swap(staging, archive, planned, known, timings)
-            return keys, staging.digests
+            return keys, staging.digests, staging.untouched
         staging.keep(_known_bundle(known))
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
     pages_ready()
-    written = staging.digests
+    written, untouched = staging.digests, staging.untouched
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
         keys |= _index_and_swap(staging, archive, planned, known, timings)
-        return keys, written | staging.digests
+        return keys, written | staging.digests, untouched & staging.untouched
 
 
 def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],

@@ -72,13 +72,15 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 
 @contextlib.contextmanager
 def staging_for(out: Path, overwrite: bool = False,
-                published: Mapping[str, str] | None = None) -> Iterator[Staging]:
+                published: Mapping[str, str] | None = None,
+                live: Mapping[str, int] | None = None) -> Iterator[Staging]:
     """A staging folder beside *out*, removed again unless :meth:`Staging.swap` ran: the site
     replaced last (:data:`PREVIOUS`) when there is one, else a fresh folder.
 
     Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
     *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`. *published*
-    is the SHA-256 of each file of the live site known to be untouched (:class:`Staging`).
+    is the SHA-256 and *live* the inode of each file of the live site known to be untouched,
+    as this build found it (:class:`Staging`).
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +88,7 @@ def staging_for(out: Path, overwrite: bool = False,
         guard_out(out, overwrite)
         _remove_stale(out)
         root = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
-        staging = Staging(root, out, published, reused=_take_previous(out, root))
+        staging = Staging(root, out, published, reused=_take_previous(out, root), live=live)
         try:
             staging.write(MARKER, MARKER_TEXT)
             yield staging
@@ -112,27 +114,45 @@ class Staging:
     link, put there by anyone) is removed first; folders are made anew where anything but a
     folder stands; what the new site does not have is deleted before the swap. What the
     folder held is never trusted, only compared with the live site by inode, so a damaged
-    or changed one costs time, never a wrong file.
+    or changed one costs time, never a wrong file. The folder is read once, when the staging
+    starts (one directory listing, which gives each entry's inode and type without a
+    ``stat``), and each live file's inode is the one the build found when it checked the live
+    site (*live*: path -> inode), so a file left as it is costs no system call at all.
     """
 
     def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None,
-                 reused: bool = False) -> None:
+                 reused: bool = False, live: Mapping[str, int] | None = None) -> None:
         self.root, self.out, self.reused = root, out, reused
         self._root = str(root) + "/"
         self.published = published or {}
+        self.live = live or {}
         self.swapped = False
         self._made: set[str] = {str(root)}
         self._written: set[str] = set()
         self.digests: dict[str, str] = {}
         """The SHA-256 of each file written (linked files keep the one they had)."""
+        self.untouched: set[str] = set()
+        """The files kept that were the live file already (the same inode), left as they
+        were: neither written nor linked, so their stat is the one the live file had."""
+        self._found: dict[str, int] = {}
+        self._folders_found: set[str] = set()
+        self._listing_agrees = True
+        if reused:
+            self._found, self._folders_found = _listing(str(root))
+            self._listing_agrees = _inodes_agree(self._root, self._found)
 
     def keep(self, relatives: Iterable[str]) -> None:
         """Take these files over from the live site unchanged."""
         out = str(self.out) + "/"
         for relative in relatives:
+            if self.reused and self._is_live(relative):
+                self._claim(relative)
+                continue
             source, target = out + relative, self._target(relative)
             if self.reused:
-                if _same_file(source, target):
+                if (relative not in self.live or not self._listing_agrees) and \
+                        _same_file(source, target):
+                    self.untouched.add(relative)
                     continue
                 _remove(target)
             try:
@@ -141,6 +161,23 @@ class Staging:
                 if exc.errno not in _CANNOT_LINK:
                     raise
                 shutil.copy2(source, target, follow_symlinks=False)
+
+    def _is_live(self, relative: str) -> bool:
+        """True when the staged file at *relative*, as the folder's listing found it, is the
+        live file as this build found it (the same inode), so it can stay as it is."""
+        inode = self._found.get(relative)
+        return (inode is not None and self._listing_agrees and inode == self.live.get(relative)
+                and relative not in self._written)
+
+    def _claim(self, relative: str) -> None:
+        """Keep the staged file at *relative* as it is (it is the live file): no system call.
+        Its folders are real folders, as the listing found them."""
+        self._written.add(relative)
+        self.untouched.add(relative)
+        folder = (self._root + relative).rpartition("/")[0]
+        while folder not in self._made:
+            self._made.add(folder)
+            folder = folder.rpartition("/")[0]
 
     def write(self, relative: str, content: bytes | Iterable[bytes]) -> None:
         """Write one new file (its bytes, or its pieces one by one), or link the live one
@@ -157,6 +194,7 @@ class Staging:
             os.unlink(self.root / relative)
             del self.digests[relative]
             self._written.discard(relative)
+            self._found.pop(relative, None)  # it is gone: linked anew
             self.keep((relative,))
 
     def _write(self, relative: str, pieces: Iterable[bytes]) -> str:
@@ -199,21 +237,22 @@ class Staging:
         target = self._root + "/".join(parts)  # string work: this runs for every file
         folder = target.rpartition("/")[0]
         if folder not in self._made:
-            if self.reused:
-                self._folders(folder)
-            else:
-                os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
+            self._folders(folder)
         return target
 
     def _folders(self, folder: str) -> None:
-        """Make *folder* and those above it in a reused staging folder, each a real folder:
-        whatever else stands in the way (a file, a link) is removed, never followed."""
+        """Make *folder* and those above it, each a real folder: in a fresh staging folder
+        nothing but our own folders is there; in a reused one whatever else stands in the
+        way (a file, a link) is removed, never followed."""
         missing = []
         while folder not in self._made:
             missing.append(folder)
-            folder = os.path.dirname(folder)
+            folder = folder.rpartition("/")[0]
         for made in reversed(missing):
+            if not self.reused:
+                os.mkdir(made)
+                self._made.add(made)
+                continue
             try:
                 info = os.lstat(made)
             except FileNotFoundError:
@@ -225,17 +264,51 @@ class Staging:
             self._made.add(made)
 
     def _prune(self) -> None:
-        """Delete from a reused staging folder every file and folder the new site lacks."""
-        root = str(self.root)
-        for folder, folders, names in os.walk(root):
-            prefix = "" if folder == root else os.path.relpath(folder, root) + "/"
-            for name in names:
-                if prefix + name not in self._written:
-                    os.unlink(os.path.join(folder, name))
-            gone = [name for name in folders if os.path.join(folder, name) not in self._made]
-            for name in gone:
-                _remove(os.path.join(folder, name))
-            folders[:] = [name for name in folders if name not in gone]
+        """Delete from a reused staging folder every file and folder the new site lacks, as
+        its listing found them: a folder whole (never followed: :func:`_remove`), a file
+        where its folder stays."""
+        root = self._root
+        for folder in sorted(self._folders_found - self._made):
+            parent = folder.rpartition("/")[0]
+            if parent in self._made and folder[len(root):] not in self._written:
+                _remove(folder)
+        for relative in self._found.keys() - self._written:
+            path = root + relative
+            if path.rpartition("/")[0] in self._made and path not in self._made:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+
+
+def _listing(root: str) -> tuple[dict[str, int], set[str]]:
+    """Every entry below *root* but folders (relative path -> inode as the directory gives
+    it), and every folder (absolute path); links are listed, never followed."""
+    found: dict[str, int] = {}
+    folders: set[str] = set()
+    pending = [root]
+    start = len(root) + 1
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.path)
+                    pending.append(entry.path)
+                else:
+                    found[entry.path[start:]] = entry.inode() if \
+                        entry.is_file(follow_symlinks=False) else -1
+    return found, folders
+
+
+def _inodes_agree(root: str, found: Mapping[str, int]) -> bool:
+    """True when a directory listing gives the inode ``lstat`` gives (so on every common
+    Linux file system); checked on one file, where some overlays might differ."""
+    for relative, inode in found.items():
+        if inode >= 0:
+            try:
+                return os.lstat(root + relative).st_ino == inode
+            except OSError:
+                return False
+    return True
 
 
 def _same_file(live: str, staged: str) -> bool:

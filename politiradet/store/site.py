@@ -80,6 +80,9 @@ class Site:
         self._trusted: dict[str, str] | None = None
         self._absorbed: list[tuple[int, str, str, int, int]] = []
         """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
+        self._found: dict[str, FileStat] = {}
+        """The stat :meth:`outputs` found of each file it trusted by its bytes (the others
+        were found as recorded)."""
 
     def outputs(self) -> dict[str, str]:
         """Output path -> render input key of each file still exactly as the last build left
@@ -90,13 +93,20 @@ class Site:
         recorded."""
         if self._trusted is None:
             root, lost = self.name + "/", set[str]()
+            lstat, regular = os.lstat, stat.S_ISREG
             for path, (key, recorded, digest) in self._outputs.items():
-                found = file_stat(root + path)
-                if found == recorded:
+                try:  # file_stat inlined: this runs for every file of the site
+                    info = lstat(root + path)
+                except OSError:
+                    lost.add(key)
                     continue
-                if found is not None and found[:3] == recorded[:3] and \
+                found = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                if found == recorded and regular(info.st_mode):
+                    continue
+                if regular(info.st_mode) and found[:3] == recorded[:3] and \
                         _digest(root + path) == digest:
                     self._absorbed.append((found[3], self.name, path, found[0], recorded[3]))
+                    self._found[path] = found
                 else:
                     lost.add(key)
             self._trusted = {path: key for path, (key, _found, _digest) in self._outputs.items()
@@ -107,6 +117,12 @@ class Site:
         """Output path -> SHA-256 of each file :meth:`outputs` trusts: a file made again with
         the same bytes is linked rather than written (:class:`politiradet.stages.write.Staging`)."""
         return {path: self._outputs[path][2] for path in self.outputs()}
+
+    def inodes(self) -> dict[str, int]:
+        """Output path -> inode of each file :meth:`outputs` trusts, as it found it: the
+        staging of the next site keeps a file that is this inode as it is
+        (:class:`politiradet.stages.write.Staging`)."""
+        return {path: self._outputs[path][1][0] for path in self.outputs()}
 
     def hit(self, key: str) -> Summary | None:
         """The last build's summary if it had *key* and the folder holds exactly its files,
@@ -137,15 +153,25 @@ class Site:
         self.inputs.keep()
 
     def keep(self, key: str, summary: Summary, outputs: Mapping[str, str],
-             digests: Mapping[str, str]) -> None:
+             digests: Mapping[str, str], untouched: Iterable[str] = ()) -> None:
         """Record, in the build's transaction, the build just published: its *key* and
         *summary*, and each file of *outputs* (path -> render input key) as it is now, with
         the SHA-256 of its bytes (*digests* of the files written; a linked file keeps its
-        own). The records of output folders that are gone (each preview has a temporary one)
-        are forgotten."""
+        own). A file of *untouched* (published as the very file :meth:`outputs` trusted,
+        neither written nor linked again) is recorded with the stat :meth:`outputs` found,
+        without looking again: should it have been changed by hand meanwhile, the next build
+        notices. The records of output folders that are gone (each preview has a temporary
+        one) are forgotten."""
         root, old = self.name + "/", self._outputs
+        trusted = self.outputs()
+        untouched = {path for path in untouched if path in trusted}
         rows = []
         for path, output_key in outputs.items():
+            if path in untouched:
+                recorded = old[path]
+                rows.append((self.name, path, output_key,
+                             *(self._found.get(path) or recorded[1]), recorded[2]))
+                continue
             found = file_stat(root + path)
             digest = digests.get(path) or (old[path][2] if path in old else _digest(root + path))
             if found is not None and digest:
