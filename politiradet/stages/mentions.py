@@ -107,7 +107,7 @@ def mentioned(text: str, names: Names) -> tuple[str, ...]:
     """The keys (``tema:salto``, ``omrade:furuset``) of the names *text* mentions, sorted."""
     if not names.forms:
         return ()
-    pattern, keys = _matcher(names)
+    pattern, keys = _matcher_of(names)
     found: set[str] = set()
     end = 0
     for match in pattern.finditer(fold(text)):
@@ -116,6 +116,20 @@ def mentioned(text: str, names: Names) -> tuple[str, ...]:
         found.update(keys[tuple(_WORD.findall(match.group(1)))])
         end = match.start() + len(match.group(1))
     return tuple(sorted(found))
+
+
+_LAST: list[tuple[Names, tuple[re.Pattern[str], Mapping[tuple[str, ...], frozenset[str]]]]] = []
+
+
+def _matcher_of(names: Names) -> tuple[re.Pattern[str], Mapping[tuple[str, ...], frozenset[str]]]:
+    """:func:`_matcher`, the last one found by identity first: the cache of :func:`_matcher`
+    hashes and compares every form of *names* on each look-up, and the link stage asks for
+    the same names once per document."""
+    if _LAST and _LAST[0][0] is names:
+        return _LAST[0][1]
+    found = _matcher(names)
+    _LAST[:] = [(names, found)]
+    return found
 
 
 @functools.lru_cache(maxsize=4)
