@@ -347,3 +347,31 @@ def test_a_delta_record_whose_fragment_id_is_the_bases_makes_the_base_again(
     build(paths, BASE)
     assert not (paths.out / "pagefind/endring").exists()
     assert "Zyxendringen" in search_records(paths.out)["/" + EDITED_URL]["content"]
+
+
+# --- a word that ends an index chunk ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chunk_end(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One bundle of 200 referater that each say «samarbeid» 100 times: Pagefind closes an
+    index chunk when its words' places pass 20,000, so the chunk ends at «samarbeid», and its
+    guard («samarbeid0zqx») opens the next one."""
+    root = tmp_path_factory.mktemp("blokk")
+    content = make_content(root)
+    for number in range(200):
+        day = dt.date(2010, 1, 1) + dt.timedelta(days=number)
+        (content / f"referater/{day.isoformat()}.md").write_text(
+            minutes(day, extra="samarbeid " * 100), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLITIRADET_CACHE", str(root / "buffer"))
+        build(Paths(content=content, out=root / "site"), BASE, use_cache=False)
+    with serve_folder(root / "site", BASE) as served:
+        yield served
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["q=samarbeid", "q=samarbei", "q=samarbeid+trygghet"])
+def test_a_word_that_ends_an_index_chunk_is_found(page: Any, chunk_end: Served,
+                                                  query: str) -> None:
+    status, links, _labels = results(page, chunk_end, query)
+    assert len(links) >= 200 and status.startswith(f"{len(links)} treff")
