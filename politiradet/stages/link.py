@@ -438,5 +438,5 @@ def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str]
         if (target in public and source in public and source != target
                 and (target, source) not in seen):
             seen.add((target, source))
-            backlinks[target].append(public[source])  # type: ignore[index]
+            backlinks[target].append(public[source])
     return {k: tuple(v) for k, v in backlinks.items()}

@@ -386,9 +386,12 @@ def _remove_stale(out: Path) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Replace *out* by *staging*: an atomic exchange where the OS allows it."""
+    """Replace *out* by *staging*: an atomic exchange where the OS allows it. The first site
+    published into *out* also leaves a linked copy of itself as :data:`PREVIOUS`
+    (:func:`_seed_previous`)."""
     if not out.exists():
         staging.rename(out)
+        _seed_previous(out)
         return
     if out.is_dir() and not out.is_symlink() and _exchange(staging, out):
         _discard(staging, out)  # staging now holds the old site
@@ -398,6 +401,43 @@ def _swap(staging: Path, out: Path) -> None:
     out.rename(old)
     staging.rename(out)
     _discard(old, out)
+
+
+def _seed_previous(out: Path) -> None:
+    """Give the first site published into *out* a :data:`PREVIOUS` of its own: a copy of
+    hard links (no bytes copied), so the next publish assembles its site in it and touches
+    the files that change, rather than linking every file of the site into a fresh folder
+    while the editor waits. Made under another name and renamed when whole; where it cannot
+    be made (no links, another file system) there is none, and a leftover is deleted by
+    :func:`sweep`. Made before the build records the published files' change times, which
+    the links change."""
+    trash = cache_dir_for(out) / OLD_SITES
+    seed = trash / f".{PREVIOUS}-ny"
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(trash / PREVIOUS):
+            return
+        _remove(str(seed))
+        _link_tree(str(out), str(seed))
+        os.rename(seed, trash / PREVIOUS)
+    except OSError:
+        shutil.rmtree(seed, ignore_errors=True)
+
+
+def _link_tree(source: str, target: str) -> None:
+    """Make *target* a copy of the folder *source* of hard links; a link is never followed
+    (the sites we publish have none)."""
+    os.mkdir(target)
+    pending = [(source, target)]
+    while pending:
+        here, there = pending.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(there + "/" + entry.name)
+                    pending.append((entry.path, there + "/" + entry.name))
+                elif entry.is_file(follow_symlinks=False):
+                    os.link(entry.path, there + "/" + entry.name, follow_symlinks=False)
 
 
 def _discard(old: Path, out: Path) -> None:

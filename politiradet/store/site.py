@@ -165,18 +165,21 @@ class Site:
         root, old = self.name + "/", self._outputs
         trusted = self.outputs()
         untouched = {path for path in untouched if path in trusted}
-        rows = []
+        rows: dict[str, tuple[str, str, str, int, int, int, int, str]] = {}
         for path, output_key in outputs.items():
             if path in untouched:
                 recorded = old[path]
-                rows.append((self.name, path, output_key,
-                             *(self._found.get(path) or recorded[1]), recorded[2]))
+                if recorded[0] == output_key and path not in self._found:
+                    continue  # its row, as it is
+                rows[path] = (self.name, path, output_key,
+                              *(self._found.get(path) or recorded[1]), recorded[2])
                 continue
             found = file_stat(root + path)
             digest = digests.get(path) or (old[path][2] if path in old else _digest(root + path))
             if found is not None and digest:
-                rows.append((self.name, path, output_key, *found, digest))
-        changed = [row for row in rows if old.get(row[1]) != (row[2], row[3:7], row[7])]
+                rows[path] = (self.name, path, output_key, *found, digest)
+        changed = [row for path, row in rows.items()
+                   if old.get(path) != (row[2], row[3:7], row[7])]
         gone = [(self.name, path) for path in old.keys() - outputs.keys()]
         record = (self.name, self.variant, key, json.dumps(asdict(summary)))
         forgotten = [(name,) for (name,) in self.store.query("SELECT out FROM sites")
@@ -186,7 +189,10 @@ class Site:
             if len(old) != db.execute("SELECT count(*) FROM outputs WHERE out = ?",
                                       (self.name,)).fetchone()[0]:
                 db.execute("DELETE FROM outputs WHERE out = ?", (self.name,))  # foreign rows
-                db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               [rows.get(path) or (self.name, path, *old[path][:1],
+                                                   *old[path][1], old[path][2])
+                                for path in outputs if path in rows or path in untouched])
             else:
                 db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
