@@ -87,12 +87,29 @@ def check_content(raw: RawContent, schemas: Schemas, timings: Timings | None = N
             known.keep(_valid_files(raw, validated))
     with timings.stage("compile"):
         compiled, found = compile_bodies(validated, Records(store) if store else None,
-                                         files={doc.path: doc for doc in raw.documents})
+                                         files={doc.path: doc for doc in raw.documents},
+                                         root=raw.root)
         problems += found
+        validated = without_bodies(validated)
     with timings.stage("link"):
         archive, found = link(validated, compiled, include_drafts)
         problems += found
     return archive, problems
+
+
+def without_bodies(validated: Validated) -> Validated:
+    """*validated* with every document's Markdown dropped: once compiled, nothing reads it
+    (pages, feeds, open data and search use the compiled records; render keys leave it out,
+    :data:`~politiradet.rendering.keys.UNSEEN`), and held to the end of the build it was the
+    largest part of the archive (10.9 kB per document)."""
+    return replace(validated,
+                   content=replace(validated.content, documents=tuple(
+                       _without_body(doc) for doc in validated.content.documents)),
+                   unvalidated=tuple(_without_body(doc) for doc in validated.unvalidated))
+
+
+def _without_body(doc: Document) -> Document:
+    return replace(doc, body="") if doc.body else doc
 
 
 def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, data: bytes,

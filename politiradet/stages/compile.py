@@ -71,7 +71,7 @@ Registries = tuple[Abbreviations, Names]
 
 def compile_bodies(validated: Validated, store: Records | None = None,
                    only: AbstractSet[str] | None = None,
-                   files: Mapping[str, RawDocument] | None = None
+                   files: Mapping[str, RawDocument] | None = None, root: str = ""
                    ) -> tuple[dict[str, Compiled], list[Problem]]:
     """Compile the body of every document, drafts and invalid ones included (so all are
     checked), or of those at the content paths *only*; return the records by content path and
@@ -82,13 +82,15 @@ def compile_bodies(validated: Validated, store: Records | None = None,
     read (:meth:`Records.retain`). *files* are the documents as loaded, by content path: a
     record of a file is found by the SHA-256 of the file's bytes (no body is hashed), and a
     body the loader did not read (:class:`~politiradet.stages.load.Unread`) is read here,
-    only when its record must be made."""
+    only when its record must be made. With the content folder *root* they were read from,
+    a stored record's fallback (should its payload be lost) reads the body from the file
+    again rather than keep it in memory for the whole build."""
     content = validated.content
     checked = tuple(doc for doc in (*content.documents, *validated.unvalidated)
                     if only is None or doc.path in only)
     abbreviations = tuple((a.short, a.meaning) for a in content.abbreviations)
     compiled = _compile_all(checked, (abbreviations, registry_names(content)), store,
-                            whole_build=only is None, files=files or {})
+                            whole_build=only is None, files=files or {}, root=root)
     problems = [Problem(doc.source, note.line, note.col, note.message)
                 for doc in checked for note in compiled[doc.path].notes]
     return compiled, problems
@@ -96,7 +98,7 @@ def compile_bodies(validated: Validated, store: Records | None = None,
 
 def _compile_all(checked: Sequence[Document], registries: Registries,
                  store: Records | None, whole_build: bool,
-                 files: Mapping[str, RawDocument]) -> dict[str, Compiled]:
+                 files: Mapping[str, RawDocument], root: str = "") -> dict[str, Compiled]:
     if store is None:
         checked = [_with_body(doc, _unread(files, doc))[0] for doc in checked]
         rows = ordered_map(functools.partial(compile_row, registries=registries), checked)
@@ -104,8 +106,11 @@ def _compile_all(checked: Sequence[Document], registries: Registries,
     fingerprint = registry_fingerprint(dict(registries[0]), registries[1].fingerprint())
     keys = {doc.path: store.key(doc, fingerprint, _file_digest(files, doc)) for doc in checked}
     by_key = {keys[doc.path]: doc for doc in checked}
-    found = store.get_many(by_key, lambda key: _fallback(by_key[key], registries,
-                                                         _unread(files, by_key[key])))
+
+    def fallback(doc: Document) -> Callable[[], Payload]:
+        return _fallback(doc, registries, _rereadable(files, doc, root))
+
+    found = store.get_many(by_key, lambda key: fallback(by_key[key]))
     missing = []
     for doc in checked:
         if keys[doc.path] not in found:
@@ -116,7 +121,7 @@ def _compile_all(checked: Sequence[Document], registries: Registries,
     rows = ordered_map(functools.partial(compile_row, registries=registries), missing)
     for batch in _batches(zip(missing, rows, strict=True)):
         found |= _stored(store, [(keys[doc.path], doc, row) for doc, row in batch],
-                         registries)
+                         fallback)
     if whole_build:
         store.retain(by_key)
     return {doc.path: found[keys[doc.path]] for doc in checked}
@@ -129,7 +134,7 @@ def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
 
 
 def _stored(store: Records, batch: Sequence[tuple[str, Document, Row]],
-            registries: Registries) -> dict[str, Compiled]:
+            fallback: Callable[[Document], Callable[[], Payload]]) -> dict[str, Compiled]:
     """The records of *batch*, put into *store*: their payloads are left there, or kept in
     memory when the store cannot be written."""
     if not store.put_many([(key, row) for key, _doc, row in batch]):
@@ -137,7 +142,7 @@ def _stored(store: Records, batch: Sequence[tuple[str, Document, Row]],
     found = {}
     for key, doc, row in batch:
         payload = store.stored(key, row.body_sum, row.statuses_sum,
-                               _fallback(doc, registries, None))
+                               fallback(doc))
         record = decode_meta(row.meta, row.meta_sum, row.body_sum, payload)
         assert record is not None, "a record just encoded decodes"
         found[key] = record
@@ -153,7 +158,9 @@ def _in_memory(row: Row) -> Compiled:
 def _fallback(doc: Document, registries: Registries, unread: Unread | None
               ) -> Callable[[], Payload]:
     """Compiles *doc*'s payload again, should its stored one be lost or damaged (reading
-    its body first if the loader did not)."""
+    its body from *unread* first: the body is then not held until the build ends)."""
+    if unread is not None and doc.body:
+        doc = dataclasses.replace(doc, body="")
     return functools.partial(_payload_of, doc, registries, unread)
 
 
@@ -172,6 +179,21 @@ def _file_digest(files: Mapping[str, RawDocument], doc: Document) -> str:
 def _unread(files: Mapping[str, RawDocument], doc: Document) -> Unread | None:
     raw = files.get(doc.path)
     return raw.unread if raw is not None else None
+
+
+def _rereadable(files: Mapping[str, RawDocument], doc: Document, root: str
+                ) -> Unread | None:
+    """Where *doc*'s body can be read again: the loader's :class:`Unread`, or the file it
+    was read from in *root* (checked by its SHA-256; a file changed since gives its body as
+    it is now, and the next build compiles it again). None for a text that is no file."""
+    raw = files.get(doc.path)
+    if raw is None:
+        return None
+    if raw.unread is not None:
+        return raw.unread
+    if not root or not raw.digest:
+        return None
+    return Unread(root, doc.path, raw.digest, doc.body_line, len(doc.body))
 
 
 def _with_body(doc: Document, unread: Unread | None) -> tuple[Document, bool]:

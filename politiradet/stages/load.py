@@ -111,6 +111,9 @@ class RawContent:
     """Usable PDFs in ``content/kilder/`` by name."""
     refused_sources: frozenset[str] = frozenset()
     """Files in ``content/kilder/`` that were refused (and reported) as originals."""
+    root: str = ""
+    """The content folder the documents were read from (empty for content not read from
+    one): a body dropped after compiling can be read from it again (:class:`Unread`)."""
 
 
 def display(path: Path) -> str:
@@ -149,7 +152,7 @@ def load_content(root: Path, known: Documents | None = None,
     if changed is None:
         changed = githistory.last_changed(root)
     return RawContent(tuple(documents), registries, frozenset(unreadable),
-                      changed, sources, frozenset(refused)), problems
+                      changed, sources, frozenset(refused), str(root)), problems
 
 
 def _documents(root: Path, problems: list[Problem], unreadable: set[str],

@@ -82,10 +82,11 @@ class Documents:
         """Keep exactly *documents* (each with the digest of its file's bytes) in the build's
         transaction, in place of what was kept before; rows :meth:`get` trusted are left."""
         rows = self._rows
-        wanted = {doc.path: (digest, doc) for digest, doc in documents}
+        # entries, not documents, are held until the transaction: a document holds its body
+        wanted = {doc.path: (digest, rows[doc.path][1] if doc.path in self._taken
+                             else _entry(doc)) for digest, doc in documents}
         changed = [(path, digest, self.schemas, entry, sha256(entry))
-                   for path, (digest, doc) in wanted.items() if path not in self._taken
-                   for entry in (_entry(doc),)]
+                   for path, (digest, entry) in wanted.items() if path not in self._taken]
         gone = [(path,) for path in rows.keys() - wanted.keys()]
 
         def write(db: sqlite3.Connection) -> None:
@@ -93,8 +94,7 @@ class Documents:
                 db.execute("DELETE FROM documents")  # rows of other schemas, or damaged ones
                 db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
                                [(path, digest, self.schemas, entry, sha256(entry))
-                                for path, (digest, doc) in wanted.items()
-                                for entry in (_entry(doc),)])
+                                for path, (digest, entry) in wanted.items()])
                 return
             db.executemany("DELETE FROM documents WHERE path = ?", gone)
             db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", changed)
