@@ -139,7 +139,11 @@ def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,
         if output.path in seen:
             raise ValueError(f"to sider vil skrives til samme adresse: {output.path}")
         seen.add(output.path)
-    return Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key)
+    planned = Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key)
+    # the outputs keep the renderer, and its hasher remembered every object of the archive
+    # it hashed (5.8 kB per document); nothing planned hashes them again
+    renderer.keys.hasher.forget()
+    return planned
 
 
 def produce(outputs: Sequence[Output]) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:

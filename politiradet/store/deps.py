@@ -85,6 +85,11 @@ class Hasher:
     def digest(self, value: Any) -> str:
         return hashlib.blake2b(self.encode(value), digest_size=16).hexdigest()
 
+    def forget(self) -> None:
+        """Forget the fingerprints remembered so far (and the objects they are of): when the
+        objects will not be hashed again, or not often. Digests stay the same."""
+        self._memo = {}
+
     def encode(self, value: Any) -> bytes:
         chunks: list[bytes] = []
         self._encode(value, chunks)
