@@ -369,6 +369,7 @@ class Records:
         A record's build number is renewed only when it is :data:`REFRESH_BUILDS` old, so an
         unchanged archive does not rewrite every row on every build."""
         used = dict(self._used)
+        keys = tuple(keys)  # the keys alone: a mapping's values (documents) are not held
 
         def count(db: sqlite3.Connection) -> None:
             number = build_number(db) + 1
