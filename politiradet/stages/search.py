@@ -416,7 +416,7 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
     the bundle as (output path, content, the entry of a fragment's record), one at a time, so
     a large base never sits in memory whole. A delta's records carry :data:`DELTA_FILTER`."""
     by_url = {}
-    guarded: set[str] = set()
+    tokens: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="pagefind-") as temporary:
         source, output = Path(temporary, "kilde"), Path(temporary, "bundle")
         for entry in found:
@@ -425,9 +425,9 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
             if folder == DELTA:
                 record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
             page = record_html(record)
-            guarded |= indexed_words(page)
+            tokens |= page_tokens(page)
             _write_page(source / record.url, page)
-        _write_page(source / SENTINEL_URL, sentinel_html(guarded, folder == DELTA))
+        _write_page(source / SENTINEL_URL, sentinel_html(words_of(tokens), folder == DELTA))
         _run_pagefind(_pagefind_binary(), source, output)
         for path in sorted(output.rglob("*")):
             name = path.relative_to(output).as_posix()
@@ -450,17 +450,30 @@ def indexed_words(page: str) -> set[str]:
     case or between letters and digits: «SaLTo-konferansen» gives «saltokonferansen»,
     «salto», «lto», «to», «konferansen»). More words than Pagefind's do no harm (see
     :func:`sentinel_html`); a word it indexes that no word here starts with would."""
+    return words_of(page_tokens(page))
+
+
+def page_tokens(page: str) -> set[str]:
+    """The distinct whitespace-separated tokens of the record *page*'s text, with its tags
+    taken out as spaces and as nothing (:func:`words_of` makes the words of them). A bundle
+    collects these first: a word recurs in most records, so the words are made once per
+    distinct token, not once per occurrence (38 of 46 s of a cold index stage at 1,000)."""
+    return {token for text in (_TAG.sub(" ", page), _TAG.sub("", page))
+            for token in html.unescape(text).split()}
+
+
+def words_of(tokens: Iterable[str]) -> set[str]:
+    """The words of :func:`indexed_words` from distinct *tokens*."""
     words: set[str] = set()
-    for text in (_TAG.sub(" ", page), _TAG.sub("", page)):
-        for token in html.unescape(text).split():
-            whole = "".join(c for c in token if c.isalnum() or c in _INCLUDED).lower()
-            if whole:
-                words.add(whole)
-            if any(not c.isalnum() for c in token):
-                for run in _WORD_RUNS.findall(token):
-                    words.update(run[at:].lower() for at in range(len(run))
-                                 if at == 0 or run[at].isupper()
-                                 or run[at].isdigit() != run[at - 1].isdigit())
+    for token in tokens:
+        whole = "".join(c for c in token if c.isalnum() or c in _INCLUDED).lower()
+        if whole:
+            words.add(whole)
+        if not token.isalnum():
+            for run in _WORD_RUNS.findall(token):
+                words.update(run[at:].lower() for at in range(len(run))
+                             if at == 0 or run[at].isupper()
+                             or run[at].isdigit() != run[at - 1].isdigit())
     return words
 
 
