@@ -128,9 +128,14 @@ def check_one(raw: RawContent, schemas: Schemas, relative: str, source: str, dat
         candidate = parse_document(relative, source, data)
     except FrontMatterError as exc:
         return [Problem(source, exc.line, exc.col, exc.message)]
-    validated, problems = validate(with_document(raw, candidate), schemas)
+    content = with_document(raw, candidate)
+    validated, problems = validate(content, schemas)
+    # Keyed by their files' digests, as the build keys them, the other documents' records
+    # are the build's (the candidate is no file yet: its record is keyed by its text).
     compiled, notes = compile_bodies(validated, Records(store) if store else None,
-                                     only=needs_compiled(validated, relative))
+                                     only=needs_compiled(validated, relative),
+                                     files={doc.path: doc for doc in content.documents},
+                                     root=content.root)
     problems += notes + check_document(validated, relative, compiled)
     return sorted({p for p in problems if p.path == source})
 
