@@ -35,7 +35,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -294,11 +293,8 @@ class Graph:
         archive = self.archive
         found = [self.created]
         for doc in archive.documents:
-            if doc.dated:
+            if doc.dated:  # a point's reports are referater, each counted as itself
                 found.append(_own_modified(archive, doc))
-                if doc.kind == "oppfolgingspunkt":  # a dated point changes with its reports
-                    found += (_own_modified(archive, u.document)
-                              for u in archive.history.get(doc.path, ()))
             else:
                 found.append(self._undated_modified(doc))
         return max(found)
@@ -335,10 +331,10 @@ class Graph:
             doc = archive.by_path[path]
             record = _record(archive, doc)
             updates = archive.history.get(path, ())
-            if updates:
+            if updates and doc.dated:
                 record = _with_reports(record, [_own_modified(archive, u.document)
                                                 for u in updates])
-            if not doc.dated:
+            elif not doc.dated:
                 record = dataclasses.replace(record, created=self.created,
                                              modified=self._undated_modified(doc))
             self._records[path] = record
@@ -441,6 +437,14 @@ def _time(moment: dt.datetime) -> str:
 Made = functools.partial[bytes]
 
 
+_LIST_OF = {"organization": "organization", "person": "person", "meeting": "meeting",
+            "paper": "paper", "agenda_item": "agendaItem", "consultation": "consultation",
+            "original_file": "file", "legislative_term": "legislativeTermList",
+            "location": "locationList"}
+"""The list (``list_path``) each kind of object is listed in, in the order the lists are
+planned."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ref:
     """An object of the API (or a page of a list of them) before it is made: the name of the
@@ -472,7 +476,20 @@ class Api:
         self._agendas: dict[str, tuple[Heading, ...]] = {}
 
     def files(self) -> Iterator[tuple[str, Ref]]:
-        """Every OParl file of the site: its output path and its object."""
+        """Every OParl file of the site: its output path and its object; the list pages last,
+        each list made of the objects as they were yielded."""
+        members: dict[str, list[Ref]] = {name: [] for name in _LIST_OF.values()}
+        for path, ref in self._objects():
+            yield path, ref
+            if ref.name in _LIST_OF:
+                members[_LIST_OF[ref.name]].append(ref)
+        for name, refs in members.items():
+            pages = _page_count(len(refs))
+            for page, chunk in enumerate(_pages(refs), start=1):
+                yield list_path(name, page), Ref("list_page", own=(name, page, pages, len(refs),
+                                                                   chunk))
+
+    def _objects(self) -> Iterator[tuple[str, Ref]]:
         archive = self.archive
         docs = sorted(archive.documents, key=lambda d: (d.date, d.path))  # oldest first, so
         meetings = [d for d in docs if d.kind == "referat"]  # a new document joins the
@@ -494,36 +511,12 @@ class Api:
         for doc in papers:
             yield paper_path(doc), Ref("paper", doc.path)
         for doc in docs:
-            if _has_original(archive, doc):
+            if _original(archive, doc) is not None:
                 yield file_path(doc), Ref("original_file", doc.path)
         for doc in self.terms:
             yield legislative_term_path(doc), Ref("legislative_term", doc.path)
         for attendee in self.graph.attendees:
             yield person_path(attendee.name), Ref("person", own=attendee)
-        yield from self._lists(docs, meetings, papers)
-
-    def _lists(self, docs: Sequence[Document], meetings: Sequence[Document],
-               papers: Sequence[Document]) -> Iterator[tuple[str, Ref]]:
-        archive = self.archive
-        members: dict[str, Sequence[Ref]] = {
-            "organization": [Ref("organization", own=slug)
-                             for slug, _ in ((COUNCIL, ""), *PARTIES)],
-            "person": [Ref("person", own=a) for a in self.graph.attendees],
-            "meeting": [Ref("meeting", d.path) for d in meetings],
-            "paper": [Ref("paper", d.path) for d in papers],
-            "agendaItem": [Ref("agenda_item", d.path, index) for d in meetings
-                           for index in range(len(self.agenda(d)))],
-            "consultation": [Ref("consultation", d.path, index) for d in meetings
-                             for index in range(len(archive.reported.get(d.path, ())))],
-            "file": [Ref("original_file", d.path) for d in docs if _has_original(archive, d)],
-            "legislativeTermList": [Ref("legislative_term", d.path) for d in self.terms],
-            "locationList": [Ref("location", d.path) for d in meetings if d.fields.get("sted")],
-        }
-        for name, refs in members.items():
-            pages = _page_count(len(refs))
-            for page, chunk in enumerate(_pages(refs), start=1):
-                yield list_path(name, page), Ref("list_page", own=(name, page, pages, len(refs),
-                                                                   chunk))
 
     @functools.cached_property
     def terms(self) -> tuple[Document, ...]:
@@ -581,9 +574,8 @@ class Api:
             return self.document_key(ref.path)
         if ref.name == "list_page":
             name, page, pages, total, chunk = ref.own
-            text = "\0".join((ref.name, self.shared_key, name, str(page), str(pages), str(total),
-                              *(self._entry(r) for r in chunk)))
-            return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            return self.digest((ref.name, self.shared_key, name, page, pages, total,
+                                tuple(self._entry(r) for r in chunk)))
         if ref.name in ("body", "body_list"):
             return self.digest((ref.name, self.shared_key, self.graph.head,
                                 tuple(self.document_key(d.path) for d in self.terms)))
@@ -636,12 +628,6 @@ def _record_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:
     return (doc, archive.compiled[doc.path].digest, archive.content.changed.get(doc.path),
             tuple(topics[t].name for t in doc.topics if t in topics),
             feeds.original(archive, doc), tuple(_links(archive, doc)))
-
-
-def _has_original(archive: Archive, doc: Document) -> bool:
-    """The document has a File (:func:`_original`)."""
-    return bool(feeds.original(archive, doc) is not None
-                or doc.fields.get("kilde", {}).get("url"))
 
 
 def _pages(entries: Sequence[Ref]) -> Iterator[tuple[Ref, ...]]:
