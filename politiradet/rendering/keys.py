@@ -165,5 +165,7 @@ class Keys:
                                                   for d in self.archive.documents]))
 
 
-_OF_THE_ARCHIVE = ("shared_key", "_targets", "texts_key")
-"""The cached properties of :class:`Keys` made from its archive (:meth:`Keys.use`)."""
+_OF_THE_ARCHIVE = tuple(name for name, value in vars(Keys).items()
+                        if isinstance(value, cached_property))
+"""The cached properties of :class:`Keys`, all made from its archive (:meth:`Keys.use`
+forgets them): found, not listed, so a new one cannot be left out."""
