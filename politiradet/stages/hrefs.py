@@ -6,6 +6,7 @@ that every target exists); neither needs the other to answer it.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import urllib.parse
 
@@ -16,6 +17,13 @@ EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
 
 def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
     """Resolve *href* written in *doc_path*; return the target or a Norwegian error."""
+    return _resolve(posixpath.dirname(doc_path), href)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(folder: str, href: str) -> tuple[Target | None, str | None]:
+    """:func:`resolve_href` from the document's *folder*: the same link is written in many
+    documents of a folder, and is resolved when compiled and again when linked."""
     parsed = urllib.parse.urlsplit(href)
     if parsed.scheme:
         if parsed.scheme.lower() in EXTERNAL_SCHEMES:
@@ -27,8 +35,7 @@ def resolve_href(doc_path: str, href: str) -> tuple[Target | None, str | None]:
     if parsed.path.startswith("/") or parsed.netloc:
         return None, ("lenken er absolutt. Skriv en relativ lenke til .md-filen, for eksempel "
                       "«../referater/2025-05-14.md».")
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path),
-                                               urllib.parse.unquote(parsed.path)))
+    joined = posixpath.normpath(posixpath.join(folder, urllib.parse.unquote(parsed.path)))
     if joined == ".." or joined.startswith("../"):
         return None, "lenken peker ut av innholdsmappen. Lenk til en .md-fil i content/."
     if not joined.endswith(".md"):

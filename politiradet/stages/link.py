@@ -176,9 +176,8 @@ def _check_links(checked: tuple[Document, ...], validated: Validated,
                  compiled: Mapping[str, Compiled], targets: dict[tuple[str, str], Target]
                  ) -> Iterator[Problem]:
     by_path = validated.content.by_path()
-    resolved: dict[tuple[str, str], tuple[Target | None, str | None]] = {}
     for doc in checked:
-        found = _link_problems(doc, compiled[doc.path], validated, by_path, targets, resolved)
+        found = _link_problems(doc, compiled[doc.path], validated, by_path, targets)
         yield from itertools.islice(found, MAX_LINK_PROBLEMS)
         extra = next(found, None)
         if extra is not None:
@@ -188,21 +187,14 @@ def _check_links(checked: tuple[Document, ...], validated: Validated,
 
 
 def _link_problems(doc: Document, body: Compiled, validated: Validated,
-                   by_path: Mapping[str, Document], targets: dict[tuple[str, str], Target],
-                   resolved: dict[tuple[str, str], tuple[Target | None, str | None]]
+                   by_path: Mapping[str, Document], targets: dict[tuple[str, str], Target]
                    ) -> Iterator[Problem]:
-    """The problems of *doc*'s links; *resolved* remembers what an href means from a folder
-    (the same link is written in many documents of a folder)."""
-    folder = doc.path.rpartition("/")[0]
     for href, line, col, image in _hrefs(doc, body):
         if image:
             yield Problem(doc.source, line, col, "bilder publiseres ikke i arkivet. "
                           "Fjern bildet eller lenk til det med en vanlig lenke.")
             continue
-        meaning = resolved.get((folder, href))
-        if meaning is None:
-            meaning = resolved[(folder, href)] = resolve_href(doc.path, href)
-        target, error = meaning
+        target, error = resolve_href(doc.path, href)
         if error or target is None:
             yield Problem(doc.source, line, col, f"ugyldig lenke «{href}»: {error}")
             continue
@@ -431,12 +423,9 @@ def _backlinks(published: tuple[Document, ...], targets: Mapping[tuple[str, str]
                ) -> dict[str, tuple[Document, ...]]:
     """Document path -> the documents linking to it, by path (each once)."""
     public = {doc.path: doc for doc in published}
-    backlinks: dict[str, list[Document]] = defaultdict(list)
-    seen: set[tuple[str | None, str]] = set()
+    backlinks: dict[str, dict[str, Document]] = defaultdict(dict)
     for key in sorted(targets):  # the keys alone: (path, href) pairs are unique
         source, target = key[0], targets[key].path
-        if (target in public and source in public and source != target
-                and (target, source) not in seen):
-            seen.add((target, source))
-            backlinks[target].append(public[source])
-    return {k: tuple(v) for k, v in backlinks.items()}
+        if target in public and source in public and source != target:
+            backlinks[target].setdefault(source, public[source])
+    return {k: tuple(v.values()) for k, v in backlinks.items()}
