@@ -77,7 +77,7 @@ def _chosen(slug: str, context: ArchiveContext, how: str) -> Chosen:
 
 
 def _named(texts: Iterable[str], context: ArchiveContext) -> list[str]:
-    """The councils whose name (or «politirådet i <sted>» of it) occurs in *texts*."""
+    """The councils whose name («Politirådet i Bergen») occurs in *texts*, in any case."""
     text = " ".join(texts)
     return [slug for slug, council in context.councils.items()
             if re.search(rf"(?<!\w){re.escape(council.name)}(?!\w)", text, re.IGNORECASE)]

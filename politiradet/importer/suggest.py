@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model.content import Abbreviation, Area, Topic
 from .council import UNCHOSEN, Chosen
@@ -154,7 +154,7 @@ def suggest(blocks: Sequence[Block], head: Head, kind: str | None, registries: R
         agreement_type="samarbeidsdokument" if re.search(r"samarbeidsdokument", heading,
                                                           re.IGNORECASE) else "politirådsavtale",
         period=period,
-        council=council if chosen == "referat" else UNCHOSEN)
+        council=council if chosen == "referat" else replace(council, slug="", how=""))
 
 
 def _texts(blocks: Iterable[Block]) -> Iterator[str]:
