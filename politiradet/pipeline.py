@@ -293,7 +293,7 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
                  ) -> dict[str, str] | None:
     """The live base kept and the delta beside it, made again unless the live one holds
     exactly these records; None when a delta record's fragment id is also the base's (two
-    bundles' short hashes met): the base must be made again."""
+    bundles' short hashes met) or the delta has no word guard: the base must be made again."""
     delta_key, delta, kept, made = "-", {}, search.Bundle.find(search.DELTA, bundle), []
     sentinels = {part.folder: str(part.sentinel) for part in base.parts}
     if planned_split.delta:
@@ -311,8 +311,10 @@ def _index_delta(staging: Staging, archive: Archive, planned: Plan, found: list[
             return None
         guard = "/" + search.SENTINEL_URL
         delta = {key: found for key, found in fragments.items() if found["url"] != guard}
-        sentinels[search.DELTA] = next(key for key, found in fragments.items()
-                                       if found["url"] == guard)
+        guard_id = next((key for key, found in fragments.items() if found["url"] == guard), None)
+        if guard_id is None:  # a kept delta without its word guard: made whole again
+            return None
+        sentinels[search.DELTA] = guard_id
     else:
         kept = None
     staging.keep(base.files)
