@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import json
 import os
 import subprocess
@@ -55,6 +54,7 @@ def _install_hooks(events: str, trace: int) -> None:
     from contextlib import contextmanager
 
     from politiradet import pipeline
+    from politiradet.common.parallel import release_memory
 
     if trace:
         tracemalloc.start()
@@ -73,7 +73,7 @@ def _install_hooks(events: str, trace: int) -> None:
             yield
         trimmed = {}
         if os.environ.get("MEMORY_TRIM"):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+            release_memory()
             trimmed = {"trimmed": _status_kb("VmRSS")}
         emit(event="end", stage=name, **trimmed, **_traced(trace))
 

@@ -80,10 +80,9 @@ def _one_heap() -> None:
 
 def release_memory() -> None:
     """Give the memory freed so far back to the system, where the C library can (glibc's
-    ``malloc_trim``). The results of a map are taken in by the pool's own thread, in a heap
-    of its own (an arena) that the main thread does not allocate from again, so without this
-    the pages a map's results passed through stay counted in the process's size (at 2,000
-    documents some 60 MB after the render and feeds maps; ``bench/memory.py --trim``)."""
+    ``malloc_trim``). A map's results pass through the process on their way to the stage that
+    writes them; freed, their pages stay counted in the process's size until trimmed (at
+    2,000 documents some 60 MB after the render and feeds maps; ``bench/memory.py --trim``)."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
