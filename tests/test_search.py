@@ -22,8 +22,9 @@ from politiradet.stages.search import (
     area_names,
     area_tree,
     folded_forms,
-    indexed_words,
+    page_tokens,
     plain_text,
+    words_of,
 )
 
 BASE = "/sub/path/"
@@ -191,7 +192,7 @@ def test_index_holds_documents_points_topics_and_areas_and_nothing_else(site: Pa
 def test_the_word_guard_holds_every_word_pagefind_may_index(html: str, words: set[str]) -> None:
     """Each word Pagefind indexes starts some word of the guard (search.sentinel_html): the
     word whole, and each part it may split a word with signs into."""
-    assert indexed_words(html) == words
+    assert words_of(page_tokens(html)) == words
 
 
 def test_index_has_no_drafts_navigation_or_footer(site: Path) -> None:

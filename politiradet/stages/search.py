@@ -443,16 +443,6 @@ def _write_page(folder: Path, page: str) -> None:
     (folder / "index.html").write_text(page, encoding="utf-8")
 
 
-def indexed_words(page: str) -> set[str]:
-    """Every word Pagefind may index from the record *page* (before stemming), or a longer
-    word that starts with it: lower case, letters and digits; for a word with other signs,
-    also each run of letters and digits, from each place Pagefind may split it (a change of
-    case or between letters and digits: «SaLTo-konferansen» gives «saltokonferansen»,
-    «salto», «lto», «to», «konferansen»). More words than Pagefind's do no harm (see
-    :func:`sentinel_html`); a word it indexes that no word here starts with would."""
-    return words_of(page_tokens(page))
-
-
 def page_tokens(page: str) -> set[str]:
     """The distinct whitespace-separated tokens of the record *page*'s text, with its tags
     taken out as spaces and as nothing (:func:`words_of` makes the words of them). A bundle
@@ -463,7 +453,13 @@ def page_tokens(page: str) -> set[str]:
 
 
 def words_of(tokens: Iterable[str]) -> set[str]:
-    """The words of :func:`indexed_words` from distinct *tokens*."""
+    """Every word Pagefind may index from the records the distinct *tokens*
+    (:func:`page_tokens`) are from (before stemming), or a longer word that starts with it:
+    lower case, letters and digits; for a word with other signs, also each run of letters and
+    digits, from each place Pagefind may split it (a change of case or between letters and
+    digits: «SaLTo-konferansen» gives «saltokonferansen», «salto», «lto», «to»,
+    «konferansen»). More words than Pagefind's do no harm (see :func:`sentinel_html`); a word
+    it indexes that no word here starts with would."""
     words: set[str] = set()
     for token in tokens:
         whole = "".join(c for c in token if c.isalnum() or c in _INCLUDED).lower()
