@@ -264,6 +264,33 @@ def test_only_this_loopback_origin_may_save(port: int, content: Path, host: str,
     assert not (content / "referater" / "2026-03-12.md").exists()
 
 
+@pytest.mark.parametrize("drafts", [False, True])
+def test_a_drafts_address_shows_the_note_only_where_drafts_are_not_built(
+        content: Path, tmp_path: Path, drafts: bool) -> None:
+    """Without --utkast a draft has no page, so its address explains why; with --utkast its
+    page is on its way, and the note («this preview does not show drafts») would be wrong
+    until that build is done."""
+    site = tmp_path / "site"
+    site.mkdir()
+    server = PreviewServer(("127.0.0.1", 0), site, livereload.BuildState(),
+                           Admin(content, ROOT / "schema"), drafts=drafts)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+            conn.sendall(f"GET /referater/utkast/ HTTP/1.1\r\nHost: 127.0.0.1:{server.port}"
+                         f"\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+    finally:
+        server.state.close()
+        server.shutdown()
+        server.server_close()
+    assert data.split(b" ", 2)[1] == b"404"
+    assert ("er et utkast" in data.decode("utf-8")) is not drafts
+
+
 def test_the_editor_page_saves_over_http(port: int, content: Path) -> None:
     code, data = post(port, _save_request(), origin=f"http://127.0.0.1:{port}")
     assert code == 200, data

@@ -174,8 +174,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], site: Path,
                  state: livereload.BuildState, admin: Admin | None = None,
                  overlay: Overlay | None = None,
-                 request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
+                 request_timeout: float = REQUEST_TIMEOUT_SECONDS, drafts: bool = False) -> None:
         self.site, self.state, self.admin = site, state, admin
+        self.drafts = drafts
+        """``serve --utkast``: a draft gets its own page, so its address never shows the note
+        that drafts are not shown (:mod:`.draftnote`) while that page is being built."""
         self.overlay = overlay or Overlay()
         self.request_timeout = request_timeout
         super().__init__(address, PreviewHandler)
@@ -380,7 +383,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         page = locate(self.server.site, ["404.html"])
         body = (_read(page) if page is not None and page.is_file() else None) or NOT_BUILT
         admin = self.server.admin
-        note = draft_note(admin.content, request_path, body) if admin and request_path else None
+        note = draft_note(admin.content, request_path, body) \
+            if admin and request_path and not self.server.drafts else None
         return note or body
 
     def _page(self, status: int, body: bytes, ctype: str, head: bool) -> None:

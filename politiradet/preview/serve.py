@@ -218,7 +218,7 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
 def _serve(paths: Paths, port: int, drafts: bool) -> None:
     state, overlay = livereload.BuildState(), Overlay()
     rebuilder = Rebuilder(paths, state, drafts, overlay)
-    server = _server(port, paths.out, state, Admin(paths.content, paths.schema), overlay)
+    server = _server(port, paths.out, state, Admin(paths.content, paths.schema), overlay, drafts)
     rebuilder.build()
     builder = Worker(rebuilder.build)
 
@@ -231,9 +231,9 @@ def _serve(paths: Paths, port: int, drafts: bool) -> None:
 
 
 def _server(port: int, site: Path, state: livereload.BuildState, admin: Admin,
-            overlay: Overlay) -> PreviewServer:
+            overlay: Overlay, drafts: bool) -> PreviewServer:
     try:
-        return PreviewServer((HOST, port), site, state, admin, overlay)
+        return PreviewServer((HOST, port), site, state, admin, overlay, drafts=drafts)
     except OSError as exc:
         raise UsageError(f"kan ikke lytte på {HOST}:{port} ({os_error_reason(exc)}). Er "
                          f"forhåndsvisningen alt i gang? Velg en annen port med --port.") from None
