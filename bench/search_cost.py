@@ -1,6 +1,7 @@
 """What a first search costs the browser: requests and bytes under ``pagefind/``.
 
     python bench/search_cost.py SITE [SITE …]
+    python bench/search_cost.py --files SITE   # also every file each step fetched, to stderr
 
 Each SITE is a built site (``build --out SITE``). In a fresh headless Chromium for each
 step, the search page is opened (filters with their counts shown), then one search is made:
@@ -26,18 +27,21 @@ from typing import Any, ClassVar
 QUERIES = ("beredskap", "samarbeid politiet")
 FILTER = "Referat"
 WAIT_MS = 300_000
+FILES = False
+"""Also list every file each step fetched (``--files``), to see what a search costs."""
 
 
 class _Counter(http.server.SimpleHTTPRequestHandler):
     """Serves the site and counts the requests and bytes of the search bundle."""
 
-    counted: ClassVar[list[int]] = [0, 0]
+    counted: ClassVar[list[Any]] = [0, 0, []]
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
         if "/pagefind/" in self.path and path.is_file():
             self.counted[0] += 1
             self.counted[1] += path.stat().st_size
+            self.counted[2].append((self.path.split("?")[0], path.stat().st_size))
         super().do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -45,8 +49,8 @@ class _Counter(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def _served(root: Path) -> Iterator[tuple[str, list[int]]]:
-    counted = [0, 0]
+def _served(root: Path) -> Iterator[tuple[str, list[Any]]]:
+    counted: list[Any] = [0, 0, []]
     handler = type("Handler", (_Counter,), {"counted": counted})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
@@ -58,23 +62,27 @@ def _served(root: Path) -> Iterator[tuple[str, list[int]]]:
         server.server_close()
 
 
-def _step(browser: Any, base: str, counted: list[int],
+def _step(browser: Any, base: str, counted: list[Any],
           search: Callable[[Any], None] | None) -> tuple[int, int, str]:
     """Requests and bytes of opening the search page, or of *search* once it is open, and
     the number of hits the page shows."""
     context = browser.new_context()
     page = context.new_page()
-    counted[:] = [0, 0]
+    counted[:] = [0, 0, []]
     page.goto(base + "sok/")
     page.locator("#sok-filtre fieldset").first.wait_for(timeout=WAIT_MS)
     page.wait_for_load_state("networkidle", timeout=WAIT_MS)
     if search is not None:
-        counted[:] = [0, 0]
+        counted[:] = [0, 0, []]
         search(page)
         page.locator("#sok-status", has_text="treff").wait_for(timeout=WAIT_MS)
         page.wait_for_load_state("networkidle", timeout=WAIT_MS)
     status = page.locator("#sok-status").inner_text()
     result = (counted[0], counted[1], status.split(" treff")[0] if "treff" in status else "")
+    if FILES:
+        for path, size in counted[2]:
+            print(f"  {size:>8} {path}", file=sys.stderr)
+        print(f"  {counted[0]} / {counted[1]}: {status}", file=sys.stderr)
     context.close()
     return result
 
@@ -120,4 +128,7 @@ def main(sites: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    if "--files" in sys.argv:
+        sys.argv.remove("--files")
+        FILES = True
     main(sys.argv[1:])

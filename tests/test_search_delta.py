@@ -375,3 +375,41 @@ def test_a_word_that_ends_an_index_chunk_is_found(page: Any, chunk_end: Served,
                                                   query: str) -> None:
     status, links, _labels = results(page, chunk_end, query)
     assert len(links) >= 200 and status.startswith(f"{len(links)} treff")
+
+
+# --- what a first search costs ---------------------------------------------------------------
+
+def first_search_cost(browser: Any, served: Served, word: str) -> tuple[int, int, str]:
+    """Requests and bytes under ``pagefind/`` of a first search for *word*, once the page is
+    open with its filters counted, and the count text shown (as bench/search_cost.py counts
+    them at 10,000 documents)."""
+    prefix = served.base.split("/", 3)[3]  # the served path prefix, without its first «/»
+    with open_page(browser) as page:
+        page.goto(served.base + "sok/")
+        page.locator(".search-filter__count", has_text="(").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.fill("#sok-q", word)
+        status = page.locator("#sok-status", has_text="treff")
+        status.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert page.errors == []
+        paths = [url.split("?")[0].split("/", 3)[3].removeprefix(prefix) for url in fetched
+                 if "/pagefind/" in url]
+        return len(paths), sum((served.root / path).stat().st_size for path in paths), \
+            status.inner_text()
+
+
+@pytest.mark.browser
+def test_a_first_one_word_search_costs_at_most_half_again_what_one_bundle_does(
+        browser: Any, served: tuple[Served, Served]) -> None:
+    """Issue 19: a first one-word search within 1.5 × the requests and bytes of one bundle of
+    the same records. Counted, not timed: the delta's filter files, or a second index chunk for
+    each bundle, fetched for every first search, would each break it here."""
+    split, whole = served
+    requests, size, found = first_search_cost(browser, split, "kvartalsrapporten")
+    one_requests, one_size, one_found = first_search_cost(browser, whole, "kvartalsrapporten")
+    assert found == one_found and one_requests >= 20, "a full first page of results"
+    assert requests <= 1.5 * one_requests, (requests, one_requests)
+    assert size <= 1.5 * one_size, (size, one_size)

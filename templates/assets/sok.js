@@ -57,11 +57,17 @@ let pagefind = null;
  */
 let baseParts = [];
 let partFilter = "";
-/** The delta (null: none): its folder, record count, filter counts, date places and guard. */
+/**
+ * The delta (null: none): its folder, record count, filter counts, date places, each record's
+ * filters and its guard. Pagefind is never asked for the delta's filters: that would fetch
+ * every filter file of the delta at the first search; its records' filters are in the manifest.
+ */
 let delta = null;
 /** Resolves when the delta is merged into the base: at the first search, not on opening. */
 let deltaMerged = null;
 let indexOptions = {};
+/** The base's filter counts as Pagefind gives them, taken once, before the delta is merged. */
+let baseCounts = {};
 /** The areas as a tree of names, for grouping the area filter. */
 let areaTree = [];
 let generation = 0;
@@ -386,20 +392,18 @@ function addCounts(counts, more) {
 /** Merge the delta into the base, once; the page opens without it (its counts are in the manifest). */
 function mergeDelta() {
   if (!deltaMerged) {
-    deltaMerged = delta
-      ? pagefind.mergeIndex(delta.folder, indexOptions).then(() => pagefind.filters())
-      : Promise.resolve();
+    deltaMerged = delta ? pagefind.mergeIndex(delta.folder, indexOptions) : Promise.resolve();
   }
   return deltaMerged;
 }
 
-/** Every record's filter counts: the base's (and the delta's), less the hidden records. */
-async function totals() {
-  const counts = await pagefind.filters();
+/** Every record's filter counts: the base's and the delta's, less the hidden records. */
+function totals() {
+  const counts = addCounts({}, baseCounts);
   for (const part of baseParts) {
     for (const filters of part.hidden.values()) tally(counts, filters, -1);
   }
-  if (delta && !deltaMerged) addCounts(counts, delta.counts);
+  if (delta) addCounts(counts, delta.counts);
   for (const values of Object.values(counts)) {
     for (const [value, count] of Object.entries(values)) if (count <= 0) delete values[value];
   }
@@ -495,7 +499,10 @@ function datePlace(bundle, result) {
  * first by relevance().
  */
 async function searchParts(query, filters, byDate) {
-  const bundles = [...baseParts, ...(delta ? [{ name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel, pages: delta.pages }] : [])];
+  const bundles = [...baseParts, ...(delta ? [{
+    name: delta.name, offset: null, hidden: new Map(), sentinel: delta.sentinel, pages: delta.pages,
+    filters: delta.filters,
+  }] : [])];
   // Pagefind loads the index chunk where a search word would stand and looks for the words
   // that start with it there. A word with many records ends a chunk, and the guard of its
   // words («samarbeid0zqx») then opens the next one: load that too, the chunk where the last
@@ -530,7 +537,14 @@ async function searchParts(query, filters, byDate) {
         scored.push([score, places.get(result.id) ?? 0, result]);
       }
     }
-    addCounts(counts, withoutHidden(answer.response.filters, answer.response.results.map((r) => r.id), bundle.hidden));
+    if (bundle.filters) {
+      // The delta: its shown results' own filters (see delta), not Pagefind's counts.
+      for (const result of answer.response.results) {
+        if (shown(bundle, result)) tally(counts, bundle.filters[result.id], 1);
+      }
+    } else {
+      addCounts(counts, withoutHidden(answer.response.filters, answer.response.results.map((r) => r.id), bundle.hidden));
+    }
   });
   return { results: byDate ? ranked(scored.map(([score, , result]) => [score, result])) : relevance(scored), counts };
 }
@@ -543,8 +557,7 @@ async function run(state, reveal = false) {
     list.replaceChildren();
     moreButton.hidden = true;
     status.textContent = "";
-    const counts = await totals();
-    if (mine === generation) showCounts(counts);
+    showCounts(totals());
     return;
   }
   await mergeDelta();
@@ -599,7 +612,8 @@ async function loadIndex() {
   const changes = manifest.endring;
   delta = changes && {
     name: changes.mappe, folder: folder(changes.mappe), pages: changes.sider,
-    counts: changes.antall, places: changes.plass, sentinel: manifest.vakt[changes.mappe],
+    counts: changes.antall, places: changes.plass, filters: changes.filtre,
+    sentinel: manifest.vakt[changes.mappe],
   };
   indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
   const partOptions = (part) => ({ ...indexOptions, mergeFilter: { [partFilter]: part.name } });
@@ -608,6 +622,7 @@ async function loadIndex() {
   await pagefind.options(partOptions(newest));
   await pagefind.init();
   await Promise.all(older.map((part) => pagefind.mergeIndex(folder(part.name), partOptions(part))));
+  baseCounts = await pagefind.filters();
 }
 
 async function start() {
@@ -619,7 +634,7 @@ async function start() {
   status.textContent = "Laster søket …";
   try {
     await loadIndex();
-    buildFilters(await totals(), state.filters);
+    buildFilters(totals(), state.filters);
   } catch (error) {
     status.textContent = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
     throw error;
