@@ -111,6 +111,10 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "not-ours": _statements("PRAGMA application_id = 7"),
     "table-dropped": _statements("DROP TABLE outputs"),
     "table-replaced": _statements("DROP TABLE records", "CREATE TABLE records (x)"),
+    "view-for-a-table": _statements("DROP TABLE sites",
+                                    "CREATE VIEW sites AS SELECT 1 AS out, 2 AS variant"),
+    "trigger-refusing": _statements("CREATE TRIGGER nei BEFORE INSERT ON records "
+                                    "BEGIN SELECT RAISE(ABORT, 'nei'); END"),
     "truncated": _rewrite(lambda data: data[: len(data) // 3]),
     "flipped-bytes": _rewrite(_flip_every(97)),
     "empty": _rewrite(lambda data: b""),

@@ -335,10 +335,13 @@ def _ours(db: sqlite3.Connection) -> bool:
 
 
 def _layout(db: sqlite3.Connection) -> dict[str, str]:
-    """The statements that made our tables and indexes in *db* (others' are not looked at)."""
-    return {name: sql for name, sql in db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'view')")
-        if name in TABLES or name in INDEXES}
+    """The statements that made our tables and indexes in *db*, and every trigger (we make
+    none: one on our tables could refuse or change what we write); other tables and indexes
+    are not looked at."""
+    return {name: sql for kind, name, sql in db.execute(
+        "SELECT type, name, sql FROM sqlite_master "
+        "WHERE type IN ('table', 'index', 'view', 'trigger')")
+        if name in TABLES or name in INDEXES or kind == "trigger"}
 
 
 @functools.cache
@@ -350,12 +353,11 @@ def _expected_layout() -> dict[str, str]:
 
 def _create(db: sqlite3.Connection) -> None:
     """Our tables, empty, for this generator; whatever else was in the file is dropped."""
-    names = [row[0] for row in db.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-        "AND name NOT LIKE 'sqlite_%'")]
-    for name in names:
-        db.execute(f'DROP TABLE IF EXISTS "{name}"')
-        db.execute(f'DROP VIEW IF EXISTS "{name}"')
+    found = db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
+                       "AND name NOT LIKE 'sqlite_%'").fetchall()
+    for kind, name in found:  # a view named as one of our tables is dropped as a view
+        quoted = name.replace('"', '""')
+        db.execute(f'DROP {kind.upper()} IF EXISTS "{quoted}"')
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
