@@ -38,7 +38,7 @@ from ..stages import sourcefile
 from ..stages.frontmatter import FrontMatterError, split
 from ..stages.load import display, load_content, load_schemas
 from ..stages.validate import Schemas
-from ..store.database import Store
+from ..store.database import Store, release
 from ..store.documents import Documents
 from .config import CONTENT_ROOT
 from .document import document_text, duplicate_message, duplicate_of
@@ -195,10 +195,13 @@ class LocalBackend:
         problems are not the editor's concern here. The other documents are taken from the
         build store where their bytes validated before."""
         store = Store(self.content)
-        raw, _problems = load_content(self.content, Documents(store, schemas))
-        relative = target.relative_to(self.content.resolve()).as_posix()
-        return check_one(raw, Schemas(schemas), relative, display(self.content / relative),
-                         data, store)
+        try:
+            raw, _problems = load_content(self.content, Documents(store, schemas))
+            relative = target.relative_to(self.content.resolve()).as_posix()
+            return check_one(raw, Schemas(schemas), relative, display(self.content / relative),
+                             data, store)
+        finally:
+            release()  # the preview's request thread holds nothing of the store afterwards
 
     def _entry(self, path: str) -> dict[str, Any]:
         target = self._document(path)

@@ -35,6 +35,7 @@ from ..pipeline import Paths, Report, build
 from ..stages.load import display
 from ..stages.render import assets
 from ..stages.write import forget
+from ..store import database
 from . import livereload
 from .http import Overlay, PreviewServer
 from .quickpage import QuickPages
@@ -88,7 +89,10 @@ class Rebuilder:
             self._saves += 1
             save = self._saves
             self._styles |= any(self._is_asset(path) for path in changed)
-        seconds = self._show_quickly(changed, save)
+        try:
+            seconds = self._show_quickly(changed, save)
+        finally:
+            database.release()  # nothing of the store held open while the preview waits
         if seconds is not None:
             _say(f"Endret: {names}. Siden er oppdatert ({seconds * 1000:.0f} ms); bygger resten …")
         else:
@@ -164,6 +168,8 @@ class Rebuilder:
             if not published:
                 pages_ready()
             self._succeeded(report, time.perf_counter() - start, before, covered)
+        finally:
+            database.release()  # nothing of the store held open while the preview waits
 
     def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot,
                    covered: int) -> None:

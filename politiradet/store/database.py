@@ -292,6 +292,16 @@ def disconnect(database: str) -> None:
             known[1].close()
 
 
+def release() -> None:
+    """Close every connection of this thread. A process that lives on between commands (the
+    preview) calls this when one is done, so that it holds nothing of the store while it
+    waits: SQLite keeps the shared-memory index (``-shm``) mapped while a connection is
+    open, and that file cut short under it kills the process with SIGBUS; and a store deleted
+    or replaced meanwhile is opened again by its name, not kept on as the file it was."""
+    for database in list(_local.__dict__.get("connections", {})):
+        disconnect(database)
+
+
 def _open_or_replace(database: str) -> sqlite3.Connection:
     try:
         return _open(database)
