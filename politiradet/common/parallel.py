@@ -25,8 +25,9 @@ MIN_ITEMS = 200
 """Below this many items, starting workers costs more than it saves."""
 CHUNK = 16
 
-_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-"""The function and items of the running map, set before forking so workers inherit them."""
+_work: tuple[Callable[[Any], Any], Sequence[Any], Any] | None = None
+"""The function and items of the running map and its cancel event, set before forking so
+workers inherit them."""
 forked_maps = 0
 """How many maps of this process ran in worker processes: a map in one process gives the same
 results, so this is how a test (or a profile) knows that the workers really ran."""
@@ -49,17 +50,38 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
         yield from map(function, items)
         return
     global _work, forked_maps
-    _work = (function, items)
+    context = multiprocessing.get_context("fork")
+    cancel = context.Event()
+    _work = (function, items, cancel)
     _one_heap()
     gc.freeze()  # workers' garbage collector then leaves the inherited objects' pages shared
+    pool = context.Pool(workers)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            forked_maps += 1
-            yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
+        forked_maps += 1
+        yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
+    except (Exception, GeneratorExit):  # a worker's error, or the caller stopped reading
+        _wind_down(pool, cancel)
+        raise
+    except BaseException:  # Ctrl-C: the workers have it too, and may be gone
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+        pool.join()
     finally:
         gc.unfreeze()
         _work = None
         release_memory()
+
+
+def _wind_down(pool: Any, cancel: Any) -> None:
+    """Stop *pool* after a worker's error: the items not yet done are skipped (*cancel*) and
+    the workers leave when the queue is empty. Not ``Pool.terminate``: it kills workers that may
+    be sending a result, holding the queue's lock, and then waits for that lock for ever (one
+    map in about 500 under load hung so)."""
+    cancel.set()
+    pool.close()
+    pool.join()
 
 
 M_ARENA_MAX = -8
@@ -100,5 +122,5 @@ def _libc() -> ctypes.CDLL | None:
 
 def _call(index: int) -> Any:
     assert _work is not None, "ordered_map's work is set before the workers fork"
-    function, items = _work
-    return function(items[index])
+    function, items, cancel = _work
+    return None if cancel.is_set() else function(items[index])
