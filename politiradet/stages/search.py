@@ -370,8 +370,8 @@ def manifest(content: Content, parts: Sequence[tuple[str, int]],
     fragment id, as their fragments (none: there is no delta); *base_values* are the sort
     values of every record in the base, so each delta record's place among the base's records
     when sorting by date is known (``plass``: how many base records sort at or before it).
-    Each delta record's filters (``filtre``) let the page count the delta's results itself,
-    so a first search does not fetch every filter file of the delta (assets/sok.js)."""
+    Each delta record's filters (``filtre``) let the page count the delta's records and results
+    itself, so a first search does not fetch every filter file of the delta (assets/sok.js)."""
     data: dict[str, object] = {"grunn": [{"mappe": folder, "sider": count}
                                          for folder, count in parts],
                                "delfilter": DELTA_FILTER, "endring": None,
@@ -381,21 +381,15 @@ def manifest(content: Content, parts: Sequence[tuple[str, int]],
                                           if hidden}}
     if delta:
         ordered = sorted(base_values)
-        counts: dict[str, dict[str, int]] = {}
         places = {}
         filters = {}
         for key, fragment in sorted(delta.items()):
-            own = {name: sorted(values) for name, values in sorted(fragment["filters"].items())
-                   if name != DELTA_FILTER and values}
-            for name, values in own.items():
-                for value in values:
-                    counts.setdefault(name, {})[value] = counts.get(name, {}).get(value, 0) + 1
+            filters[key] = {name: sorted(values)
+                            for name, values in sorted(fragment["filters"].items())
+                            if name != DELTA_FILTER and values}
             places[key] = bisect.bisect_right(ordered, fragment_sort_value(fragment))
-            filters[key] = own
-        data["endring"] = {"mappe": DELTA, "sider": len(delta),
-                           "antall": {name: dict(sorted(values.items()))
-                                      for name, values in sorted(counts.items())},
-                           "plass": places, "filtre": filters}
+        data["endring"] = {"mappe": DELTA, "sider": len(delta), "plass": places,
+                           "filtre": filters}
     data["omrader"] = area_tree(content)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 

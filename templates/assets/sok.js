@@ -58,7 +58,7 @@ let pagefind = null;
 let baseParts = [];
 let partFilter = "";
 /**
- * The delta (null: none): its folder, record count, filter counts, date places, each record's
+ * The delta (null: none): its folder, record count, date places, each record's
  * filters and its guard. Pagefind is never asked for the delta's filters: that would fetch
  * every filter file of the delta at the first search; its records' filters are in the manifest.
  */
@@ -403,7 +403,7 @@ function totals() {
   for (const part of baseParts) {
     for (const filters of part.hidden.values()) tally(counts, filters, -1);
   }
-  if (delta) addCounts(counts, delta.counts);
+  if (delta) for (const filters of Object.values(delta.filters)) tally(counts, filters, 1);
   for (const values of Object.values(counts)) {
     for (const [value, count] of Object.entries(values)) if (count <= 0) delete values[value];
   }
@@ -612,7 +612,7 @@ async function loadIndex() {
   const changes = manifest.endring;
   delta = changes && {
     name: changes.mappe, folder: folder(changes.mappe), pages: changes.sider,
-    counts: changes.antall, places: changes.plass, filters: changes.filtre,
+    places: changes.plass, filters: changes.filtre,
     sentinel: manifest.vakt[changes.mappe],
   };
   indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
