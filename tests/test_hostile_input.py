@@ -653,11 +653,13 @@ def _area_chain(length: int, cycle: bool) -> str:
 
 
 def test_long_area_chain_is_checked_without_recursion(site: Path) -> None:
-    """Only four levels make a valid chain; a long one is checked fast, every link reported."""
+    """Only four levels make a valid chain; a long one is checked fast, every link reported.
+    The whole check takes some 1.2 s of CPU here, most of it not the chain; the bound is only
+    there to catch a walk that is quadratic in the chain (9 million steps), not to time it."""
     _write(site, "omrader.yaml", _area_chain(3_000, cycle=False))
     started = time.process_time()
     problems = _problems(site)
-    assert time.process_time() - started < 2.0
+    assert time.process_time() - started < 6.0
     assert len(problems) == 2_999
     assert all("(bydel) kan ikke ligge under" in problem for problem in problems)
 
