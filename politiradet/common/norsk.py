@@ -9,6 +9,7 @@ be a year or a month, :func:`first_day`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -37,8 +38,13 @@ def count(number: int, singular: str, plural: str) -> str:
     return f"{format_decimal(number, locale=LOCALE)} {word}"
 
 
+@functools.lru_cache(maxsize=8192)
 def date(value: dt.date, fmt: str = "long") -> str:
-    """«14. mai 2025» (long), «14.05.2025» (short) or «mai 2025» (month)."""
+    """«14. mai 2025» (long), «14.05.2025» (short) or «mai 2025» (month).
+
+    Remembered: Babel takes ~0.1 ms a date, and a cold build at 10 000 documents shows a few
+    thousand distinct dates hundreds of thousands of times (lists on every topic and area
+    page)."""
     return str(format_date(value, DATE_PATTERNS.get(fmt, fmt), locale=LOCALE))
 
 
