@@ -39,7 +39,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ..common import norsk
 from ..common.address import SiteAddress
@@ -435,6 +435,7 @@ def _time(moment: dt.datetime) -> str:
 # --- the files -----------------------------------------------------------------------------------
 
 Made = functools.partial[bytes]
+_T = TypeVar("_T")
 
 
 _LIST_OF = {"organization": "organization", "person": "person", "meeting": "meeting",
@@ -474,20 +475,26 @@ class Api:
         self._keys: dict[str, str] = {}
         self._record_keys: dict[str, str] = {}
         self._agendas: dict[str, tuple[Heading, ...]] = {}
+        self.entry_files: dict[str, tuple[str, ...]] = {}
+        """List page path -> the paths of the files of its entries, in its order (filled by
+        :meth:`files` as it yields the list pages)."""
 
     def files(self) -> Iterator[tuple[str, Ref]]:
         """Every OParl file of the site: its output path and its object; the list pages last,
-        each list made of the objects as they were yielded."""
-        members: dict[str, list[Ref]] = {name: [] for name in _LIST_OF.values()}
+        each list made of the objects as they were yielded. An entry of a list page is the
+        very object of a file of its own (:attr:`entry_files`)."""
+        members: dict[str, list[tuple[str, Ref]]] = {name: [] for name in _LIST_OF.values()}
         for path, ref in self._objects():
             yield path, ref
             if ref.name in _LIST_OF:
-                members[_LIST_OF[ref.name]].append(ref)
-        for name, refs in members.items():
-            pages = _page_count(len(refs))
-            for page, chunk in enumerate(_pages(refs), start=1):
-                yield list_path(name, page), Ref("list_page", own=(name, page, pages, len(refs),
-                                                                   chunk))
+                members[_LIST_OF[ref.name]].append((path, ref))
+        for name, listed in members.items():
+            pages = _page_count(len(listed))
+            for page, chunk in enumerate(_pages(listed), start=1):
+                path = list_path(name, page)
+                self.entry_files[path] = tuple(p for p, _ in chunk)
+                yield path, Ref("list_page", own=(name, page, pages, len(listed),
+                                                  tuple(r for _, r in chunk)))
 
     def _objects(self) -> Iterator[tuple[str, Ref]]:
         archive = self.archive
@@ -630,7 +637,7 @@ def _record_inputs(archive: Archive, doc: Document) -> tuple[Any, ...]:
             feeds.original(archive, doc), tuple(_links(archive, doc)))
 
 
-def _pages(entries: Sequence[Ref]) -> Iterator[tuple[Ref, ...]]:
+def _pages(entries: Sequence[_T]) -> Iterator[tuple[_T, ...]]:
     """The entries in pages of :data:`PAGE_SIZE`; an empty list is one empty page."""
     for start in range(0, max(len(entries), 1), PAGE_SIZE):
         yield tuple(entries[start:start + PAGE_SIZE])
