@@ -342,8 +342,8 @@ FIXED = ("referater/2016-01-12.md", "referater/2025-05-14.md", "avtaler/avtale-2
 
 
 def referat(title: str, day: int, topics: list[str], areas: list[str], draft: bool,
-            words: str) -> str:
-    lines = ["---", f"tittel: {title}", f"dato: 2024-03-{day:02d}", "motetype: møte",
+            words: str, month: int = 3) -> str:
+    lines = ["---", f"tittel: {title}", f"dato: 2024-{month:02d}-{day:02d}", "motetype: møte",
              f"temaer: [{', '.join(topics)}]", f"omrader: [{', '.join(areas)}]",
              "kilde:", "  tittel: Kilde", *(["utkast: true"] if draft else []), "---",
              f"Referatet nevner SaLTo. {words}", "", "Se [forrige møte](2016-01-12.md).", "",
@@ -384,8 +384,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def add(self, day: int, topics: list[str], areas: list[str], draft: bool, words: str) -> None:
         self.serial += 1
         path = f"referater/nytt-{self.serial}.md"
-        (self.content / path).write_text(referat(f"Møte {self.serial}", day, topics, areas,
-                                                 draft, words), encoding="utf-8")
+        (self.content / path).write_text(referat(  # a month of its own: two referater of
+            f"Møte {self.serial}", day, topics, areas, draft, words,  # one day are one
+            month=self.serial % 12 + 1), encoding="utf-8")  # meeting written twice (an error)
         self.added[path] = draft
 
     @precondition(lambda self: self.added)
