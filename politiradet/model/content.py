@@ -103,6 +103,11 @@ class SourcePdf:
 class Document:
     """One content file: a referat, an avtale or an oppfølgingspunkt."""
 
+    fingerprint_json: ClassVar[frozenset[str]] = frozenset({"fields"})
+    """Hashed as JSON text (:class:`politiradet.store.deps.Hasher`): the front matter is JSON
+    data (the build store keeps it as JSON, :mod:`politiradet.store.documents`), and the JSON
+    encoder walks it several times faster than the hasher does."""
+
     kind: Kind
     slug: str
     """The file name without ``.md``; also the last part of the URL."""

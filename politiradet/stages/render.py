@@ -81,7 +81,7 @@ def _oparl_outputs(r: Renderer) -> Iterator[Output]:
     A list page in full is its entries, each the object of a file planned before it: its key
     is made of theirs (:func:`_list_page_key`), not of their objects hashed again."""
     api = oparl.Api(r.archive, r.address, r.keys.hasher.digest)
-    planned: dict[str, str] = {}
+    planned: dict[str, str] = {}  # path -> key of each file planned so far
     for path, ref in api.files():
         shortcut = api.shortcut(ref)
         live = r.published.get(path)
@@ -96,7 +96,7 @@ def _oparl_outputs(r: Renderer) -> Iterator[Output]:
         else:
             output = Output(path, with_shortcut(_oparl_key(r, api, planned, path, ref),
                                                 shortcut), functools.partial(_make_oparl, api, ref))
-        planned[path] = output.key.partition(" ")[0]
+        planned[path] = output.key
         yield output
 
 
@@ -119,7 +119,8 @@ def _list_page_key(r: Renderer, api: oparl.Api, planned: Mapping[str, str], path
     per list page an edit touches."""
     name, page, pages, total, _ = ref.own
     return r.keys.hasher.digest((path, ref.name, r.address, name, page, pages, total,
-                                 tuple(planned[entry] for entry in api.entry_files[path])))
+                                 tuple(planned[entry].partition(" ")[0]
+                                       for entry in api.entry_files[path])))
 
 
 def _make_oparl(api: oparl.Api, ref: oparl.Ref) -> bytes:

@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -152,11 +153,27 @@ class Hasher:
             skip = self._exclude.get(kind, frozenset())
             names = self._fields[kind] = getattr(kind, "fingerprint_fields", None) or tuple(
                 f.name for f in dataclasses.fields(value) if f.name not in skip)
+        as_json = getattr(kind, "fingerprint_json", ())
         out.append(f"{kind.__name__}{{".encode())
         for name in names:
             out.append(name.encode() + b"=")
-            self._encode(getattr(value, name), out)
+            if name in as_json:
+                self._encode_json(getattr(value, name), out)
+            else:
+                self._encode(getattr(value, name), out)
         out.append(b"}")
+
+    def _encode_json(self, value: Any, out: list[bytes]) -> None:
+        """*value* as its JSON text when it is JSON data (dicts with text keys, lists, text,
+        whole numbers, booleans and None), else as any other value."""
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                              check_circular=False, allow_nan=False, default=_not_json)
+        except (TypeError, ValueError):
+            self._encode(value, out)
+            return
+        data = text.encode("utf-8", "surrogatepass")
+        out += (b"json%d:" % len(data), data)
 
     def _mapping(self, value: Mapping[Any, Any], out: list[bytes]) -> None:
         out.append(b"map[%d" % len(value))
@@ -164,3 +181,7 @@ class Hasher:
             self._encode(key, out)
             self._encode(item, out)
         out.append(b"]")
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} er ikke JSON")
