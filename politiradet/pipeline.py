@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .common.heap import frozen
 from .errors import ContentError, Problem
 from .model.archive import Archive
 from .model.content import Document
@@ -181,6 +182,12 @@ def build(paths: Paths, base_url: str = "/", progress: Progress | None = None,
     begun = begun or start(paths, base_url, progress, use_cache, drafts, overwrite)
     if begun.done is not None:
         return begun.done
+    with frozen():  # what the stages freeze stays frozen to the end (see common.heap)
+        return _build(paths, base_url, begun, drafts, overwrite, pages_ready)
+
+
+def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: bool,
+           pages_ready: Callable[[], None] | None) -> Report:
     timings, store, site, changed, key = (begun.timings, begun.store, begun.site,
                                           begun.changed, begun.key)
     archive, problems = _checked(paths, timings, drafts, store, changed,

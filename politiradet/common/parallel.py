@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
+
+from .heap import frozen
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -54,24 +55,23 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
     cancel = context.Event()
     _work = (function, items, cancel)
     _one_heap()
-    gc.freeze()  # workers' garbage collector then leaves the inherited objects' pages shared
-    pool = context.Pool(workers)
-    try:
-        forked_maps += 1
-        yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
-    except (Exception, GeneratorExit):  # a worker's error, or the caller stopped reading
-        _wind_down(pool, cancel)
-        raise
-    except BaseException:  # Ctrl-C: the workers have it too, and may be gone
-        pool.terminate()
-        raise
-    else:
-        pool.close()
-        pool.join()
-    finally:
-        gc.unfreeze()
-        _work = None
-        release_memory()
+    with frozen():  # workers' garbage collector then leaves the inherited objects' pages shared
+        pool = context.Pool(workers)
+        try:
+            forked_maps += 1
+            yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
+        except (Exception, GeneratorExit):  # a worker's error, or the caller stopped reading
+            _wind_down(pool, cancel)
+            raise
+        except BaseException:  # Ctrl-C: the workers have it too, and may be gone
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+            pool.join()
+        finally:
+            _work = None
+            release_memory()
 
 
 def _wind_down(pool: Any, cancel: Any) -> None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..common import norsk
+from ..common.heap import frozen
 from ..errors import Problem, did_you_mean
 from ..model.archive import Archive, StatusUpdate, Target, area_children, points_in_order
 from ..model.content import SOURCE_FOLDER, Compiled, CompiledStatus, Content, Document
@@ -38,6 +39,13 @@ def link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts:
     *compiled* holds every checked document's compiled body (see :mod:`politiradet.stages.compile`).
     With *include_drafts* (the preview only) drafts enter the graph too, as if published.
     """
+    with frozen():  # the documents and compiled records: the full collections that the
+        # graph's many new objects set off need not walk them (one took 0.3 s of 0.9 at 3,000)
+        return _link(validated, compiled, include_drafts)
+
+
+def _link(validated: Validated, compiled: Mapping[str, Compiled], include_drafts: bool
+          ) -> tuple[Archive, list[Problem]]:
     content = validated.content
     targets: dict[tuple[str, str], Target] = {}
     problems = _problems(validated, compiled, None, targets)

@@ -7,13 +7,13 @@ The pages themselves come from :mod:`politiradet.rendering`."""
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.heap import frozen, paused
 from ..common.parallel import ordered_map
 from ..model.archive import Archive
 from ..model.content import MAX_PDF_BYTES, SourcePdf
@@ -148,11 +148,9 @@ def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None =
     """Every page, asset and machine-readable output of the site, none of them rendered yet;
     *parts* keeps the per-document parts of the whole-archive files (open data), *published*
     is the key of each file of the live site (see :class:`Renderer`)."""
-    gc.freeze()  # the archive's millions of objects: the collections that the planning's
-    try:  # many small tuples set off need not walk them every time
-        return _plan(archive, templates, base_url, parts, published)
-    finally:
-        gc.unfreeze()
+    with frozen(), paused():  # the archive's millions of objects, and the plan's own: the
+        return _plan(archive, templates, base_url, parts, published)  # collections that its
+        # many small tuples set off need not walk them every time
 
 
 def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,

@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..common.heap import keep
 from ..model.content import (
     Compiled,
     CompiledStatus,
@@ -441,12 +442,15 @@ def _forget(database: str, key: str) -> None:
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """No garbage collection while records are decoded: they make some 100,000 objects and no
-    cycles, and each collection pass would walk the whole archive in memory (half the time)."""
+    cycles, and each collection pass would walk the whole archive in memory (half the time).
+    The records are then kept out of collections for the rest of the build (a full collection
+    that re-enabling set off took 0.27 s at 10,000 documents)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        keep()
         if enabled:
             gc.enable()
 
