@@ -513,3 +513,92 @@ def test_the_four_caches_the_store_replaced_are_deleted_and_nothing_else(
     _check(valid_content, own_cache)
     assert [path for path in old if path.exists()] == []
     assert all(path.exists() for path in others)
+
+
+# --- the published site: a build that finds nothing changed compares the folder's listing ------
+
+def _unread_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading the published files' rows fail the test."""
+    def read(self: site_store.Site) -> None:
+        raise AssertionError("the rows of the published files were read")
+    monkeypatch.setattr(site_store.Site, "_read_outputs", read)
+
+
+def test_a_build_that_finds_nothing_changed_reads_no_rows(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 10,000 documents the rows are some 120,000; the listing is three blobs."""
+    out = tmp_path / "site"
+    _build(valid_content, out)
+    with monkeypatch.context() as patched:
+        _unread_rows(patched)
+        assert build(Paths(content=valid_content, out=out)).cached
+
+
+def _added_in_folder_mtime_put_back(path: Path) -> None:
+    folder = path.parent.stat()
+    (path.parent / "ekstra.html").write_bytes(b"lagt til for hand")
+    os.utime(path.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+
+
+def _renamed_mtimes_put_back(path: Path) -> None:
+    folder, info = path.parent.stat(), path.stat()
+    path.rename(path.with_name("flyttet.html"))
+    path.with_name("flyttet.html").rename(path)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    os.utime(path.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+
+
+def _folder_added(path: Path) -> None:
+    (path.parent / "ny-mappe").mkdir()
+    (path.parent / "ny-mappe" / "index.html").write_bytes(b"lagt til for hand")
+
+
+FOLDER_EDITS = {"added-mtime-put-back": _added_in_folder_mtime_put_back,
+                "renamed-and-back-mtimes-put-back": _renamed_mtimes_put_back,
+                "folder-added": _folder_added}
+
+
+@pytest.mark.parametrize("edit", FOLDER_EDITS)
+@pytest.mark.parametrize("where", ["index.html", "referater/2016-01-12/index.html"])
+def test_a_file_or_folder_added_or_renamed_by_hand_is_noticed(
+        valid_content: Path, tmp_path: Path, edit: str, where: str,
+        cold_site: dict[str, bytes]) -> None:
+    out = tmp_path / "site"
+    _build(valid_content, out)
+    FOLDER_EDITS[edit](out / where)
+    report = build(Paths(content=valid_content, out=out))
+    assert not report.cached or edit.startswith("renamed")
+    assert site(out) == cold_site
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE sites SET stats = 'x'", "UPDATE sites SET stats = substr(stats, 1, 12)",
+    "UPDATE sites SET files = x'00', folders = 5", "UPDATE sites SET folders = x'2e2e'",
+    "UPDATE sites SET stats = x'', files = x''"])
+def test_a_damaged_or_stale_listing_is_made_again_from_the_rows(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str,
+        cold_site: dict[str, bytes]) -> None:
+    out = tmp_path / "site"
+    _build(valid_content, out)
+    sql(valid_content, damage)
+    assert build(Paths(content=valid_content, out=out)).cached
+    with monkeypatch.context() as patched:
+        _unread_rows(patched)
+        assert build(Paths(content=valid_content, out=out)).cached, "listed again"
+    assert site(out) == cold_site
+
+
+def test_a_file_whose_change_time_alone_changed_is_listed_again(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its bytes are the recorded ones (our own links change the change time): the rows
+    trust it, and the next build needs them no more."""
+    out = tmp_path / "site"
+    _build(valid_content, out)
+    (out / "index.html").chmod(0o644)
+    assert build(Paths(content=valid_content, out=out)).cached
+    with monkeypatch.context() as patched:
+        _unread_rows(patched)
+        assert build(Paths(content=valid_content, out=out)).cached
+        _same_size_edit_mtime_put_back(out / "index.html")
+        with pytest.raises(AssertionError, match="rows of the published files"):
+            build(Paths(content=valid_content, out=out))

@@ -2,8 +2,10 @@
 
 One database (:func:`store_file`) holds the documents that validated (:mod:`.documents`), the
 compiled records (:mod:`.records`), the digests of the input files by their stat, and for each
-output folder the last build's key and summary and, per published file, the key of its render
-input with the file's inode, size, modification and change time (:mod:`.site`). All of it is
+output folder the last build's key and summary, the folder's listing (every folder's and
+file's stat in three blobs, what a build that finds nothing changed compares) and, per
+published file, the key of its render input with the file's inode, size, modification and
+change time (:mod:`.site`). All of it is
 under one generator fingerprint (:func:`fingerprint`: this package's source, the libraries'
 versions, Python's); a database of another fingerprint or layout is emptied before it is used,
 also when another generator took it over while a process (a preview) kept it open: that is
@@ -40,7 +42,7 @@ from typing import Any
 
 from ..errors import os_error_reason
 
-FORMAT = 3
+FORMAT = 4
 """Version of the tables' layout (``PRAGMA user_version``)."""
 APPLICATION_ID = 0x50524131
 """``PRAGMA application_id`` of our databases («PRA1»): a database without it is not ours."""
@@ -73,7 +75,8 @@ CREATE INDEX parts_used ON parts (used);
 CREATE TABLE inputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
     ctime INTEGER NOT NULL, inode INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE sites (out TEXT PRIMARY KEY, variant TEXT NOT NULL, key TEXT NOT NULL,
-    summary TEXT NOT NULL) WITHOUT ROWID;
+    summary TEXT NOT NULL, folders BLOB NOT NULL, files BLOB NOT NULL, stats BLOB NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE outputs (out TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,
     inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
     ctime INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (out, path)) WITHOUT ROWID;

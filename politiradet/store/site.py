@@ -19,6 +19,15 @@ site's copy of a linked file is deleted after the build by a process of its own
 hand is never taken for it; a file whose change time alone differs for another reason (a
 build killed while it linked) is read, and trusted when its bytes are the ones recorded (and
 its change time recorded then, also by a build that made nothing: :meth:`Site.refresh`).
+
+A build that finds nothing changed does not read those rows: it compares the folder with its
+*listing* (:class:`Listing`), three blobs in the site's row: every folder's inode,
+modification and change time, taken before its entries were counted, and every file's stat
+as recorded. A file changed, replaced or deleted changes its own stat; a file or folder added,
+removed or renamed changes its folder's (the change time cannot be put back), so one ``lstat``
+per folder and per file, and no directory listing, tells that the folder holds exactly the
+recorded files, untouched. Any difference, and the rows are compared as above; when they
+agree (a change time our sweep absorbed), the listing is made again.
 """
 
 from __future__ import annotations
@@ -29,8 +38,12 @@ import os
 import sqlite3
 import stat
 import time
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from ..stages import sourcefile
@@ -43,6 +56,8 @@ ABSORB = ("UPDATE outputs SET ctime = ? WHERE out = ? AND path = ? AND inode = ?
           "AND ctime = ?")
 """What the remover of a replaced site records after it deleted that site's copy of a file
 the new site shares: (new change time, output folder, path, inode, change time before)."""
+_FOLDER_STAT = attrgetter("st_ino", "st_mtime_ns", "st_ctime_ns")
+_FILE_STAT = attrgetter("st_ino", "st_size", "st_mtime_ns", "st_ctime_ns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +68,82 @@ class Summary:
     drafts: int
     files: int
     pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An output folder as a build left it, in the three blobs of its ``sites`` row."""
+
+    folders: bytes
+    """The path of every folder below the output folder (relative, NUL-separated; the
+    first, empty, is the folder itself)."""
+    files: bytes
+    """The path of every file (relative, NUL-separated)."""
+    stats: bytes
+    """Native 64-bit integers: each folder's inode, modification and change time, then each
+    file's inode, size, modification and change time, in the order of the paths."""
+
+    @classmethod
+    def of(cls, root: str, files: Mapping[str, FileStat]) -> Listing | None:
+        """The listing of the folder *root* when it holds exactly *files* (relative path ->
+        its recorded stat): each folder is looked at (``lstat``) before its entries are
+        counted, so whatever is added after the count changes its stat. None when any folder
+        holds another number of entries, or cannot be read."""
+        entries = Counter(path.rpartition("/")[0] for path in files)
+        folders: set[str] = set()
+        for folder in list(entries):
+            while folder not in folders:
+                folders.add(folder)
+                if not folder:
+                    break
+                folder = folder.rpartition("/")[0]
+        entries.update(folder.rpartition("/")[0] for folder in folders if folder)
+        ordered, paths = sorted(folders), sorted(files)
+        stats = array("q")
+        prefix = root + "/"
+        try:
+            for folder in ordered:
+                info = os.lstat(prefix + folder)
+                if not stat.S_ISDIR(info.st_mode) or \
+                        len(os.listdir(prefix + folder)) != entries[folder]:
+                    return None
+                stats.extend(_FOLDER_STAT(info))
+            for path in paths:
+                stats.extend(files[path])
+            return cls("\0".join(ordered).encode(), "\0".join(paths).encode(), stats.tobytes())
+        except (OSError, OverflowError, UnicodeError):
+            return None
+
+    @classmethod
+    def read(cls, found: tuple[object, ...]) -> Listing | None:
+        """The listing in a row's three values, when they are blobs (only the folders' may
+        be empty: a site of one folder)."""
+        folders, files, stats = found
+        if type(folders) is bytes and type(files) is bytes and type(stats) is bytes and \
+                files and stats:
+            return cls(folders, files, stats)
+        return None
+
+    def blobs(self) -> tuple[bytes, bytes, bytes]:
+        return self.folders, self.files, self.stats
+
+    def holds(self, root: str) -> bool:
+        """True when the folder *root* is as listed: every folder's and every file's inode,
+        size (of a file), modification and change time are the listed ones."""
+        prefix, recorded, lstat = root + "/", array("q"), os.lstat
+        try:
+            recorded.frombytes(self.stats)
+            found = array("q", chain.from_iterable(map(
+                _FOLDER_STAT, map(lstat, map(prefix.__add__, self.folders.decode().split("\0"))))))
+            found.extend(chain.from_iterable(map(
+                _FILE_STAT, map(lstat, map(prefix.__add__, self.files.decode().split("\0"))))))
+        except (OSError, ValueError, OverflowError):
+            return False
+        return found == recorded
+
+
+NO_LISTING = (b"", b"", b"")
+"""The listing of a site row when there is none: the next build compares the rows."""
 
 
 def file_stat(path: str) -> FileStat | None:
@@ -76,13 +167,22 @@ class Site:
         self.inputs = Inputs(store)
         found = store.query("SELECT variant, key, summary FROM sites WHERE out = ?", (self.name,))
         self._record = found[0] if found and found[0][0] == variant else None
-        self._outputs = self._read_outputs() if self._record else {}
+        self._rows: dict[str, tuple[str, FileStat, str]] | None = None
         self._trusted: dict[str, str] | None = None
+        self._relisted: Listing | None = None
+        """The listing :meth:`refresh` records after a :meth:`hit` that compared the rows."""
         self._absorbed: list[tuple[int, str, str, int, int]] = []
         """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
         self._found: dict[str, FileStat] = {}
         """The stat :meth:`outputs` found of each file it trusted by its bytes (the others
         were found as recorded)."""
+
+    @property
+    def _outputs(self) -> dict[str, tuple[str, FileStat, str]]:
+        """Each file's row, read when first needed (a :meth:`hit` by the listing needs none)."""
+        if self._rows is None:
+            self._rows = self._read_outputs() if self._record else {}
+        return self._rows
 
     def outputs(self) -> dict[str, str]:
         """Output path -> render input key of each file still exactly as the last build left
@@ -126,29 +226,43 @@ class Site:
 
     def hit(self, key: str) -> Summary | None:
         """The last build's summary if it had *key* and the folder holds exactly its files,
-        untouched."""
+        untouched: as its listing says, else as its rows say (and then :meth:`refresh`
+        lists it again)."""
         if self._record is None or self._record[1] != key:
             return None
         summary = _summary(self._record[2])
-        if summary is None or not self._outputs:
+        if summary is None:
             return None
-        if _as_recorded(self.name, self._outputs):
+        found = self.store.query("SELECT folders, files, stats FROM sites WHERE out = ? "
+                                 "AND key = ?", (self.name, key))
+        listing = Listing.read(found[0]) if found else None
+        if listing is not None and listing.holds(self.name):
             return summary
-        if set(_files(self.out)) != set(self._outputs):
+        if not self._outputs:
             return None
-        if len(self.outputs()) != len(self._outputs):
-            return None
+        if not _as_recorded(self.name, self._outputs):
+            if set(_files(self.out)) != set(self._outputs):
+                return None
+            if len(self.outputs()) != len(self._outputs):
+                return None
+        self._relisted = Listing.of(self.name, {
+            path: self._found.get(path) or recorded for path, (_key, recorded, _digest)
+            in self._outputs.items()})
         return summary
 
     def refresh(self) -> None:
         """Record, in the build's transaction, what a build that made nothing (a :meth:`hit`)
         learnt: the stat of each input it hashed, and the change time of each published file
         it trusted by its bytes; else the next build reads them all again."""
-        absorbed = self._absorbed
+        absorbed, listing = self._absorbed, self._relisted
+        listed = (self.name, self._record[1] if self._record else "")
 
         def write(db: sqlite3.Connection) -> None:
             db.executemany(ABSORB, absorbed)
-        if absorbed:
+            if listing is not None:
+                db.execute("UPDATE sites SET folders = ?, files = ?, stats = ? WHERE out = ? "
+                           "AND key = ?", (*listing.blobs(), *listed))
+        if absorbed or listing is not None:
             self.store.later(write)
         self.inputs.keep()
 
@@ -181,7 +295,11 @@ class Site:
         changed = [row for path, row in rows.items()
                    if old.get(path) != (row[2], row[3:7], row[7])]
         gone = [(self.name, path) for path in old.keys() - outputs.keys()]
-        record = (self.name, self.variant, key, json.dumps(asdict(summary)))
+        listed = {path: rows[path][3:7] if path in rows else old[path][1]
+                  for path in outputs if path in rows or path in untouched}
+        listing = Listing.of(self.name, listed) if len(listed) == len(outputs) else None
+        record = (self.name, self.variant, key, json.dumps(asdict(summary)),
+                  *(listing.blobs() if listing else NO_LISTING))
         forgotten = [(name,) for (name,) in self.store.query("SELECT out FROM sites")
                      if name != self.name and not (is_str(name) and os.path.isdir(name))]
 
@@ -197,7 +315,7 @@ class Site:
                 db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                changed)
-            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?)", record)
+            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?, ?, ?)", record)
             db.executemany("DELETE FROM outputs WHERE out = ?", forgotten)
             db.executemany("DELETE FROM sites WHERE out = ?", forgotten)
         self.store.later(write)
