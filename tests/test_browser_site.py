@@ -58,7 +58,7 @@ def crawl(browser: Any, served: Served) -> Crawl:
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("requestfailed", lambda req: errors.append(f"feilet: {req.url}"))
+    tab.on("requestfailed", lambda req: errors.append(f"feilet ({req.failure}): {req.url}"))
     tab.on("response", lambda res: errors.append(f"{res.status}: {res.url}")
            if res.status >= 400 else None)
     axe = Axe()
@@ -69,6 +69,9 @@ def crawl(browser: Any, served: Served) -> Crawl:
             continue
         errors.clear()
         response = tab.goto(url)
+        # The page's own requests (the search page fetches Pagefind's files after load) end
+        # here, so none is cut off by the next visit and put down as that page's failure.
+        tab.wait_for_load_state("networkidle")
         found.statuses[url] = response.status if response else 0
         links = [link.split("#")[0] if link.startswith(url + "#") else link
                  for link in tab.evaluate(LINKS_JS)]
