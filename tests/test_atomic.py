@@ -27,10 +27,12 @@ from conftest import ROOT, run_cli
 from politiradet.stages import write
 from politiradet.store.database import cache_dir_for
 
+COMMON = {f"felles/{name}": name.encode() for name in ("a.css", "b.js", "c.svg", "d.json")}
+"""Files every site below has with the same bytes (as a site's style sheets and scripts)."""
 OLD = {"index.html": b"gammel forside", "referater/a/index.html": b"gammelt referat",
-       "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT}
+       "bare-gammel.txt": b"x", write.MARKER: write.MARKER_TEXT, **COMMON}
 NEW = {"index.html": b"ny forside", "referater/a/index.html": b"nytt referat",
-       "referater/b/index.html": b"nytt referat b", write.MARKER: write.MARKER_TEXT}
+       "referater/b/index.html": b"nytt referat b", write.MARKER: write.MARKER_TEXT, **COMMON}
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -66,7 +68,21 @@ def _swept(trash: Path) -> bool:
 
 
 NEWER = {"index.html": b"nyere forside", "referater/b/index.html": b"nytt referat b",
-         "referater/c/index.html": b"referat c", write.MARKER: write.MARKER_TEXT}
+         "referater/c/index.html": b"referat c", write.MARKER: write.MARKER_TEXT, **COMMON}
+
+
+def _publish(files: dict[str, bytes], out: Path) -> write.Staging:
+    """Publish *files* as a build does that knows the live site: a file with the bytes the
+    live site has is linked, not written (so a site with a few files changed is no site
+    written anew)."""
+    published = {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                 for path in out.rglob("*") if path.is_file()}
+    with write.staging_for(out, published=published) as staging:
+        staging.write_all((path, data) for path, data in files.items() if path != write.MARKER)
+        assert not staging.renewed
+        staging.swap()
+    write.sweep(out)
+    return staging
 
 
 def test_the_replaced_site_is_kept_and_the_next_site_assembled_in_it(
@@ -76,10 +92,10 @@ def test_the_replaced_site_is_kept_and_the_next_site_assembled_in_it(
     monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))  # on the same disk
     trash = cache_dir_for(out) / write.OLD_SITES
     started = _processes_started(monkeypatch)
-    write.publish(NEW, out)
+    _publish(NEW, out)
     assert _tree(out) == NEW
     assert _tree(trash / write.PREVIOUS) == OLD
-    write.publish(NEWER, out)
+    _publish(NEWER, out)
     assert _tree(out) == NEWER
     assert _tree(trash / write.PREVIOUS) == NEW
     assert [p.name for p in trash.iterdir()] == [write.PREVIOUS]
@@ -93,7 +109,7 @@ def test_a_damaged_previous_site_is_never_trusted_or_followed(
     should be, a folder where a file should be, files of its own), the next site is exactly
     the new one, and nothing outside is written."""
     monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
-    write.publish(NEW, out)
+    _publish(NEW, out)
     previous = cache_dir_for(out) / write.OLD_SITES / write.PREVIOUS
     outside = tmp_path / "utenfor"
     outside.mkdir()
@@ -106,7 +122,7 @@ def test_a_damaged_previous_site_is_never_trusted_or_followed(
     (previous / "bare-gammel.txt" / "fil").write_bytes(b"x")
     (previous / write.MARKER).unlink()
     (previous / write.MARKER).symlink_to(outside / "index.html")
-    write.publish(NEWER, out)
+    _publish(NEWER, out)
     assert _tree(out) == NEWER
     assert not any(p.is_symlink() for p in out.rglob("*"))
     assert _tree(outside) == {"index.html": b"ikke din"}
@@ -120,11 +136,32 @@ def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
     (trash / ".site.ny-avbrutt").mkdir()
     (trash / ".site.ny-avbrutt" / "index.html").write_bytes(b"gammel")
     started = _processes_started(monkeypatch)
-    write.publish(NEW, out)
+    _publish(NEW, out)
     assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
     assert _swept(trash)
     assert _tree(trash / write.PREVIOUS) == OLD
     assert _tree(out) == NEW
+
+
+def test_a_site_written_anew_leaves_a_linked_copy_of_itself_to_assemble_the_next_in(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site mostly written anew (a cold build) shares few files with the site it replaced,
+    so the next publish would delete and link nearly every file there: it leaves a copy of
+    itself of hard links instead, and the replaced site is deleted."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
+    trash = cache_dir_for(out) / write.OLD_SITES
+    changed = {path: data + b" (ny)" for path, data in OLD.items() if path != write.MARKER}
+    write.publish(changed, out)
+    assert _swept(trash)
+    previous = trash / write.PREVIOUS
+    assert _tree(previous) == _tree(out) == {**changed, write.MARKER: write.MARKER_TEXT}
+    assert all((previous / name).stat().st_ino == (out / name).stat().st_ino for name in changed)
+    staging = _publish({**changed, "index.html": b"endret forside"}, out)
+    assert staging.untouched == set(changed) - {"index.html"} | {write.MARKER}, \
+        "the next publish touches only the file that changed"
+    assert _tree(out) == {**changed, "index.html": b"endret forside",
+                          write.MARKER: write.MARKER_TEXT}
+    assert _swept(trash)
 
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
@@ -150,7 +187,7 @@ def test_failure_while_writing_leaves_the_old_site(out: Path, monkeypatch: pytes
 
 def test_failure_during_swap_leaves_the_old_site(out: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_swap(staging: Path, target: Path) -> None:
+    def no_swap(staging: Path, target: Path, *_options: object) -> None:
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(write, "_swap", no_swap)

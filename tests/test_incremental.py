@@ -38,6 +38,7 @@ from politiradet.pipeline import Paths, Report, build
 from politiradet.rendering import pages
 from politiradet.stages import write
 from politiradet.stages.write import MARKER
+from politiradet.store import database
 from politiradet.store.database import Store, cache_dir_for, store_file
 from politiradet.store.site import Site
 
@@ -265,6 +266,35 @@ def test_every_file_of_an_unchanged_site_is_linked(valid_content: Path, built: P
     assert not warm(valid_content, built).cached
     after = inodes(built)
     assert sorted(path for path in after if before.get(path) != after[path]) == ["robots.txt"]
+
+
+def change_times(root: Path) -> dict[str, int]:
+    """The change time of every published file: a file linked or unlinked anywhere changes it."""
+    return {p.relative_to(root).as_posix(): p.stat().st_ctime_ns
+            for p in root.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def test_an_edit_after_a_build_without_the_store_changes_only_its_files(
+        valid_content: Path, built: Path) -> None:
+    """A build that finds no store writes every file anew; the edit after it assembles the
+    next site in a copy of that site (its very files), so it touches the files that change,
+    not every file of the site (deleted and linked again where the site before it lay)."""
+    database.disconnect(str(store_file(valid_content)))
+    for leftover in store_file(valid_content).parent.glob(store_file(valid_content).name + "*"):
+        leftover.unlink()
+    assert not warm(valid_content, built).cached
+    write.wait_for_sweep(built)
+    before = change_times(built)
+    document = valid_content / "referater" / "2016-01-12.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nEn rettelse.\n",
+                        encoding="utf-8")
+    assert not warm(valid_content, built).cached
+    write.wait_for_sweep(built)
+    after = change_times(built)
+    touched = sorted(path for path in after if before.get(path) != after[path])
+    assert "referater/2016-01-12/index.html" in touched
+    assert "index.html" not in touched and "assets/site.css" not in touched
+    assert len(touched) < len(after) // 2
 
 
 

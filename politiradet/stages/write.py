@@ -73,9 +73,12 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 @contextlib.contextmanager
 def staging_for(out: Path, overwrite: bool = False,
                 published: Mapping[str, str] | None = None,
-                live: Mapping[str, int] | None = None) -> Iterator[Staging]:
+                live: Mapping[str, int] | None = None,
+                reuse: bool = True) -> Iterator[Staging]:
     """A staging folder beside *out*, removed again unless :meth:`Staging.swap` ran: the site
-    replaced last (:data:`PREVIOUS`) when there is one, else a fresh folder.
+    replaced last (:data:`PREVIOUS`) when there is one and *reuse*, else a fresh folder. A
+    build that knows none of the live site's files passes ``reuse=False``: it writes every
+    file anew, and in a fresh folder that costs no deletion of what the old one held.
 
     Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
     *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`. *published*
@@ -88,7 +91,8 @@ def staging_for(out: Path, overwrite: bool = False,
         guard_out(out, overwrite)
         _remove_stale(out)
         root = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
-        staging = Staging(root, out, published, reused=_take_previous(out, root), live=live)
+        staging = Staging(root, out, published, reused=reuse and _take_previous(out, root),
+                          live=live)
         try:
             staging.write(MARKER, MARKER_TEXT)
             yield staging
@@ -216,12 +220,19 @@ class Staging:
         for relative, content in files:
             self.write(relative, content)
 
+    @property
+    def renewed(self) -> bool:
+        """True when more than half of the site's files were written anew (a cold build, a
+        new template): the replaced site shares few files with it, so it is a poor place to
+        assemble the next site in (each file there would be deleted and linked again)."""
+        return len(self.digests) * 2 > len(self._written)
+
     def swap(self) -> None:
         """Put the staged site in place of the live one in one step."""
         if self.reused:
             self._prune()
         os.chmod(self.root, 0o755)
-        _swap(self.root, self.out)
+        _swap(self.root, self.out, self.renewed)
         self.swapped = True
 
     def _target(self, relative: str) -> str:
@@ -385,22 +396,25 @@ def _remove_stale(out: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(staging: Path, out: Path) -> None:
+def _swap(staging: Path, out: Path, renewed: bool = False) -> None:
     """Replace *out* by *staging*: an atomic exchange where the OS allows it. The first site
-    published into *out* also leaves a linked copy of itself as :data:`PREVIOUS`
-    (:func:`_seed_previous`)."""
+    published into *out*, and a site *renewed* (mostly written anew), also leave a linked
+    copy of themselves as :data:`PREVIOUS` (:func:`_seed_previous`) instead of the replaced
+    site, which shares few of their files."""
     if not out.exists():
         staging.rename(out)
         _seed_previous(out)
         return
     if out.is_dir() and not out.is_symlink() and _exchange(staging, out):
-        _discard(staging, out)  # staging now holds the old site
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.gammel-", dir=out.parent))
-    old.rmdir()
-    out.rename(old)
-    staging.rename(out)
-    _discard(old, out)
+        _discard(staging, out, previous=not renewed)  # staging now holds the old site
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.gammel-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        staging.rename(out)
+        _discard(old, out, previous=not renewed)
+    if renewed:
+        _seed_previous(out)
 
 
 def _seed_previous(out: Path) -> None:
@@ -440,17 +454,18 @@ def _link_tree(source: str, target: str) -> None:
                     os.link(entry.path, there + "/" + entry.name, follow_symlinks=False)
 
 
-def _discard(old: Path, out: Path) -> None:
+def _discard(old: Path, out: Path, previous: bool = True) -> None:
     """Move the replaced site *old* into :data:`OLD_SITES` in the build cache for *out*
-    (nothing is left beside the site) as :data:`PREVIOUS`, for the next publish; one left
-    there before keeps its own name, for :func:`sweep` to delete. Where the cache is on
+    (nothing is left beside the site): as :data:`PREVIOUS` for the next publish, unless not
+    *previous*, when it keeps its own name for :func:`sweep` to delete. A :data:`PREVIOUS`
+    there before gets a name of its own, for :func:`sweep` to delete. Where the cache is on
     another file system, *old* is deleted here."""
     trash = cache_dir_for(out) / OLD_SITES
     try:
         trash.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
-            os.rename(trash / PREVIOUS, trash / old.name)
-        old.rename(trash / PREVIOUS)
+            os.rename(trash / PREVIOUS, trash / f"{old.name}.{PREVIOUS}")
+        old.rename(trash / (PREVIOUS if previous else old.name))
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
 
