@@ -224,7 +224,9 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     very files the live site had (neither written nor linked: their stat is unchanged). A
     file made again with the bytes it has in the live site (*published*: SHA-256 by path;
     *live*: its inode) is linked, not written."""
-    with staging_for(out, overwrite, published, live) as staging:
+    # A build that knows none of the live site (no store, or a cold one) writes every file:
+    # in a fresh folder, not in the replaced site, where each would be deleted first.
+    with staging_for(out, overwrite, published, live, reuse=bool(known)) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(known, planned):
