@@ -9,21 +9,30 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, Served, build_fixture, serve_folder
+from conftest import FIXTURES, Served, build_fixture, copy_fixture, serve_folder
 
 from politiradet.model.content import Area, Content
+from politiradet.pipeline import Paths, check
+from politiradet.stages.search import BASE as BASE_FOLDER
 from politiradet.stages.search import (
+    SCRATCH,
     SENTINEL_URL,
+    _pagefind_binary,
+    _run_pagefind,
     area_names,
     area_tree,
+    bundle,
+    entries,
     folded_forms,
     page_tokens,
     plain_text,
+    scratch,
     words_of,
 )
 
@@ -484,3 +493,45 @@ def test_plain_text_of_a_record_splits_at_tags_and_reads_entities() -> None:
     markup = ('<p>Grøn<em>land</em> &amp; <abbr title="a &gt; b">BER</abbr></p>\n'
               '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>&lt;tag&gt;')
     assert plain_text(markup).split() == ["Grøn", "land", "&", "BER", "[1]", "<tag>"]
+
+
+def _configured_temporary_folder(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """*folder* made the temporary folder, as ``TMPDIR`` makes it for a whole process."""
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))  # read from TMPDIR once, at first use
+    return folder
+
+
+@pytest.mark.skipif(not SCRATCH.is_dir(), reason="no /dev/shm")
+def test_pagefind_works_in_memory_unless_a_temporary_folder_is_configured(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.delenv(name, raising=False)
+    with scratch(10) as folder:
+        assert folder.parent == SCRATCH and folder.is_dir()
+    assert not folder.exists()
+    configured = _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+    with scratch(10) as folder:
+        assert folder.parent == configured
+    assert not folder.exists()
+
+
+def test_a_failing_pagefind_run_leaves_no_temporary_folder() -> None:
+    with pytest.raises(RuntimeError, match="Pagefind feilet"), scratch(1) as folder:
+        (folder / "kilde").mkdir()  # no page: Pagefind fails to make an index of nothing
+        _run_pagefind(_pagefind_binary(), folder / "kilde", folder / "bundle")
+    assert not folder.exists()
+
+
+def test_a_bundle_read_in_part_leaves_no_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)),
+                              use_cache=False)
+    assert not problems
+    configured = _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+    files = bundle(archive, BASE_FOLDER, entries(archive))
+    path, _data, _entry = next(files)
+    assert path.startswith("pagefind/grunn/") and [p.name for p in configured.iterdir()]
+    files.close()  # the caller stops reading, as an error in writing the site stops it
+    assert not list(configured.iterdir())
