@@ -7,6 +7,7 @@ WebAssembly cannot load from file://).
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import tempfile
@@ -23,6 +24,7 @@ from politiradet.stages.search import BASE as BASE_FOLDER
 from politiradet.stages.search import (
     SCRATCH,
     SENTINEL_URL,
+    Record,
     _pagefind_binary,
     _run_pagefind,
     area_names,
@@ -32,6 +34,7 @@ from politiradet.stages.search import (
     folded_forms,
     page_tokens,
     plain_text,
+    record_page,
     scratch,
     words_of,
 )
@@ -535,3 +538,26 @@ def test_a_bundle_read_in_part_leaves_no_temporary_folder(
     assert path.startswith("pagefind/grunn/") and [p.name for p in configured.iterdir()]
     files.close()  # the caller stops reading, as an error in writing the site stops it
     assert not list(configured.iterdir())
+
+
+@pytest.mark.parametrize("record", [
+    Record(url="referater/a/", title="Møte om Grønland & <Tøyen>", kind="Referat",
+           content='<p>Grøn<em>land</em> &amp; <a>Tøyen</a>-<strong>parken</strong>,</p>\n'
+                   '<p>«sitat»&nbsp;her <abbr title="Særlig &gt; b">SLT</abbr>&lt;tag&gt;'
+                   '&am<em>p;</em> ord</p>',
+           date=dt.date(2024, 3, 1), filters={"tema": ("Bydel Alna",)}),
+    Record(url="temaer/x/", title="Oslo sentrum", kind="Tema", content="<p>Kort.</p>",
+           weight=0.1),
+    Record(url="omrader/y/", title="", kind="Område", content=""),
+])
+def test_a_records_tokens_are_those_of_its_page(record: Record) -> None:
+    page, tokens = record_page(record)
+    assert tokens == page_tokens(page)
+
+
+def test_every_record_of_an_archive_has_the_tokens_of_its_page(tmp_path: Path) -> None:
+    archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)), use_cache=False)
+    assert not problems
+    for entry in entries(archive):
+        page, tokens = record_page(entry.record(archive))
+        assert tokens == page_tokens(page), entry.url

@@ -435,8 +435,8 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
             record = entry.record(archive)
             if folder == DELTA:
                 record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
-            page = record_html(record)
-            tokens |= page_tokens(page)
+            page, found_tokens = record_page(record)
+            tokens |= found_tokens
             _write_page(source / record.url, page)
         _write_page(source / SENTINEL_URL, sentinel_html(words_of(tokens), folder == DELTA))
         _run_pagefind(_pagefind_binary(), source, output)
@@ -484,7 +484,9 @@ def page_tokens(page: str) -> set[str]:
     """The distinct whitespace-separated tokens of the record *page*'s text, with its tags
     taken out as spaces and as nothing (:func:`words_of` makes the words of them). A bundle
     collects these first: a word recurs in most records, so the words are made once per
-    distinct token, not once per occurrence (38 of 46 s of a cold index stage at 1,000)."""
+    distinct token, not once per occurrence (38 of 46 s of a cold index stage at 1,000).
+    :func:`record_page` collects the same tokens while it makes the page; this reads a page
+    made, for the tests to hold it to that."""
     return {token for text in (_TAG.sub(" ", page), _TAG.sub("", page))
             for token in html.unescape(text).split()}
 
@@ -593,8 +595,15 @@ def area_names(slugs: Iterable[str], content: Content) -> tuple[str, ...]:
     return tuple(content.areas[slug].name for slug in content.with_ancestors(slugs))
 
 
-def record_html(record: Record) -> str:
-    """The record as a small HTML page with Pagefind's filter, sort and meta attributes."""
+def record_page(record: Record) -> tuple[str, set[str]]:
+    """The record as a small HTML page with Pagefind's filter, sort and meta attributes, and
+    the tokens of the page's text (what :func:`page_tokens` finds in it).
+
+    The tokens are collected from the parts the page is made of, not by reading the page
+    again: the title, the text with its tags taken out as spaces (which the folded forms are
+    made from too) and as nothing, the :data:`FOLDED_MARK` and the folded forms. The page's
+    own markup holds no text, and puts a line break between the parts, so no token runs from
+    one part into the next."""
     tags = [_data_span("data-pagefind-meta", "type", record.kind),
             _data_span("data-pagefind-sort", "date", sort_value(record.date, record.url)),
             _data_span("data-pagefind-filter", "type", record.kind)]
@@ -603,10 +612,14 @@ def record_html(record: Record) -> str:
     tags += [_data_span("data-pagefind-filter", name, value)
              for name, values in record.filters.items() for value in values]
     title = html.escape(record.title)
-    folded = " ".join(folded_forms(record.title + "\n" + plain_text(record.content)))
-    return (f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><title>{title}</title></head>'
+    text = plain_text(record.content)
+    folded = folded_forms(record.title + "\n" + text)
+    tokens = {*record.title.split(), *text.split(),
+              *html.unescape(_TAG.sub("", record.content)).split(), FOLDED_MARK, *folded}
+    page = (f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><title>{title}</title></head>'
             f'<body>\n{_body(record, title)}\n'
-            f'<p>{FOLDED_MARK} {folded}</p>\n{"".join(tags)}\n</body></html>\n')
+            f'<p>{FOLDED_MARK} {" ".join(folded)}</p>\n{"".join(tags)}\n</body></html>\n')
+    return page, tokens
 
 
 def folded_forms(text: str) -> list[str]:
