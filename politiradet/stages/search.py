@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import html
@@ -631,14 +632,27 @@ def folded_forms(text: str) -> list[str]:
     which folds the same way: lower case, NFC, runs of letters and digits).
     """
     forms: dict[str, None] = {}
-    # Runs never cross white space, so only the distinct words with æ, ø or å, split at
-    # white space (in C), are split into runs: 1.5 times faster than every run of the text.
+    # Runs never cross white space, so only the distinct words, split at white space (in C),
+    # are split into runs, and each word's forms are made once per build (_folded_word).
     for word in dict.fromkeys(unicodedata.normalize("NFC", text).lower().split()):
-        if _NORWEGIAN_LETTERS.search(word):
-            for run in _WORD_RUNS.findall(word):
-                if _NORWEGIAN_LETTERS.search(run):
-                    forms.update((run.translate(table), None) for table in _FOLDINGS)
+        found = _folded_word(word)
+        if found:
+            forms.update(found)
     return list(forms)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_word(word: str) -> dict[str, None]:
+    """The folded forms of one lower-case NFC word (:func:`folded_forms`), in order, as the
+    keys of a dictionary (empty for most words; shared by every caller, so read only). Cached:
+    a word recurs in record after record (1.45 million words, 5,500 distinct at 3,000
+    documents), and looking it up costs less than searching it for æ, ø and å again."""
+    forms: dict[str, None] = {}
+    if _NORWEGIAN_LETTERS.search(word):
+        for run in _WORD_RUNS.findall(word):
+            if _NORWEGIAN_LETTERS.search(run):
+                forms.update((run.translate(table), None) for table in _FOLDINGS)
+    return forms
 
 
 def plain_text(markup: str) -> str:
