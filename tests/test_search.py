@@ -30,6 +30,7 @@ from politiradet.stages.search import (
     area_names,
     area_tree,
     bundle,
+    document_record,
     entries,
     folded_forms,
     page_tokens,
@@ -561,3 +562,11 @@ def test_every_record_of_an_archive_has_the_tokens_of_its_page(tmp_path: Path) -
     for entry in entries(archive):
         page, tokens = record_page(entry.record(archive))
         assert tokens == page_tokens(page), entry.url
+
+
+def test_a_record_keeps_its_links_text_but_not_where_they_point(tmp_path: Path) -> None:
+    archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)), use_cache=False)
+    assert not problems
+    contents = [document_record(archive, doc).content for doc in archive.documents]
+    assert [content for content in contents if "<a>" in content or "<a " in content]
+    assert not [content for content in contents if "href=" in content]
