@@ -224,54 +224,59 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     very files the live site had (neither written nor linked: their stat is unchanged). A
     file made again with the bytes it has in the live site (*published*: SHA-256 by path;
     *live*: its inode) is linked, not written."""
+    bundle = _known_bundle(known)  # one pass over the live site's keys, not one per use
     # A build that knows none of the live site (no store, or a cold one) writes every file:
     # in a fresh folder, not in the replaced site, where each would be deleted first.
     with staging_for(out, overwrite, published, live, reuse=bool(known)) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
-        if pages_ready is None or _reusable_index(known, planned):
-            keys |= _index_and_swap(staging, archive, planned, known, timings)
+        if pages_ready is None or _reusable_index(bundle, planned):
+            keys |= _index_and_swap(staging, archive, planned, bundle, timings)
             return keys, staging.digests, staging.untouched
-        staging.keep(_known_bundle(known))
+        staging.keep(bundle)
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
     pages_ready()
     written, untouched = staging.digests, staging.untouched
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        keys |= _index_and_swap(staging, archive, planned, known, timings)
+        keys |= _index_and_swap(staging, archive, planned, bundle, timings)
         return keys, written | staging.digests, untouched & staging.untouched
 
 
-def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, known: Mapping[str, str],
-                    timings: Timings) -> dict[str, str]:
+def _index_and_swap(staging: Staging, archive: Archive, planned: Plan,
+                    bundle: Mapping[str, str], timings: Timings) -> dict[str, str]:
+    """Make the search index beside the live one's files (*bundle*), then swap the site in."""
     with timings.stage("index"):
-        bundle = _index_into(staging, archive, planned, known)
+        keys = _index_into(staging, archive, planned, bundle)
     with timings.stage("write"):
         staging.swap()
-    return bundle
+    return keys
 
 
 def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[str, str],
                  timings: Timings, stage: str) -> dict[str, str]:
     """Link the outputs whose render input is unchanged, make the others into *staging*."""
     with timings.stage(stage):
-        staging.keep(o.path for o in outputs if same_input(known.get(o.path), o.key))
-        staging.write_all(produce([o for o in outputs
-                                   if not same_input(known.get(o.path), o.key)]))
+        kept: list[Output] = []  # one look-up per output: ~120,000 of them at 10,000 documents
+        made: list[Output] = []
+        for o in outputs:
+            (kept if same_input(known.get(o.path), o.key) else made).append(o)
+        staging.keep(o.path for o in kept)
+        staging.write_all(produce(made))
     return {o.path: o.key for o in outputs}
 
 
 def _index_into(staging: Staging, archive: Archive, planned: Plan,
-                known: Mapping[str, str]) -> dict[str, str]:
+                bundle: Mapping[str, str]) -> dict[str, str]:
     """The search index: taken over whole when nothing it is made from changed; else the live
     base is kept and only the delta of the records that differ from it indexed again, or,
     without a usable base or with a delta past :data:`search.MAX_DELTA_RECORDS`, a new base
-    is made of every record (see :class:`search.Split`)."""
-    bundle = _known_bundle(known)
-    if _reusable_index(known, planned):
+    is made of every record (see :class:`search.Split`). *bundle* is the live index's files
+    with their keys (:func:`_known_bundle`)."""
+    if _reusable_index(bundle, planned):
         staging.keep(bundle)
-        return bundle
+        return dict(bundle)
     found = search.prepare(archive, planned.html_paths)
     base = search.Base.find(bundle)
     planned_split = search.split(found, base.fingerprints if base else None)
@@ -358,10 +363,10 @@ def _write_manifest(staging: Staging, planned: Plan, data: bytes, base_key: str,
     return {search.MANIFEST: f"{planned.content_key} {base_key} {delta_key}"}
 
 
-def _reusable_index(known: Mapping[str, str], planned: Plan) -> bool:
-    """True when the live site has a search index of exactly the content being built: its
-    manifest was made for this content, and the bundles it points to are there whole."""
-    bundle = _known_bundle(known)
+def _reusable_index(bundle: Mapping[str, str], planned: Plan) -> bool:
+    """True when the live site has a search index (*bundle*, :func:`_known_bundle`) of exactly
+    the content being built: its manifest was made for this content, and the bundles it
+    points to are there whole."""
     base = search.Base.find(bundle)
     delta = search.Bundle.find(search.DELTA, bundle)
     expected = f"{planned.content_key} {base.key if base else ''} {delta.key if delta else '-'}"
