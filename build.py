@@ -27,4 +27,8 @@ def _run() -> int:
 if __name__ == "__main__":
     # First thing, before the slow imports, so Ctrl-C at any moment ends with a message.
     signal.signal(signal.SIGINT, _interrupt)
-    sys.exit(_run())
+    code = _run()
+    from politiradet.common.heap import leave
+
+    leave()  # the shutdown need not walk what the command left: the process ends here
+    sys.exit(code)

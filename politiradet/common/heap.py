@@ -59,3 +59,14 @@ def paused() -> Iterator[None]:
         keep()
         if enabled:
             gc.enable()
+
+
+def leave() -> None:
+    """The process ends now: what it still tracks is left out of the collections of the
+    interpreter's shutdown. Those would walk every object the build left (after a one-edit
+    build at 10,000 documents 393,000, 323,000 of them garbage in cycles, kept while the heap
+    was frozen) and free the garbage one object at a time, only for the process to give all of
+    its memory back a moment later: 0.55 s of that build. Refcounting still frees what the
+    modules drop, and ``atexit`` still runs (temporary folders, worker pools); every file and
+    store transaction of a command is closed before it returns."""
+    gc.freeze()
