@@ -47,6 +47,9 @@ def main() -> int:
         Path(profile_to).write_text(profiler.output_text(unicode=True, color=False),
                                     encoding="utf-8")
         Path(profile_to + ".html").write_text(profiler.output_html(), encoding="utf-8")
+    from politiradet.common.heap import leave
+
+    leave()  # as build.py ends: the shutdown does not walk what the build left
     return code
 
 
