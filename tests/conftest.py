@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,3 +231,15 @@ def search_records(site: Path) -> dict[str, dict[str, Any]]:
             assert data["url"] not in records, data["url"]
             records[data["url"]] = data
     return records
+
+
+def swept(trash: Path) -> bool:
+    """Wait (up to a minute, however loaded the machine) until the build cache's folder of
+    replaced sites *trash* holds only the site replaced last (kept for the next publish): the
+    sweeping process deletes the rest after :func:`~politiradet.stages.write.wait_for_sweep`
+    returns."""
+    from politiradet.stages.write import PREVIOUS
+    deadline = time.monotonic() + 60
+    while any(p.name != PREVIOUS for p in trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p.name for p in trash.iterdir()] == [PREVIOUS]

@@ -16,13 +16,12 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, swept
 
 from politiradet.stages import write
 from politiradet.store.database import cache_dir_for
@@ -56,15 +55,6 @@ def test_publish_replaces_the_whole_site(out: Path) -> None:
     write.publish(NEW, out)
     assert _tree(out) == NEW
     assert _leftovers(out.parent, out) == []
-
-
-def _swept(trash: Path) -> bool:
-    """Wait (up to a minute, however loaded the machine) until *trash* holds only the site
-    replaced last (kept for the next publish)."""
-    deadline = time.monotonic() + 60
-    while any(p.name != write.PREVIOUS for p in trash.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return [p.name for p in trash.iterdir()] == [write.PREVIOUS]
 
 
 NEWER = {"index.html": b"nyere forside", "referater/b/index.html": b"nytt referat b",
@@ -137,8 +127,8 @@ def test_a_replaced_site_left_undeleted_is_deleted_by_the_next_publish(
     (trash / ".site.ny-avbrutt" / "index.html").write_bytes(b"gammel")
     started = _processes_started(monkeypatch)
     _publish(NEW, out)
-    assert [args[-1] for args in started] == [str(trash)], "deleted in a detached process"
-    assert _swept(trash)
+    assert [args[-2] for args in started] == [str(trash)], "deleted in a detached process"
+    assert swept(trash)
     assert _tree(trash / write.PREVIOUS) == OLD
     assert _tree(out) == NEW
 
@@ -152,7 +142,7 @@ def test_a_site_written_anew_leaves_a_linked_copy_of_itself_to_assemble_the_next
     trash = cache_dir_for(out) / write.OLD_SITES
     changed = {path: data + b" (ny)" for path, data in OLD.items() if path != write.MARKER}
     write.publish(changed, out)
-    assert _swept(trash)
+    assert swept(trash)
     previous = trash / write.PREVIOUS
     assert _tree(previous) == _tree(out) == {**changed, write.MARKER: write.MARKER_TEXT}
     assert all((previous / name).stat().st_ino == (out / name).stat().st_ino for name in changed)
@@ -161,7 +151,7 @@ def test_a_site_written_anew_leaves_a_linked_copy_of_itself_to_assemble_the_next
         "the next publish touches only the file that changed"
     assert _tree(out) == {**changed, "index.html": b"endret forside",
                           write.MARKER: write.MARKER_TEXT}
-    assert _swept(trash)
+    assert swept(trash)
 
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
