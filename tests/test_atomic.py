@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,27 @@ def test_a_site_written_anew_leaves_a_linked_copy_of_itself_to_assemble_the_next
     assert _tree(out) == {**changed, "index.html": b"endret forside",
                           write.MARKER: write.MARKER_TEXT}
     assert swept(trash)
+
+
+def test_a_file_left_as_it_was_in_a_site_written_anew_keeps_its_stat(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the staging reports untouched (its stat is recorded as the build found it) has
+    that stat after the swap, also when the site is mostly written anew and leaves a linked
+    copy of itself, which changes the change time of each file it links."""
+    monkeypatch.setenv("POLITIRADET_CACHE", str(out.parent / "cache"))
+    _publish(NEW, out)
+    published = {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                 for path in out.rglob("*") if path.is_file()}
+    before = {name: os.lstat(out / name).st_ctime_ns for name in NEW}
+    with write.staging_for(out, published=published) as staging:
+        staging.keep(["felles/a.css"])
+        staging.write_all((path, data + b" (ny)") for path, data in NEW.items()
+                          if path not in ("felles/a.css", write.MARKER))
+        assert staging.renewed and staging.untouched
+        time.sleep(0.05)  # a link made now changes a change time to a later one
+        staging.swap()
+    assert [name for name in staging.untouched
+            if os.lstat(out / name).st_ctime_ns != before[name]] == []
 
 
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],

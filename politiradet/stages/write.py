@@ -233,7 +233,10 @@ class Staging:
         if self.reused:
             self._prune()
         os.chmod(self.root, 0o755)
-        _swap(self.root, self.out, self.renewed)
+        renewed = self.renewed
+        _swap(self.root, self.out, renewed)
+        if renewed:  # its linked copy changed every file's change time: none is as it was
+            self.untouched.clear()
         self.swapped = True
 
     def _target(self, relative: str) -> str:
