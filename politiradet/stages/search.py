@@ -474,7 +474,7 @@ def _scratch_root(records: int) -> str | None:
 
 def _write_record(archive: Archive, source: Path, delta: bool, entry: Entry) -> set[str]:
     """Make the record of *entry* and write its page into the records folder *source*;
-    return the page's tokens (see :func:`record_page`).
+    return the page's tokens (:func:`record_page`).
 
     Run in the worker processes (:func:`~politiradet.common.parallel.ordered_map`): making the
     records and pages is most of the index stage's own CPU time (2.1 of 2.8 s at 3,000
@@ -494,20 +494,9 @@ def _write_page(folder: Path, page: str) -> None:
     (folder / "index.html").write_text(page, encoding="utf-8")
 
 
-def page_tokens(page: str) -> set[str]:
-    """The distinct whitespace-separated tokens of the record *page*'s text, with its tags
-    taken out as spaces and as nothing (:func:`words_of` makes the words of them). A bundle
-    collects these first: a word recurs in most records, so the words are made once per
-    distinct token, not once per occurrence (38 of 46 s of a cold index stage at 1,000).
-    :func:`record_page` collects the same tokens while it makes the page; this reads a page
-    made, for the tests to hold it to that."""
-    return {token for text in (_TAG.sub(" ", page), _TAG.sub("", page))
-            for token in html.unescape(text).split()}
-
-
 def words_of(tokens: Iterable[str]) -> set[str]:
     """Every word Pagefind may index from the records the distinct *tokens*
-    (:func:`page_tokens`) are from (before stemming), or a longer word that starts with it:
+    (:func:`record_page`) are from (before stemming), or a longer word that starts with it:
     lower case, letters and digits; for a word with other signs, also each run of letters and
     digits, from each place Pagefind may split it (a change of case or between letters and
     digits: «SaLTo-konferansen» gives «saltokonferansen», «salto», «lto», «to»,
@@ -611,7 +600,9 @@ def area_names(slugs: Iterable[str], content: Content) -> tuple[str, ...]:
 
 def record_page(record: Record) -> tuple[str, set[str]]:
     """The record as a small HTML page with Pagefind's filter, sort and meta attributes, and
-    the tokens of the page's text (what :func:`page_tokens` finds in it).
+    the tokens of the page's text: its whitespace-separated tokens with the tags taken out
+    as spaces and as nothing (:func:`words_of` makes the words of them; a word recurs in most
+    records, so a bundle makes words once per distinct token, not once per occurrence).
 
     The tokens are collected from the parts the page is made of, not by reading the page
     again: the title, the text with its tags taken out as spaces (which the folded forms are
