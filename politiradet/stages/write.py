@@ -498,7 +498,7 @@ def sweep(out: Path, database: str = "") -> None:
         lock = -1
     try:
         if lock >= 0:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # handed to the process, which holds it until done
+            fcntl.flock(lock, fcntl.LOCK_EX)  # handed to the process (see _REMOVER)
         subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(out.resolve()), database,
                           ABSORB, str(trash), str(lock) if lock >= 0 else ""],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
