@@ -15,7 +15,10 @@ Each of those saves waits until the previous one is fully built (pages and searc
 every figure is one save's own. Then five more saves one second apart, as an editor writing
 and saving: save → page while full builds run in the background; and after the last of them,
 a search in Chromium, tried again and again, must find its word (the index has caught up, not
-taken on trust from the log). The document is restored afterwards.
+taken on trust from the log). Each search notes what ``#sok-status`` said and when, console
+errors and failed requests; a search page that does not answer within
+:data:`SEARCH_SECONDS` stops the run with all of that and the server's last lines. The document
+is restored afterwards.
 
     python bench/run.py --serve --no-build --n 1000 10000
 """
@@ -37,6 +40,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [  # as tests/conftest.py
@@ -72,12 +76,19 @@ class PreviewResult:
     caught_up: float = 0.0
     """Seconds from the last of the saves made while builds ran until a search in Chromium
     (tried again and again) found its word."""
+    searches: list[SearchTry] = field(default_factory=list)
+    """Each of those searches."""
 
     def summary(self) -> str:
         def ms(values: list[float]) -> str:
             return (f"median {statistics.median(values) * 1000:.0f} ms, "
                     f"maks {max(values) * 1000:.0f} ms" if values else "ingen målinger")
         found = "funnet" if self.searched else "IKKE funnet"
+        failed = sum(1 for seen in self.searches if not seen.answered())
+        troubled = [seen for seen in self.searches if seen.problems]
+        tries = (f" ({len(self.searches)} forsøk; {len(troubled)} med feil underveis, {failed} "
+                 f"der søket ikke kunne lastes)"
+                 + "".join(f"\n    {seen.describe()}" for seen in troubled[:3]))
         return (f"\nForhåndsvisning (serve), N = {self.n}, {len(self.page)} lagringer:\n"
                 f"  første bygging (oppstart): {self.startup:.1f} s\n"
                 f"  lagring → oppdatert side i Chromium: {ms(self.page)} (mål < 200 ms)\n"
@@ -85,7 +96,8 @@ class PreviewResult:
                 f"  lagring → søkeindeksen oppdatert: {ms(self.index)}\n"
                 f"  lagring → oppdatert side, {len(self.busy)} lagringer med 1 s mellomrom "
                 f"mens byggingene går: {ms(self.busy)}\n"
-                f"  søk i Chromium finner siste lagring: {found} etter {self.caught_up:.1f} s\n"
+                f"  søk i Chromium finner siste lagring: {found} etter {self.caught_up:.1f} s"
+                f"{tries}\n"
                 f"  største prosess (serve): {self.peak_mb:.0f} MB")
 
 
@@ -113,13 +125,16 @@ class _Output(threading.Thread):
                     if test(line):
                         return when
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    tail = "\n".join(line for _, line in self.lines[-20:])
-                    raise SystemExit(f"serve svarte ikke som ventet:\n{tail}")
+                    raise SystemExit(f"serve svarte ikke som ventet:\n{self.tail()}")
                 self.arrived.wait(0.5)
 
     def count(self) -> int:
         with self.arrived:
             return len(self.lines)
+
+    def tail(self, lines: int = 20) -> str:
+        with self.arrived:
+            return "\n".join(line for _, line in self.lines[-lines:])
 
 
 class _Events(threading.Thread):
@@ -216,8 +231,16 @@ def bench_preview(corpus: Path, document: Path, edits: int,
                 time.sleep(max(0.0, 1.0 - (time.perf_counter() - saved)))
             last_save = time.perf_counter()
             deadline = time.monotonic() + EDIT_SECONDS
+            searcher = browser.new_page()
+            problems = watch_search(searcher)
             while not result.searched and time.monotonic() < deadline:
-                result.searched = _search_finds(page, base, word, document.stem)
+                try:
+                    seen = search_once(searcher, problems, base, word, document.stem)
+                except SearchStuck as stuck:
+                    raise SystemExit(f"{stuck}\nServerens siste linjer:\n{output.tail()}"
+                                     ) from None
+                result.searches.append(seen)
+                result.searched = seen.found
                 result.caught_up = time.perf_counter() - last_save
             browser.close()
     finally:
@@ -240,10 +263,85 @@ def _append(text: bytes, edit: int, size: int) -> tuple[bytes, str]:
     return text + f"\nEndret i forhåndsvisningen, lagring {edit}: {word}.\n".encode(), word
 
 
-def _search_finds(page: object, base: str, word: str, stem: str) -> bool:
-    """Whether the site's search page, in Chromium, lists the document for *word*."""
-    page.goto(f"{base}sok/?q={word}")  # type: ignore[attr-defined]
-    page.locator("#sok-status", has_text="treff").wait_for(  # type: ignore[attr-defined]
-        timeout=120_000)
-    links = page.locator(".search-result a").all()  # type: ignore[attr-defined]
-    return any(f"/referater/{stem}/" in str(link.get_attribute("href")) for link in links)
+SEARCH_SECONDS = 120.0
+"""How long one search page may take to answer (a count of results, or that it failed)."""
+ANSWERED = ("treff", "kunne ikke lastes")
+"""What #sok-status says once the search page has answered, one way or the other."""
+EVENTS = "/__reload/events"
+"""The live reload's event stream: the browser cuts it off whenever the page is left."""
+WATCH_STATUS = """
+new MutationObserver(() => {
+  const text = document.getElementById("sok-status")?.textContent ?? null;
+  const seen = (window.sokStatus ||= []);
+  if (text !== null && seen.at(-1)?.[1] !== text) seen.push([Math.round(performance.now()), text]);
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+"""Run in the search page before its own scripts: notes each text #sok-status shows, with
+the milliseconds since the page began loading."""
+
+
+@dataclass
+class SearchTry:
+    """One search in Chromium: what the page said, and what went wrong on the way."""
+
+    statuses: list[tuple[int, str]]
+    """Each text #sok-status showed, with the milliseconds since the page began loading."""
+    problems: list[str]
+    """Console errors, uncaught errors and requests that failed or were answered with an error."""
+    found: bool = False
+
+    def describe(self) -> str:
+        shown = ", ".join(f"«{text}» ({ms} ms)" for ms, text in self.statuses) or "ingenting"
+        problems = "".join(f"\n    {problem}" for problem in self.problems[-12:])
+        return f"#sok-status viste {shown}{problems}"
+
+    def answered(self) -> bool:
+        """Whether the page gave a count of results (else it said the search failed)."""
+        return bool(self.statuses) and "treff" in self.statuses[-1][1]
+
+
+def watch_search(page: Any) -> list[str]:
+    """Note what goes wrong in *page* from now on (see :attr:`SearchTry.problems`)."""
+    problems: list[str] = []
+    page.add_init_script(WATCH_STATUS)
+    page.on("console", lambda msg: problems.append(f"konsoll: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"feil i siden: {exc}"))
+    page.on("requestfailed", lambda request: None if EVENTS in request.url else problems.append(
+        f"forespørsel feilet: {request.url} ({request.failure})"))
+    page.on("response", lambda response: problems.append(
+        f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
+    return problems
+
+
+def search_once(page: Any, problems: list[str], base: str, word: str, stem: str) -> SearchTry:
+    """Search for *word* on the site's search page in *page* (made by :func:`watch_search`,
+    noting into *problems*); found when the document is among the results. Raises
+    :class:`SearchStuck` when the page neither shows results nor says that it failed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    problems.clear()
+    page.goto(f"{base}sok/?q={word}")
+    answered = " || ".join(f"text.includes({json.dumps(part)})" for part in ANSWERED)
+    try:
+        page.wait_for_function(
+            f"() => {{ const text = document.getElementById('sok-status')?.textContent || '';"
+            f" return {answered}; }}", timeout=SEARCH_SECONDS * 1000, polling=100)
+    except PlaywrightTimeout:
+        raise SearchStuck(SearchTry(_statuses(page), list(problems))) from None
+    seen = SearchTry(_statuses(page), list(problems))
+    links = page.locator(".search-result a").all()
+    seen.found = any(f"/referater/{stem}/" in str(link.get_attribute("href")) for link in links)
+    return seen
+
+
+def _statuses(page: Any) -> list[tuple[int, str]]:
+    return [(int(ms), str(text)) for ms, text in page.evaluate("window.sokStatus || []")]
+
+
+class SearchStuck(Exception):
+    """The search page did not answer within :data:`SEARCH_SECONDS`."""
+
+    def __init__(self, seen: SearchTry) -> None:
+        super().__init__(f"søkesiden svarte ikke på {SEARCH_SECONDS:.0f} s: {seen.describe()}")
+        self.seen = seen
