@@ -29,6 +29,7 @@ const RANKING = { metaWeights: { title: 2 }, pageLength: 0 };
 const SAME_SCORE = 1e-5;
 /** Below this width the filters start folded, so the results are not pushed far down. */
 const NARROW = window.matchMedia("(max-width: 47.99rem)");
+const FAILED = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
 
 const dateFormat = new Intl.DateTimeFormat("nb-NO", {
   day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
@@ -70,6 +71,14 @@ let indexOptions = {};
 let baseCounts = {};
 /** The areas as a tree of names, for grouping the area filter. */
 let areaTree = [];
+/**
+ * The manifest as the index was loaded from it (its text). The site can be built again while
+ * the page reads the index (the preview publishes after every save, a deploy does too), and
+ * the bundle files of the index the page loaded are then gone: a changed manifest says so.
+ */
+let manifestText = "";
+/** Resolves when the index, loaded again, is ready (null: no loading under way). */
+let reloading = null;
 let generation = 0;
 let pending = [];
 let typingTimer = 0;
@@ -343,10 +352,22 @@ function resultItem(data) {
   return item;
 }
 
+/** List items of *batch*, a page of results (Pagefind loads each record's text for them). */
+async function resultItems(batch) {
+  return (await Promise.all(batch.map((result) => result.data()))).map(resultItem);
+}
+
 async function showMore(focusFirst) {
   const batch = pending.splice(0, PAGE_SIZE);
   const mine = generation;
-  const items = (await Promise.all(batch.map((result) => result.data()))).map(resultItem);
+  let items;
+  try {
+    items = await resultItems(batch);
+  } catch (error) {  // the site was built again since the search: search the new index
+    console.warn("Search results could not be read; searching again.", error);
+    if (mine === generation) await run(formState());
+    return;
+  }
   if (mine !== generation) return;
   list.append(...items);
   moreButton.hidden = pending.length === 0;
@@ -560,19 +581,26 @@ async function run(state, reveal = false) {
     showCounts(totals());
     return;
   }
-  await mergeDelta();
-  if (mine !== generation) return;
   const query = state.query || null;
   const filters = Object.fromEntries(
     Object.entries(state.filters).map(([name, values]) => [name, { any: values }]));
   const byDate = state.sort === NEWEST || !state.query;
-  const found = await searchParts(query, filters, byDate);
-  if (mine !== generation || !found) return;
-  pending = found.results;
-  const total = pending.length;
-  list.replaceChildren();
-  await showMore(false);
+  let found;
+  try {
+    found = await fromCurrentIndex(async () => {
+      await mergeDelta();
+      const answer = await searchParts(query, filters, byDate);
+      return { ...answer, first: await resultItems(answer.results.slice(0, PAGE_SIZE)) };
+    });
+  } catch (error) {
+    if (mine === generation) status.textContent = FAILED;
+    throw error;
+  }
   if (mine !== generation) return;
+  pending = found.results.slice(PAGE_SIZE);
+  const total = found.results.length;
+  list.replaceChildren(...found.first);
+  moreButton.hidden = pending.length === 0;
   showCounts(found.counts);
   status.textContent = countText(total, state);
   // On a phone a box near the top of the filter panel is ticked without the page moving, and
@@ -589,14 +617,44 @@ function schedule(delay, reveal = false) {
 }
 
 /**
- * Load the manifest and the base's Pagefind. Bundles are given by path and get the site's
- * base URL, so results link under the sub-path and never to a full address.
+ * What *read* (a search of the index) gives, read from the site as it is now. When it fails,
+ * or the manifest changed while it ran, the site was built again under the page and some of
+ * the files it read were gone (Pagefind then fails, or takes an index chunk for one without
+ * words and finds too little): the index is loaded again and *read* run once more.
+ */
+async function fromCurrentIndex(read) {
+  try {
+    const done = await read();
+    if ((await fetchManifest()).text === manifestText) return done;
+  } catch (error) {
+    console.warn("The search index could not be read; loading it again.", error);
+  }
+  await reloadIndex();
+  return read();
+}
+
+/** Load the index again, once for every search that asks while it loads. */
+function reloadIndex() {
+  reloading ||= loadIndex().finally(() => { reloading = null; });
+  return reloading;
+}
+
+/** The manifest's address and text as the site has it now (never from the browser's cache). */
+async function fetchManifest() {
+  const url = new URL(root.dataset.index, window.location.href);
+  const answer = await fetch(url, { cache: "no-cache" });
+  if (!answer.ok) throw new Error(`${url}: ${answer.status}`);
+  return { url, text: await answer.text() };
+}
+
+/**
+ * Load the manifest and the base's Pagefind (anew when loaded before). Bundles are given by
+ * path and get the site's base URL, so results link under the sub-path and never to a full
+ * address.
  */
 async function loadIndex() {
-  const manifestUrl = new URL(root.dataset.index, window.location.href);
-  const answer = await fetch(manifestUrl);
-  if (!answer.ok) throw new Error(`${manifestUrl}: ${answer.status}`);
-  const manifest = await answer.json();
+  const { url: manifestUrl, text } = await fetchManifest();
+  const manifest = JSON.parse(text);
   areaTree = manifest.omrader || [];
   partFilter = manifest.delfilter;
   let offset = 0;
@@ -618,6 +676,9 @@ async function loadIndex() {
   indexOptions = { baseUrl: root.dataset.baseUrl, ranking: RANKING };
   const partOptions = (part) => ({ ...indexOptions, mergeFilter: { [partFilter]: part.name } });
   const [newest, ...older] = [...baseParts].reverse();
+  if (pagefind) await pagefind.destroy();
+  deltaMerged = null;
+  manifestText = text;
   pagefind = await import(`${folder(newest.name)}pagefind.js`);
   await pagefind.options(partOptions(newest));
   await pagefind.init();
@@ -633,10 +694,13 @@ async function start() {
   filterPanel.open = !NARROW.matches || Object.keys(state.filters).length > 0;
   status.textContent = "Laster søket …";
   try {
-    await loadIndex();
+    await loadIndex().catch((error) => {  // a new site published while the page loaded it
+      console.warn("The search index could not be loaded; trying once more.", error);
+      return loadIndex();
+    });
     buildFilters(totals(), state.filters);
   } catch (error) {
-    status.textContent = "Søket kunne ikke lastes. Last siden på nytt, eller bla etter tema, område eller år.";
+    status.textContent = FAILED;
     throw error;
   }
   status.textContent = "";
