@@ -95,6 +95,32 @@ def test_a_map_left_unread_skips_what_is_left(tmp_path: Path) -> None:
     assert first == 0 and done < 64, out
 
 
+def test_a_map_stopped_by_a_signal_ends_its_workers_without_a_word() -> None:
+    """The preview stops on SIGTERM by raising KeyboardInterrupt from its handler; the map
+    then ends its pool, whose workers had inherited that handler: each raised
+    KeyboardInterrupt too and printed its traceback. Many times over, as the signal can come
+    at any moment of the map."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(EAGER + """
+    import signal, time
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    parent = os.getpid()
+    def work(item):
+        if item == 3:  # the parent is waiting for results: the signal comes inside the map
+            os.kill(parent, signal.SIGTERM)
+        time.sleep(0.01)
+        return item
+    for _ in range(20):
+        try:
+            list(parallel.ordered_map(work, list(range(64))))
+        except KeyboardInterrupt:
+            print("avbrutt")
+    """)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["avbrutt"] * 20, done.stderr
+    assert done.stderr == ""
+
+
 def test_parallel_build_equals_serial_build(valid_content: Path, tmp_path: Path) -> None:
     out = _in_fresh_process(EAGER + """
     import sys

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +19,8 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, copy_fixture, run_cli
+
+from politiradet.store.database import cache_dir_for
 
 REFERAT = "referater/2025-05-14.md"
 OVERLAY = "#politiradet-byggfeil"
@@ -228,6 +232,38 @@ def test_a_stopped_preview_leaves_nothing_in_the_build_cache_but_the_store(
                and running.out.read_text(encoding="utf-8").count("Bygget") == 2)
     assert len(list(cache.iterdir())) == 2
     stop_preview(running)
+    assert [path.name for path in cache.iterdir()] == ["lager"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_preview_stopped_while_it_builds_ends_that_build_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: signal.Signals) -> None:
+    """The build after a save goes on in a thread of its own. Stopped then, the preview waited
+    5 s for it and then deleted its temporary folder while the build still wrote there: at
+    4,000 documents it exited after 24 s with «Directory not empty» and left the site behind.
+    Now the build stops at its next stage and is waited for. The test holds the build at the
+    publish lock (as another build into the same folder would) until the preview says that it
+    stops, then lets it go on."""
+    cache = tmp_path / "buffer"
+    monkeypatch.setenv("POLITIRADET_CACHE", str(cache))
+    running = start_preview(tmp_path, copy_fixture("gyldig", tmp_path))
+    wait_until(lambda: running.out.read_text(encoding="utf-8").count("Bygget") == 1)
+    [site] = running.tmp.glob("politiradet-forhandsvisning-*/site")
+    lock = os.open(cache_dir_for(site.resolve()) / "publish.lock", os.O_RDWR)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        running.edit("tittel: Referat fra møte 14. mai 2025", "tittel: Møtet 14. mai 2025")
+        wait_until(lambda: "Venter på en annen bygging" in running.stderr())
+        running.proc.send_signal(stop)
+        wait_until(lambda: "Avslutter forhåndsvisningen." in running.out.read_text("utf-8"))
+    finally:
+        os.close(lock)  # the build goes on: to its next stage
+    running.proc.wait(timeout=60)
+    output = running.out.read_text(encoding="utf-8")
+    assert running.proc.returncode == 0, running.stderr()
+    assert output.count("Bygget") == 1, output  # the stopped build published nothing
+    assert "Traceback" not in running.stderr() and "feil" not in running.stderr()
+    assert list(running.tmp.iterdir()) == []
     assert [path.name for path in cache.iterdir()] == ["lager"]
 
 

@@ -13,6 +13,7 @@ import ctypes
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -56,7 +57,7 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
     _work = (function, items, cancel)
     _one_heap()
     with frozen():  # workers' garbage collector then leaves the inherited objects' pages shared
-        pool = context.Pool(workers)
+        pool = context.Pool(workers, initializer=_worker_signals)
         try:
             forked_maps += 1
             yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
@@ -72,6 +73,15 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
         finally:
             _work = None
             release_memory()
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is ignored (the parent has it too, and ends the pool) and SIGTERM,
+    which ``Pool.terminate`` sends, ends the worker at once. A handler inherited from the
+    parent (the preview's, which raises KeyboardInterrupt) printed a traceback from each worker
+    and could leave it holding the result queue's lock."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _wind_down(pool: Any, cancel: Any) -> None:

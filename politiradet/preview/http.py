@@ -181,11 +181,20 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         that drafts are not shown (:mod:`.draftnote`) while that page is being built."""
         self.overlay = overlay or Overlay()
         self.request_timeout = request_timeout
+        self.stopping = threading.Event()
+        """Set when the preview is to stop; :meth:`serve_forever` then ends (see
+        :meth:`service_actions`)."""
         super().__init__(address, PreviewHandler)
 
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def service_actions(self) -> None:
+        """Between requests (each poll of :meth:`serve_forever`): end the loop as Ctrl-C does
+        once :attr:`stopping` is set, also when the signal that set it could not."""
+        if self.stopping.is_set():
+            raise KeyboardInterrupt
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (a closed tab, a reset connection) is no fault: nothing is

@@ -31,7 +31,7 @@ from ..commands.progress import progress_line
 from ..common import norsk, savefile
 from ..editor.admin import Admin
 from ..errors import ContentError, Problem, UsageError, os_error_reason
-from ..pipeline import Paths, Report, build
+from ..pipeline import Paths, Progress, Report, build
 from ..stages.load import display
 from ..stages.render import assets
 from ..stages.write import forget
@@ -42,8 +42,17 @@ from .quickpage import QuickPages
 from .watch import Debouncer, Watcher, Worker
 
 HOST = "127.0.0.1"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_WAIT_SECONDS = 60.0
+"""How long a stopping preview waits for the build under way to reach its next stage."""
 CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
 """Files in the content folder the build reads; other files there cannot change the site."""
+
+
+class BuildStopped(BaseException):
+    """The preview is stopping: the build ends where the next stage would begin, as Ctrl-C
+    leaves a build (the site swapped in whole or not at all, the store not written). Not an
+    :class:`Exception`, so no handler of a build's mistakes takes it for one."""
 
 
 class Rebuilder:
@@ -64,6 +73,8 @@ class Rebuilder:
         """Saves seen so far; a build started after save *n* has read it."""
         self._styles = False
         """A static file changed since the last build began: all open pages reload after it."""
+        self.stopping = threading.Event()
+        """Set when the preview stops: a build under way ends at its next stage."""
 
     def relevant(self, path: Path) -> bool:
         """Whether a changed path can affect the site (content files the loader reads, all else)."""
@@ -158,8 +169,10 @@ class Rebuilder:
             published.append(True)
         try:
             with progress_line() as progress:
-                report = build(self.paths, "/", progress, drafts=self.drafts,
+                report = build(self.paths, "/", self._stoppable(progress), drafts=self.drafts,
                                pages_ready=pages_ready)
+        except BuildStopped:
+            return
         except ContentError as exc:
             self._failed(exc.problems)
         except Exception as exc:  # a broken template must not stop the server
@@ -170,6 +183,16 @@ class Rebuilder:
             self._succeeded(report, time.perf_counter() - start, before, covered)
         finally:
             database.release()  # nothing of the store held open while the preview waits
+
+    def _stoppable(self, progress: Progress | None) -> Progress:
+        """*progress*, which first stops the build (:class:`BuildStopped`) once the preview
+        is stopping."""
+        def report(stage: str, step: int, steps: int) -> None:
+            if self.stopping.is_set():
+                raise BuildStopped
+            if progress is not None:
+                progress(stage, step, steps)
+        return report
 
     def _succeeded(self, report: Report, seconds: float, before: livereload.Snapshot,
                    covered: int) -> None:
@@ -212,7 +235,6 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
 
     *drafts* shows drafts as they will look, each page marked as a draft.
     """
-    signal.signal(signal.SIGTERM, _interrupt)  # so the temporary folder is always removed
     with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
         out = Path(folder) / "site"
         try:
@@ -224,8 +246,12 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
 def _serve(paths: Paths, port: int, drafts: bool) -> None:
     state, overlay = livereload.BuildState(), Overlay()
     rebuilder = Rebuilder(paths, state, drafts, overlay)
+    _stop_on_signals(rebuilder.stopping)  # so the temporary folder is always removed
     server = _server(port, paths.out, state, Admin(paths.content, paths.schema), overlay, drafts)
+    server.stopping = rebuilder.stopping
     rebuilder.build()
+    if rebuilder.stopping.is_set():  # the signal's KeyboardInterrupt was lost (see below)
+        raise KeyboardInterrupt
     builder = Worker(rebuilder.build)
 
     def on_change(changed: set[Path]) -> None:
@@ -251,6 +277,7 @@ def _watched(paths: Paths) -> list[Path]:
 
 def _run(server: PreviewServer, threads: tuple[Worker, Debouncer, Watcher], drafts: bool
          ) -> None:
+    builder = threads[0]
     for thread in threads:
         thread.start()
     _say(f"Forhåndsvisning på http://{HOST}:{server.port}/ – avslutt med Ctrl+C.")
@@ -261,14 +288,42 @@ def _run(server: PreviewServer, threads: tuple[Worker, Debouncer, Watcher], draf
     except KeyboardInterrupt:
         _say("Avslutter forhåndsvisningen.")
     finally:
+        server.stopping.set()
         for thread in reversed(threads):
-            thread.stop()
+            if thread is builder:
+                _stop_builder(builder)
+            else:
+                thread.stop()
         server.state.close()
         server.server_close()
 
 
-def _interrupt(_signum: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def _stop_builder(builder: Worker) -> None:
+    """Wait for a build under way to stop (at its next stage, :class:`BuildStopped`), so
+    nothing writes into the temporary folder while it is deleted; at most
+    :data:`STOP_WAIT_SECONDS`, for a build that hangs."""
+    builder.stop(wait=1)
+    if builder.alive:
+        _say("Venter på at byggingen stopper …")
+        builder.stop(wait=STOP_WAIT_SECONDS)
+
+
+def _stop_on_signals(stopping: threading.Event) -> None:
+    """Ctrl-C and SIGTERM stop the preview: *stopping* is set, for the build under way, and
+    KeyboardInterrupt raised in the main thread (the first build, or the server's loop). Once:
+    a second signal must not cut the cleanup short.
+
+    Python runs the handler between any two steps of the main thread, also in a hook where an
+    exception is only printed and dropped (``Exception ignored in …``: the hook after a
+    ``fork`` of the first build's worker processes), so the server's loop and the first
+    build also look at *stopping*."""
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        for each in STOP_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        stopping.set()
+        raise KeyboardInterrupt
+    for each in STOP_SIGNALS:
+        signal.signal(each, stop)
 
 
 def _say(text: str) -> None:

@@ -43,11 +43,17 @@ class _Background:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float | None = 5) -> None:
+        """Stop, and wait for the thread to end (at most *wait* seconds; None: until it does)."""
         with self._wake:
             self._stopped = True
             self._wake.notify_all()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=wait)
+
+    @property
+    def alive(self) -> bool:
+        """Whether the thread still runs (after :meth:`stop`: whether its last run goes on)."""
+        return self._thread.is_alive()
 
     def _run(self) -> None:
         raise NotImplementedError
