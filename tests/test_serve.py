@@ -216,7 +216,7 @@ def test_sigterm_stops_the_server_and_removes_its_temporary_site(tmp_path: Path)
     assert any(running.tmp.iterdir())
     stop_preview(running)
     assert running.proc.returncode == 0
-    assert list(running.tmp.iterdir()) == []
+    wait_until(lambda: list(running.tmp.iterdir()) == [])  # by a process of its own
 
 
 def test_a_stopped_preview_leaves_nothing_in_the_build_cache_but_the_store(
@@ -232,7 +232,7 @@ def test_a_stopped_preview_leaves_nothing_in_the_build_cache_but_the_store(
                and running.out.read_text(encoding="utf-8").count("Bygget") == 2)
     assert len(list(cache.iterdir())) == 2
     stop_preview(running)
-    assert [path.name for path in cache.iterdir()] == ["lager"]
+    wait_until(lambda: [path.name for path in cache.iterdir()] == ["lager"])
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -263,8 +263,8 @@ def test_a_preview_stopped_while_it_builds_ends_that_build_and_leaves_nothing(
     assert running.proc.returncode == 0, running.stderr()
     assert output.count("Bygget") == 1, output  # the stopped build published nothing
     assert "Traceback" not in running.stderr() and "feil" not in running.stderr()
-    assert list(running.tmp.iterdir()) == []
-    assert [path.name for path in cache.iterdir()] == ["lager"]
+    wait_until(lambda: list(running.tmp.iterdir()) == [])
+    wait_until(lambda: [path.name for path in cache.iterdir()] == ["lager"])
 
 
 def test_change_outside_content_files_does_not_rebuild(preview: Preview) -> None:

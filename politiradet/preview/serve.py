@@ -235,12 +235,11 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
 
     *drafts* shows drafts as they will look, each page marked as a draft.
     """
-    with tempfile.TemporaryDirectory(prefix="politiradet-forhandsvisning-") as folder:
-        out = Path(folder) / "site"
-        try:
-            _serve(replace(paths, out=out), port, drafts)
-        finally:
-            forget(out)
+    folder = Path(tempfile.mkdtemp(prefix="politiradet-forhandsvisning-"))
+    try:
+        _serve(replace(paths, out=folder / "site"), port, drafts)
+    finally:
+        forget(folder / "site", folder)  # deleted after the preview has ended
 
 
 def _serve(paths: Paths, port: int, drafts: bool) -> None:
