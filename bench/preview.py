@@ -78,6 +78,8 @@ class PreviewResult:
     (tried again and again) found its word."""
     searches: list[SearchTry] = field(default_factory=list)
     """Each of those searches."""
+    stopped: float | None = None
+    """Seconds from SIGTERM to the server's exit; None when it had to be killed."""
 
     def summary(self) -> str:
         def ms(values: list[float]) -> str:
@@ -98,7 +100,9 @@ class PreviewResult:
                 f"mens byggingene går: {ms(self.busy)}\n"
                 f"  søk i Chromium finner siste lagring: {found} etter {self.caught_up:.1f} s"
                 f"{tries}\n"
-                f"  største prosess (serve): {self.peak_mb:.0f} MB")
+                f"  største prosess (serve): {self.peak_mb:.0f} MB\n"
+                f"  avsluttet på SIGTERM: " + (f"etter {self.stopped:.2f} s" if self.stopped
+                                                is not None else "NEI, måtte drepes"))
 
 
 class _Output(threading.Thread):
@@ -246,8 +250,10 @@ def bench_preview(corpus: Path, document: Path, edits: int,
     finally:
         document.write_bytes(original)
         proc.terminate()
+        stopping = time.perf_counter()
         try:
             proc.wait(timeout=60)
+            result.stopped = time.perf_counter() - stopping
         except subprocess.TimeoutExpired:
             proc.kill()
         result.peak_mb = stop_sampling()
