@@ -61,11 +61,8 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
         try:
             forked_maps += 1
             yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
-        except (Exception, GeneratorExit):  # a worker's error, or the caller stopped reading
+        except BaseException:  # a worker's error, the caller stopped reading, or Ctrl-C
             _wind_down(pool, cancel)
-            raise
-        except BaseException:  # Ctrl-C: the workers have it too, and may be gone
-            pool.terminate()
             raise
         else:
             pool.close()
@@ -76,10 +73,9 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
 
 
 def _worker_signals() -> None:
-    """In a worker: Ctrl-C is ignored (the parent has it too, and ends the pool) and SIGTERM,
-    which ``Pool.terminate`` sends, ends the worker at once. A handler inherited from the
-    parent (the preview's, which raises KeyboardInterrupt) printed a traceback from each worker
-    and could leave it holding the result queue's lock."""
+    """In a worker: Ctrl-C is ignored (the parent has it too, and winds the pool down) and
+    SIGTERM ends the worker at once. A handler inherited from the parent (the preview's, which
+    raises KeyboardInterrupt) printed a traceback from each worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

@@ -64,7 +64,8 @@ class Rebuilder:
     """
 
     def __init__(self, paths: Paths, state: livereload.BuildState, drafts: bool = False,
-                 overlay: Overlay | None = None) -> None:
+                 overlay: Overlay | None = None, stopping: threading.Event | None = None
+                 ) -> None:
         self.paths, self.state, self.drafts = paths, state, drafts
         self.overlay = overlay or Overlay()
         self.quick = QuickPages(paths.content, paths.templates, paths.schema)
@@ -73,7 +74,7 @@ class Rebuilder:
         """Saves seen so far; a build started after save *n* has read it."""
         self._styles = False
         """A static file changed since the last build began: all open pages reload after it."""
-        self.stopping = threading.Event()
+        self.stopping = stopping or threading.Event()
         """Set when the preview stops: a build under way ends at its next stage."""
 
     def relevant(self, path: Path) -> bool:
@@ -235,21 +236,22 @@ def serve(paths: Paths, port: int, drafts: bool = False) -> None:
 
     *drafts* shows drafts as they will look, each page marked as a draft.
     """
+    stopping = threading.Event()
+    _stop_on_signals(stopping)  # before the temporary folder is made: it is always removed
     folder = Path(tempfile.mkdtemp(prefix="politiradet-forhandsvisning-"))
     try:
-        _serve(replace(paths, out=folder / "site"), port, drafts)
+        _serve(replace(paths, out=folder / "site"), port, drafts, stopping)
     finally:
         forget(folder / "site", folder)  # deleted after the preview has ended
 
 
-def _serve(paths: Paths, port: int, drafts: bool) -> None:
+def _serve(paths: Paths, port: int, drafts: bool, stopping: threading.Event) -> None:
     state, overlay = livereload.BuildState(), Overlay()
-    rebuilder = Rebuilder(paths, state, drafts, overlay)
-    _stop_on_signals(rebuilder.stopping)  # so the temporary folder is always removed
+    rebuilder = Rebuilder(paths, state, drafts, overlay, stopping)
     server = _server(port, paths.out, state, Admin(paths.content, paths.schema), overlay, drafts)
-    server.stopping = rebuilder.stopping
+    server.stopping = stopping
     rebuilder.build()
-    if rebuilder.stopping.is_set():  # the signal's KeyboardInterrupt was lost (see below)
+    if stopping.is_set():  # the signal's KeyboardInterrupt was lost (_stop_on_signals)
         raise KeyboardInterrupt
     builder = Worker(rebuilder.build)
 
