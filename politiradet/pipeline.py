@@ -197,10 +197,11 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
             store.commit()  # the documents that are valid need not be checked again
         raise ContentError(problems)
     known = site.outputs() if site else {}
+    parts = Parts(store)
     with timings.stage("render"):
-        planned = plan(archive, paths.templates, base_url, Parts(store), known)
-    keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, known, timings,
-                                        pages_ready, site.digests() if site else {},
+        planned = plan(archive, paths.templates, base_url, parts, known)
+    keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, parts, known,
+                                        timings, pages_ready, site.digests() if site else {},
                                         site.inodes() if site else {})
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
@@ -215,7 +216,7 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
                   archive=archive)
 
 
-def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
+def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts: Parts,
              known: Mapping[str, str], timings: Timings,
              pages_ready: Callable[[], None] | None, published: Mapping[str, str],
              live: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str], set[str]]:
@@ -223,7 +224,8 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     the SHA-256 of each file written rather than linked, and the files published as the
     very files the live site had (neither written nor linked: their stat is unchanged). A
     file made again with the bytes it has in the live site (*published*: SHA-256 by path;
-    *live*: its inode) is linked, not written."""
+    *live*: its inode) is linked, not written. *parts* keeps what the search index looks
+    up by the documents' shortcut keys."""
     bundle = _known_bundle(known)  # one pass over the live site's keys, not one per use
     # A build that knows none of the live site (no store, or a cold one) writes every file:
     # in a fresh folder, not in the replaced site, where each would be deleted first.
@@ -231,7 +233,7 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(bundle, planned):
-            keys |= _index_and_swap(staging, archive, planned, bundle, timings)
+            keys |= _index_and_swap(staging, archive, planned, parts, bundle, timings)
             return keys, staging.digests, staging.untouched
         staging.keep(bundle)
         with timings.stage("write"):
@@ -240,15 +242,15 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan,
     written, untouched = staging.digests, staging.untouched
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        keys |= _index_and_swap(staging, archive, planned, bundle, timings)
+        keys |= _index_and_swap(staging, archive, planned, parts, bundle, timings)
         return keys, written | staging.digests, untouched & staging.untouched
 
 
-def _index_and_swap(staging: Staging, archive: Archive, planned: Plan,
+def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, parts: Parts,
                     bundle: Mapping[str, str], timings: Timings) -> dict[str, str]:
     """Make the search index beside the live one's files (*bundle*), then swap the site in."""
     with timings.stage("index"):
-        keys = _index_into(staging, archive, planned, bundle)
+        keys = _index_into(staging, archive, planned, parts, bundle)
     with timings.stage("write"):
         staging.swap()
     return keys
@@ -267,7 +269,7 @@ def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[s
     return {o.path: o.key for o in outputs}
 
 
-def _index_into(staging: Staging, archive: Archive, planned: Plan,
+def _index_into(staging: Staging, archive: Archive, planned: Plan, parts: Parts,
                 bundle: Mapping[str, str]) -> dict[str, str]:
     """The search index: taken over whole when nothing it is made from changed; else the live
     base is kept and only the delta of the records that differ from it indexed again, or,
@@ -277,17 +279,18 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
     if _reusable_index(bundle, planned):
         staging.keep(bundle)
         return dict(bundle)
-    found = search.prepare(archive, planned.html_paths)
+    found = search.prepare(archive, planned.html_paths, parts, planned.shortcuts,
+                           planned.verify_shortcuts)
     base = search.Base.find(bundle)
     planned_split = search.split(found, base.fingerprints if base else None)
     if base is not None and planned_split.base is None:
         keys = _index_delta(staging, archive, planned, found, base, planned_split, bundle)
         if keys is not None:
             return keys
-    parts = search.base_parts(found)
-    base_key = f"{search.bundle_key(search.BASE, found)}/{len(parts)}"
+    pieces = search.base_parts(found)
+    base_key = f"{search.bundle_key(search.BASE, found)}/{len(pieces)}"
     keys, sentinels = {}, {}
-    for folder, records in parts:  # one Pagefind at a time: each holds its part in memory
+    for folder, records in pieces:  # one Pagefind at a time: each holds its part in memory
         written, fragments = [], {}
         for path, data, entry in search.bundle(archive, folder, records):
             staging.write(path, data)
@@ -297,8 +300,8 @@ def _index_into(staging: Staging, archive: Archive, planned: Plan,
             elif path.endswith(".pf_fragment"):
                 sentinels[folder] = search.fragment_id(path)
         keys |= search.bundle_keys(folder, base_key, written, fragments)
-    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in parts], {},
-                           sentinels)
+    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in pieces],
+                           {}, sentinels)
     return keys | _write_manifest(staging, planned, data, base_key, "-")
 
 

@@ -38,6 +38,11 @@ class Renderer:
         """Output path -> key of each file of the live site as the last build left it: a
         document page whose shortcut key is the one recorded there is taken over without its
         values being built (:meth:`~.keys.Keys.document_key`)."""
+        self.shortcuts: dict[str, str] = {}
+        """Content path -> the shortcut key of each document's page planned so far
+        (:func:`_document_pages`): it covers all a document's open-data line and search
+        record show, so those are looked up by it
+        (:meth:`~politiradet.store.parts.Parts.derived`)."""
         address = SiteAddress.parse(base_url)
         self.views = Views(archive, address, norsk.build_date())
         self.env = environment(templates, dict(
@@ -60,6 +65,7 @@ class Renderer:
         preview's quick page, :mod:`politiradet.preview.quickpage`)."""
         self.views.archive = archive
         self.keys.use(archive)
+        self.shortcuts = {}
         self.env.globals["archive"] = archive
 
     def page(self, path: str, template: str, **context: Any) -> Output:
@@ -96,6 +102,7 @@ def _document_pages(r: Renderer, v: Views) -> Iterator[Output]:
     for doc in v.archive.documents:
         path = doc.url + "index.html"
         shortcut = r.keys.document_key(document_template(doc), path, doc)
+        r.shortcuts[doc.path] = shortcut
         live = r.published.get(path)
         if live is not None and shortcut_of(live) == shortcut:
             if r.verify_shortcuts and not same_input(live, document_page(r, doc).key):

@@ -13,7 +13,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -37,14 +37,16 @@ documents the main feed would be ~10 MB and be made again whenever one of them c
 
 
 def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str],
-            parts: Parts | None = None) -> Iterator[tuple[str, functools.partial[bytes]]]:
+            parts: Parts | None = None, shortcuts: Mapping[str, str] | None = None,
+            verify: bool = False) -> Iterator[tuple[str, functools.partial[bytes]]]:
     """Every machine-readable file of the site: its output path and how to make it.
 
     Each file is made from the arguments of its partial alone, so their hash is its render
     input (see :mod:`politiradet.store.deps`). An :class:`Archive`'s hash leaves the compiled bodies
     out, so what a file needs of them is handed over on its own (entries, bodies: hashed by
     their digests, their text read only when the file is made). The open data's lines are
-    kept in *parts* (:func:`open_data`).
+    kept in *parts* (:func:`open_data`), found by the documents' *shortcuts* where they are
+    given (content path -> shortcut key of the document's page; *verify*: worked out too).
     """
     by_path = entries(archive)
     quiet_since = archive_updated(by_path.values())
@@ -69,8 +71,8 @@ def outputs(archive: Archive, address: SiteAddress, html_paths: Iterable[str],
     yield "kalender.ics", functools.partial(calendar, tuple(schedule(archive.documents)), address,
                                             others if len(archive.content.councils) > 1 else ())
     bodies = {doc.path: archive.compiled[doc.path] for doc in archive.documents}
-    yield OPEN_DATA, functools.partial(OpenData(parts or Parts(None)).make, archive, bodies,
-                                       address)
+    yield OPEN_DATA, functools.partial(OpenData(parts or Parts(None), shortcuts or {},
+                                                verify).make, archive, bodies, address)
     yield REGISTRIES, functools.partial(registries, archive.content.topics,
                                         archive.content.areas, address)
     yield MOVED_OPEN_DATA, functools.partial(moved_open_data, address)
@@ -281,7 +283,8 @@ MOVED_OPEN_DATA = "data/dokumenter.json"
 
 
 def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress,
-              parts: Parts | None = None) -> bytes:
+              parts: Parts | None = None, shortcuts: Mapping[str, str] | None = None,
+              verify: bool = False) -> bytes:
     """Every published document and follow-up point with metadata and the plain text of its
     compiled body (*bodies*, by content path) as JSON Lines: one whole JSON object a line,
     newest first, so a reader can take the file line by line (json's C encoder, many times
@@ -290,51 +293,77 @@ def open_data(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAdd
     Each line is a part of its own in *parts* (:mod:`politiradet.store.parts`), under the key of
     its inputs (:func:`_line_key`): only a line whose key is new is made, reading its body
     once; a point's status updates come from the referater's status blocks alone
-    (``PayloadSource.statuses``)."""
-    return b"".join(open_data_pieces(archive, bodies, address, parts))
+    (``PayloadSource.statuses``). The key is worked out from the line's head (all of it but
+    its texts), unless it is kept under the document's shortcut key (*shortcuts*: content
+    path -> the shortcut key of its page, which covers all the line shows); with *verify* it
+    is worked out anyway and must be the one kept."""
+    return b"".join(open_data_pieces(archive, bodies, address, parts, shortcuts, verify))
 
 
 def open_data_pieces(archive: Archive, bodies: Mapping[str, Compiled], address: SiteAddress,
-                     parts: Parts | None = None) -> Iterator[bytes]:
+                     parts: Parts | None = None, shortcuts: Mapping[str, str] | None = None,
+                     verify: bool = False) -> Iterator[bytes]:
     """:func:`open_data` in pieces of :data:`LINES_AT_ONCE` lines: at 100 000 documents the
     file is over a gigabyte, never held whole."""
     parts = parts or Parts(None)
+    shortcuts = shortcuts or {}
     documents = archive.documents
     for start in range(0, len(documents), LINES_AT_ONCE):
-        heads = [(doc, head, _line_key(archive, doc, bodies[doc.path], head))
-                 for doc in documents[start:start + LINES_AT_ONCE]
-                 for head in [_document_record(archive, doc, address)]]
-        stored = parts.get_many({key for _doc, _head, key in heads})
+        chunk = documents[start:start + LINES_AT_ONCE]
+        own = {doc.path: shortcuts[doc.path] for doc in chunk if doc.path in shortcuts}
+        keys = parts.derived(LINE_KEY, own)
+        heads: dict[str, dict[str, Any]] = {}
+        learnt = []
+        for doc in chunk:
+            if doc.path in keys and not verify:
+                continue
+            head = heads[doc.path] = _document_record(archive, doc, address)
+            key = _line_key(archive, doc, bodies[doc.path], head)
+            if doc.path in keys and keys[doc.path] != key:
+                raise AssertionError(f"{doc.path}: the shortcut key hid a change of its line")
+            if doc.path in own and doc.path not in keys:
+                learnt.append((own[doc.path], key))
+            keys[doc.path] = key
+        stored = parts.get_many(set(keys.values()))
         made = []
         lines = []
-        for doc, head, key in heads:
+        for doc in chunk:
+            key = keys[doc.path]
             line = stored.get(key)
             if line is None:
+                head = heads.get(doc.path) or _document_record(archive, doc, address)
                 line = _line(archive, head, doc, bodies[doc.path])
                 made.append((key, line))
             lines.append(line)
         parts.put_many(made)
+        parts.keep_derived(LINE_KEY, learnt)
         yield b"".join(lines)
 
 
 LINES_AT_ONCE = 500
 """Lines of the open data looked up in the store at once."""
+LINE_KEY = "linje"
+"""The kind of derived value (:meth:`Parts.derived`) a line's key is kept as."""
 
 
 @dataclass(frozen=True, slots=True)
 class OpenData:
-    """The open data made with the lines stored in *parts* (what ``outputs`` plans: the
-    store is where the lines are kept, not an input of the file)."""
+    """The open data made with the lines stored in *parts*, found by the documents'
+    *shortcuts* (what ``outputs`` plans: the store is where the lines are kept, and the
+    shortcuts how to find them, not inputs of the file)."""
 
     parts: Parts
+    shortcuts: Mapping[str, str] = field(default_factory=dict)
+    verify: bool = False
 
     def make(self, archive: Archive, bodies: Mapping[str, Compiled],
              address: SiteAddress) -> bytes:
-        return open_data(archive, bodies, address, self.parts)
+        return open_data(archive, bodies, address, self.parts, self.shortcuts, self.verify)
 
     def pieces(self, archive: Archive, bodies: Mapping[str, Compiled],
                address: SiteAddress) -> Iterator[bytes]:
-        return open_data_pieces(archive, bodies, address, self.parts)
+        return open_data_pieces(archive, bodies, address, self.parts, self.shortcuts,
+                                self.verify)
 
 
 def in_pieces(make: functools.partial[bytes]) -> Callable[[], Iterator[bytes]] | None:

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.heap import frozen, paused
@@ -43,6 +43,12 @@ class Plan:
     html_paths: tuple[str, ...]
     content_key: str
     """Hash of everything the search index and the archive-wide feeds are made from."""
+    shortcuts: Mapping[str, str] = field(default_factory=dict)
+    """Content path -> the shortcut key of each document's page (:attr:`Renderer.shortcuts`),
+    under which its search record's fingerprint is kept."""
+    verify_shortcuts: bool = False
+    """:attr:`Renderer.verify_shortcuts`: what is looked up by a shortcut key is also worked
+    out, and must be the same."""
 
 
 def assets(templates: Path) -> Iterator[Page]:
@@ -57,7 +63,8 @@ def machine_outputs(r: Renderer, html_paths: tuple[str, ...], parts: Parts | Non
                     ) -> Iterator[Output]:
     """Feeds, calendar, open data, OParl, the data catalogue, sitemap and robots.txt; the
     parts of whole-archive files are kept in *parts*."""
-    for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths, parts),
+    for path, make in itertools.chain(feeds.outputs(r.archive, r.address, html_paths, parts,
+                                                    r.shortcuts, r.verify_shortcuts),
                                       dcat.outputs(r.archive, r.address)):
         yield Output(path, _machine_key(r, path, make), make, feeds.in_pieces(make))
     yield from _oparl_outputs(r)
@@ -167,7 +174,8 @@ def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,
         if output.path in seen:
             raise ValueError(f"to sider vil skrives til samme adresse: {output.path}")
         seen.add(output.path)
-    planned = Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key)
+    planned = Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key,
+                   renderer.shortcuts, renderer.verify_shortcuts)
     # the outputs keep the renderer, and its hasher remembered every object of the archive
     # it hashed (5.8 kB per document); nothing planned hashes them again
     renderer.keys.hasher.forget()

@@ -35,6 +35,7 @@ from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import Content, Document, at_base
 from ..store.database import library_version
 from ..store.deps import Hasher
+from ..store.parts import Parts
 from .mentions import front_matter_text
 
 LANGUAGE = "nb"
@@ -53,6 +54,9 @@ from the base's version of it, so the two never share a fragment id (the page te
 apart by id), also when an edit changed nothing the index holds (a link's address). A base of
 several parts gets it as a synthetic filter too (Pagefind's ``mergeFilter``, the part's
 folder), so the page can search one bundle at a time when sorting by date."""
+FINGERPRINT = "sokepost"
+"""The kind of derived value (:meth:`Parts.derived`) a document's record fingerprint is kept
+as."""
 MAX_DELTA_RECORDS = 100
 """When more records than this differ from the base (changed, added or deleted), the base is
 made again whole and the delta is empty: a compaction. Every build re-indexes the whole delta,
@@ -177,12 +181,16 @@ class Split:
     """URLs of the base's records that the delta replaces or that are gone."""
 
 
-def prepare(archive: Archive, pages: Collection[str]) -> list[Entry]:
+def prepare(archive: Archive, pages: Collection[str], parts: Parts | None = None,
+            shortcuts: Mapping[str, str] | None = None, verify: bool = False) -> list[Entry]:
     """Every record planned (see :func:`entries`), checked against the site's pages.
 
-    *pages* are the paths of the site's HTML pages; every record must have one.
+    *pages* are the paths of the site's HTML pages; every record must have one. A
+    document's fingerprint is kept in *parts* under its page's shortcut key (*shortcuts*:
+    content path -> shortcut key, which covers all the record shows), and looked up there
+    rather than worked out; with *verify* it is worked out anyway and must be the one kept.
     """
-    found = list(entries(archive))
+    found = list(entries(archive, parts, shortcuts, verify))
     _check_pages_exist(found, pages)
     return found
 
@@ -541,18 +549,35 @@ def sentinel_html(words: Iterable[str], delta: bool) -> str:
             f'<body>\n<p>{html.escape(text)}</p>\n{tags}\n</body></html>\n')
 
 
-def entries(archive: Archive) -> Iterator[Entry]:
+def entries(archive: Archive, parts: Parts | None = None,
+            shortcuts: Mapping[str, str] | None = None, verify: bool = False
+            ) -> Iterator[Entry]:
     """Every searchable page, planned: published documents first (newest first), then
     topics, areas. A document's fingerprint is made from its record without the text and
     the digests of the compiled bodies the text is made from (:attr:`Compiled.digest`), so no
-    HTML is loaded, made or scanned here."""
+    HTML is loaded, made or scanned here; or it is the one kept in *parts* under the
+    document's shortcut key (see :func:`prepare`)."""
     hasher = Hasher()
+    parts = parts or Parts(None)
+    own = {doc.path: shortcuts[doc.path] for doc in archive.documents
+           if shortcuts and doc.path in shortcuts}
+    kept = parts.derived(FINGERPRINT, own)
+    learnt = []
     for doc in archive.documents:
-        head = _document_head(archive, doc)
-        material = (head, front_matter_text(doc), tag_line(archive.content, doc),
-                    archive.compiled[doc.path].digest,
-                    tuple(update.block.digest for update in _status_updates(archive, doc)))
-        yield Entry(doc.url, head.date, hasher.digest(material), doc)
+        fingerprint = kept.get(doc.path)
+        if fingerprint is None or verify:
+            head = _document_head(archive, doc)
+            material = (head, front_matter_text(doc), tag_line(archive.content, doc),
+                        archive.compiled[doc.path].digest,
+                        tuple(update.block.digest for update in _status_updates(archive, doc)))
+            made = hasher.digest(material)
+            if fingerprint is not None and fingerprint != made:
+                raise AssertionError(f"{doc.path}: the shortcut key hid a change of its record")
+            if fingerprint is None and doc.path in own:
+                learnt.append((own[doc.path], made))
+            fingerprint = made
+        yield Entry(doc.url, _record_date(doc), fingerprint, doc)
+    parts.keep_derived(FINGERPRINT, learnt)
     for topic in archive.content.topics.values():
         yield Entry.of(Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
                               content=_paragraphs([topic.description]),
@@ -587,10 +612,15 @@ def _document_head(archive: Archive, doc: Document) -> Record:
     """A document's record without its text."""
     topics = archive.content.topics
     return Record(url=doc.url, title=doc.title, kind=doc.kind_label, content="",
-                  date=doc.date if doc.dated else None,
+                  date=_record_date(doc),
                   filters={"tema": tuple(topics[t].name for t in doc.topics if t in topics),
                            "omrade": area_names(doc.areas, archive.content),
                            "ar": (str(doc.year),)})
+
+
+def _record_date(doc: Document) -> dt.date | None:
+    """The date of a document's record: none for an undated one."""
+    return doc.date if doc.dated else None
 
 
 def area_names(slugs: Iterable[str], content: Content) -> tuple[str, ...]:

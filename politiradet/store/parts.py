@@ -5,7 +5,14 @@ A file that lists the whole archive (``data/dokumenter.jsonl``) changes with eve
 only in the edited document's part. Each part is stored under a key its maker computes from
 its inputs (the document's compiled record digest and what else the part shows), with the
 SHA-256 of its bytes; the next build makes the parts whose key is new and takes the others
-from the store, so an edit reads one body instead of all of them. A part is a pure function of
+from the store, so an edit reads one body instead of all of them.
+
+Working out such a key still reads every document. A *derived* value (:meth:`Parts.derived`)
+is a short one (a line's key, a search record's fingerprint) stored under a document's
+*shortcut*: a key that covers all that value is made from (the shortcut key of the
+document's page, :meth:`politiradet.rendering.keys.Keys.document_key`, covers all the page
+may read, which is more than a line or a record shows), so an unchanged document's value is
+looked up, not worked out. A part is a pure function of
 its key, so parts are written in a transaction of their own as soon as they are made (also by
 a worker process), like compiled records. Every part is checked when it is read: a part that
 is missing, damaged or of the wrong type is made again. Parts no build used among the last
@@ -15,7 +22,7 @@ is missing, damaged or of the wrong type is made again. Parts no build used amon
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .database import Store, is_int, sha256
 from .records import BATCH, REFRESH_BUILDS, build_number
@@ -50,17 +57,33 @@ class Parts:
             self._renew(stale)
         return found
 
+    def derived(self, kind: str, shortcuts: Mapping[str, str]) -> dict[str, str]:
+        """Document -> the value of *kind* stored under its shortcut key (*shortcuts*:
+        document -> shortcut key), for each one stored (:meth:`keep_derived`)."""
+        names = {_derived_key(kind, key): document for document, key in shortcuts.items()}
+        found = {}
+        for name, value in self.get_many(names.keys()).items():
+            try:
+                found[names[name]] = value.decode("ascii")
+            except UnicodeDecodeError:
+                continue
+        return found
+
+    def keep_derived(self, kind: str, values: Sequence[tuple[str, str]]) -> None:
+        """Store each (shortcut key, value of *kind*) of *values*, a pure function of the
+        shortcut key like a part of its key, in the build's transaction (:meth:`Store.later`:
+        the build commits it), not in one of its own."""
+        if self.store is None or not values:
+            return
+        self.store.later(_put([(_derived_key(kind, key), value.encode("ascii"))
+                               for key, value in values]))
+
     def put_many(self, parts: Sequence[tuple[str, bytes]]) -> None:
         """Store *parts* (key, bytes) in a transaction of their own; nothing when the store
         cannot be written (the next build makes them again)."""
         if self.store is None or not parts:
             return
-
-        def put(db: sqlite3.Connection) -> None:
-            number = build_number(db)
-            db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)",
-                           [(key, number, sha256(value), value) for key, value in parts])
-        self.store.write(put)
+        self.store.write(_put(parts))
 
     def _builds(self) -> int:
         """The store's build count (:func:`.records.build_number`)."""
@@ -76,3 +99,18 @@ class Parts:
             db.executemany("UPDATE parts SET used = ? WHERE key = ?",
                            [(number, key) for key in keys])
         self.store.write(renew)
+
+
+def _derived_key(kind: str, shortcut: str) -> str:
+    """The part key of a derived value: its kind and the shortcut key it is stored under
+    (never the key of a part itself, which is a bare hexadecimal digest)."""
+    return f"{kind}:{shortcut}"
+
+
+def _put(parts: Sequence[tuple[str, bytes]]) -> Callable[[sqlite3.Connection], None]:
+    """The change that stores *parts* (key, bytes) as used by this build."""
+    def put(db: sqlite3.Connection) -> None:
+        number = build_number(db)
+        db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)",
+                       [(key, number, sha256(value), value) for key, value in parts])
+    return put
