@@ -26,7 +26,7 @@ from .store.deps import Output, same_input
 from .store.documents import Documents
 from .store.parts import Parts
 from .store.records import Records
-from .store.site import Inputs, Summary
+from .store.site import Inputs, Listing, Summary
 from .uptodate import PROJECT_ROOT as PROJECT_ROOT
 from .uptodate import STAGES as STAGES
 from .uptodate import Paths as Paths
@@ -202,7 +202,8 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
         planned = plan(archive, paths.templates, base_url, parts, known)
     keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, parts, known,
                                         timings, pages_ready, site.digests() if site else {},
-                                        site.inodes() if site else {})
+                                        site.inodes() if site else {},
+                                        site.replaced() if site else None)
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),
@@ -219,17 +220,21 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts: Parts,
              known: Mapping[str, str], timings: Timings,
              pages_ready: Callable[[], None] | None, published: Mapping[str, str],
-             live: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str], set[str]]:
+             live: Mapping[str, int], replaced: Listing | None
+             ) -> tuple[dict[str, str], dict[str, str], set[str]]:
     """Render, index and swap in the new site; return the render input hash of each file,
     the SHA-256 of each file written rather than linked, and the files published as the
     very files the live site had (neither written nor linked: their stat is unchanged). A
     file made again with the bytes it has in the live site (*published*: SHA-256 by path;
     *live*: its inode) is linked, not written. *parts* keeps what the search index looks
-    up by the documents' shortcut keys."""
+    up by the documents' shortcut keys; *replaced* is the listing of the site replaced last,
+    as it was when it was live (:meth:`~politiradet.store.site.Site.replaced`), where the new
+    site is assembled."""
     bundle = _known_bundle(known)  # one pass over the live site's keys, not one per use
     # A build that knows none of the live site (no store, or a cold one) writes every file:
     # in a fresh folder, not in the replaced site, where each would be deleted first.
-    with staging_for(out, overwrite, published, live, reuse=bool(known)) as staging:
+    with staging_for(out, overwrite, published, live, reuse=bool(known),
+                     replaced=replaced) as staging:
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
         if pages_ready is None or _reusable_index(bundle, planned):

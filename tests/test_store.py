@@ -388,6 +388,37 @@ def test_a_file_changed_by_hand_in_the_site_is_made_again(
     assert site(out) == cold_site
 
 
+def test_the_replaced_site_is_compared_by_its_folders_and_listed_when_changed(
+        valid_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site replaced last, where the next site is assembled, is not listed file by file
+    when its folders are as the listing recorded while it was live; a file replaced or added
+    in one of its folders by hand is noticed (the folder is listed), and never published."""
+    out, listed = tmp_path / "site", []
+    listing = write._listing
+    monkeypatch.setattr(write, "_listing", lambda root: listed.append(root) or listing(root))
+    document = valid_content / "referater" / "2016-01-12.md"
+
+    def edit_and_build(edit: str) -> None:
+        document.write_text(document.read_text(encoding="utf-8") + f"\n{edit}.\n",
+                            encoding="utf-8")
+        _build(valid_content, out)
+
+    for edit in ("Først", "Så", "Til sist"):  # cold; in its linked copy; in the site it replaced
+        edit_and_build(edit)
+    assert len(listed) == 1, "only the linked copy a cold build leaves has no listing"
+    previous = write.cache_dir_for(out) / write.OLD_SITES / write.PREVIOUS
+    replaced = next(path for path in sorted(previous.rglob("*.html"))
+                    if path.parent != previous and (out / path.relative_to(previous)).exists())
+    replaced.unlink()
+    replaced.write_bytes(b"byttet for hand")
+    (replaced.parent / "ekstra.html").write_bytes(b"lagt til for hand")
+    edit_and_build("Igjen")
+    assert len(listed) == 2, "a folder changed by hand: listed"
+    cold = tmp_path / "kald"
+    build(Paths(content=valid_content, out=cold), use_cache=False)
+    assert site(out) == site(cold)
+
+
 def test_a_file_our_sweep_shares_is_recorded_as_it_is_now(stored: tuple[Path, Path]) -> None:
     """Deleting the old site's copy of a linked file changes its change time: the sweeping
     process records it, so the next build trusts the file without reading it. (The site

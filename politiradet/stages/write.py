@@ -15,13 +15,15 @@ import stat
 import subprocess
 import sys
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import UsageError
 from ..store.database import cache_dir_for
-from ..store.site import ABSORB
+from ..store.site import ABSORB, Listing, listed_stats
 
 _RENAME_EXCHANGE = 2
 _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
@@ -75,7 +77,7 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 def staging_for(out: Path, overwrite: bool = False,
                 published: Mapping[str, str] | None = None,
                 live: Mapping[str, int] | None = None,
-                reuse: bool = True) -> Iterator[Staging]:
+                reuse: bool = True, replaced: Listing | None = None) -> Iterator[Staging]:
     """A staging folder beside *out*, removed again unless :meth:`Staging.swap` ran: the site
     replaced last (:data:`PREVIOUS`) when there is one and *reuse*, else a fresh folder. A
     build that knows none of the live site's files passes ``reuse=False``: it writes every
@@ -84,7 +86,8 @@ def staging_for(out: Path, overwrite: bool = False,
     Only one build at a time holds it, so leftovers found beside *out* are from dead builds.
     *out* must pass :func:`guard_out`; the staged site gets the :data:`MARKER`. *published*
     is the SHA-256 and *live* the inode of each file of the live site known to be untouched,
-    as this build found it (:class:`Staging`).
+    as this build found it; *replaced* the listing of the site replaced last, as it was when
+    it was live (:class:`Staging`).
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +96,7 @@ def staging_for(out: Path, overwrite: bool = False,
         _remove_stale(out)
         root = Path(tempfile.mkdtemp(prefix=f".{out.name}.ny-", dir=out.parent))
         staging = Staging(root, out, published, reused=reuse and _take_previous(out, root),
-                          live=live)
+                          live=live, replaced=replaced)
         try:
             staging.write(MARKER, MARKER_TEXT)
             yield staging
@@ -123,10 +126,18 @@ class Staging:
     starts (one directory listing, which gives each entry's inode and type without a
     ``stat``), and each live file's inode is the one the build found when it checked the live
     site (*live*: path -> inode), so a file left as it is costs no system call at all.
+
+    With *replaced*, the listing of that site as it was when it was live (recorded with its
+    files' inodes as the build after it found them), the folder is not listed: each folder
+    below its top is compared with the listing (one ``lstat``: inode, modification and change
+    time; any entry added, removed or renamed changes the last two, and the change time cannot
+    be put back), and only the top, which its moves changed, is listed. Any difference, and
+    the folder is listed as above.
     """
 
     def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None,
-                 reused: bool = False, live: Mapping[str, int] | None = None) -> None:
+                 reused: bool = False, live: Mapping[str, int] | None = None,
+                 replaced: Listing | None = None) -> None:
         self.root, self.out, self.reused = root, out, reused
         self._root = str(root) + "/"
         self.published = published or {}
@@ -143,8 +154,12 @@ class Staging:
         self._folders_found: set[str] = set()
         self._listing_agrees = True
         if reused:
-            self._found, self._folders_found = _listing(str(root))
-            self._listing_agrees = _inodes_agree(self._root, self._found)
+            known = _as_listed(str(root), replaced) if replaced is not None else None
+            if known is not None:  # inodes as lstat gives them
+                self._found, self._folders_found = known
+            else:
+                self._found, self._folders_found = _listing(str(root))
+                self._listing_agrees = _inodes_agree(self._root, self._found)
 
     def keep(self, relatives: Iterable[str]) -> None:
         """Take these files over from the live site unchanged."""
@@ -312,6 +327,48 @@ def _listing(root: str) -> tuple[dict[str, int], set[str]]:
                     found[entry.path[start:]] = entry.inode() if \
                         entry.is_file(follow_symlinks=False) else -1
     return found, folders
+
+
+def _as_listed(root: str, listing: Listing) -> tuple[dict[str, int], set[str]] | None:
+    """What :func:`_listing` would find below *root*, the site *listing* recorded as it was
+    when it was live, when every folder below the top still has the inode, modification and
+    change time recorded (so the same entries: each file the recorded inode); the top is
+    listed (its moves changed its change time). None when any folder differs, or the listing
+    is not one of such a site."""
+    recorded = listed_stats(listing)
+    if recorded is None:
+        return None
+    folders, files, stats = recorded
+    if not folders or folders[0] != "":
+        return None
+    prefix, lstat = root + "/", os.lstat
+    below = folders[1:]
+    try:
+        found = array("q", chain.from_iterable(
+            (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+            for info in map(lstat, map(prefix.__add__, below))))
+        with os.scandir(root) as entries:
+            top = list(entries)
+    except (OSError, OverflowError):
+        return None
+    if found != stats[3:3 * len(folders)]:
+        return None
+    inodes: dict[str, int] = {}
+    start = 3 * len(folders)
+    for index, path in enumerate(files):
+        if "/" in path:  # in a folder below the top, as recorded
+            inodes[path] = stats[start + 4 * index]
+    known = {prefix + folder for folder in below}
+    try:
+        for entry in top:
+            if entry.is_dir(follow_symlinks=False):
+                known.add(entry.path)
+            else:
+                inodes[entry.name] = entry.stat(follow_symlinks=False).st_ino if \
+                    entry.is_file(follow_symlinks=False) else -1
+    except OSError:
+        return None
+    return inodes, known
 
 
 def _inodes_agree(root: str, found: Mapping[str, int]) -> bool:

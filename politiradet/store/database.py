@@ -42,7 +42,7 @@ from typing import Any
 
 from ..errors import os_error_reason
 
-FORMAT = 4
+FORMAT = 5
 """Version of the tables' layout (``PRAGMA user_version``)."""
 APPLICATION_ID = 0x50524131
 """``PRAGMA application_id`` of our databases («PRA1»): a database without it is not ours."""
@@ -75,7 +75,8 @@ CREATE INDEX parts_used ON parts (used);
 CREATE TABLE inputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
     ctime INTEGER NOT NULL, inode INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE sites (out TEXT PRIMARY KEY, variant TEXT NOT NULL, key TEXT NOT NULL,
-    summary TEXT NOT NULL, folders BLOB NOT NULL, files BLOB NOT NULL, stats BLOB NOT NULL)
+    summary TEXT NOT NULL, folders BLOB NOT NULL, files BLOB NOT NULL, stats BLOB NOT NULL,
+    replaced_folders BLOB NOT NULL, replaced_files BLOB NOT NULL, replaced_stats BLOB NOT NULL)
     WITHOUT ROWID;
 CREATE TABLE outputs (out TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,
     inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,

@@ -28,6 +28,12 @@ removed or renamed changes its folder's (the change time cannot be put back), so
 per folder and per file, and no directory listing, tells that the folder holds exactly the
 recorded files, untouched. Any difference, and the rows are compared as above; when they
 agree (a change time our sweep absorbed), the listing is made again.
+
+The site a build replaces is where the next build assembles its site
+(:class:`politiradet.stages.write.Staging`), so the row also keeps the listing of the site
+this build found live (:meth:`Site.replaced`), when it found every file of it as recorded:
+the next build compares that folder's folders with it, one ``lstat`` each, instead of
+listing every file in it.
 """
 
 from __future__ import annotations
@@ -142,6 +148,21 @@ class Listing:
         return found == recorded
 
 
+def listed_stats(listing: Listing) -> tuple[list[str], list[str], array[int]] | None:
+    """The folders, the files and the stats of *listing* (see :class:`Listing`); None when
+    its blobs do not fit together (a damaged row)."""
+    stats = array("q")
+    try:
+        folders = listing.folders.decode().split("\0")
+        files = listing.files.decode().split("\0")
+        stats.frombytes(listing.stats)
+    except (UnicodeError, ValueError):
+        return None
+    if len(stats) != 3 * len(folders) + 4 * len(files):
+        return None
+    return folders, files, stats
+
+
 NO_LISTING = (b"", b"", b"")
 """The listing of a site row when there is none: the next build compares the rows."""
 
@@ -224,6 +245,27 @@ class Site:
         (:class:`politiradet.stages.write.Staging`)."""
         return {path: self._outputs[path][1][0] for path in self.outputs()}
 
+    def replaced(self) -> Listing | None:
+        """The listing of the site the last build replaced, as it was when that site was
+        live (see the module's notes), if the last build kept one."""
+        found = self.store.query("SELECT replaced_folders, replaced_files, replaced_stats "
+                                 "FROM sites WHERE out = ?", (self.name,))
+        return Listing.read(found[0]) if found else None
+
+    def _live_listing(self) -> Listing | None:
+        """The listing of the live site, when this build found every file of it as the
+        last build recorded it (so its files' inodes are the recorded ones, and the folders'
+        stat tells whether any entry changed since): the listing of the site this build
+        replaces, kept for the next build (:meth:`replaced`)."""
+        if self._record is None or self._found or len(self.outputs()) != len(self._outputs):
+            return None
+        found = self.store.query("SELECT folders, files, stats FROM sites WHERE out = ?",
+                                 (self.name,))
+        listing = Listing.read(found[0]) if found else None
+        if listing is None or listing.files.count(b"\0") + 1 != len(self._outputs):
+            return None
+        return listing
+
     def hit(self, key: str) -> Summary | None:
         """The last build's summary if it had *key* and the folder holds exactly its files,
         untouched: as its listing says, else as its rows say (and then :meth:`refresh`
@@ -298,8 +340,10 @@ class Site:
         listed = {path: rows[path][3:7] if path in rows else old[path][1]
                   for path in outputs if path in rows or path in untouched}
         listing = Listing.of(self.name, listed) if len(listed) == len(outputs) else None
+        replaced = self._live_listing()
         record = (self.name, self.variant, key, json.dumps(asdict(summary)),
-                  *(listing.blobs() if listing else NO_LISTING))
+                  *(listing.blobs() if listing else NO_LISTING),
+                  *(replaced.blobs() if replaced else NO_LISTING))
         forgotten = [(name,) for (name,) in self.store.query("SELECT out FROM sites")
                      if name != self.name and not (is_str(name) and os.path.isdir(name))]
 
@@ -315,7 +359,8 @@ class Site:
                 db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                changed)
-            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?, ?, ?)", record)
+            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       record)
             db.executemany("DELETE FROM outputs WHERE out = ?", forgotten)
             db.executemany("DELETE FROM sites WHERE out = ?", forgotten)
         self.store.later(write)
