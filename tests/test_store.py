@@ -406,6 +406,11 @@ def test_the_replaced_site_is_compared_by_its_folders_and_listed_when_changed(
     for edit in ("Først", "Så", "Til sist"):  # cold; in its linked copy; in the site it replaced
         edit_and_build(edit)
     assert len(listed) == 1, "only the linked copy a cold build leaves has no listing"
+    [[row], recorded] = sql(valid_content, "SELECT folders, files, stats FROM sites",
+                            "SELECT path, inode, size, mtime, ctime FROM outputs")
+    assert site_store.Listing.of(str(out.resolve()), {
+        path: tuple(found) for path, *found in recorded}).blobs() == row, \
+        "folders as the replaced site's listing has them are not counted, and need not be"
     previous = write.cache_dir_for(out) / write.OLD_SITES / write.PREVIOUS
     replaced = next(path for path in sorted(previous.rglob("*.html"))
                     if path.parent != previous and (out / path.relative_to(previous)).exists())

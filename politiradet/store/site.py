@@ -90,11 +90,17 @@ class Listing:
     file's inode, size, modification and change time, in the order of the paths."""
 
     @classmethod
-    def of(cls, root: str, files: Mapping[str, FileStat]) -> Listing | None:
+    def of(cls, root: str, files: Mapping[str, FileStat], earlier: Listing | None = None
+           ) -> Listing | None:
         """The listing of the folder *root* when it holds exactly *files* (relative path ->
         its recorded stat): each folder is looked at (``lstat``) before its entries are
         counted, so whatever is added after the count changes its stat. None when any folder
-        holds another number of entries, or cannot be read."""
+        holds another number of entries, or cannot be read.
+
+        A folder that still has the stat an *earlier* listing recorded for it (that of the
+        site this one was assembled in, :meth:`Site.replaced`) holds the entries it held
+        then, so it is not counted again when their number is the one wanted: a folder the
+        build neither wrote nor deleted in (most of them) costs one ``lstat``."""
         entries = Counter(path.rpartition("/")[0] for path in files)
         folders: set[str] = set()
         for folder in list(entries):
@@ -107,13 +113,16 @@ class Listing:
         ordered, paths = sorted(folders), sorted(files)
         stats = array("q")
         prefix = root + "/"
+        counted = _counted(earlier) if earlier is not None else {}
         try:
             for folder in ordered:
                 info = os.lstat(prefix + folder)
-                if not stat.S_ISDIR(info.st_mode) or \
-                        len(os.listdir(prefix + folder)) != entries[folder]:
+                found = _FOLDER_STAT(info)
+                if not stat.S_ISDIR(info.st_mode) or (
+                        counted.get(folder) != (*found, entries[folder])
+                        and len(os.listdir(prefix + folder)) != entries[folder]):
                     return None
-                stats.extend(_FOLDER_STAT(info))
+                stats.extend(found)
             for path in paths:
                 stats.extend(files[path])
             return cls("\0".join(ordered).encode(), "\0".join(paths).encode(), stats.tobytes())
@@ -163,6 +172,19 @@ def listed_stats(listing: Listing) -> tuple[list[str], list[str], array[int]] | 
     return folders, files, stats
 
 
+def _counted(listing: Listing) -> dict[str, tuple[int, int, int, int]]:
+    """Folder -> its inode, modification and change time and its number of entries (files
+    and folders), as *listing* recorded them; empty for a damaged listing."""
+    recorded = listed_stats(listing)
+    if recorded is None:
+        return {}
+    folders, files, stats = recorded
+    entries = Counter(path.rpartition("/")[0] for path in files)
+    entries.update(folder.rpartition("/")[0] for folder in folders if folder)
+    return {folder: (stats[3 * index], stats[3 * index + 1], stats[3 * index + 2],
+                     entries[folder]) for index, folder in enumerate(folders)}
+
+
 NO_LISTING = (b"", b"", b"")
 """The listing of a site row when there is none: the next build compares the rows."""
 
@@ -194,6 +216,9 @@ class Site:
         """The listing :meth:`refresh` records after a :meth:`hit` that compared the rows."""
         self._absorbed: list[tuple[int, str, str, int, int]] = []
         """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
+        self._replaced: Listing | None = None
+        """What :meth:`replaced` found: the site it lists is where this build assembled its
+        own, so :meth:`keep` need not count the entries of a folder that is as listed there."""
         self._found: dict[str, FileStat] = {}
         """The stat :meth:`outputs` found of each file it trusted by its bytes (the others
         were found as recorded)."""
@@ -250,7 +275,8 @@ class Site:
         live (see the module's notes), if the last build kept one."""
         found = self.store.query("SELECT replaced_folders, replaced_files, replaced_stats "
                                  "FROM sites WHERE out = ?", (self.name,))
-        return Listing.read(found[0]) if found else None
+        self._replaced = Listing.read(found[0]) if found else None
+        return self._replaced
 
     def _live_listing(self) -> Listing | None:
         """The listing of the live site, when this build found every file of it as the
@@ -339,7 +365,8 @@ class Site:
         gone = [(self.name, path) for path in old.keys() - outputs.keys()]
         listed = {path: rows[path][3:7] if path in rows else old[path][1]
                   for path in outputs if path in rows or path in untouched}
-        listing = Listing.of(self.name, listed) if len(listed) == len(outputs) else None
+        listing = Listing.of(self.name, listed, self._replaced) \
+            if len(listed) == len(outputs) else None
         replaced = self._live_listing()
         record = (self.name, self.variant, key, json.dumps(asdict(summary)),
                   *(listing.blobs() if listing else NO_LISTING),
