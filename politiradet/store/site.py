@@ -90,14 +90,15 @@ class Listing:
     file's inode, size, modification and change time, in the order of the paths."""
 
     @classmethod
-    def of(cls, root: str, files: Mapping[str, FileStat], earlier: Listing | None = None
-           ) -> Listing | None:
+    def of(cls, root: str, files: Mapping[str, FileStat],
+           counted: Mapping[str, tuple[int, int, int, int]] | None = None) -> Listing | None:
         """The listing of the folder *root* when it holds exactly *files* (relative path ->
         its recorded stat): each folder is looked at (``lstat``) before its entries are
         counted, so whatever is added after the count changes its stat. None when any folder
         holds another number of entries, or cannot be read.
 
-        A folder that still has the stat an *earlier* listing recorded for it (that of the
+        A folder that still has the stat an earlier listing recorded for it (*counted*:
+        folder -> that stat and its number of entries, :func:`counted`; the listing of the
         site this one was assembled in, :meth:`Site.replaced`) holds the entries it held
         then, so it is not counted again when their number is the one wanted: a folder the
         build neither wrote nor deleted in (most of them) costs one ``lstat``."""
@@ -113,7 +114,7 @@ class Listing:
         ordered, paths = sorted(folders), sorted(files)
         stats = array("q")
         prefix = root + "/"
-        counted = _counted(earlier) if earlier is not None else {}
+        counted = counted or {}
         try:
             for folder in ordered:
                 info = os.lstat(prefix + folder)
@@ -172,7 +173,7 @@ def listed_stats(listing: Listing) -> tuple[list[str], list[str], array[int]] | 
     return folders, files, stats
 
 
-def _counted(listing: Listing) -> dict[str, tuple[int, int, int, int]]:
+def counted(listing: Listing) -> dict[str, tuple[int, int, int, int]]:
     """Folder -> its inode, modification and change time and its number of entries (files
     and folders), as *listing* recorded them; empty for a damaged listing."""
     recorded = listed_stats(listing)
@@ -216,9 +217,10 @@ class Site:
         """The listing :meth:`refresh` records after a :meth:`hit` that compared the rows."""
         self._absorbed: list[tuple[int, str, str, int, int]] = []
         """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
-        self._replaced: Listing | None = None
-        """What :meth:`replaced` found: the site it lists is where this build assembled its
-        own, so :meth:`keep` need not count the entries of a folder that is as listed there."""
+        self._counted: dict[str, tuple[int, int, int, int]] = {}
+        """Each folder of the listing :meth:`replaced` found, with its stat and number of
+        entries (:func:`counted`): the site it lists is where this build assembled its own,
+        so :meth:`keep` need not count the entries of a folder that is as listed there."""
         self._found: dict[str, FileStat] = {}
         """The stat :meth:`outputs` found of each file it trusted by its bytes (the others
         were found as recorded)."""
@@ -275,22 +277,17 @@ class Site:
         live (see the module's notes), if the last build kept one."""
         found = self.store.query("SELECT replaced_folders, replaced_files, replaced_stats "
                                  "FROM sites WHERE out = ?", (self.name,))
-        self._replaced = Listing.read(found[0]) if found else None
-        return self._replaced
-
-    def _live_listing(self) -> Listing | None:
-        """The listing of the live site, when this build found every file of it as the
-        last build recorded it (so its files' inodes are the recorded ones, and the folders'
-        stat tells whether any entry changed since): the listing of the site this build
-        replaces, kept for the next build (:meth:`replaced`)."""
-        if self._record is None or self._found or len(self.outputs()) != len(self._outputs):
-            return None
-        found = self.store.query("SELECT folders, files, stats FROM sites WHERE out = ?",
-                                 (self.name,))
         listing = Listing.read(found[0]) if found else None
-        if listing is None or listing.files.count(b"\0") + 1 != len(self._outputs):
-            return None
+        self._counted = counted(listing) if listing is not None else {}
         return listing
+
+    def _found_as_listed(self) -> bool:
+        """True when this build found every file of the live site as the last build recorded
+        it, so the row's listing (written with those rows) has their inodes, and its
+        folders' stat tells whether any entry changed since: the listing of the site this
+        build replaces, kept for the next build (:meth:`replaced`)."""
+        return self._record is not None and not self._found and \
+            len(self.outputs()) == len(self._outputs)
 
     def hit(self, key: str) -> Summary | None:
         """The last build's summary if it had *key* and the folder holds exactly its files,
@@ -365,12 +362,11 @@ class Site:
         gone = [(self.name, path) for path in old.keys() - outputs.keys()]
         listed = {path: rows[path][3:7] if path in rows else old[path][1]
                   for path in outputs if path in rows or path in untouched}
-        listing = Listing.of(self.name, listed, self._replaced) \
+        listing = Listing.of(self.name, listed, self._counted) \
             if len(listed) == len(outputs) else None
-        replaced = self._live_listing()
-        record = (self.name, self.variant, key, json.dumps(asdict(summary)),
-                  *(listing.blobs() if listing else NO_LISTING),
-                  *(replaced.blobs() if replaced else NO_LISTING))
+        record = (self.variant, key, json.dumps(asdict(summary)),
+                  *(listing.blobs() if listing else NO_LISTING))
+        carried = "folders, files, stats" if self._found_as_listed() else "x'', x'', x''"
         forgotten = [(name,) for (name,) in self.store.query("SELECT out FROM sites")
                      if name != self.name and not (is_str(name) and os.path.isdir(name))]
 
@@ -386,8 +382,11 @@ class Site:
                 db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                changed)
-            db.execute("INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       record)
+            db.execute("INSERT OR IGNORE INTO sites VALUES (?, '', '', '', x'', x'', x'', "
+                       "x'', x'', x'')", (self.name,))
+            db.execute(f"UPDATE sites SET (replaced_folders, replaced_files, replaced_stats, "
+                       f"variant, key, summary, folders, files, stats) = ({carried}, ?, ?, ?, "
+                       f"?, ?, ?) WHERE out = ?", (*record, self.name))  # carried: as it was
             db.executemany("DELETE FROM outputs WHERE out = ?", forgotten)
             db.executemany("DELETE FROM sites WHERE out = ?", forgotten)
         self.store.later(write)
