@@ -3,11 +3,12 @@ load → validate → compile → link → render → feeds → index → write.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .common.heap import frozen
 from .errors import ContentError, Problem
@@ -34,6 +35,8 @@ from .uptodate import Progress as Progress
 from .uptodate import Report as Report
 from .uptodate import Start, inputs, start
 from .uptodate import Timings as Timings
+
+_T = TypeVar("_T")
 
 
 def check(paths: Paths, timings: Timings | None = None, include_drafts: bool = False,
@@ -235,11 +238,19 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts:
     # in a fresh folder, not in the replaced site, where each would be deleted first.
     with staging_for(out, overwrite, published, live, reuse=bool(known),
                      replaced=replaced) as staging:
+        if pages_ready is None or _reusable_index(bundle, planned):
+            with _index_begun(archive, planned, parts, bundle, timings) as index:
+                keys = _render_into(staging, planned.outputs, known, timings, "render",
+                                    index.poll)
+                keys |= _render_into(staging, planned.feeds, known, timings, "feeds",
+                                     index.poll)
+                with timings.stage("index"):
+                    keys |= index.into(staging)
+            with timings.stage("write"):
+                staging.swap()
+            return keys, staging.digests, staging.untouched
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
-        if pages_ready is None or _reusable_index(bundle, planned):
-            keys |= _index_and_swap(staging, archive, planned, parts, bundle, timings)
-            return keys, staging.digests, staging.untouched
         staging.keep(bundle)
         with timings.stage("write"):
             staging.swap()  # the pages, with the old search index until the new one is ready
@@ -247,66 +258,124 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts:
     written, untouched = staging.digests, staging.untouched
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        keys |= _index_and_swap(staging, archive, planned, parts, bundle, timings)
+        with _index_begun(archive, planned, parts, bundle, timings) as index, \
+                timings.stage("index"):
+            keys |= index.into(staging)
+        with timings.stage("write"):
+            staging.swap()
         return keys, written | staging.digests, untouched & staging.untouched
 
 
-def _index_and_swap(staging: Staging, archive: Archive, planned: Plan, parts: Parts,
-                    bundle: Mapping[str, str], timings: Timings) -> dict[str, str]:
-    """Make the search index beside the live one's files (*bundle*), then swap the site in."""
-    with timings.stage("index"):
-        keys = _index_into(staging, archive, planned, parts, bundle)
-    with timings.stage("write"):
-        staging.swap()
-    return keys
-
-
 def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[str, str],
-                 timings: Timings, stage: str) -> dict[str, str]:
-    """Link the outputs whose render input is unchanged, make the others into *staging*."""
+                 timings: Timings, stage: str, meanwhile: Callable[[], None] | None = None
+                 ) -> dict[str, str]:
+    """Link the outputs whose render input is unchanged, make the others into *staging*;
+    call *meanwhile* now and then while they are made (the search index's runs)."""
     with timings.stage(stage):
         kept: list[Output] = []  # one look-up per output: ~120,000 of them at 10,000 documents
         made: list[Output] = []
         for o in outputs:
             (kept if same_input(known.get(o.path), o.key) else made).append(o)
         staging.keep(o.path for o in kept)
-        staging.write_all(produce(made))
+        files = produce(made)
+        staging.write_all(files if meanwhile is None else _calling(files, meanwhile))
     return {o.path: o.key for o in outputs}
 
 
-def _index_into(staging: Staging, archive: Archive, planned: Plan, parts: Parts,
-                bundle: Mapping[str, str]) -> dict[str, str]:
+def _calling(items: Iterable[_T], meanwhile: Callable[[], None], every: int = 32
+             ) -> Iterator[_T]:
+    """*items*, calling *meanwhile* before the first and after every *every* of them."""
+    for number, item in enumerate(items):
+        if number % every == 0:
+            meanwhile()
+        yield item
+    meanwhile()
+
+
+@contextlib.contextmanager
+def _index_begun(archive: Archive, planned: Plan, parts: Parts, bundle: Mapping[str, str],
+                 timings: Timings) -> Iterator[_Index]:
+    """The search index of :func:`_index_into`, its Pagefind runs begun now when it is a new
+    base (a cold build, a compaction): they then run while the pages and feeds are made, on
+    the core those leave idle, and :meth:`_Index.into` collects them."""
+    index = _Index(archive, planned, bundle)
+    with contextlib.ExitStack() as stack:
+        with timings.stage("index"):
+            if not _reusable_index(bundle, planned):
+                index.found = search.prepare(archive, planned.html_paths, parts,
+                                             planned.shortcuts, planned.verify_shortcuts)
+                base = search.Base.find(bundle)
+                index.split = search.split(index.found, base.fingerprints if base else None)
+                if base is None or index.split.base is not None:
+                    index.parts = search.base_parts(index.found)
+                    index.runs = stack.enter_context(search.indexing(archive, index.parts))
+        yield index
+
+
+class _Index:
+    """The search index as :func:`_index_begun` began it."""
+
+    def __init__(self, archive: Archive, planned: Plan, bundle: Mapping[str, str]) -> None:
+        self.archive, self.planned, self.bundle = archive, planned, bundle
+        self.found: list[search.Entry] = []
+        self.split: search.Split | None = None
+        self.parts: list[tuple[str, tuple[search.Entry, ...]]] = []
+        self.runs: search.Runs | None = None
+
+    def poll(self) -> None:
+        """Start the next Pagefind run when the one before is done."""
+        if self.runs is not None:
+            self.runs.poll()
+
+    def into(self, staging: Staging) -> dict[str, str]:
+        """Write the index into *staging*; return its files' keys (see :func:`_index_into`)."""
+        return _index_into(staging, self)
+
+
+def _index_into(staging: Staging, index: _Index) -> dict[str, str]:
     """The search index: taken over whole when nothing it is made from changed; else the live
     base is kept and only the delta of the records that differ from it indexed again, or,
     without a usable base or with a delta past :data:`search.MAX_DELTA_RECORDS`, a new base
-    is made of every record (see :class:`search.Split`). *bundle* is the live index's files
-    with their keys (:func:`_known_bundle`)."""
-    if _reusable_index(bundle, planned):
+    is made of every record (see :class:`search.Split`), by the runs *index* began, if it
+    began any. ``index.bundle`` is the live index's files with their keys
+    (:func:`_known_bundle`)."""
+    archive, planned, bundle = index.archive, index.planned, index.bundle
+    if index.split is None:
         staging.keep(bundle)
         return dict(bundle)
-    found = search.prepare(archive, planned.html_paths, parts, planned.shortcuts,
-                           planned.verify_shortcuts)
+    found = index.found
     base = search.Base.find(bundle)
-    planned_split = search.split(found, base.fingerprints if base else None)
-    if base is not None and planned_split.base is None:
-        keys = _index_delta(staging, archive, planned, found, base, planned_split, bundle)
+    if index.runs is None and base is not None:
+        keys = _index_delta(staging, archive, planned, found, base, index.split, bundle)
         if keys is not None:
             return keys
-    pieces = search.base_parts(found)
-    base_key = f"{search.bundle_key(search.BASE, found)}/{len(pieces)}"
-    keys, sentinels = {}, {}
-    for folder, records in pieces:  # one Pagefind at a time: each holds its part in memory
-        written, fragments = [], {}
-        for path, data, entry in search.bundle(archive, folder, records):
-            staging.write(path, data)
-            written.append(path)
-            if entry is not None:
-                fragments[path] = entry
-            elif path.endswith(".pf_fragment"):
-                sentinels[folder] = search.fragment_id(path)
-        keys |= search.bundle_keys(folder, base_key, written, fragments)
-    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in pieces],
-                           {}, sentinels)
+    parts = index.parts or search.base_parts(found)
+    with contextlib.ExitStack() as stack:
+        runs = index.runs or stack.enter_context(search.indexing(archive, parts))
+        return _base_into(staging, archive, planned, found, parts, runs)
+
+
+def _base_into(staging: Staging, archive: Archive, planned: Plan, found: list[search.Entry],
+               parts: list[tuple[str, tuple[search.Entry, ...]]], runs: search.Runs
+               ) -> dict[str, str]:
+    """A new base of every record, as *runs* index its *parts*, written into *staging*."""
+    base_key = f"{search.bundle_key(search.BASE, found)}/{len(parts)}"
+    keys: dict[str, str] = {}
+    sentinels: dict[str, str] = {}
+    written: dict[str, list[str]] = {folder: [] for folder, _records in parts}
+    fragments: dict[str, dict[str, search.Entry]] = {folder: {} for folder, _records in parts}
+    for path, data, entry in runs.files():
+        folder = path.split("/")[1]
+        staging.write(path, data)
+        written[folder].append(path)
+        if entry is not None:
+            fragments[folder][path] = entry
+        elif path.endswith(".pf_fragment"):
+            sentinels[folder] = search.fragment_id(path)
+    for folder, _records in parts:
+        keys |= search.bundle_keys(folder, base_key, written[folder], fragments[folder])
+    data = search.manifest(archive.content, [(folder, len(part)) for folder, part in parts], {},
+                           sentinels)
     return keys | _write_manifest(staging, planned, data, base_key, "-")
 
 

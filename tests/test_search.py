@@ -24,13 +24,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from politiradet.model.content import Area, Content
 from politiradet.pipeline import Paths, check
+from politiradet.stages import search as search_stage
 from politiradet.stages.search import BASE as BASE_FOLDER
 from politiradet.stages.search import (
     SCRATCH,
     SENTINEL_URL,
     Record,
-    _pagefind_binary,
-    _run_pagefind,
     area_names,
     area_tree,
     bundle,
@@ -541,11 +540,17 @@ def test_pagefind_works_in_memory_unless_a_temporary_folder_is_configured(
     assert not folder.exists()
 
 
-def test_a_failing_pagefind_run_leaves_no_temporary_folder() -> None:
-    with pytest.raises(RuntimeError, match="Pagefind feilet"), scratch(1) as folder:
-        (folder / "kilde").mkdir()  # no page: Pagefind fails to make an index of nothing
-        _run_pagefind(_pagefind_binary(), folder / "kilde", folder / "bundle")
-    assert not folder.exists()
+def test_a_failing_pagefind_run_leaves_no_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)),
+                              use_cache=False)
+    assert not problems
+    configured = _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+    monkeypatch.setattr(search_stage, "_pagefind_command",
+                        lambda binary, _source, _output: [str(binary), "--ukjent-valg"])
+    with pytest.raises(RuntimeError, match=r"Pagefind feilet: .*ukjent-valg"):
+        list(bundle(archive, BASE_FOLDER, entries(archive)))
+    assert not list(configured.iterdir())
 
 
 def test_a_bundle_read_in_part_leaves_no_temporary_folder(

@@ -435,23 +435,127 @@ def bundle(archive: Archive, folder: str, found: Iterable[Entry]
     """Index the records of *found* with Pagefind as the bundle *folder*; yield each file of
     the bundle as (output path, content, the entry of a fragment's record), one at a time, so
     a large base never sits in memory whole. A delta's records carry :data:`DELTA_FILTER`."""
-    found = tuple(found)
-    by_url = {"/" + entry.url: entry for entry in found}
-    tokens: set[str] = set()
-    with scratch(len(found)) as temporary:
-        source, output = temporary / "kilde", temporary / "bundle"
-        write = functools.partial(_write_record, archive, source, folder == DELTA)
-        for found_tokens in ordered_map(write, found):
+    with indexing(archive, [(folder, tuple(found))]) as runs:
+        yield from runs.files()
+
+
+@contextlib.contextmanager
+def indexing(archive: Archive, parts: Sequence[tuple[str, tuple[Entry, ...]]]
+             ) -> Iterator[Runs]:
+    """Write the records of every bundle of *parts* (folder, records) and start Pagefind on
+    the first; the :class:`Runs` index the rest one after the other while the caller does
+    other work. Pagefind runs as a process of its own, so what the caller does in the
+    meantime (render, feeds) fills the core it leaves idle. When the block ends, a Pagefind
+    still running is stopped and the records and bundles are removed, also on an error."""
+    with scratch(sum(len(records) for _folder, records in parts)) as temporary:
+        runs = Runs(archive, parts, temporary)
+        try:
+            runs.poll()
+            yield runs
+        finally:
+            runs.stop()
+
+
+class Runs:
+    """The Pagefind runs of the bundles of a base (or of one delta), one at a time: Pagefind
+    holds a whole bundle in memory (:data:`MAX_BASE_RECORDS`). The next run starts when
+    :meth:`poll` or :meth:`files` finds the one before it done; :meth:`files` waits."""
+
+    def __init__(self, archive: Archive, parts: Sequence[tuple[str, tuple[Entry, ...]]],
+                 temporary: Path) -> None:
+        self._binary = _pagefind_binary()
+        self._parts = [_Part(folder, records, temporary / f"{number}")
+                       for number, (folder, records) in enumerate(parts)]
+        for part in self._parts:
+            part.write_records(archive)
+        self._running: subprocess.Popen[bytes] | None = None
+        self._started = 0
+        self._done = 0
+
+    def poll(self) -> None:
+        """Start the next run if none is running; raise if the one that ran failed."""
+        if self._running is not None:
+            if self._running.poll() is None:
+                return
+            self._finished()
+        if self._started < len(self._parts):
+            self._running = self._parts[self._started].start(self._binary)
+            self._started += 1
+
+    def files(self) -> Iterator[tuple[str, bytes, Entry | None]]:
+        """Each file of every bundle, in order, as :func:`bundle` yields them."""
+        for number, part in enumerate(self._parts):
+            while self._done <= number:
+                if self._running is not None:
+                    self._running.wait()
+                self.poll()
+            yield from part.files()
+
+    def stop(self) -> None:
+        """Stop a run still going (the build failed or stopped reading)."""
+        if self._running is not None:
+            self._running.kill()
+            self._running.wait()
+            self._running = None
+
+    def _finished(self) -> None:
+        assert self._running is not None
+        done, self._running = self._running, None
+        self._parts[self._done].check(done.returncode)
+        self._done += 1
+
+
+@dataclass(slots=True)
+class _Part:
+    """One bundle of :class:`Runs`: its records, written into *folder*, and its files."""
+
+    name: str
+    found: tuple[Entry, ...]
+    folder: Path
+
+    @property
+    def source(self) -> Path:
+        return self.folder / "kilde"
+
+    @property
+    def output(self) -> Path:
+        return self.folder / "bundle"
+
+    @property
+    def errors(self) -> Path:
+        return self.folder / "pagefind.err"
+
+    def write_records(self, archive: Archive) -> None:
+        """Every record's page, made on every core, and the bundle's word guard."""
+        tokens: set[str] = set()
+        write = functools.partial(_write_record, archive, self.source, self.name == DELTA)
+        for found_tokens in ordered_map(write, self.found):
             tokens |= found_tokens
-        _write_page(source / SENTINEL_URL, sentinel_html(words_of(tokens), folder == DELTA))
-        _run_pagefind(_pagefind_binary(), source, output)
-        for path in sorted(output.rglob("*")):
-            name = path.relative_to(output).as_posix()
+        _write_page(self.source / SENTINEL_URL,
+                    sentinel_html(words_of(tokens), self.name == DELTA))
+
+    def start(self, binary: Path) -> subprocess.Popen[bytes]:
+        """Pagefind started on the records (see :func:`_pagefind_command`); what it reports goes
+        to a file, not a pipe that no one reads while it runs."""
+        with self.errors.open("wb") as errors:
+            return subprocess.Popen(_pagefind_command(binary, self.source, self.output),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=errors)
+
+    def check(self, returncode: int) -> None:
+        if returncode != 0:
+            reported = self.errors.read_bytes().decode(errors="replace")
+            raise RuntimeError(f"Pagefind feilet: {reported}")
+
+    def files(self) -> Iterator[tuple[str, bytes, Entry | None]]:
+        by_url = {"/" + entry.url: entry for entry in self.found}
+        for path in sorted(self.output.rglob("*")):
+            name = path.relative_to(self.output).as_posix()
             if path.is_file() and not name.startswith(UNUSED_BUNDLE_FILES):
                 data = path.read_bytes()
                 made = by_url.get(read_fragment(data)["url"]) \
                     if name.endswith(".pf_fragment") else None
-                yield f"{BUNDLE_DIR}{folder}/{name}", data, made
+                yield f"{BUNDLE_DIR}{self.name}/{name}", data, made
 
 
 @contextlib.contextmanager
@@ -749,15 +853,12 @@ def _pagefind_binary() -> Path:
     return Path(binary)
 
 
-def _run_pagefind(binary: Path, source: Path, output: Path) -> None:
+def _pagefind_command(binary: Path, source: Path, output: Path) -> list[str]:
     """Index the records folder *source* into the bundle folder *output* with the Pagefind CLI.
 
     The CLI rather than the Python API's service: the service answers ``write_files`` before
     every file is on disk (about one build in ten published an empty ``pagefind-entry.json``),
     while the CLI has written everything when it exits.
     """
-    done = subprocess.run([str(binary), "--site", str(source), "--output-path", str(output),
-                           "--force-language", LANGUAGE, "--silent"],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"Pagefind feilet: {done.stderr.decode(errors='replace')}")
+    return [str(binary), "--site", str(source), "--output-path", str(output),
+            "--force-language", LANGUAGE, "--silent"]
