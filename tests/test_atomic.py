@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli, swept
+from conftest import ROOT, copy_fixture, run_cli, swept
 
 from politiradet.stages import write
 from politiradet.store.database import cache_dir_for
@@ -482,3 +483,82 @@ def _processes_started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     write._renameat2()  # looked up once, not counted among the processes started here
     monkeypatch.setattr(write.subprocess, "Popen", spy)
     return started
+
+
+FEEDS_BEGAN = "feeds-began"
+"""The file :func:`_build_with_pagefind` makes when the feeds stage begins."""
+
+
+def _build_with_pagefind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pagefind: str,
+                         feeds_fail: bool = False) -> tuple[Path, list[subprocess.Popen[bytes]],
+                                                             list[bool], BaseException]:
+    """Build the valid fixture cold with the Python code *pagefind* run in place of Pagefind
+    (with the path of :data:`FEEDS_BEGAN` as its argument), and, with *feeds_fail*, a disk
+    error as the feeds stage begins; return the site folder, the processes started, whether
+    one had started when the feeds began, and the error."""
+    from politiradet import pipeline
+    from politiradet.stages import search
+
+    monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "cache"))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    command = [sys.executable, "-c", pagefind, str(tmp_path / FEEDS_BEGAN)]
+    monkeypatch.setattr(search, "_pagefind_command", lambda *_paths: command)
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen, real_render_into = subprocess.Popen, pipeline._render_into
+
+    def popen(*args: Any, **options: Any) -> subprocess.Popen[bytes]:
+        process = real_popen(*args, **options)
+        if args[0] == command:  # not git's, say
+            started.append(process)
+        return process
+
+    feeds_began: list[bool] = []
+
+    def render_into(*args: Any, **options: Any) -> dict[str, str]:
+        if args[4] == "feeds":
+            feeds_began.append(bool(started))
+            (tmp_path / FEEDS_BEGAN).touch()
+            if feeds_fail:
+                raise OSError(28, "No space left on device")
+        return real_render_into(*args, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", popen)
+    monkeypatch.setattr(pipeline, "_render_into", render_into)
+    out = tmp_path / "site"
+    with pytest.raises((RuntimeError, OSError)) as failed:
+        pipeline.build(pipeline.Paths(content=copy_fixture("gyldig", tmp_path), out=out))
+    monkeypatch.undo()
+    assert not out.exists(), "nothing is published"
+    assert _leftovers(tmp_path, out) == [], "the staging folder is removed"
+    assert list(temporary.iterdir()) == [], "Pagefind's records and bundle are removed"
+    return out, started, feeds_began, failed.value
+
+
+def test_a_pagefind_run_that_fails_while_the_feeds_are_made_publishes_nothing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    failing = textwrap.dedent("""
+        import pathlib, sys, time
+        for _ in range(6000):  # a minute at most
+            if pathlib.Path(sys.argv[1]).exists():
+                break
+            time.sleep(0.01)
+        sys.exit("Pagefind: knekt")""")
+    _out, started, feeds_began, error = _build_with_pagefind(monkeypatch, tmp_path, failing)
+    assert feeds_began == [True], "the index is begun before the feeds are made"
+    assert isinstance(error, RuntimeError)
+    assert str(error).startswith("Pagefind feilet: Pagefind: knekt")
+    assert [process.returncode for process in started] == [1]
+
+
+def test_an_error_in_the_feeds_stops_the_pagefind_run_going_on(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    slow = "import time; time.sleep(120)"
+    _out, started, feeds_began, error = _build_with_pagefind(monkeypatch, tmp_path, slow,
+                                                             feeds_fail=True)
+    assert feeds_began == [True]
+    assert isinstance(error, OSError) and error.errno == 28
+    assert [process.poll() is not None for process in started] == [True], \
+        "Pagefind is stopped, not left running"
