@@ -207,7 +207,7 @@ class Staging:
             if self.published.get(relative) == digest:
                 self.keep((relative,))
             else:
-                self._write(relative, (content,))
+                self._write(relative, (content,), digest)
             return
         digest = self._write(relative, content)
         if self.published.get(relative) == digest:  # made in pieces: known only now
@@ -217,8 +217,9 @@ class Staging:
             self._found.pop(relative, None)  # it is gone: linked anew
             self.keep((relative,))
 
-    def _write(self, relative: str, pieces: Iterable[bytes]) -> str:
-        """Write *pieces* as the new file *relative*; its SHA-256."""
+    def _write(self, relative: str, pieces: Iterable[bytes], digest: str = "") -> str:
+        """Write *pieces* as the new file *relative*; its SHA-256 (*digest*, when the caller
+        hashed them already: a file's bytes are hashed once)."""
         target = self._target(relative)
         if self.reused:
             _remove(target)
@@ -226,9 +227,10 @@ class Staging:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
             for piece in pieces:
-                hashed.update(piece)
+                if not digest:
+                    hashed.update(piece)
                 handle.write(piece)
-        digest = self.digests[relative] = hashed.hexdigest()
+        digest = self.digests[relative] = digest or hashed.hexdigest()
         return digest
 
     def write_all(self, files: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> None:
