@@ -46,7 +46,9 @@ class Paths:
 
 @dataclass(slots=True)
 class Timings:
-    """Seconds spent in each stage, in pipeline order; tells *progress* when a stage starts."""
+    """Seconds spent in each stage, in pipeline order (a stage may run in parts, as the
+    search index's, begun before the pages and collected after the feeds); tells *progress*
+    when a stage starts."""
 
     stages: dict[str, float] = field(default_factory=dict)
     progress: Progress | None = None
@@ -60,6 +62,7 @@ class Timings:
             yield
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+            self.stages = dict(sorted(self.stages.items(), key=lambda item: STAGES.index(item[0])))
 
     @property
     def total(self) -> float:
