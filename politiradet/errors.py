@@ -45,6 +45,11 @@ class UsageError(Exception):
     """The command was called wrongly (missing folder, bad option value)."""
 
 
+class SearchIndexError(RuntimeError):
+    """Pagefind could not make the search index (it is missing, or its run failed): the
+    content is fine, but nothing may be published."""
+
+
 _OS_ERRORS = {
     errno.EACCES: "du har ikke tilgang", errno.EPERM: "du har ikke tilgang",
     errno.ENOSPC: "disken er full", errno.EDQUOT: "diskkvoten er brukt opp",

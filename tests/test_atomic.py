@@ -562,3 +562,21 @@ def test_an_error_in_the_feeds_stops_the_pagefind_run_going_on(
     assert isinstance(error, OSError) and error.errno == 28
     assert [process.poll() is not None for process in started] == [True], \
         "Pagefind is stopped, not left running"
+
+
+def test_a_failing_pagefind_run_ends_the_build_with_a_message_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    from politiradet.commands import cli
+    from politiradet.stages import search
+
+    monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(search, "_pagefind_command", lambda *_paths: [
+        sys.executable, "-c", "import sys; sys.exit('Error: noe gikk galt')"])
+    out = tmp_path / "site"
+    code = cli.main(["build", "--content", str(copy_fixture("gyldig", tmp_path)),
+                     "--out", str(out)])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        "feil: Pagefind feilet: Error: noe gikk galt", cli.BUILD_ADVICE]
+    assert not out.exists()

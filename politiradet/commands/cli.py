@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..common import norsk
 from ..common.address import DEFAULT_ORIGIN, SiteAddress
-from ..errors import ContentError, Problem, UsageError, os_error_text
+from ..errors import ContentError, Problem, SearchIndexError, UsageError, os_error_text
 from ..importer.cli import import_command, run_import
 from ..model.schema_tree import DOCUMENT_SCHEMAS
 from ..uptodate import Paths, Progress, Report, Start, start
@@ -91,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except ContentError as exc:
         _print_problems(exc.problems, "text", BUILD_ADVICE)
+        return EXIT_INVALID
+    except SearchIndexError as exc:
+        print(f"feil: {str(exc).strip()}\n{BUILD_ADVICE}", file=sys.stderr)
         return EXIT_INVALID
     except OSError as exc:  # the disk, not the content: full, read-only, no access …
         print(f"feil: {os_error_text(exc)}", file=sys.stderr)

@@ -31,6 +31,7 @@ from typing import Any
 from pagefind.service import get_executable
 
 from ..common.parallel import ordered_map
+from ..errors import SearchIndexError
 from ..model.archive import Archive, StatusUpdate, area_children
 from ..model.content import Content, Document, at_base
 from ..store.database import library_version
@@ -545,7 +546,7 @@ class _Part:
     def check(self, returncode: int) -> None:
         if returncode != 0:
             reported = self.errors.read_bytes().decode(errors="replace")
-            raise RuntimeError(f"Pagefind feilet: {reported}")
+            raise SearchIndexError(f"Pagefind feilet: {reported}")
 
     def files(self) -> Iterator[tuple[str, bytes, Entry | None]]:
         by_url = {"/" + entry.url: entry for entry in self.found}
@@ -849,7 +850,7 @@ def _check_pages_exist(found: Iterable[Entry], pages: Collection[str]) -> None:
 def _pagefind_binary() -> Path:
     binary = get_executable()
     if binary is None:
-        raise RuntimeError("fant ikke Pagefind; installer med «pip install 'pagefind[bin]'»")
+        raise SearchIndexError("fant ikke Pagefind; installer med «pip install 'pagefind[bin]'»")
     return Path(binary)
 
 
