@@ -203,10 +203,14 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
     parts = Parts(store)
     with timings.stage("render"):
         planned = plan(archive, paths.templates, base_url, parts, known)
-    keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, parts, known,
-                                        timings, pages_ready, site.digests() if site else {},
-                                        site.inodes() if site else {},
-                                        site.replaced() if site else None)
+    try:
+        keys, digests, untouched = _publish(paths.out, overwrite, archive, planned, parts,
+                                            known, timings, pages_ready,
+                                            site.digests() if site else {},
+                                            site.inodes() if site else {},
+                                            site.replaced() if site else None)
+    finally:
+        planned.release()  # the archive goes with its last holder, not at a full collection
     documents = archive.content.documents
     summary = Summary(documents=len(archive.documents),
                       drafts=sum(1 for doc in documents if doc.draft and not drafts),

@@ -76,6 +76,8 @@ class QuickPages:
                     self._clear()
                     return
                 archive = with_body(archive, doc, compiled)
+            if self._renderer is not None:
+                self._renderer.release()
             self._schemas, self._renderer, self._edits = schemas, renderer, edits
             self._use(archive)
 
@@ -112,6 +114,8 @@ class QuickPages:
             return QuickPage(output.path, output.make())
 
     def _clear(self) -> None:
+        if self._renderer is not None:
+            self._renderer.release()
         self._renderer = self._archive = self._schemas = None
         self._edits = {}
 

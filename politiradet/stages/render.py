@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,9 @@ class Plan:
     verify_shortcuts: bool = False
     """:attr:`Renderer.verify_shortcuts`: what is looked up by a shortcut key is also worked
     out, and must be the same."""
+    release: Callable[[], None] = lambda: None
+    """Called once every output is made: the renderer lets go of the archive
+    (:meth:`Renderer.release`)."""
 
 
 def assets(templates: Path) -> Iterator[Page]:
@@ -175,7 +178,7 @@ def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,
             raise ValueError(f"to sider vil skrives til samme adresse: {output.path}")
         seen.add(output.path)
     planned = Plan((*pages, *files), machine, html_paths, renderer.keys.texts_key,
-                   renderer.shortcuts, renderer.verify_shortcuts)
+                   renderer.shortcuts, renderer.verify_shortcuts, renderer.release)
     # the outputs keep the renderer, and its hasher remembered every object of the archive
     # it hashed (5.8 kB per document); nothing planned hashes them again
     renderer.keys.hasher.forget()
