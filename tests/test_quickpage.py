@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import copy_fixture
 
-from politiradet.pipeline import Paths, build
+from politiradet.pipeline import Paths, build, check
 from politiradet.preview.quickpage import QuickPages
+from politiradet.stages.link import with_body
 
 REFERAT = "referater/2025-05-14.md"
 POINT = "oppfolgingspunkter/2025-1.md"
@@ -77,6 +78,27 @@ def test_a_text_change_is_shown_exactly_as_the_full_build_makes_it(
     assert page is not None
     build(paths)
     assert page.content == (paths.out / page.path).read_bytes()
+
+
+@pytest.mark.parametrize("case", SHOWN_AT_ONCE)
+def test_a_body_swapped_in_gives_the_histories_the_link_stage_makes(tmp_path: Path,
+                                                                    case: str) -> None:
+    """``with_body`` changes only the saved document's status updates; every point's history
+    and every document's reports must be what linking the whole archive gives."""
+    paths = Paths(content=copy_fixture("gyldig", tmp_path))
+    before, problems = check(paths, use_cache=False)
+    assert before is not None and not problems
+    file = SHOWN_AT_ONCE[case][0]
+    edit(paths, *SHOWN_AT_ONCE[case])
+    after, problems = check(paths, use_cache=False)
+    assert after is not None and not problems
+    swapped = with_body(before, before.by_path[file], after.compiled[file])
+    for made, linked in ((swapped.history, after.history), (swapped.reported, after.reported)):
+        assert made.keys() == linked.keys()
+        assert all([(u.point.path, u.document.path, u.block) for u in made[key]]
+                   == [(u.point.path, u.document.path, u.block) for u in linked[key]]
+                   for key in made)
+    assert swapped.compiled == after.compiled
 
 
 @pytest.mark.parametrize("case", FULL_BUILD_ONLY)

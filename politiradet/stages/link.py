@@ -394,11 +394,25 @@ def _without(mentioning: Mapping[str, list[Document]],
 def with_body(archive: Archive, doc: Document, compiled: Compiled) -> Archive:
     """*archive* with *doc*'s body compiled anew to *compiled*, which links to the same places
     and reports on the same points as before (the preview's shortcut,
-    :mod:`politiradet.preview.quickpage`): the status histories are made again here, the one
-    place that makes them, so the shortcut's page shows what the full build's will."""
+    :mod:`politiradet.preview.quickpage`, checks that with ``same_graph``). Only *doc*'s own
+    status updates change: each takes the new status block in its place in the points'
+    histories, in proportion to the document (the histories of the whole archive, made again,
+    took 40 ms of a 50 ms shortcut at 10,000 documents). ``tests/test_quickpage.py`` compares
+    the result with what :func:`link` makes."""
     bodies = {**archive.compiled, doc.path: compiled}
-    history, reported = _histories(archive.documents, bodies)
-    return dataclasses.replace(archive, compiled=bodies, history=history, reported=reported)
+    before = archive.reported.get(doc.path, ())
+    if not before:
+        return dataclasses.replace(archive, compiled=bodies)
+    points = {update.point.slug: update.point for update in before}
+    after = tuple(StatusUpdate(points[status.point], doc, status) for status in compiled.statuses
+                  if status.point in points)
+    history = dict(archive.history)
+    for path in {update.point.path for update in after}:
+        fresh = iter([update for update in after if update.point.path == path])
+        history[path] = tuple(next(fresh) if update.document.path == doc.path else update
+                              for update in archive.history[path])
+    return dataclasses.replace(archive, compiled=bodies, history=history,
+                               reported={**archive.reported, doc.path: after})
 
 
 def _histories(published: tuple[Document, ...], compiled: Mapping[str, Compiled]
