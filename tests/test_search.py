@@ -22,6 +22,7 @@ import pytest
 from conftest import FIXTURES, Served, build_fixture, copy_fixture, serve_folder
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from politiradet.model.archive import Archive
 from politiradet.model.content import Area, Content
 from politiradet.pipeline import Paths, check
 from politiradet.stages import search as search_stage
@@ -540,12 +541,20 @@ def test_pagefind_works_in_memory_unless_a_temporary_folder_is_configured(
     assert not folder.exists()
 
 
-def test_a_failing_pagefind_run_leaves_no_temporary_folder(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.fixture
+def checked_with_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+                                  ) -> tuple[Archive, Path]:
+    """The example archive, and a temporary folder configured for Pagefind's files."""
     archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)),
                               use_cache=False)
-    assert not problems
-    configured = _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+    assert archive is not None and not problems
+    return archive, _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+
+
+def test_a_failing_pagefind_run_leaves_no_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch, checked_with_temporary_folder: tuple[Archive, Path]
+        ) -> None:
+    archive, configured = checked_with_temporary_folder
     monkeypatch.setattr(search_stage, "_pagefind_command",
                         lambda binary, _source, _output: [str(binary), "--ukjent-valg"])
     with pytest.raises(RuntimeError, match=r"Pagefind feilet: .*ukjent-valg"):
@@ -554,11 +563,8 @@ def test_a_failing_pagefind_run_leaves_no_temporary_folder(
 
 
 def test_a_bundle_read_in_part_leaves_no_temporary_folder(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    archive, problems = check(Paths(content=copy_fixture("gyldig", tmp_path)),
-                              use_cache=False)
-    assert not problems
-    configured = _configured_temporary_folder(monkeypatch, tmp_path / "tmp")
+        checked_with_temporary_folder: tuple[Archive, Path]) -> None:
+    archive, configured = checked_with_temporary_folder
     files = bundle(archive, BASE_FOLDER, entries(archive))
     path, _data, _entry = next(files)
     assert path.startswith("pagefind/grunn/") and [p.name for p in configured.iterdir()]
