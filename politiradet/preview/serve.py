@@ -185,8 +185,12 @@ class Rebuilder:
             if not published:
                 pages_ready()
             self._succeeded(report, time.perf_counter() - start, before, covered)
+            return
         finally:
             database.release()  # nothing of the store held open while the preview waits
+        # a build that failed halfway: its traceback (Jinja's in cycles of frames) held the
+        # archive and the renderer until now, and would stay frozen with the rest
+        heap.collect()
 
     def _stoppable(self, progress: Progress | None) -> Progress:
         """*progress*, which first stops the build (:class:`BuildStopped`) once the preview

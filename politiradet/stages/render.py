@@ -166,6 +166,14 @@ def plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None =
 def _plan(archive: Archive, templates: Path, base_url: str, parts: Parts | None,
           published: Mapping[str, str] | None) -> Plan:
     renderer = Renderer(archive, templates, base_url, published)
+    try:
+        return _planned(renderer, templates, parts)
+    except BaseException:
+        renderer.release()  # a template that fails: the archive goes with this stage
+        raise
+
+
+def _planned(renderer: Renderer, templates: Path, parts: Parts | None) -> Plan:
     pages = tuple(renderer.pages())
     html_paths = tuple(page.path for page in pages)
     files = tuple(Output(page.path, hashlib.sha256(page.content).hexdigest(),
