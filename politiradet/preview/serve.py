@@ -46,9 +46,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_WAIT_SECONDS = 60.0
 """How long a stopping preview waits for the build under way to reach its next stage."""
 CONTENT_SUFFIXES = frozenset({".md", ".yaml"})
-COLLECT_EVERY = 50
-"""Builds between two full garbage collections of the preview (:meth:`Rebuilder.build`)."""
 """Files in the content folder the build reads; other files there cannot change the site."""
+COLLECT_EVERY = 50
+"""Builds between two full garbage collections of the preview (:meth:`Rebuilder._keep_heap`)."""
 
 
 class BuildStopped(BaseException):
