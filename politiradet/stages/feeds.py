@@ -308,22 +308,19 @@ def open_data_pieces(archive: Archive, bodies: Mapping[str, Compiled], address: 
     parts = parts or Parts(None)
     shortcuts = shortcuts or {}
     documents = archive.documents
+    heads: dict[str, dict[str, Any]] = {}
+    """A line's head (all but its texts), where its key was worked out from it."""
+
+    def key_of(doc: Document) -> str:
+        head = heads[doc.path] = _document_record(archive, doc, address)
+        return _line_key(archive, doc, bodies[doc.path], head)
     for start in range(0, len(documents), LINES_AT_ONCE):
         chunk = documents[start:start + LINES_AT_ONCE]
-        own = {doc.path: shortcuts[doc.path] for doc in chunk if doc.path in shortcuts}
-        keys = parts.derived(LINE_KEY, own)
-        heads: dict[str, dict[str, Any]] = {}
-        learnt = []
-        for doc in chunk:
-            if doc.path in keys and not verify:
-                continue
-            head = heads[doc.path] = _document_record(archive, doc, address)
-            key = _line_key(archive, doc, bodies[doc.path], head)
-            if doc.path in keys and keys[doc.path] != key:
-                raise AssertionError(f"{doc.path}: the shortcut key hid a change of its line")
-            if doc.path in own and doc.path not in keys:
-                learnt.append((own[doc.path], key))
-            keys[doc.path] = key
+        derived = parts.derived(LINE_KEY, {doc.path: shortcuts[doc.path] for doc in chunk
+                                           if doc.path in shortcuts}, verify)
+        heads.clear()
+        keys = {doc.path: derived.value(doc.path, functools.partial(key_of, doc))
+                for doc in chunk}
         stored = parts.get_many(set(keys.values()))
         made = []
         lines = []
@@ -336,7 +333,7 @@ def open_data_pieces(archive: Archive, bodies: Mapping[str, Compiled], address: 
                 made.append((key, line))
             lines.append(line)
         parts.put_many(made)
-        parts.keep_derived(LINE_KEY, learnt)
+        derived.keep()
         yield b"".join(lines)
 
 

@@ -663,26 +663,19 @@ def entries(archive: Archive, parts: Parts | None = None,
     HTML is loaded, made or scanned here; or it is the one kept in *parts* under the
     document's shortcut key (see :func:`prepare`)."""
     hasher = Hasher()
-    parts = parts or Parts(None)
-    own = {doc.path: shortcuts[doc.path] for doc in archive.documents
-           if shortcuts and doc.path in shortcuts}
-    kept = parts.derived(FINGERPRINT, own)
-    learnt = []
+    derived = (parts or Parts(None)).derived(
+        FINGERPRINT, {doc.path: shortcuts[doc.path] for doc in archive.documents
+                      if shortcuts and doc.path in shortcuts}, verify)
+
+    def fingerprint_of(doc: Document) -> str:
+        material = (_document_head(archive, doc), front_matter_text(doc),
+                    tag_line(archive.content, doc), archive.compiled[doc.path].digest,
+                    tuple(update.block.digest for update in _status_updates(archive, doc)))
+        return hasher.digest(material)
     for doc in archive.documents:
-        fingerprint = kept.get(doc.path)
-        if fingerprint is None or verify:
-            head = _document_head(archive, doc)
-            material = (head, front_matter_text(doc), tag_line(archive.content, doc),
-                        archive.compiled[doc.path].digest,
-                        tuple(update.block.digest for update in _status_updates(archive, doc)))
-            made = hasher.digest(material)
-            if fingerprint is not None and fingerprint != made:
-                raise AssertionError(f"{doc.path}: the shortcut key hid a change of its record")
-            if fingerprint is None and doc.path in own:
-                learnt.append((own[doc.path], made))
-            fingerprint = made
-        yield Entry(doc.url, _record_date(doc), fingerprint, doc)
-    parts.keep_derived(FINGERPRINT, learnt)
+        yield Entry(doc.url, _record_date(doc),
+                    derived.value(doc.path, functools.partial(fingerprint_of, doc)), doc)
+    derived.keep()
     for topic in archive.content.topics.values():
         yield Entry.of(Record(url=f"temaer/{topic.slug}/", title=topic.name, kind=TOPIC_LABEL,
                               content=_paragraphs([topic.description]),

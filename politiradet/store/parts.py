@@ -57,9 +57,10 @@ class Parts:
             self._renew(stale)
         return found
 
-    def derived(self, kind: str, shortcuts: Mapping[str, str]) -> dict[str, str]:
-        """Document -> the value of *kind* stored under its shortcut key (*shortcuts*:
-        document -> shortcut key), for each one stored (:meth:`keep_derived`)."""
+    def derived(self, kind: str, shortcuts: Mapping[str, str], verify: bool = False
+                ) -> Derived:
+        """The values of *kind* of the documents in *shortcuts* (document -> its shortcut
+        key), looked up where stored and worked out and kept where not (:class:`Derived`)."""
         names = {_derived_key(kind, key): document for document, key in shortcuts.items()}
         found = {}
         for name, value in self.get_many(names.keys()).items():
@@ -67,16 +68,7 @@ class Parts:
                 found[names[name]] = value.decode("ascii")
             except UnicodeDecodeError:
                 continue
-        return found
-
-    def keep_derived(self, kind: str, values: Sequence[tuple[str, str]]) -> None:
-        """Store each (shortcut key, value of *kind*) of *values*, a pure function of the
-        shortcut key like a part of its key, in the build's transaction (:meth:`Store.later`:
-        the build commits it), not in one of its own."""
-        if self.store is None or not values:
-            return
-        self.store.later(_put([(_derived_key(kind, key), value.encode("ascii"))
-                               for key, value in values]))
+        return Derived(self, kind, shortcuts, found, verify)
 
     def put_many(self, parts: Sequence[tuple[str, bytes]]) -> None:
         """Store *parts* (key, bytes) in a transaction of their own; nothing when the store
@@ -99,6 +91,41 @@ class Parts:
             db.executemany("UPDATE parts SET used = ? WHERE key = ?",
                            [(number, key) for key in keys])
         self.store.write(renew)
+
+
+class Derived:
+    """The values of one kind derived from documents in one build (:meth:`Parts.derived`):
+    :meth:`value` gives the one stored under a document's shortcut key, or works it out and
+    learns it; :meth:`keep` stores what was learnt, in the build's transaction
+    (:meth:`Store.later`: the build commits it), since a derived value is a pure function of
+    the shortcut key like a part of its key. With *verify* every value is worked out, and one
+    that differs from the stored one is an error: the shortcut key hid a change."""
+
+    def __init__(self, parts: Parts, kind: str, shortcuts: Mapping[str, str],
+                 stored: Mapping[str, str], verify: bool) -> None:
+        self._parts, self._kind, self._shortcuts = parts, kind, shortcuts
+        self._stored, self._verify = stored, verify
+        self._learnt: list[tuple[str, bytes]] = []
+
+    def value(self, document: str, make: Callable[[], str]) -> str:
+        """*document*'s value: the stored one, or *make*'s, learnt for :meth:`keep`."""
+        stored = self._stored.get(document)
+        if stored is not None and not self._verify:
+            return stored
+        made = make()
+        if stored is not None and stored != made:
+            raise AssertionError(f"{document}: the shortcut key hid a change of its "
+                                 f"{self._kind}")
+        if stored is None and document in self._shortcuts:
+            self._learnt.append((_derived_key(self._kind, self._shortcuts[document]),
+                                 made.encode("ascii")))
+        return made
+
+    def keep(self) -> None:
+        """Store the values learnt since the last call."""
+        if self._parts.store is not None and self._learnt:
+            self._parts.store.later(_put(self._learnt))
+        self._learnt = []
 
 
 def _derived_key(kind: str, shortcut: str) -> str:
