@@ -248,10 +248,7 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts:
                                     index.poll)
                 keys |= _render_into(staging, planned.feeds, known, timings, "feeds",
                                      index.poll)
-                with timings.stage("index"):
-                    keys |= index.into(staging)
-            with timings.stage("write"):
-                staging.swap()
+                keys |= _index_and_swap(staging, index, timings)
             return keys, staging.digests, staging.untouched
         keys = _render_into(staging, planned.outputs, known, timings, "render")
         keys |= _render_into(staging, planned.feeds, known, timings, "feeds")
@@ -262,12 +259,19 @@ def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts:
     written, untouched = staging.digests, staging.untouched
     with staging_for(out, overwrite) as staging:  # the old index's files are still in place
         staging.keep(keys)
-        with _index_begun(archive, planned, parts, bundle, timings) as index, \
-                timings.stage("index"):
-            keys |= index.into(staging)
-        with timings.stage("write"):
-            staging.swap()
+        with _index_begun(archive, planned, parts, bundle, timings) as index:
+            keys |= _index_and_swap(staging, index, timings)
         return keys, written | staging.digests, untouched & staging.untouched
+
+
+def _index_and_swap(staging: Staging, index: _Index, timings: Timings) -> dict[str, str]:
+    """Write the search *index* beside the rest of the site, then swap the site in; the
+    index's files' keys."""
+    with timings.stage("index"):
+        keys = index.into(staging)
+    with timings.stage("write"):
+        staging.swap()
+    return keys
 
 
 def _render_into(staging: Staging, outputs: tuple[Output, ...], known: Mapping[str, str],
@@ -299,7 +303,7 @@ def _calling(items: Iterable[_T], meanwhile: Callable[[], None], every: int = 32
 @contextlib.contextmanager
 def _index_begun(archive: Archive, planned: Plan, parts: Parts, bundle: Mapping[str, str],
                  timings: Timings) -> Iterator[_Index]:
-    """The search index of :func:`_index_into`, its Pagefind runs begun now when it is a new
+    """The search index (:meth:`_Index.into`), its Pagefind runs begun now when it is a new
     base (a cold build, a compaction): they then run while the pages and feeds are made, on
     the core those leave idle, and :meth:`_Index.into` collects them."""
     index = _Index(archive, planned, bundle)
@@ -308,7 +312,7 @@ def _index_begun(archive: Archive, planned: Plan, parts: Parts, bundle: Mapping[
             if not _reusable_index(bundle, planned):
                 index.found = search.prepare(archive, planned.html_paths, parts,
                                              planned.shortcuts, planned.verify_shortcuts)
-                base = search.Base.find(bundle)
+                index.base = base = search.Base.find(bundle)
                 index.split = search.split(index.found, base.fingerprints if base else None)
                 if base is None or index.split.base is not None:
                     index.parts = search.base_parts(index.found)
@@ -317,11 +321,14 @@ def _index_begun(archive: Archive, planned: Plan, parts: Parts, bundle: Mapping[
 
 
 class _Index:
-    """The search index as :func:`_index_begun` began it."""
+    """The search index as :func:`_index_begun` began it: nothing (the live one is taken
+    over whole), or the records, the live base, how they split, and the runs of a new base."""
 
     def __init__(self, archive: Archive, planned: Plan, bundle: Mapping[str, str]) -> None:
         self.archive, self.planned, self.bundle = archive, planned, bundle
+        """*bundle*: the live index's files with their keys (:func:`_known_bundle`)."""
         self.found: list[search.Entry] = []
+        self.base: search.Base | None = None
         self.split: search.Split | None = None
         self.parts: list[tuple[str, tuple[search.Entry, ...]]] = []
         self.runs: search.Runs | None = None
@@ -332,31 +339,23 @@ class _Index:
             self.runs.poll()
 
     def into(self, staging: Staging) -> dict[str, str]:
-        """Write the index into *staging*; return its files' keys (see :func:`_index_into`)."""
-        return _index_into(staging, self)
-
-
-def _index_into(staging: Staging, index: _Index) -> dict[str, str]:
-    """The search index: taken over whole when nothing it is made from changed; else the live
-    base is kept and only the delta of the records that differ from it indexed again, or,
-    without a usable base or with a delta past :data:`search.MAX_DELTA_RECORDS`, a new base
-    is made of every record (see :class:`search.Split`), by the runs *index* began, if it
-    began any. ``index.bundle`` is the live index's files with their keys
-    (:func:`_known_bundle`)."""
-    archive, planned, bundle = index.archive, index.planned, index.bundle
-    if index.split is None:
-        staging.keep(bundle)
-        return dict(bundle)
-    found = index.found
-    base = search.Base.find(bundle)
-    if index.runs is None and base is not None:
-        keys = _index_delta(staging, archive, planned, found, base, index.split, bundle)
-        if keys is not None:
-            return keys
-    parts = index.parts or search.base_parts(found)
-    with contextlib.ExitStack() as stack:
-        runs = index.runs or stack.enter_context(search.indexing(archive, parts))
-        return _base_into(staging, archive, planned, found, parts, runs)
+        """Write the index into *staging*; return its files' keys. Taken over whole when
+        nothing it is made from changed; else the live base is kept and only the delta of the
+        records that differ from it indexed again, or, without a usable base or with a delta
+        past :data:`search.MAX_DELTA_RECORDS`, a new base is made of every record (see
+        :class:`search.Split`), by the runs begun, if any were."""
+        if self.split is None:
+            staging.keep(self.bundle)
+            return dict(self.bundle)
+        if self.runs is None and self.base is not None:
+            keys = _index_delta(staging, self.archive, self.planned, self.found, self.base,
+                                self.split, self.bundle)
+            if keys is not None:
+                return keys
+        parts = self.parts or search.base_parts(self.found)
+        with contextlib.ExitStack() as stack:
+            runs = self.runs or stack.enter_context(search.indexing(self.archive, parts))
+            return _base_into(staging, self.archive, self.planned, self.found, parts, runs)
 
 
 def _base_into(staging: Staging, archive: Archive, planned: Plan, found: list[search.Entry],
