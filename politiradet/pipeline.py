@@ -27,7 +27,7 @@ from .store.deps import Output, same_input
 from .store.documents import Documents
 from .store.parts import Parts
 from .store.records import Records
-from .store.site import Inputs, Listing, Summary
+from .store.site import Inputs, Listed, Summary
 from .uptodate import PROJECT_ROOT as PROJECT_ROOT
 from .uptodate import STAGES as STAGES
 from .uptodate import Paths as Paths
@@ -227,7 +227,7 @@ def _build(paths: Paths, base_url: str, begun: Start, drafts: bool, overwrite: b
 def _publish(out: Path, overwrite: bool, archive: Archive, planned: Plan, parts: Parts,
              known: Mapping[str, str], timings: Timings,
              pages_ready: Callable[[], None] | None, published: Mapping[str, str],
-             live: Mapping[str, int], replaced: Listing | None
+             live: Mapping[str, int], replaced: Listed | None
              ) -> tuple[dict[str, str], dict[str, str], set[str]]:
     """Render, index and swap in the new site; return the render input hash of each file,
     the SHA-256 of each file written rather than linked, and the files published as the

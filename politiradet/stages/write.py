@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..store.database import cache_dir_for
-from ..store.site import ABSORB, Listing, listed_stats
+from ..store.site import ABSORB, Listed
 
 _RENAME_EXCHANGE = 2
 _CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
@@ -77,7 +77,7 @@ def publish(files: Mapping[str, bytes], out: Path, overwrite: bool = False) -> N
 def staging_for(out: Path, overwrite: bool = False,
                 published: Mapping[str, str] | None = None,
                 live: Mapping[str, int] | None = None,
-                reuse: bool = True, replaced: Listing | None = None) -> Iterator[Staging]:
+                reuse: bool = True, replaced: Listed | None = None) -> Iterator[Staging]:
     """A staging folder beside *out*, removed again unless :meth:`Staging.swap` ran: the site
     replaced last (:data:`PREVIOUS`) when there is one and *reuse*, else a fresh folder. A
     build that knows none of the live site's files passes ``reuse=False``: it writes every
@@ -137,7 +137,7 @@ class Staging:
 
     def __init__(self, root: Path, out: Path, published: Mapping[str, str] | None = None,
                  reused: bool = False, live: Mapping[str, int] | None = None,
-                 replaced: Listing | None = None) -> None:
+                 replaced: Listed | None = None) -> None:
         self.root, self.out, self.reused = root, out, reused
         self._root = str(root) + "/"
         self.published = published or {}
@@ -331,16 +331,13 @@ def _listing(root: str) -> tuple[dict[str, int], set[str]]:
     return found, folders
 
 
-def _as_listed(root: str, listing: Listing) -> tuple[dict[str, int], set[str]] | None:
-    """What :func:`_listing` would find below *root*, the site *listing* recorded as it was
-    when it was live, when every folder below the top still has the inode, modification and
-    change time recorded (so the same entries: each file the recorded inode); the top is
-    listed (its moves changed its change time). None when any folder differs, or the listing
-    is not one of such a site."""
-    recorded = listed_stats(listing)
-    if recorded is None:
-        return None
-    folders, files, stats = recorded
+def _as_listed(root: str, listed: Listed) -> tuple[dict[str, int], set[str]] | None:
+    """What :func:`_listing` would find below *root*, the site *listed* as it was when it was
+    live, when every folder below the top still has the inode, modification and change time
+    recorded (so the same entries: each file the recorded inode); the top is listed (its
+    moves changed its change time). None when any folder differs, or the listing is not one
+    of such a site."""
+    folders, files, stats = listed.folders, listed.files, listed.stats
     if not folders or folders[0] != "":
         return None
     prefix, lstat = root + "/", os.lstat

@@ -98,7 +98,7 @@ class Listing:
         holds another number of entries, or cannot be read.
 
         A folder that still has the stat an earlier listing recorded for it (*counted*:
-        folder -> that stat and its number of entries, :func:`counted`; the listing of the
+        folder -> that stat and its number of entries, :meth:`Listed.counted`; the listing of the
         site this one was assembled in, :meth:`Site.replaced`) holds the entries it held
         then, so it is not counted again when their number is the one wanted: a folder the
         build neither wrote nor deleted in (most of them) costs one ``lstat``."""
@@ -143,6 +143,20 @@ class Listing:
     def blobs(self) -> tuple[bytes, bytes, bytes]:
         return self.folders, self.files, self.stats
 
+    def unpacked(self) -> Listed | None:
+        """The folders, the files and the stats; None when the blobs do not fit together (a
+        damaged row)."""
+        stats = array("q")
+        try:
+            folders = self.folders.decode().split("\0")
+            files = self.files.decode().split("\0")
+            stats.frombytes(self.stats)
+        except (UnicodeError, ValueError):
+            return None
+        if len(stats) != 3 * len(folders) + 4 * len(files):
+            return None
+        return Listed(folders, files, stats)
+
     def holds(self, root: str) -> bool:
         """True when the folder *root* is as listed: every folder's and every file's inode,
         size (of a file), modification and change time are the listed ones."""
@@ -158,32 +172,23 @@ class Listing:
         return found == recorded
 
 
-def listed_stats(listing: Listing) -> tuple[list[str], list[str], array[int]] | None:
-    """The folders, the files and the stats of *listing* (see :class:`Listing`); None when
-    its blobs do not fit together (a damaged row)."""
-    stats = array("q")
-    try:
-        folders = listing.folders.decode().split("\0")
-        files = listing.files.decode().split("\0")
-        stats.frombytes(listing.stats)
-    except (UnicodeError, ValueError):
-        return None
-    if len(stats) != 3 * len(folders) + 4 * len(files):
-        return None
-    return folders, files, stats
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A :class:`Listing` unpacked (:meth:`Listing.unpacked`): its folders, its files, and
+    their stats (each folder's three numbers, then each file's four)."""
 
+    folders: list[str]
+    files: list[str]
+    stats: array[int]
 
-def counted(listing: Listing) -> dict[str, tuple[int, int, int, int]]:
-    """Folder -> its inode, modification and change time and its number of entries (files
-    and folders), as *listing* recorded them; empty for a damaged listing."""
-    recorded = listed_stats(listing)
-    if recorded is None:
-        return {}
-    folders, files, stats = recorded
-    entries = Counter(path.rpartition("/")[0] for path in files)
-    entries.update(folder.rpartition("/")[0] for folder in folders if folder)
-    return {folder: (stats[3 * index], stats[3 * index + 1], stats[3 * index + 2],
-                     entries[folder]) for index, folder in enumerate(folders)}
+    def counted(self) -> dict[str, tuple[int, int, int, int]]:
+        """Folder -> its inode, modification and change time and its number of entries
+        (files and folders), as listed."""
+        entries = Counter(path.rpartition("/")[0] for path in self.files)
+        entries.update(folder.rpartition("/")[0] for folder in self.folders if folder)
+        stats = self.stats
+        return {folder: (stats[3 * index], stats[3 * index + 1], stats[3 * index + 2],
+                         entries[folder]) for index, folder in enumerate(self.folders)}
 
 
 NO_LISTING = (b"", b"", b"")
@@ -219,7 +224,7 @@ class Site:
         """:data:`ABSORB` rows for the files :meth:`outputs` trusted by their bytes."""
         self._counted: dict[str, tuple[int, int, int, int]] = {}
         """Each folder of the listing :meth:`replaced` found, with its stat and number of
-        entries (:func:`counted`): the site it lists is where this build assembled its own,
+        entries (:meth:`Listed.counted`): the site it lists is where this build assembled its own,
         so :meth:`keep` need not count the entries of a folder that is as listed there."""
         self._found: dict[str, FileStat] = {}
         """The stat :meth:`outputs` found of each file it trusted by its bytes (the others
@@ -272,14 +277,15 @@ class Site:
         (:class:`politiradet.stages.write.Staging`)."""
         return {path: self._outputs[path][1][0] for path in self.outputs()}
 
-    def replaced(self) -> Listing | None:
+    def replaced(self) -> Listed | None:
         """The listing of the site the last build replaced, as it was when that site was
-        live (see the module's notes), if the last build kept one."""
+        live (see the module's notes), if the last build kept one and it is whole."""
         found = self.store.query("SELECT replaced_folders, replaced_files, replaced_stats "
                                  "FROM sites WHERE out = ?", (self.name,))
         listing = Listing.read(found[0]) if found else None
-        self._counted = counted(listing) if listing is not None else {}
-        return listing
+        listed = listing.unpacked() if listing is not None else None
+        self._counted = listed.counted() if listed is not None else {}
+        return listed
 
     def _found_as_listed(self) -> bool:
         """True when this build found every file of the live site as the last build recorded
