@@ -9,7 +9,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -344,12 +344,32 @@ def test_template_error_is_located_in_the_template(tmp_path: Path) -> None:
     assert "mangler" in problem.message
 
 
-def test_edited_stylesheet_is_copied_without_a_full_build(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _with_own_templates(tmp_path: Path) -> Paths:
+    """The example content, built into *tmp_path* with a copy of the templates to edit."""
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    paths = Paths(content=copy_fixture("gyldig", tmp_path), out=tmp_path / "site",
-                  templates=templates, schema=ROOT / "schema")
+    return Paths(content=copy_fixture("gyldig", tmp_path), out=tmp_path / "site",
+                 templates=templates, schema=ROOT / "schema")
+
+
+def _archives_left_as_serve_runs(builds: Callable[[], None]) -> int:
+    """The archives left after *builds*, run with the heap frozen as ``serve`` keeps it and
+    the garbage collector off: what refcounting alone did not free."""
+    gc.collect()
+    gc.disable()
+    try:
+        with heap.frozen():
+            builds()
+            assert gc.get_freeze_count() > 10_000, "what the builds left is left out"
+        return sum(isinstance(thing, Archive) for thing in gc.get_objects())
+    finally:
+        gc.enable()
+
+
+def test_edited_stylesheet_is_copied_without_a_full_build(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = _with_own_templates(tmp_path)
+    templates = paths.templates
     state = livereload.BuildState()
     rebuilder = Rebuilder(paths, state)
     rebuilder.build()
@@ -399,20 +419,14 @@ def test_an_old_archive_goes_without_a_full_collection(tmp_path: Path,
     content = copy_fixture("gyldig", tmp_path)
     rebuilder = Rebuilder(Paths(content=content, out=tmp_path / "site"), livereload.BuildState())
     document = (content / "referater" / "2025-05-14.md").resolve()
-    gc.collect()
-    gc.disable()
-    try:
-        with heap.frozen():  # as serve runs
-            rebuilder.build()
-            for number in range(2):
-                document.write_text(document.read_text(encoding="utf-8")
-                                    + f"\nLinje {number}.\n", encoding="utf-8")
-                rebuilder.rebuild({document})
-            assert gc.get_freeze_count() > 10_000, "the archive taken over is left out"
-        archives = sum(isinstance(thing, Archive) for thing in gc.get_objects())
-    finally:
-        gc.enable()
-    assert archives == 1
+
+    def builds() -> None:
+        rebuilder.build()
+        for number in range(2):
+            document.write_text(document.read_text(encoding="utf-8") + f"\nLinje {number}.\n",
+                                encoding="utf-8")
+            rebuilder.rebuild({document})
+    assert _archives_left_as_serve_runs(builds) == 1
 
 
 def test_a_build_that_fails_in_a_template_leaves_no_archive_behind(
@@ -420,27 +434,20 @@ def test_a_build_that_fails_in_a_template_leaves_no_archive_behind(
     """A template broken while the preview runs: each build stops halfway, and what it held
     must not stay frozen with the rest of the heap (at 10,000 documents, 300 MB a build)."""
     monkeypatch.setenv("POLITIRADET_CACHE", str(tmp_path / "buffer"))
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    paths = Paths(content=copy_fixture("gyldig", tmp_path), out=tmp_path / "site",
-                  templates=templates, schema=ROOT / "schema")
+    paths = _with_own_templates(tmp_path)
     state = livereload.BuildState()
     rebuilder = Rebuilder(paths, state)
-    template = templates / "dokument.html"
-    gc.collect()
-    gc.disable()
-    try:
-        with heap.frozen():  # as serve runs
-            rebuilder.build()
-            template.write_text(template.read_text(encoding="utf-8").replace(
-                "{% block main %}", "{% block main %}{{ finnes_ikke.her }}"), encoding="utf-8")
-            for _ in range(2):
-                rebuilder.rebuild({template.resolve()})
-                assert state.snapshot().problems
-        archives = sum(isinstance(thing, Archive) for thing in gc.get_objects())
-    finally:
-        gc.enable()
-    assert archives == 0, "the shortcut forgot its archive, and the failed builds theirs"
+    template = paths.templates / "dokument.html"
+
+    def builds() -> None:
+        rebuilder.build()
+        template.write_text(template.read_text(encoding="utf-8").replace(
+            "{% block main %}", "{% block main %}{{ finnes_ikke.her }}"), encoding="utf-8")
+        for _ in range(2):
+            rebuilder.rebuild({template.resolve()})
+            assert state.snapshot().problems
+    assert _archives_left_as_serve_runs(builds) == 0, \
+        "the shortcut forgot its archive, and the failed builds theirs"
 
 
 def test_the_overlay_is_served_ahead_of_the_folder_until_a_build_covers_it(
