@@ -555,17 +555,23 @@ def sweep(out: Path, database: str = "") -> None:
     try:
         if lock >= 0:
             fcntl.flock(lock, fcntl.LOCK_EX)  # handed to the process (see _REMOVER)
-        subprocess.Popen([sys.executable, "-I", "-c", _REMOVER, str(out.resolve()), database,
-                          ABSORB, str(trash), str(lock) if lock >= 0 else ""],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True,
-                         pass_fds=(lock,) if lock >= 0 else ())
+        _in_background(_REMOVER, str(out.resolve()), database, ABSORB, str(trash),
+                       str(lock) if lock >= 0 else "", keep=(lock,) if lock >= 0 else ())
     except OSError:
         for leftover in trash.iterdir():
             shutil.rmtree(leftover, ignore_errors=True)
     finally:
         if lock >= 0:
             os.close(lock)
+
+
+def _in_background(program: str, *args: str, keep: tuple[int, ...] = ()) -> None:
+    """Run the Python *program* with *args* in a process that outlives this one and is not
+    stopped by its Ctrl-C (a session of its own), passing it the descriptors *keep*; OSError
+    when no process can be started."""
+    subprocess.Popen([sys.executable, "-I", "-c", program, *args], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, pass_fds=keep)
 
 
 def wait_for_sweep(out: Path) -> None:
@@ -591,9 +597,7 @@ def forget(out: Path, *more: Path) -> None:
     started."""
     folders = [str(cache_dir_for(out)), *map(str, more)]
     try:
-        subprocess.Popen([sys.executable, "-I", "-c", _FORGETTER, *folders],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        _in_background(_FORGETTER, *folders)
     except OSError:
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
