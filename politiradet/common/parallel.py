@@ -56,13 +56,24 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
     cancel = context.Event()
     _work = (function, items, cancel)
     _one_heap()
+    mask = _signal_mask()
+    pool = None
     with frozen():  # workers' garbage collector then leaves the inherited objects' pages shared
-        pool = context.Pool(workers, initializer=_worker_signals)
         try:
+            # the pool's threads and workers start with the stops held, so only this thread
+            # takes them, and only where _next lets them through
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+            pool = context.Pool(workers, initializer=_worker_signals)
+            # chunked here, not by imap: with a chunksize it returns a plain generator,
+            # which cannot wait with a timeout
+            chunks = pool.imap(_call, range(0, len(items), CHUNK))
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             forked_maps += 1
-            yield from pool.imap(_call, range(len(items)), chunksize=CHUNK)
+            for _ in range(0, len(items), CHUNK):
+                yield from _next(chunks, mask)
         except BaseException:  # a worker's error, the caller stopped reading, or Ctrl-C
-            _wind_down(pool, cancel)
+            if pool is not None:
+                _wind_down(pool, cancel)
             raise
         else:
             pool.close()
@@ -70,14 +81,49 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
         finally:
             _work = None
             release_memory()
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+"""The signals that stop a build: Ctrl-C, and the preview's SIGTERM (its handler raises
+KeyboardInterrupt)."""
+POLL = 0.1
+"""Seconds the parent waits for a result with the stops held before it lets them through."""
+
+
+def _next(results: Any, mask: set[signal.Signals | int]) -> Any:
+    """The next result of *results* (a pool's ``imap`` iterator), with Ctrl-C and SIGTERM
+    held while the pool's code runs, then the signal *mask* put back. A KeyboardInterrupt
+    raised inside the pool's code could leave a lock held: the result handler thread then
+    waited for it for ever, and so did winding the pool down (one map in some hundreds,
+    stopped by a signal under load). Held, a signal waits until the pool's code has returned,
+    at most ``POLL`` seconds, and is raised here, as the mask is put back. The mask is put
+    back in ``finally``: a signal that came just before the stops were held is raised at the
+    next Python call, and must not leave them held for good (every later map then ran to its
+    end)."""
+    while True:
+        try:
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+            return results.next(POLL)
+        except multiprocessing.TimeoutError:
+            pass
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _signal_mask() -> set[signal.Signals | int]:
+    """This thread's signal mask, unchanged."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, ())
 
 
 def _worker_signals() -> None:
     """In a worker: Ctrl-C is ignored (the parent has it too, and winds the pool down) and
     SIGTERM ends the worker at once. A handler inherited from the parent (the preview's, which
-    raises KeyboardInterrupt) printed a traceback from each worker."""
+    raises KeyboardInterrupt) printed a traceback from each worker. The worker was forked with
+    the stops held (``ordered_map``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
 def _wind_down(pool: Any, cancel: Any) -> None:
@@ -126,7 +172,9 @@ def _libc() -> ctypes.CDLL | None:
     return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
 
 
-def _call(index: int) -> Any:
+def _call(start: int) -> list[Any]:
+    """In a worker: the results of the ``CHUNK`` items from *start* on (none once the map is
+    cancelled)."""
     assert _work is not None, "ordered_map's work is set before the workers fork"
     function, items, cancel = _work
-    return None if cancel.is_set() else function(items[index])
+    return [] if cancel.is_set() else [function(item) for item in items[start:start + CHUNK]]
