@@ -61,13 +61,10 @@ PINNED: dict[str, tuple[str, str, dict[str, str]]] = {
 
 
 def folder() -> Path:
-    """Where the tests look: ``$POLITIRADET_STANDARDER``, else ``tests/fixtures/standarder``
-    when it exists, else ``shared/standarder`` beside the repository."""
+    """Where the tests look: ``$POLITIRADET_STANDARDER``, else ``tests/fixtures/standarder``,
+    where the pinned files are kept in the repository."""
     configured = os.environ.get("POLITIRADET_STANDARDER")
-    if configured:
-        return Path(configured)
-    inside = ROOT / "tests" / "fixtures" / "standarder"
-    return inside if inside.is_dir() else ROOT.parent / "shared" / "standarder"
+    return Path(configured) if configured else ROOT / "tests" / "fixtures" / "standarder"
 
 
 def digest(data: bytes) -> str:
