@@ -56,32 +56,39 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> It
     cancel = context.Event()
     _work = (function, items, cancel)
     _one_heap()
-    mask = _signal_mask()
-    pool = None
+    pool = chunks = None
     with frozen():  # workers' garbage collector then leaves the inherited objects' pages shared
         try:
             # the pool's threads and workers start with the stops held, so only this thread
-            # takes them, and only where _next lets them through
-            signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-            pool = context.Pool(workers, initializer=_worker_signals)
-            # chunked here, not by imap: with a chunksize it returns a plain generator,
-            # which cannot wait with a timeout
-            chunks = pool.imap(_call, range(0, len(items), CHUNK))
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            # takes them, and only where _held lets them through
+            mask = _signal_mask()
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+                pool = context.Pool(workers, initializer=_worker_signals)
+                # chunked here, not by imap: with a chunksize it returns a plain generator,
+                # which cannot wait with a timeout
+                chunks = pool.imap(_call, range(0, len(items), CHUNK))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             forked_maps += 1
             for _ in range(0, len(items), CHUNK):
-                yield from _next(chunks, mask)
+                yield from _next(chunks)
         except BaseException:  # a worker's error, the caller stopped reading, or Ctrl-C
             if pool is not None:
                 _wind_down(pool, cancel)
             raise
         else:
-            pool.close()
+            _held(pool.close)
             pool.join()
         finally:
             _work = None
+            mask = _signal_mask()
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+                pool = chunks = None  # Pool.__del__ interrupted swallowed the stop
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             release_memory()
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
@@ -91,24 +98,33 @@ POLL = 0.1
 """Seconds the parent waits for a result with the stops held before it lets them through."""
 
 
-def _next(results: Any, mask: set[signal.Signals | int]) -> Any:
-    """The next result of *results* (a pool's ``imap`` iterator), with Ctrl-C and SIGTERM
-    held while the pool's code runs, then the signal *mask* put back. A KeyboardInterrupt
-    raised inside the pool's code could leave a lock held: the result handler thread then
-    waited for it for ever, and so did winding the pool down (one map in some hundreds,
-    stopped by a signal under load). Held, a signal waits until the pool's code has returned,
-    at most ``POLL`` seconds, and is raised here, as the mask is put back. The mask is put
-    back in ``finally``: a signal that came just before the stops were held is raised at the
-    next Python call, and must not leave them held for good (every later map then ran to its
-    end)."""
+def _next(results: Any) -> Any:
+    """The next result of *results* (a pool's ``imap`` iterator), waited for with the stops
+    held (:func:`_held`), ``POLL`` seconds at a time."""
     while True:
         try:
-            signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-            return results.next(POLL)
+            return _held(functools.partial(results.next, POLL))
         except multiprocessing.TimeoutError:
             pass
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _held(work: Callable[[], Result]) -> Result:
+    """``work()`` (the pool's own code) with Ctrl-C and SIGTERM held; a stop that came
+    meanwhile is raised as they are let through again, in our code.
+
+    A KeyboardInterrupt raised inside the pool's code can leave a lock held: raised in
+    ``IMapIterator.next``, the result handler thread then waited for it for ever, and so did
+    winding the pool down (one map in some hundreds, stopped by a signal under load); raised
+    in ``Event.set``, the workers waited for ever in ``Event.is_set``. The mask is taken
+    before and put back in ``finally``: holding raises a stop that came just before it, with
+    the stops already held, and they must not stay held for good (every later map then ran to
+    its end)."""
+    mask = _signal_mask()
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        return work()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _signal_mask() -> set[signal.Signals | int]:
@@ -131,9 +147,11 @@ def _wind_down(pool: Any, cancel: Any) -> None:
     the workers leave when the queue is empty. Not ``Pool.terminate``: it kills workers that may
     be sending a result, holding the queue's lock, and then waits for that lock for ever (one
     map in about 500 under load hung so)."""
-    cancel.set()
-    pool.close()
-    pool.join()
+    def stop() -> None:
+        cancel.set()
+        pool.close()
+    _held(stop)
+    pool.join()  # interrupted, a join leaves no lock held (Thread.join releases its own)
 
 
 M_ARENA_MAX = -8
@@ -173,8 +191,13 @@ def _libc() -> ctypes.CDLL | None:
 
 
 def _call(start: int) -> list[Any]:
-    """In a worker: the results of the ``CHUNK`` items from *start* on (none once the map is
-    cancelled)."""
+    """In a worker: the results of the ``CHUNK`` items from *start* on (those before the map
+    was cancelled)."""
     assert _work is not None, "ordered_map's work is set before the workers fork"
     function, items, cancel = _work
-    return [] if cancel.is_set() else [function(item) for item in items[start:start + CHUNK]]
+    results = []
+    for item in items[start:start + CHUNK]:
+        if cancel.is_set():
+            break
+        results.append(function(item))
+    return results
