@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, copy_fixture, run_cli
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_serve import Preview, start_preview, stop_preview
 
 pytestmark = pytest.mark.browser
@@ -56,7 +57,15 @@ def _wait_for(condition: Any, what: str, seconds: float = 60) -> None:
 
 
 def _open_editor(page: Any, preview: Preview, route: str) -> None:
-    """Open a screen of the editor, logging in (to the local backend) the first time."""
+    """Open a screen of the editor, logging in (to the local backend) the first time.
+
+    From another screen of the editor, the page is left first: going to a new address after
+    ``#`` only changes the route, and until Decap has put up the new screen, the old one's
+    fields are there to be found. A new referat's title and date, filled in on the old screen,
+    were lost, the new one could not be saved, and Decap never went on to its address (CI,
+    under load)."""
+    if "/admin/" in page.url:
+        page.goto("about:blank")
     page.goto(f"{preview.base}admin/#/{route}")
     login = page.get_by_role("button", name="Logg inn")
     login.or_(page.get_by_label("Tittel", exact=True).first).wait_for()
@@ -75,6 +84,32 @@ def _publish(page: Any) -> None:
     """Save: in the preview Decap's «Publiser» only writes to content/, so it says «Lagre»."""
     page.get_by_role("button", name="Lagre", exact=True).first.click()
     page.get_by_text("Lagre nå", exact=True).click()
+
+
+def _saved_and_opened(page: Any, preview: Preview, document: str, seconds: float = 60) -> Path:
+    """Wait for a new *document* («referater/2026-03-12.md») to be written to content/ and for
+    Decap to open it at its own address; the file. What the editor showed, what content/ holds
+    and what the preview said are in the failure."""
+    saved = preview.content / document
+    slug = Path(document).stem
+
+    def shown(what: str) -> str:
+        alerts = page.locator("[role=alert], [role=status]").all_inner_texts()
+        return (f"ventet forgjeves på {what}. Adressen: {page.url}\nMeldinger: {alerts}\n"
+                f"Siden:\n{page.inner_text('body')[:1500]}\ncontent/{saved.parent.name}: "
+                f"{sorted(p.name for p in saved.parent.iterdir())}\n"
+                f"Forhåndsvisningen:\n{preview.stderr()[-2000:]}")
+
+    deadline = time.monotonic() + seconds
+    while not saved.is_file():
+        if time.monotonic() > deadline:
+            pytest.fail(shown(f"{document} i content/"))
+        time.sleep(0.1)
+    try:
+        page.wait_for_url(f"**/entries/{slug}", timeout=seconds * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(shown(f"at Decap åpner entries/{slug}"))
+    return saved
 
 
 def _write_referat(page: Any, preview: Preview) -> None:
@@ -212,9 +247,7 @@ def test_agreements_and_points_are_written_from_their_forms(page: Any,
     page.locator("[data-slate-editor=true]").click()
     page.keyboard.type("Punktet slik det ble vedtatt.")
     _publish(page)
-    point = preview.content / "oppfolgingspunkter/2026-8.md"
-    _wait_for(point.is_file, "punktet i content/")
-    page.wait_for_url("**/entries/2026-8")  # Decap opens the saved entry; then move on
+    point = _saved_and_opened(page, preview, "oppfolgingspunkter/2026-8.md")
     assert point.read_text(encoding="utf-8") == (
         "---\ntittel: Trygghet i Alna\ndato: 2026-01-30\nseminar: 2026\nnummer: 8\n"
         "temaer: []\nomrader: []\nutkast: true\nkilde:\n  tittel: Oppsummering seminar 2026\n"
@@ -392,7 +425,7 @@ def test_an_edit_of_a_real_referat_is_one_line_and_a_new_draft_links_to_its_note
     _choose(page, "Møtetype", "møte")
     page.get_by_label("Tittel", exact=True).nth(1).fill("Referat 01.12.2026")
     _publish(page)
-    page.wait_for_url("**/entries/2026-12-01")
+    _saved_and_opened(page, preview, "referater/2026-12-01.md")
     link = page.get_by_role("link", name="Forhåndsvis")
     assert link.get_attribute("href") == f"{preview.base}referater/2026-12-01/"
     with page.context.expect_page() as opened:
@@ -428,14 +461,12 @@ def test_a_decision_and_a_closing_status_are_written_as_their_blocks(page: Any,
     page.get_by_label("Status", exact=True).fill("Tiltaket er gjennomført.")
     page.get_by_label("Politirådet avsluttet punktet", exact=True).click()
     _publish(page)
-    saved = preview.content / "referater/2026-03-12.md"
-    _wait_for(saved.is_file, "filen i content/")
+    saved = _saved_and_opened(page, preview, "referater/2026-03-12.md")
     blocks = ("::: vedtak\nBydelen legger fram en statusrapport.\n:::\n\n"
               "::: status 2025-1 avsluttet\nTiltaket er gjennomført.\n:::\n")
     assert saved.read_text(encoding="utf-8").endswith(blocks)
     assert run_cli("check", "--content", preview.content).code == 0
 
-    page.wait_for_url("**/entries/2026-03-12")
     page.reload()  # read back from the file: the blocks become the forms again
     page.get_by_text("Tiltaket er gjennomført.").first.wait_for()
     page.locator("[data-slate-editor=true] p", has_text="beredskapen").click()
