@@ -14,7 +14,7 @@ import difflib
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +47,14 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
     stop_preview(running)
 
 
-def _wait_for(condition: Any, what: str, seconds: float = 60) -> None:
+def _wait_for(condition: Any, what: str | Callable[[], str], seconds: float = 60) -> None:
+    """Wait until *condition()*; else fail with *what* (or what it says at that moment)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    pytest.fail(f"ventet forgjeves på: {what}")
+    pytest.fail(f"ventet forgjeves på: {what() if callable(what) else what}")
 
 
 def _open_editor(page: Any, preview: Preview, route: str) -> None:
@@ -95,20 +96,16 @@ def _saved_and_opened(page: Any, preview: Preview, document: str, seconds: float
 
     def shown(what: str) -> str:
         alerts = page.locator("[role=alert], [role=status]").all_inner_texts()
-        return (f"ventet forgjeves på {what}. Adressen: {page.url}\nMeldinger: {alerts}\n"
+        return (f"{what}. Adressen: {page.url}\nMeldinger: {alerts}\n"
                 f"Siden:\n{page.inner_text('body')[:1500]}\ncontent/{saved.parent.name}: "
                 f"{sorted(p.name for p in saved.parent.iterdir())}\n"
                 f"Forhåndsvisningen:\n{preview.stderr()[-2000:]}")
 
-    deadline = time.monotonic() + seconds
-    while not saved.is_file():
-        if time.monotonic() > deadline:
-            pytest.fail(shown(f"{document} i content/"))
-        time.sleep(0.1)
+    _wait_for(saved.is_file, lambda: shown(f"{document} i content/"), seconds)
     try:
         page.wait_for_url(f"**/entries/{slug}", timeout=seconds * 1000)
     except PlaywrightTimeout:
-        pytest.fail(shown(f"at Decap åpner entries/{slug}"))
+        pytest.fail(f"ventet forgjeves på: {shown(f'at Decap åpner entries/{slug}')}")
     return saved
 
 
